@@ -1,0 +1,4 @@
+import type { BenchSuite } from './types';
+
+/** Every benchmark suite, in the order they run. Add new suites here. */
+export const suites: BenchSuite[] = [];

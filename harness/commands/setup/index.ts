@@ -1,0 +1,18 @@
+import type { CommandContext } from '../context';
+import { ensureDebianPackage } from '../../setup';
+import { ExitCode } from '../../errors';
+
+export interface SetupOptions {
+  for: 'run' | 'test';
+}
+
+/** Installs what a run (or the test suite) needs from Debian; each step is skipped when present. */
+export async function setup(opts: SetupOptions, ctx: CommandContext): Promise<number> {
+  const log = (line: string) => ctx.stderr.write(`setup: ${line}\n`);
+  await ensureDebianPackage({ bin: 'redis-server', pkg: 'redis-server', log, env: ctx.env });
+  if (opts.for === 'test') {
+    // wrk is the near-physical-limit load generator the benchmarks compare against.
+    await ensureDebianPackage({ bin: 'wrk', pkg: 'wrk', log, env: ctx.env });
+  }
+  return ExitCode.Ok;
+}

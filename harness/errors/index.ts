@@ -1,0 +1,88 @@
+/**
+ * Errors that reach the user. Every one carries an exit code (k6's where k6 has one, so CI
+ * tooling written for k6 reads our verdicts unchanged) and, where we know it, a hint that says
+ * what to run or change. `main()` is the only place that turns them into output and an exit.
+ */
+export const ExitCode = {
+  Ok: 0,
+  /** A generic failure not covered below (k6 uses -1/255 for this). */
+  GenericError: 1,
+  /** SLO breach: a valid result, the run itself worked. */
+  ThresholdsFailed: 99,
+  SetupTimeout: 100,
+  TeardownTimeout: 101,
+  InvalidConfig: 104,
+  /** SIGINT / SIGTERM. */
+  ExternalAbort: 105,
+  ScriptException: 107,
+  /** `test.abort()` from the script. */
+  ScriptAborted: 108,
+  /** Docker, Redis, Toxiproxy or another piece of infrastructure could not be reached or started. */
+  InfraFailure: 110,
+  /** A bug in the harness itself. */
+  Internal: 111,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export interface HarnessErrorOptions {
+  hint?: string;
+  exitCode?: ExitCode;
+  cause?: unknown;
+}
+
+export class HarnessError extends Error {
+  readonly hint?: string;
+  readonly exitCode: ExitCode;
+  constructor(message: string, opts: HarnessErrorOptions = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = new.target.name;
+    this.hint = opts.hint;
+    this.exitCode = opts.exitCode ?? ExitCode.GenericError;
+  }
+}
+
+/** Config, flags, thresholds or a scenario that cannot be used; nothing has started yet. */
+export class InvalidConfigError extends HarnessError {
+  /** Every problem found, each prefixed with its dot-path (`scenarios.ingest.rate: must be > 0`). */
+  readonly problems: string[];
+  constructor(message: string, problems: string[] = [], opts: Omit<HarnessErrorOptions, 'exitCode'> = {}) {
+    super(problems.length ? `${message}\n${problems.map((p) => `  - ${p}`).join('\n')}` : message, {
+      ...opts,
+      exitCode: ExitCode.InvalidConfig,
+    });
+    this.problems = problems;
+  }
+}
+
+export class InfraError extends HarnessError {
+  constructor(message: string, opts: Omit<HarnessErrorOptions, 'exitCode'> = {}) {
+    super(message, { ...opts, exitCode: ExitCode.InfraFailure });
+  }
+}
+
+export class AbortedError extends HarnessError {
+  constructor(message = 'interrupted', opts: Omit<HarnessErrorOptions, 'exitCode'> = {}) {
+    super(message, { ...opts, exitCode: ExitCode.ExternalAbort });
+  }
+}
+
+export class ThresholdsFailedError extends HarnessError {
+  constructor(message: string, opts: Omit<HarnessErrorOptions, 'exitCode'> = {}) {
+    super(message, { ...opts, exitCode: ExitCode.ThresholdsFailed });
+  }
+}
+
+export function isHarnessError(e: unknown): e is HarnessError {
+  return e instanceof HarnessError;
+}
+
+/** One line for the terminal: the message, then the hint on its own line. */
+export function formatError(e: unknown): string {
+  if (isHarnessError(e)) return e.hint ? `${e.message}\n  hint: ${e.hint}` : e.message;
+  const err = e instanceof Error ? e : new Error(String(e));
+  return `internal error: ${err.stack ?? err.message}\n  this is a bug in the harness; please report it with the run directory attached`;
+}
+
+export function exitCodeOf(e: unknown): ExitCode {
+  return isHarnessError(e) ? e.exitCode : ExitCode.Internal;
+}

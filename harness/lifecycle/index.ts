@@ -1,0 +1,1 @@
+export { AsyncDisposableStack } from './async-disposable-stack';

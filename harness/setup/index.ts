@@ -1,0 +1,1 @@
+export { ensureDebianPackage, which } from './debian-package';
