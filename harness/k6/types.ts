@@ -277,10 +277,14 @@ export interface HttpResponseData {
   /** k6 error text and code (e.g. 1211 timeout, 1212 dial timeout, 1220 connection refused) when the request failed (status 0). */
   error?: string;
   errorCode?: number;
+  /** k6's tls_version ('tls1.3', …) for https; undefined for plain http. */
+  tlsVersion?: string;
 }
 
 /** Per-VU client: keeps its own keep-alive connections (k6 reuses connections per VU). */
 export interface HttpClient {
   request(spec: HttpRequestSpec): Promise<HttpResponseData>;
+  /** Drops idle keep-alive connections (k6 `noVUConnectionReuse`: between iterations). */
+  closeIdle?(): void;
   close(): Promise<void>;
 }
