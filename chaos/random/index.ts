@@ -1,0 +1,2 @@
+export { SeededRng, randomSeed } from './seeded-rng';
+export type { Rng } from './seeded-rng';

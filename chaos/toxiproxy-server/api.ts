@@ -1,0 +1,271 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiErrors, ToxiproxyApiError } from './api-errors';
+import { goDecode, goField, goKind, isPlainObject } from './go-json';
+import { Proxy } from './proxy';
+import { toxicJson } from './toxic-collection';
+import type { ToxicRegistry } from './toxics';
+import type { Rng } from '../random';
+
+/** Go's json.Marshal escapes these inside strings. */
+function goJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body = ''): void {
+  const buf = Buffer.from(body);
+  res.writeHead(status, status === 204 ? headers : { ...headers, 'Content-Length': String(buf.length) });
+  res.end(status === 204 ? undefined : buf);
+}
+
+const json = (res: ServerResponse, status: number, value: unknown) =>
+  send(res, status, { 'Content-Type': 'application/json' }, goJson(value));
+
+/** `http.Error` as Go writes it: text/plain, nosniff, trailing newline. */
+function goHttpError(res: ServerResponse, status: number, text: string): void {
+  send(res, status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' }, `${text}\n`);
+}
+
+function apiError(res: ServerResponse, e: unknown): void {
+  const err = e instanceof ToxiproxyApiError ? e : new ToxiproxyApiError(e instanceof Error ? e.message : String(e), 500);
+  goHttpError(res, err.status, goJson(err));
+}
+
+/** Decodes a body as Go's json.Decoder would, wrapping failures as `bad request body: …`. */
+function decode(body: string): unknown {
+  const r = goDecode(body);
+  if (!r.ok) throw ToxiproxyApiError.join(r.error, ApiErrors.BadRequestBody);
+  return r.value;
+}
+
+interface ProxyInput {
+  name: string;
+  listen: string;
+  upstream: string;
+  enabled?: boolean;
+}
+
+function proxyInput(v: unknown, base: { listen: string; upstream: string }, goType: string): ProxyInput {
+  if (!isPlainObject(v)) {
+    throw ToxiproxyApiError.join(`json: cannot unmarshal ${goKind(v)} into Go value of type ${goType}`, ApiErrors.BadRequestBody);
+  }
+  const str = (key: string, def: string) => {
+    const x = goField(v, key);
+    if (x === undefined || x === null) return def;
+    if (typeof x !== 'string') {
+      throw ToxiproxyApiError.join(`json: cannot unmarshal ${goKind(x)} into Go struct field Proxy.${key} of type string`, ApiErrors.BadRequestBody);
+    }
+    return x;
+  };
+  const enabled = goField(v, 'enabled');
+  if (enabled !== undefined && enabled !== null && typeof enabled !== 'boolean') {
+    throw ToxiproxyApiError.join(`json: cannot unmarshal ${goKind(enabled)} into Go struct field Proxy.enabled of type bool`, ApiErrors.BadRequestBody);
+  }
+  return {
+    name: str('name', ''),
+    listen: str('listen', base.listen),
+    upstream: str('upstream', base.upstream),
+    enabled: typeof enabled === 'boolean' ? enabled : undefined,
+  };
+}
+
+/** Toxiproxy binds `:port`-less/empty listen addresses itself; we default to loopback, port 0. */
+const DEFAULT_LISTEN = '127.0.0.1:0';
+
+/**
+ * The HTTP API of Toxiproxy 2.4, request for request (statuses, headers and bodies as in
+ * `shared/reference/toxiproxy-v2.4/api-transcript.txt`). Handlers run one at a time (a simple
+ * lock), as Toxiproxy's collection mutex serialises them.
+ */
+export class ToxiproxyApi {
+  readonly proxies = new Map<string, Proxy>();
+  #lock: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly registry: ToxicRegistry,
+    private readonly rng: Rng,
+    private readonly version = 'git',
+  ) {}
+
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const run = this.#lock.then(() => this.#route(req.method ?? 'GET', req.url ?? '/', body, req, res));
+      this.#lock = run.catch(() => {});
+      run.catch((e) => {
+        if (!res.headersSent) apiError(res, e);
+        else res.destroy();
+      });
+    });
+  }
+
+  async #route(method: string, url: string, body: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/')) return goHttpError(res, 403, 'User agent not allowed');
+    const path = url.split('?')[0];
+    const seg = path.split('/').slice(1).map((s) => decodeURIComponent(s));
+    const routes: Array<[boolean, Record<string, () => Promise<void> | void>]> = [
+      [path === '/version', { GET: () => send(res, 200, { 'Content-Type': 'text/plain;charset=utf-8' }, this.version) }],
+      [path === '/reset', { POST: () => this.#reset(res) }],
+      [path === '/populate', { POST: () => this.#populate(res, body) }],
+      [path === '/proxies', { GET: () => this.#index(res), POST: () => this.#create(res, body) }],
+      [
+        seg.length === 2 && seg[0] === 'proxies' && seg[1] !== '',
+        {
+          GET: () => json(res, 200, this.#proxy(seg[1]).toJSON()),
+          POST: () => this.#updateProxy(res, seg[1], body),
+          PATCH: () => this.#updateProxy(res, seg[1], body),
+          DELETE: () => this.#deleteProxy(res, seg[1]),
+        },
+      ],
+      [
+        seg.length === 3 && seg[0] === 'proxies' && seg[1] !== '' && seg[2] === 'toxics',
+        {
+          GET: () => json(res, 200, this.#proxy(seg[1]).toxics.list().map(toxicJson)),
+          POST: () => json(res, 200, toxicJson(this.#proxy(seg[1]).toxics.add(decode(body)))),
+        },
+      ],
+      [
+        seg.length === 4 && seg[0] === 'proxies' && seg[1] !== '' && seg[2] === 'toxics' && seg[3] !== '',
+        {
+          GET: () => {
+            const t = this.#proxy(seg[1]).toxics.get(seg[3]);
+            if (!t) throw ApiErrors.ToxicNotFound;
+            json(res, 200, toxicJson(t));
+          },
+          POST: () => this.#updateToxic(res, seg[1], seg[3], body),
+          PATCH: () => this.#updateToxic(res, seg[1], seg[3], body),
+          DELETE: () => {
+            this.#proxy(seg[1]).toxics.remove(seg[3]);
+            send(res, 204, {});
+          },
+        },
+      ],
+    ];
+    const route = routes.find(([matches]) => matches);
+    if (!route) return goHttpError(res, 404, '404 page not found');
+    const handler = route[1][method];
+    if (!handler) return send(res, 405, {});
+    try {
+      await handler();
+    } catch (e) {
+      apiError(res, e);
+    }
+  }
+
+  #proxy(name: string): Proxy {
+    const p = this.proxies.get(name);
+    if (!p) throw ApiErrors.ProxyNotFound;
+    return p;
+  }
+
+  #index(res: ServerResponse): void {
+    const out: Record<string, unknown> = {};
+    for (const name of [...this.proxies.keys()].sort()) out[name] = this.proxies.get(name)!.toJSON();
+    json(res, 200, out);
+  }
+
+  async #reset(res: ServerResponse): Promise<void> {
+    for (const p of this.proxies.values()) {
+      await p.start();
+      p.toxics.reset();
+    }
+    send(res, 204, {});
+  }
+
+  async #create(res: ServerResponse, body: string): Promise<void> {
+    const input = proxyInput(decode(body), { listen: '', upstream: '' }, 'toxiproxy.Proxy');
+    if (!input.name) throw ToxiproxyApiError.join('name', ApiErrors.MissingField);
+    if (!input.upstream) throw ToxiproxyApiError.join('upstream', ApiErrors.MissingField);
+    if (this.proxies.has(input.name)) throw ApiErrors.ProxyAlreadyExists;
+    const proxy = new Proxy(input.name, input.listen || DEFAULT_LISTEN, input.upstream, this.registry, this.rng);
+    if (input.enabled ?? true) await proxy.start();
+    this.proxies.set(proxy.name, proxy);
+    json(res, 201, proxy.toJSON());
+  }
+
+  async #updateProxy(res: ServerResponse, name: string, body: string): Promise<void> {
+    const proxy = this.#proxy(name);
+    const input = proxyInput(decode(body), proxy, 'toxiproxy.Proxy');
+    await proxy.update({ listen: input.listen, upstream: input.upstream, enabled: input.enabled ?? proxy.enabled });
+    json(res, 200, proxy.toJSON());
+  }
+
+  async #deleteProxy(res: ServerResponse, name: string): Promise<void> {
+    const proxy = this.#proxy(name);
+    this.proxies.delete(name);
+    await proxy.stop();
+    send(res, 204, {});
+  }
+
+  #updateToxic(res: ServerResponse, proxyName: string, toxicName: string, body: string): void {
+    const proxy = this.#proxy(proxyName);
+    if (!proxy.toxics.get(toxicName)) throw ApiErrors.ToxicNotFound;
+    json(res, 200, toxicJson(proxy.toxics.update(toxicName, decode(body))));
+  }
+
+  /**
+   * `POST /populate`: creates or replaces proxies. Like Toxiproxy, a proxy whose listen and
+   * upstream are unchanged is left alone, and the response then shows a fresh, unstarted copy
+   * (`enabled:false`, no toxics) — a quirk recorded in the transcript.
+   */
+  async #populate(res: ServerResponse, body: string): Promise<void> {
+    const created: unknown[] = [];
+    const fail = (e: unknown) => {
+      const err = e instanceof ToxiproxyApiError ? e : new ToxiproxyApiError(String(e), 500);
+      json(res, err.status, { error: err.message, status: err.status, proxies: created.length ? created : null });
+    };
+    let inputs: ProxyInput[];
+    try {
+      const value = decode(body);
+      if (!Array.isArray(value)) {
+        throw ToxiproxyApiError.join(
+          `json: cannot unmarshal ${goKind(value)} into Go value of type []struct { toxiproxy.Proxy; Enabled *bool "json:\\"enabled\\"" }`,
+          ApiErrors.BadRequestBody,
+        );
+      }
+      inputs = value.map((v) => proxyInput(v, { listen: '', upstream: '' }, 'struct { toxiproxy.Proxy; Enabled *bool "json:\\"enabled\\"" }'));
+      inputs.forEach((p, i) => {
+        if (!p.name) throw ToxiproxyApiError.join(`name at proxy ${i + 1}`, ApiErrors.MissingField);
+        if (!p.upstream) throw ToxiproxyApiError.join(`upstream at proxy ${i + 1}`, ApiErrors.MissingField);
+      });
+    } catch (e) {
+      return fail(e);
+    }
+    for (const input of inputs) {
+      const listen = input.listen || DEFAULT_LISTEN;
+      const fresh = new Proxy(input.name, listen, input.upstream, this.registry, this.rng);
+      const existing = this.proxies.get(input.name);
+      try {
+        if (existing && existing.listen === listen && existing.upstream === input.upstream) {
+          created.push(fresh.toJSON());
+          continue;
+        }
+        if (existing) {
+          this.proxies.delete(input.name);
+          await existing.stop();
+        }
+        if (input.enabled ?? true) await fresh.start();
+        this.proxies.set(fresh.name, fresh);
+        created.push(fresh.toJSON());
+      } catch (e) {
+        return fail(e);
+      }
+    }
+    json(res, 201, { proxies: created });
+  }
+
+  async stopAll(): Promise<void> {
+    const all = [...this.proxies.values()];
+    this.proxies.clear();
+    await Promise.allSettled(all.map((p) => p.stop()));
+  }
+
+  /** Removes every toxic and re-enables every proxy (what `POST /reset` does), for rollbacks. */
+  async reset(): Promise<void> {
+    for (const p of this.proxies.values()) {
+      await p.start().catch(() => {});
+      p.toxics.reset();
+    }
+  }
+}
