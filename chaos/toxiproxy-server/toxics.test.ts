@@ -1,0 +1,212 @@
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { Toxiproxy } from 'toxiproxy-node-client';
+import { startTcpServer, type EchoServer } from '../testing/net-helpers';
+import { startToxiproxyServer, type StartedToxiproxyServer } from './index';
+
+/** Connects to `port`; collects what arrives, when it arrives, and how the socket ended. */
+function client(port: number) {
+  const sock = net.connect({ port, host: '127.0.0.1' });
+  const chunks: Array<{ data: Buffer; at: number }> = [];
+  let error: NodeJS.ErrnoException | undefined;
+  const ended = new Promise<{ at: number; error?: NodeJS.ErrnoException }>((resolve) => {
+    sock.on('data', (data) => chunks.push({ data, at: performance.now() }));
+    sock.on('error', (e) => (error = e));
+    sock.on('close', () => resolve({ at: performance.now(), error }));
+  });
+  const connected = new Promise<void>((r) => sock.once('connect', () => r()));
+  const received = () => Buffer.concat(chunks.map((c) => c.data));
+  const waitFor = async (bytes: number, timeoutMs: number) => {
+    const until = performance.now() + timeoutMs;
+    while (received().length < bytes && performance.now() < until) await new Promise((r) => setTimeout(r, 5));
+    return received();
+  };
+  return { sock, chunks, ended, connected, received, waitFor };
+}
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('toxiproxy-server: toxics on real TCP traffic', () => {
+  let server: StartedToxiproxyServer;
+  let echo: EchoServer;
+  let toxiproxy: Toxiproxy;
+  let proxyPort: number;
+
+  beforeEach(async () => {
+    server = await startToxiproxyServer({ port: 0, seed: 42 });
+    echo = await startTcpServer();
+    toxiproxy = new Toxiproxy(server.url);
+    const proxy = await toxiproxy.createProxy({ name: 'echo', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}` });
+    proxyPort = Number(proxy.listen.split(':').pop());
+  });
+  afterEach(async () => {
+    await server.stop();
+    await echo.close();
+  });
+
+  const addToxic = async (body: Record<string, unknown>) =>
+    (await toxiproxy.get('echo')).addToxic({ stream: 'downstream', toxicity: 1, ...body } as never);
+
+  it('passes bytes through unchanged without toxics', async () => {
+    const c = client(proxyPort);
+    await c.connected;
+    c.sock.write('hello');
+    assert.equal((await c.waitFor(5, 2000)).toString(), 'hello');
+    c.sock.destroy();
+  });
+
+  it('latency delays each chunk by latency ± jitter', async () => {
+    await addToxic({ type: 'latency', attributes: { latency: 150, jitter: 20 } });
+    const c = client(proxyPort);
+    await c.connected;
+    const t0 = performance.now();
+    c.sock.write('ping');
+    await c.waitFor(4, 3000);
+    const rtt = c.chunks[0].at - t0;
+    assert.ok(rtt >= 125, `round trip ${rtt.toFixed(0)} ms, want >= 130 (150 - 20 jitter, minus timer slack)`);
+    assert.ok(rtt < 1500, `round trip ${rtt.toFixed(0)} ms is far beyond latency + jitter`);
+    c.sock.destroy();
+  });
+
+  it('timeout 0 stalls the stream (nothing arrives, nothing closes) until the toxic is removed', async () => {
+    const toxic = await addToxic({ type: 'timeout', attributes: { timeout: 0 } });
+    const c = client(proxyPort);
+    await c.connected;
+    c.sock.write('lost');
+    await delay(300);
+    assert.equal(c.received().length, 0);
+    assert.equal(c.sock.destroyed, false);
+    await toxic.remove();
+    c.sock.write('after');
+    assert.equal((await c.waitFor(5, 2000)).toString(), 'after');
+    c.sock.destroy();
+  });
+
+  it('timeout > 0 closes the connection after the timeout', async () => {
+    await addToxic({ type: 'timeout', attributes: { timeout: 200 } });
+    const c = client(proxyPort);
+    await c.connected;
+    const t0 = performance.now();
+    c.sock.write('x');
+    const end = await c.ended;
+    assert.ok(end.at - t0 >= 180, `closed after ${(end.at - t0).toFixed(0)} ms`);
+    assert.equal(c.received().length, 0);
+  });
+
+  it('reset_peer closes with ECONNRESET', async () => {
+    await addToxic({ type: 'reset_peer', attributes: { timeout: 50 } });
+    const c = client(proxyPort);
+    await c.connected;
+    c.sock.write('x');
+    const end = await c.ended;
+    assert.equal(end.error?.code, 'ECONNRESET');
+  });
+
+  it('bandwidth limits throughput to rate KB/s', async () => {
+    await addToxic({ type: 'bandwidth', attributes: { rate: 20 } }); // 20 KB/s
+    const c = client(proxyPort);
+    await c.connected;
+    const t0 = performance.now();
+    c.sock.write(Buffer.alloc(10_000, 1)); // 10 KB -> ~500 ms
+    const got = await c.waitFor(10_000, 5000);
+    const took = performance.now() - t0;
+    assert.equal(got.length, 10_000);
+    assert.ok(took >= 400, `10 KB at 20 KB/s took ${took.toFixed(0)} ms, want >= 400`);
+  });
+
+  it('slicer splits data into chunks of average_size ± size_variation', async () => {
+    const seen: Buffer[] = [];
+    const sink = await startTcpServer((s) => s.on('data', (d) => seen.push(d)));
+    const proxy = await toxiproxy.createProxy({ name: 'sink', listen: '127.0.0.1:0', upstream: `127.0.0.1:${sink.port}` });
+    await proxy.addToxic({ type: 'slicer', stream: 'upstream', toxicity: 1, attributes: { average_size: 10, size_variation: 3, delay: 5000 } } as never);
+    const c = client(Number(proxy.listen.split(':').pop()));
+    await c.connected;
+    c.sock.write(Buffer.alloc(100, 7));
+    const until = performance.now() + 3000;
+    while (Buffer.concat(seen).length < 100 && performance.now() < until) await delay(10);
+    c.sock.destroy();
+    await sink.close();
+    assert.equal(Buffer.concat(seen).length, 100);
+    assert.ok(seen.length >= 7, `got ${seen.length} chunks, want >= 7`);
+    for (const s of seen.slice(0, -1)) assert.ok(s.length >= 7 && s.length <= 13, `chunk of ${s.length} bytes`);
+  });
+
+  it('limit_data closes the connection after N bytes', async () => {
+    await addToxic({ type: 'limit_data', attributes: { bytes: 10 } });
+    const c = client(proxyPort);
+    await c.connected;
+    c.sock.write(Buffer.alloc(100, 2));
+    const end = await c.ended;
+    assert.equal(c.received().length, 10);
+    assert.equal(end.error, undefined);
+  });
+
+  it('slow_close delays the close by delay ms', async () => {
+    const closer = await startTcpServer((s) => s.end('bye'));
+    const proxy = await toxiproxy.createProxy({ name: 'closer', listen: '127.0.0.1:0', upstream: `127.0.0.1:${closer.port}` });
+    await proxy.addToxic({ type: 'slow_close', stream: 'downstream', toxicity: 1, attributes: { delay: 300 } } as never);
+    const c = client(Number(proxy.listen.split(':').pop()));
+    c.sock.on('end', () => c.sock.end());
+    await c.connected;
+    const t0 = performance.now();
+    const end = await c.ended;
+    await closer.close();
+    assert.equal(c.received().toString(), 'bye');
+    assert.ok(end.at - t0 >= 280, `closed after ${(end.at - t0).toFixed(0)} ms, want >= 300`);
+  });
+
+  it('upstream toxics act on client->server bytes only', async () => {
+    await addToxic({ type: 'timeout', stream: 'upstream', attributes: { timeout: 0 } });
+    const c = client(proxyPort);
+    await c.connected;
+    c.sock.write('never reaches the echo');
+    await delay(200);
+    assert.equal(c.received().length, 0);
+    c.sock.destroy();
+  });
+
+  it('toxicity 0 never applies the toxic', async () => {
+    await addToxic({ type: 'timeout', toxicity: 0, attributes: { timeout: 0 } });
+    const c = client(proxyPort);
+    await c.connected;
+    c.sock.write('ok');
+    assert.equal((await c.waitFor(2, 2000)).toString(), 'ok');
+    c.sock.destroy();
+  });
+
+  it('enabled:false closes the listener and drops connections; re-enabling restores it', async () => {
+    const c = client(proxyPort);
+    await c.connected;
+    const proxy = await toxiproxy.get('echo');
+    await proxy.update({ enabled: false, listen: proxy.listen, upstream: proxy.upstream });
+    await c.ended;
+    const refused = client(proxyPort);
+    assert.equal((await refused.ended).error?.code, 'ECONNREFUSED');
+    await toxiproxy.reset();
+    const again = client(proxyPort);
+    await again.connected;
+    again.sock.write('back');
+    assert.equal((await again.waitFor(4, 2000)).toString(), 'back');
+    again.sock.destroy();
+  });
+
+  it('drives the API end to end with toxiproxy-node-client', async () => {
+    assert.equal(await toxiproxy.getVersion(), 'git');
+    const proxy = await toxiproxy.get('echo');
+    const toxic = await proxy.addToxic({ type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 10, jitter: 0 } } as never);
+    assert.equal(toxic.name, 'latency_downstream');
+    const updated = await toxic.update({ toxicity: 0.5, attributes: { latency: 20 } } as never);
+    assert.deepEqual(updated.attributes, { latency: 20, jitter: 0 });
+    assert.equal(updated.toxicity, 0.5);
+    await assert.rejects(proxy.addToxic({ name: 'latency_downstream', type: 'latency', stream: 'downstream', toxicity: 1, attributes: {} } as never));
+    await updated.remove();
+    await assert.rejects((await toxiproxy.get('echo')).getToxic('latency_downstream'));
+    await proxy.addToxic({ type: 'bandwidth', stream: 'upstream', toxicity: 1, attributes: { rate: 1 } } as never);
+    await toxiproxy.reset();
+    assert.deepEqual(await (await fetch(`${server.url}/proxies/echo/toxics`)).json(), []);
+    const all = await toxiproxy.getAll();
+    assert.deepEqual(Object.keys(all), ['echo']);
+    await proxy.remove();
+    assert.deepEqual(Object.keys(await toxiproxy.getAll()), []);
+  });
+});
