@@ -7,6 +7,8 @@
  * Type-state: `Runtime.start()` resolves to a `StartedTargetStack`; only that exposes URLs and
  * `stop()`. Everything started is labelled / named with the run id so `harness reap` can sweep it.
  */
+import type { PidFile } from '../run/pid-file';
+
 export type RuntimeName = 'docker' | 'local' | 'external';
 export type Component = 'gateway' | 'worker' | 'redis' | 'toxiproxy';
 
@@ -26,6 +28,14 @@ export interface RuntimeStartOptions {
   workerEnv?: Record<string, string>;
   /** Whether to put Toxiproxy in front of the gateway and Redis (default true). */
   toxiproxy?: boolean;
+  /**
+   * The run's `pids.json` (processes, ports, proxies, container and network ids) that
+   * `harness reap` and the watchdog read after a crash. Runtimes record everything they start
+   * in it; when absent they create their own at `<runDir>/pids.json`.
+   */
+  pidFile?: PidFile;
+  /** The run's seed: seeds the built-in Toxiproxy server's RNG so faults replay for a seed. */
+  seed?: number;
 }
 
 export interface Availability {

@@ -1,0 +1,13 @@
+export { defineConfig, type HarnessConfig, type UserConfig, type RuntimeChoice, type EngineChoice, type OutputName } from './schema';
+export { resolveConfig, redactConfig, defaults, isDuration, type ConfigFlags, type ResolvedConfig, type ResolveInput } from './resolve-config';
+export { loadConfigFile, CONFIG_FILES } from './load-config-file';
+export { readComposeImages, parseComposeImages } from './compose-images';
+
+import { loadConfigFile } from './load-config-file';
+import { resolveConfig, type ConfigFlags, type ResolvedConfig } from './resolve-config';
+
+/** Loads `harness.config.*` from `cwd` and resolves it with env and flags (the usual entry). */
+export async function loadConfig(o: { cwd: string; env: Record<string, string | undefined>; flags?: ConfigFlags; configFile?: string }): Promise<ResolvedConfig & { file?: string }> {
+  const { file, config } = await loadConfigFile(o.cwd, o.configFile);
+  return { ...resolveConfig({ cwd: o.cwd, env: o.env, file: config, flags: o.flags }), file };
+}

@@ -1,0 +1,66 @@
+/**
+ * The harness configuration: `harness.config.ts` at the project root sets any subset of it with
+ * `defineConfig({...})`. Precedence (one function, `resolveConfig`): defaults < config file <
+ * environment (`HARNESS_*`) < command-line flags.
+ */
+export type RuntimeChoice = 'auto' | 'docker' | 'local' | 'external';
+export type EngineChoice = 'auto' | 'k6' | 'builtin';
+export type ToxiproxyServerChoice = 'auto' | 'binary' | 'builtin' | 'none';
+export type OutputName = 'json' | 'influxdb' | 'none';
+
+export interface HarnessConfig {
+  runtime: {
+    /** `auto`: docker when available, else local. */
+    name: RuntimeChoice;
+    /** Deadline for each component to become ready. */
+    readyTimeoutMs: number;
+    /** For `external` (or to override what the load generator calls). */
+    targetUrl?: string;
+  };
+  engine: EngineChoice;
+  toxiproxy: {
+    /** Local runtime: which Toxiproxy server to run. */
+    server: ToxiproxyServerChoice;
+  };
+  /** Container images; defaults are read from compose.yml (the only place tags are written). */
+  images: Record<'redis' | 'toxiproxy' | 'influxdb' | 'grafana', string> & { target: string; base?: string };
+  /** Host ports published on 127.0.0.1 by `docker` / `harness up` (local picks free ports). */
+  ports: { gateway: number; toxiproxyApi: number; redis: number; influxdb: number; grafana: number };
+  influxdb: {
+    url: string;
+    org: string;
+    bucket: string;
+    /** Only from the environment (HARNESS_INFLUXDB_TOKEN); never printed or written. */
+    token?: string;
+  };
+  /** Where `runs/<run-id>/` and `.harness-up.json` go, relative to the project root. */
+  reportsDir: string;
+  /** Defaults of `harness run` (flags override). */
+  run: {
+    vus?: number;
+    /** k6 duration string (`30s`, `1m30s`). */
+    duration?: string;
+    seed?: number;
+    outputs: OutputName[];
+    keepUp: boolean;
+    env: Record<string, string>;
+    tags: Record<string, string>;
+  };
+  gateway: { env: Record<string, string> };
+  worker: { env: Record<string, string> };
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends Array<unknown> ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+/** What `harness.config.ts` may set (the InfluxDB token is deliberately not settable here). */
+export type UserConfig = DeepPartial<Omit<HarnessConfig, 'influxdb'>> & { influxdb?: Partial<Omit<HarnessConfig['influxdb'], 'token'>> };
+
+/** Identity with types: `export default defineConfig({ runtime: { name: 'local' } })`. */
+export function defineConfig(config: UserConfig): UserConfig {
+  return config;
+}
+
+export const RUNTIME_CHOICES: readonly RuntimeChoice[] = ['auto', 'docker', 'local', 'external'];
+export const ENGINE_CHOICES: readonly EngineChoice[] = ['auto', 'k6', 'builtin'];
+export const TOXIPROXY_CHOICES: readonly ToxiproxyServerChoice[] = ['auto', 'binary', 'builtin', 'none'];
+export const OUTPUT_CHOICES: readonly OutputName[] = ['json', 'influxdb', 'none'];

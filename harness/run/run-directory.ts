@@ -1,0 +1,93 @@
+import { mkdir, writeFile, readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * `reports/runs/<run-id>/`, everything a run leaves behind:
+ *
+ *   run.json        what ran: run id, scenario, runtime, engine, target URL, times, verdict
+ *   config.json     the resolved configuration (secrets redacted)
+ *   seed            the seed, one line
+ *   script.js       the compiled scenario
+ *   samples.ndjson  the k6 `--out json` stream
+ *   summary.json    the `--summary-export` / handleSummary data
+ *   exit-code       the exit code, one line
+ *   pids.json       processes started for the run (read by `harness reap`)
+ *   logs/<component>.log
+ */
+export class RunDirectory {
+  constructor(
+    readonly root: string,
+    readonly runId: string,
+  ) {}
+  get path(): string {
+    return join(this.root, this.runId);
+  }
+  get runJson() {
+    return join(this.path, 'run.json');
+  }
+  get configJson() {
+    return join(this.path, 'config.json');
+  }
+  get seedFile() {
+    return join(this.path, 'seed');
+  }
+  get script() {
+    return join(this.path, 'script.js');
+  }
+  get samples() {
+    return join(this.path, 'samples.ndjson');
+  }
+  get summary() {
+    return join(this.path, 'summary.json');
+  }
+  get exitCodeFile() {
+    return join(this.path, 'exit-code');
+  }
+  get pids() {
+    return join(this.path, 'pids.json');
+  }
+  get logs() {
+    return join(this.path, 'logs');
+  }
+  log(component: string): string {
+    return join(this.logs, `${component}.log`);
+  }
+
+  async create(): Promise<this> {
+    await mkdir(this.logs, { recursive: true });
+    return this;
+  }
+  async writeJson(file: string, value: unknown): Promise<void> {
+    await writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
+  }
+  async writeSeed(seed: number): Promise<void> {
+    await writeFile(this.seedFile, `${seed}\n`);
+  }
+  async writeExitCode(code: number): Promise<void> {
+    await writeFile(this.exitCodeFile, `${code}\n`);
+  }
+}
+
+export function runsRoot(cwd: string, reportsDir = 'reports'): string {
+  return join(cwd, reportsDir, 'runs');
+}
+
+/** Run ids present under `root`, oldest first. */
+export async function listRunIds(root: string): Promise<string[]> {
+  try {
+    const names = await readdir(root);
+    const dirs: string[] = [];
+    for (const n of names) if ((await stat(join(root, n))).isDirectory()) dirs.push(n);
+    return dirs.sort();
+  } catch {
+    return [];
+  }
+}
+
+export async function readJsonFile<T>(file: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,1 @@
+export { ExternalRuntime } from './external-runtime';
