@@ -20,6 +20,8 @@ export interface LocalRuntimeOptions {
   readyTimeoutMs?: number;
   /** Install redis-server from Debian when missing and running as root (default true). */
   installRedis?: boolean;
+  /** Entry scripts run with `node --import tsx`, relative to cwd (defaults: target/{gateway,worker}/main.ts). */
+  entryPoints?: { gateway: string; worker: string };
 }
 
 /**
@@ -35,8 +37,9 @@ export class LocalRuntime implements Runtime {
   constructor(private readonly options: LocalRuntimeOptions = {}) {}
 
   async available(opts: Pick<RuntimeStartOptions, 'env' | 'cwd'>): Promise<Availability> {
-    if (!existsSync(join(opts.cwd, 'target/gateway/main.ts'))) {
-      return { ok: false, reason: `target/gateway/main.ts not found under ${opts.cwd}; run the harness from the project root` };
+    const gateway = this.options.entryPoints?.gateway ?? 'target/gateway/main.ts';
+    if (!existsSync(join(opts.cwd, gateway))) {
+      return { ok: false, reason: `${gateway} not found under ${opts.cwd}; run the harness from the project root` };
     }
     const redis = await which('redis-server', opts.env);
     const isRoot = process.getuid?.() === 0;
@@ -105,7 +108,7 @@ export class LocalRuntime implements Runtime {
       specs.gateway = {
         component: 'gateway',
         command: node,
-        args: ['--import', 'tsx', 'target/gateway/main.ts'],
+        args: ['--import', 'tsx', this.options.entryPoints?.gateway ?? 'target/gateway/main.ts'],
         cwd: opts.cwd,
         env: { ...baseEnv, ...opts.gatewayEnv, PORT: String(gatewayPort), HOST: '127.0.0.1', REDIS_URL: gatewayRedisUrl },
         logFile: logFile('gateway'),
@@ -116,7 +119,7 @@ export class LocalRuntime implements Runtime {
       specs.worker = {
         component: 'worker',
         command: node,
-        args: ['--import', 'tsx', 'target/worker/main.ts'],
+        args: ['--import', 'tsx', this.options.entryPoints?.worker ?? 'target/worker/main.ts'],
         cwd: opts.cwd,
         env: { ...baseEnv, ...opts.workerEnv, REDIS_URL: redisUrl },
         logFile: logFile('worker'),

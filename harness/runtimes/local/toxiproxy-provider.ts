@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { InfraError } from '../../errors';
 import { which } from '../../setup';
@@ -9,11 +9,10 @@ import { ManagedProcess, type ProcessDeps } from './managed-process';
 
 /** A running Toxiproxy-compatible server owned by a local stack. */
 export interface StartedToxiproxy {
-  /** `binary` (toxiproxy-server from PATH) or `builtin` (chaos/ server, in-process). */
+  /** `binary` (toxiproxy-server from PATH) or `builtin` (chaos/ server, as a child process). */
   readonly kind: ToxiproxyKind;
   readonly apiUrl: string;
-  /** Component process when it runs as one (for kill/restart), else undefined. */
-  readonly process?: ManagedProcess;
+  readonly process: ManagedProcess;
   stop(): Promise<void>;
 }
 
@@ -31,26 +30,18 @@ export interface ToxiproxyStartOptions {
   deps: ProcessDeps;
 }
 
-/** Where chaos/ exports its built-in server: `startToxiproxyServer({ host, port })`. */
-const BUILTIN_MODULES = ['chaos/toxiproxy-server/index.ts', 'chaos/index.ts'];
+/** The built-in server runs as a child process through this entry (see builtin-toxiproxy-main.ts). */
+const BUILTIN_MAIN = fileURLToPath(new URL('./builtin-toxiproxy-main.ts', import.meta.url));
 
-type BuiltinStart = (o: { host: string; port: number; seed?: number }) => Promise<unknown>;
-
-async function loadBuiltin(cwd: string): Promise<BuiltinStart | undefined> {
-  for (const rel of BUILTIN_MODULES) {
-    const file = join(cwd, rel);
-    if (!existsSync(file)) continue;
-    const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-    if (typeof mod.startToxiproxyServer === 'function') return mod.startToxiproxyServer as BuiltinStart;
-  }
-  return undefined;
+async function builtinAvailable(cwd: string): Promise<boolean> {
+  return existsSync(join(cwd, 'chaos/toxiproxy-server/index.ts')) || existsSync(fileURLToPath(new URL('../../../chaos/toxiproxy-server/index.ts', import.meta.url)));
 }
 
 /** Which server `auto` would pick, and why not the others (for messages and `harness doctor`). */
 export async function detectToxiproxy(cwd: string, env: Record<string, string | undefined>): Promise<{ kind: ToxiproxyKind | 'none'; detail: string }> {
   const bin = await which(env.TOXIPROXY_BIN ?? 'toxiproxy-server', env);
   if (bin) return { kind: 'binary', detail: bin };
-  if (await loadBuiltin(cwd).catch(() => undefined)) return { kind: 'builtin', detail: 'built-in Toxiproxy-compatible server (chaos/)' };
+  if (await builtinAvailable(cwd)) return { kind: 'builtin', detail: 'built-in Toxiproxy-compatible server (chaos/)' };
   return { kind: 'none', detail: 'no toxiproxy-server on PATH and the built-in server is not available' };
 }
 
@@ -84,14 +75,24 @@ export async function startToxiproxy(choice: ToxiproxyChoice, o: ToxiproxyStartO
     );
     return { kind: 'binary', apiUrl, process: proc, stop: () => proc.stop() };
   }
-  const start = await loadBuiltin(o.cwd);
-  if (!start) throw new InfraError('the built-in Toxiproxy server is not available in this checkout', { hint: 'use --toxiproxy none, or put toxiproxy-server on PATH' });
-  const server = (await start({ host: '127.0.0.1', port: o.port, seed: o.seed })) as Record<string | symbol, unknown>;
-  await Wait.forHttp(`${apiUrl}/version`).waitUntilReady({ timeoutMs: 10_000, signal: o.deps.signal });
-  o.deps.log?.(`toxiproxy: built-in server on ${apiUrl}`);
-  const close = (server.close ?? server.stop ?? server[Symbol.asyncDispose]) as (() => Promise<void>) | undefined;
-  let stopped: Promise<void> | undefined;
-  return { kind: 'builtin', apiUrl, stop: () => (stopped ??= Promise.resolve(close?.call(server))) };
+  if (!(await builtinAvailable(o.cwd))) {
+    throw new InfraError('the built-in Toxiproxy server (chaos/toxiproxy-server) is not in this checkout', { hint: 'use --toxiproxy none, or put toxiproxy-server on PATH' });
+  }
+  const proc = await ManagedProcess.start(
+    {
+      component: 'toxiproxy',
+      command: process.execPath,
+      args: ['--import', 'tsx', BUILTIN_MAIN, String(o.port), ...(o.seed === undefined ? [] : [String(o.seed)])],
+      cwd: o.cwd,
+      env: o.env,
+      logFile: o.logFile,
+      ready: () => Wait.forHttp(`${apiUrl}/version`),
+      readyTimeoutMs: 20_000,
+      stopGraceMs: 3000,
+    },
+    o.deps,
+  );
+  return { kind: 'builtin', apiUrl, process: proc, stop: () => proc.stop() };
 }
 
 /** Creates one proxy through the Toxiproxy API, with a timeout on the control call. */
