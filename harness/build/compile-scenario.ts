@@ -7,7 +7,7 @@ import { bundleScenario, K6_TARGET } from './bundle';
 import { atomicWrite, CompileCache } from './compile-cache';
 import { harnessRoot } from './paths';
 import { ScriptCompileError, type CompileDiagnostic } from './script-compile-error';
-import { scenarioTsconfigPath, typeCheck } from './type-check';
+import { K6_GLOBALS_DTS, scenarioTsconfigPath, typeCheck } from './type-check';
 
 /**
  * scenario.ts ──esbuild (syntax, imports, boundary)──▶ in-memory ESM ──tsc --noEmit──▶ <outDir>/<name>.js
@@ -66,6 +66,7 @@ export async function compileScenario(path: string, opts: CompileOptions): Promi
     ts: check ? ts.version : '',
     tsconfig: check ? readFileSync(tsconfigPath, 'utf8') : '',
     k6types: check ? k6TypesVersion() : '',
+    globals: check ? readFileSync(K6_GLOBALS_DTS, 'utf8') : '',
   });
   const cache = opts.cache === false ? undefined : new CompileCache(typeof opts.cache === 'string' ? opts.cache : CompileCache.defaultDir(cwd));
   const bundlePath = join(resolve(cwd, opts.outDir), `${basename(entry, extname(entry))}.js`);

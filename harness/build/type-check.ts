@@ -37,13 +37,16 @@ export function loadCompilerOptions(tsconfigPath: string, cwd: string): ts.Compi
 let previous: { key: string; program: ts.Program } | undefined;
 
 /** `tsc --noEmit` on one entry file with the scenarios' compiler options (types: k6). */
+/** Ambient declarations of k6 globals that @types/k6 lacks (console, timers). */
+export const K6_GLOBALS_DTS = join(harnessRoot, 'scenarios', 'globals.d.ts');
+
 export function typeCheck(entry: string, cwd: string): TypeCheckResult {
   const tsconfigPath = scenarioTsconfigPath(cwd);
   const options = loadCompilerOptions(tsconfigPath, cwd);
   const key = JSON.stringify(options);
   const host = ts.createCompilerHost(options, true);
   const program = ts.createProgram({
-    rootNames: [entry],
+    rootNames: [entry, K6_GLOBALS_DTS],
     options,
     host,
     oldProgram: previous?.key === key ? previous.program : undefined,
@@ -59,7 +62,7 @@ export function typeCheck(entry: string, cwd: string): TypeCheckResult {
   const sourceFiles = program
     .getSourceFiles()
     .map((f) => f.fileName)
-    .filter((f) => !f.includes('/node_modules/') && !program.isSourceFileDefaultLibrary(program.getSourceFile(f)!));
+    .filter((f) => !f.includes('/node_modules/') && f !== K6_GLOBALS_DTS && !program.isSourceFileDefaultLibrary(program.getSourceFile(f)!));
   return { diagnostics, sourceFiles, tsconfigPath };
 }
 
