@@ -1,0 +1,427 @@
+/**
+ * The per-VU core of `k6/http` (what `modules/http.ts` exposes to scripts): turns k6's request
+ * arguments into client requests, follows redirects (each hop is a request with its own samples,
+ * like k6), keeps the VU's cookie jar, emits k6's http_req_* samples with k6's system tags and
+ * builds k6's Response.
+ *
+ *   http.get(url, params) ─▶ prepare() ─▶ [hop: cookies ─▶ HttpClient.request ─▶ samples ─▶ Set-Cookie]* ─▶ K6Response
+ */
+import type { HttpClient, HttpResponseData, Tags, VUState } from '../types';
+import { CookieJar, parseSetCookie, type ResponseCookie } from './cookie-jar';
+import { K6ErrorCode } from './errors';
+import { Http1Client } from './http1-client';
+import { ExpectedStatuses, K6Url, cleanURL, encodeBody, parseTimeout } from './params';
+import { canonicalHeaderName } from './response-parser';
+import { K6Response, type K6RequestInfo } from './response';
+
+/** k6's exact error texts for HTTP in the init context. */
+export const INIT_REQUEST_ERROR = 'Making http requests in the init context is not supported';
+export const INIT_BATCH_ERROR = 'Using batch in the init context is not supported';
+export const INIT_JAR_ERROR = 'getting cookie jar in the init context is not supported';
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_REDIRECTS = 10;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+export type ResponseType = 'text' | 'binary' | 'none';
+
+interface CookieParam {
+  value: string;
+  replace: boolean;
+}
+
+interface Prepared {
+  method: string;
+  /** URL as the user wrote it (k6 tags it unchanged). */
+  url: string;
+  nameTag: string | undefined;
+  headers: Record<string, string>;
+  body: Buffer | string | undefined;
+  timeoutMs: number;
+  maxRedirects: number;
+  responseType: ResponseType;
+  userTags: Tags;
+  jar: CookieJar | null;
+  cookies: Record<string, CookieParam>;
+  callback: ExpectedStatuses | null;
+}
+
+/** A batch item, normalised. */
+export interface BatchItem {
+  method: string;
+  url: unknown;
+  body: unknown;
+  params: unknown;
+}
+
+const SLOT = 'k6/http';
+
+/** Per-VU state of k6/http, kept in `vu.slots`. */
+export class K6Http {
+  readonly jar = new CookieJar();
+  /** `http.setResponseCallback`; k6's default: 200-399 are expected. */
+  callback: ExpectedStatuses | null = new ExpectedStatuses([{ min: 200, max: 399 }]);
+  private clientInstance: (HttpClient & { closeIdle?(): void }) | null = null;
+  private lastIteration: unknown = undefined;
+
+  constructor(readonly vu: VUState) {}
+
+  static of(vu: VUState): K6Http {
+    let h = vu.slots.get(SLOT) as K6Http | undefined;
+    if (!h) vu.slots.set(SLOT, (h = new K6Http(vu)));
+    return h;
+  }
+
+  /** Closes the VU's connections (the runtime calls this from VU.dispose through `vu.slots`). */
+  async close(): Promise<void> {
+    await this.clientInstance?.close();
+    this.clientInstance = null;
+  }
+
+  private client(): HttpClient & { closeIdle?(): void } {
+    const o = this.vu.options;
+    if (!this.clientInstance) this.clientInstance = new Http1Client({ reuse: !o.noConnectionReuse, hosts: o.hosts, insecureSkipTLSVerify: (o as { insecureSkipTLSVerify?: boolean }).insecureSkipTLSVerify });
+    // noVUConnectionReuse: connections do not outlive an iteration
+    if (o.noVUConnectionReuse && this.vu.iteration !== this.lastIteration) {
+      this.lastIteration = this.vu.iteration;
+      this.clientInstance.closeIdle?.();
+    }
+    return this.clientInstance;
+  }
+
+  /** `http.request(method, url, body, params)` and the shortcuts. */
+  async request(method: string, url: unknown, body: unknown, params: unknown): Promise<K6Response> {
+    if (this.vu.inInit) throw new Error(INIT_REQUEST_ERROR);
+    let p: Prepared;
+    try {
+      p = this.prepare(method, url, body, params);
+    } catch (err) {
+      return this.requestError(err as Error);
+    }
+    return this.run(p);
+  }
+
+  /** `http.batch(requests)`: array or object; parallel up to options.batch, options.batchPerHost per host. */
+  async batch(requests: unknown): Promise<unknown> {
+    if (this.vu.inInit) throw new Error(INIT_BATCH_ERROR);
+    if (requests === null || typeof requests !== 'object') throw new Error('http.batch() expects an array or an object of requests');
+    const isArray = Array.isArray(requests);
+    const keys = isArray ? (requests as unknown[]).map((_, i) => i) : Object.keys(requests as object);
+    const items = keys.map((k) => toBatchItem((requests as Record<string | number, unknown>)[k as never]));
+    const prepared = items.map((it) => this.prepare(it.method, it.url, it.body, it.params));
+    const results: K6Response[] = new Array(prepared.length);
+    const limit = Math.max(1, this.vu.options.batch ?? 10);
+    const perHostLimit = Math.max(1, this.vu.options.batchPerHost ?? 6);
+    const perHost = new Map<string, number>();
+    const hostOf = (p: Prepared) => {
+      try {
+        return new URL(p.url).host;
+      } catch {
+        return '';
+      }
+    };
+    await new Promise<void>((resolve, reject) => {
+      let active = 0;
+      let done = 0;
+      let failed = false;
+      const pending = prepared.map((_, i) => i);
+      const pump = () => {
+        if (failed) return;
+        if (done === prepared.length) return resolve();
+        for (let j = 0; j < pending.length && active < limit; ) {
+          const i = pending[j];
+          const host = hostOf(prepared[i]);
+          if ((perHost.get(host) ?? 0) >= perHostLimit) {
+            j++;
+            continue;
+          }
+          pending.splice(j, 1);
+          active++;
+          perHost.set(host, (perHost.get(host) ?? 0) + 1);
+          this.run(prepared[i]).then(
+            (r) => {
+              results[i] = r;
+              active--;
+              done++;
+              perHost.set(host, perHost.get(host)! - 1);
+              pump();
+            },
+            (err) => {
+              failed = true;
+              reject(err);
+            },
+          );
+        }
+      };
+      pump();
+    });
+    if (isArray) return results;
+    const out: Record<string, K6Response> = {};
+    keys.forEach((k, i) => (out[k as string] = results[i]));
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private prepare(method: string, url: unknown, body: unknown, params: unknown): Prepared {
+    const o = this.vu.options;
+    const prm = (params && typeof params === 'object' ? params : {}) as Record<string, unknown>;
+    let urlStr: string;
+    let nameTag: string | undefined;
+    if (url instanceof K6Url) {
+      urlStr = url.url;
+      nameTag = url.name;
+    } else if (url !== null && typeof url === 'object' && typeof (url as { url?: unknown }).url === 'string' && typeof (url as { name?: unknown }).name === 'string') {
+      urlStr = (url as { url: string }).url;
+      nameTag = (url as { name: string }).name;
+    } else urlStr = String(url);
+
+    const userTags: Tags = {};
+    if (prm.tags && typeof prm.tags === 'object') for (const [k, v] of Object.entries(prm.tags as object)) userTags[k] = String(v);
+    if (userTags.name !== undefined) nameTag = userTags.name;
+
+    const headers: Record<string, string> = {};
+    if (prm.headers && typeof prm.headers === 'object')
+      for (const [k, v] of Object.entries(prm.headers as object)) if (v !== undefined && v !== null) headers[canonicalHeaderName(k)] = String(v);
+    const enc = encodeBody(body);
+    if (enc.contentType && headers['Content-Type'] === undefined) headers['Content-Type'] = enc.contentType;
+    if (headers['User-Agent'] === undefined && o.userAgent) headers['User-Agent'] = o.userAgent;
+
+    const auth = prm.auth;
+    if (auth !== undefined && auth !== null && auth !== 'basic') throw new Error(`auth type "${String(auth)}" is not supported by the builtin engine (only basic, via user:pass@ in the URL)`);
+
+    const rt = prm.responseType ?? (o.discardResponseBodies ? 'none' : 'text');
+    if (rt !== 'text' && rt !== 'binary' && rt !== 'none') throw new Error(`invalid responseType ${JSON.stringify(rt)}, valid: text, binary, none`);
+
+    let jar: CookieJar | null = this.jar;
+    if ('jar' in prm) jar = prm.jar instanceof CookieJar ? prm.jar : prm.jar === null ? null : this.jar;
+    const cookies: Record<string, CookieParam> = {};
+    if (prm.cookies && typeof prm.cookies === 'object')
+      for (const [k, v] of Object.entries(prm.cookies as object)) {
+        if (v !== null && typeof v === 'object') cookies[k] = { value: String((v as { value?: unknown }).value ?? ''), replace: !!(v as { replace?: unknown }).replace };
+        else cookies[k] = { value: String(v), replace: false };
+      }
+
+    let callback = this.callback;
+    if ('responseCallback' in prm) {
+      const cb = prm.responseCallback;
+      if (cb === null || cb === undefined) callback = null;
+      else if (cb instanceof ExpectedStatuses) callback = cb;
+      else throw new Error('unsupported responseCallback: only http.expectedStatuses(...) or null is supported');
+    }
+
+    const redirects = prm.redirects ?? o.maxRedirects ?? DEFAULT_REDIRECTS;
+    return {
+      method: String(method).toUpperCase(),
+      url: urlStr,
+      nameTag,
+      headers,
+      body: enc.body,
+      timeoutMs: prm.timeout !== undefined && prm.timeout !== null ? parseTimeout(prm.timeout) : (o.httpTimeoutMs ?? DEFAULT_TIMEOUT_MS),
+      maxRedirects: Number(redirects),
+      responseType: rt,
+      userTags,
+      jar,
+      cookies,
+      callback,
+    };
+  }
+
+  /** A request that could not even be made (bad URL, bad params): k6 returns an error Response, or throws with `throw`. */
+  private requestError(err: Error): K6Response {
+    if (this.vu.options.throw) throw err;
+    this.vu.options.logger.warn('Request Failed', { error: err.message });
+    const code = /invalid URL|unsupported protocol/i.test(err.message) ? K6ErrorCode.InvalidURL : K6ErrorCode.Default;
+    return new K6Response({
+      url: '',
+      status: 0,
+      status_text: '',
+      proto: '',
+      headers: {},
+      cookies: {},
+      body: null,
+      timings: { blocked: 0, connecting: 0, tls_handshaking: 0, sending: 0, waiting: 0, receiving: 0, duration: 0 },
+      remote_ip: '',
+      remote_port: 0,
+      tls_version: '',
+      error: err.message,
+      error_code: code,
+      request: { method: '', url: '', headers: {}, body: '', cookies: {} },
+    });
+  }
+
+  private async run(p: Prepared): Promise<K6Response> {
+    let method = p.method;
+    let body = p.body;
+    let headers = p.headers;
+    let urlStr = p.url;
+    let parsed: URL;
+    try {
+      parsed = new URL(urlStr);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`unsupported protocol scheme "${parsed.protocol.slice(0, -1)}"`);
+    } catch (err) {
+      return this.requestError(new Error(`invalid URL "${urlStr}": ${(err as Error).message}`));
+    }
+    const started = performance.now();
+    const client = this.client();
+    for (let hop = 0; ; hop++) {
+      const { header: cookieHeader, sent: sentCookies } = this.cookieHeader(p, parsed);
+      const sendHeaders = cookieHeader ? { ...headers, Cookie: headers.Cookie ? `${headers.Cookie}; ${cookieHeader}` : cookieHeader } : headers;
+      const remaining = p.timeoutMs > 0 ? Math.max(1, p.timeoutMs - (performance.now() - started)) : 0;
+      const data = await client.request({ method, url: parsed.href, headers: sendHeaders, body, timeoutMs: remaining, signal: this.vu.signal });
+      const time = performance.timeOrigin + performance.now();
+      this.vu.addBytes(data.bytesSent, data.bytesReceived);
+      if (p.jar && data.setCookies.length) for (const line of data.setCookies) {
+        const c = parseSetCookie(line);
+        if (c) p.jar.setFromResponse(parsed, c);
+      }
+      this.emitSamples(p, method, urlStr, data, time);
+
+      const location = data.headers.Location;
+      if (data.status !== 0 && REDIRECT_STATUSES.has(data.status) && location !== undefined) {
+        if (hop < p.maxRedirects) {
+          let next: URL;
+          try {
+            next = new URL(location, parsed);
+          } catch {
+            return this.finish(p, method, parsed.href, sendHeaders, body, sentCookies, data);
+          }
+          if (data.status === 301 || data.status === 302 || data.status === 303) {
+            if (method !== 'GET' && method !== 'HEAD') method = 'GET';
+            if (body !== undefined) {
+              body = undefined;
+              headers = { ...headers };
+              delete headers['Content-Type'];
+            }
+          }
+          if (next.host !== parsed.host && (headers.Authorization !== undefined || headers.Cookie !== undefined)) {
+            headers = { ...headers };
+            delete headers.Authorization; // Go drops credentials on cross-host redirects
+            delete headers.Cookie;
+          }
+          parsed = next;
+          urlStr = next.href;
+          continue;
+        }
+        if (p.maxRedirects > 0)
+          this.vu.options.logger.warn(`Stopped after ${p.maxRedirects} redirects and returned the redirection; pass { redirects: n } in request params or set global maxRedirects to avoid this`, { url: urlStr });
+      }
+      return this.finish(p, method, parsed.href, sendHeaders, body, sentCookies, data);
+    }
+  }
+
+  private cookieHeader(p: Prepared, url: URL): { header: string; sent: K6RequestInfo['cookies'] } {
+    const sent: K6RequestInfo['cookies'] = {};
+    const pairs: string[] = [];
+    if (p.jar && p.jar.size > 0)
+      for (const c of p.jar.cookiesFor(url)) {
+        const r = p.cookies[c.name];
+        if (r && r.replace) continue;
+        pairs.push(`${c.name}=${c.value}`);
+        (sent[c.name] ??= []).push({ name: c.name, value: c.value, replace: false });
+      }
+    for (const name in p.cookies) {
+      const c = p.cookies[name];
+      pairs.push(`${name}=${c.value}`);
+      (sent[name] ??= []).push({ name, value: c.value, replace: c.replace });
+    }
+    return { header: pairs.join('; '), sent };
+  }
+
+  private emitSamples(p: Prepared, method: string, urlStr: string, data: HttpResponseData, time: number): void {
+    const sys = this.vu.options.systemTags;
+    const tags: Tags = { ...p.userTags };
+    const clean = cleanURL(urlStr);
+    if (p.nameTag !== undefined) {
+      tags.name = p.nameTag;
+      if (sys.has('url')) tags.url = p.nameTag;
+    } else {
+      if (sys.has('name')) tags.name = clean;
+      if (sys.has('url')) tags.url = clean;
+    }
+    if (sys.has('method')) tags.method = method;
+    if (data.status === 0) {
+      if (sys.has('error') && data.error) tags.error = data.error;
+      if (sys.has('error_code') && data.errorCode) tags.error_code = String(data.errorCode);
+      if (sys.has('status')) tags.status = '0';
+    } else {
+      if (sys.has('status')) tags.status = String(data.status);
+      if (data.status >= 400 && sys.has('error_code')) tags.error_code = String(1000 + data.status);
+      if (sys.has('proto')) tags.proto = data.proto;
+      if (data.tlsVersion && sys.has('tls_version')) tags.tls_version = data.tlsVersion;
+    }
+    if (sys.has('ip') && data.remoteIP) tags.ip = data.remoteIP;
+    let failed = 0;
+    if (p.callback) {
+      const expected = p.callback.matches(data.status);
+      failed = expected ? 0 : 1;
+      if (sys.has('expected_response')) tags.expected_response = String(expected);
+    }
+    const t = data.timings;
+    const vu = this.vu;
+    vu.emit('http_reqs', 1, tags, time);
+    vu.emit('http_req_duration', t.duration, tags, time);
+    vu.emit('http_req_blocked', t.blocked, tags, time);
+    vu.emit('http_req_connecting', t.connecting, tags, time);
+    vu.emit('http_req_tls_handshaking', t.tls_handshaking, tags, time);
+    vu.emit('http_req_sending', t.sending, tags, time);
+    vu.emit('http_req_waiting', t.waiting, tags, time);
+    vu.emit('http_req_receiving', t.receiving, tags, time);
+    if (p.callback) vu.emit('http_req_failed', failed, tags, time);
+  }
+
+  private finish(
+    p: Prepared,
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body: Buffer | string | undefined,
+    sentCookies: K6RequestInfo['cookies'],
+    data: HttpResponseData,
+  ): K6Response {
+    const o = this.vu.options;
+    if (data.status === 0 && data.error) {
+      const full = `${method[0]}${method.slice(1).toLowerCase()} "${url}": ${data.error}`;
+      if (o.throw) throw new Error(full);
+      o.logger.warn('Request Failed', { error: full });
+    }
+    const cookies: Record<string, ResponseCookie[]> = {};
+    for (const line of data.setCookies) {
+      const c = parseSetCookie(line);
+      if (c) (cookies[c.name] ??= []).push(c);
+    }
+    let resBody: string | ArrayBuffer | null = null;
+    if (data.status !== 0 || data.body.length > 0) {
+      if (p.responseType === 'text') resBody = data.body.toString('utf8');
+      else if (p.responseType === 'binary') resBody = data.body.buffer.slice(data.body.byteOffset, data.body.byteOffset + data.body.length) as ArrayBuffer;
+    }
+    const reqHeaders: Record<string, string[]> = {};
+    for (const k in headers) reqHeaders[k] = [headers[k]];
+    return new K6Response({
+      url: data.status === 0 ? url : data.url,
+      status: data.status,
+      status_text: data.status === 0 ? '' : `${data.status} ${data.statusText}`.trimEnd(),
+      proto: data.proto,
+      headers: data.headers,
+      cookies,
+      body: resBody,
+      timings: data.timings,
+      remote_ip: data.remoteIP,
+      remote_port: data.remotePort,
+      tls_version: data.tlsVersion ?? '',
+      error: data.error ?? '',
+      error_code: data.errorCode ?? (data.status >= 400 ? 1000 + data.status : 0),
+      request: { method, url, headers: reqHeaders, body: body === undefined ? '' : typeof body === 'string' ? body : body.toString('latin1'), cookies: sentCookies },
+    });
+  }
+}
+
+function toBatchItem(x: unknown): BatchItem {
+  if (typeof x === 'string' || x instanceof K6Url) return { method: 'GET', url: x, body: null, params: null };
+  if (Array.isArray(x)) return { method: String(x[0] ?? 'GET'), url: x[1], body: x[2] ?? null, params: x[3] ?? null };
+  if (x && typeof x === 'object') {
+    const o = x as Record<string, unknown>;
+    return { method: String(o.method ?? 'GET'), url: o.url, body: o.body ?? null, params: o.params ?? null };
+  }
+  throw new Error(`invalid http.batch() request ${JSON.stringify(x)}: expected a URL string, an array [method, url, body, params] or an object {method, url, body, params}`);
+}

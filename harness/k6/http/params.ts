@@ -1,0 +1,153 @@
+/**
+ * k6/http argument helpers: request params, bodies, `http.url`, `http.file`, `expectedStatuses`.
+ * Values come from the script's realm, so type checks avoid `instanceof` on built-ins.
+ */
+import { randomBytes } from 'node:crypto';
+
+/** `http.expectedStatuses(...)`: the only response callback k6 accepts. */
+export class ExpectedStatuses {
+  constructor(readonly ranges: ReadonlyArray<{ min: number; max: number }>) {}
+  matches(status: number): boolean {
+    for (const r of this.ranges) if (status >= r.min && status <= r.max) return true;
+    return false;
+  }
+}
+
+export function expectedStatuses(...args: unknown[]): ExpectedStatuses {
+  const ranges: { min: number; max: number }[] = [];
+  args.forEach((a, i) => {
+    if (typeof a === 'number' && Number.isInteger(a)) ranges.push({ min: a, max: a });
+    else if (a && typeof a === 'object' && Number.isInteger((a as { min: unknown }).min) && Number.isInteger((a as { max: unknown }).max))
+      ranges.push({ min: (a as { min: number }).min, max: (a as { max: number }).max });
+    else
+      throw new Error(`argument number ${i + 1} to expectedStatuses was neither an integer nor an object like {min:100, max:329}, but ${JSON.stringify(a) ?? String(a)}`);
+  });
+  return new ExpectedStatuses(ranges);
+}
+
+/** `http.url\`…${x}…\``: the URL plus a `name` tag with `${}` placeholders (low cardinality). */
+export class K6Url {
+  constructor(
+    readonly url: string,
+    readonly name: string,
+  ) {}
+  toString(): string {
+    return this.url;
+  }
+}
+
+export function urlTemplate(strings: TemplateStringsArray | string[], ...values: unknown[]): K6Url {
+  let url = '';
+  let name = '';
+  for (let i = 0; i < strings.length; i++) {
+    url += strings[i];
+    name += strings[i];
+    if (i < values.length) {
+      url += String(values[i]);
+      name += '${}';
+    }
+  }
+  return new K6Url(url, name);
+}
+
+/** `http.file(data, [filename], [contentType])` */
+export class K6File {
+  constructor(
+    readonly data: string | ArrayBuffer | Uint8Array,
+    readonly filename: string,
+    readonly content_type: string,
+  ) {}
+}
+
+export function file(data: unknown, filename?: string, contentType?: string): K6File {
+  const d = typeof data === 'string' ? data : isBinary(data) ? toBuffer(data) : String(data);
+  return new K6File(d, filename ?? `file-${Date.now()}`, contentType ?? 'application/octet-stream');
+}
+
+export function isBinary(x: unknown): x is ArrayBuffer | ArrayBufferView {
+  return (
+    x !== null &&
+    typeof x === 'object' &&
+    (ArrayBuffer.isView(x) || Object.prototype.toString.call(x) === '[object ArrayBuffer]' || Object.prototype.toString.call(x) === '[object SharedArrayBuffer]')
+  );
+}
+
+export function toBuffer(x: ArrayBuffer | ArrayBufferView): Buffer {
+  if (ArrayBuffer.isView(x)) return Buffer.from(x.buffer, x.byteOffset, x.byteLength);
+  return Buffer.from(x as ArrayBuffer);
+}
+
+/** Go's time.ParseDuration subset k6 accepts for `timeout` ('10s', '1m30s', '500ms'); a number is ms. */
+export function parseTimeout(v: unknown): number {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string') {
+    const s = v.trim();
+    if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
+    const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
+    const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+    let total = 0;
+    let m: RegExpExecArray | null;
+    let pos = 0;
+    while ((m = re.exec(s))) {
+      total += Number(m[1]) * unit[m[2]];
+      pos = re.lastIndex;
+    }
+    if (pos === s.length && pos > 0) return total;
+  }
+  throw new Error(`invalid timeout value ${JSON.stringify(v)}: use a duration string like "10s" or a number of milliseconds`);
+}
+
+/** Go's url.QueryEscape (application/x-www-form-urlencoded). */
+function queryEscape(s: string): string {
+  return encodeURIComponent(s).replace(/%20/g, '+').replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+}
+
+export interface EncodedBody {
+  body: Buffer | string | undefined;
+  /** Content-Type to set when the user did not. */
+  contentType?: string;
+}
+
+/** k6 body forms: string, ArrayBuffer/typed array, object -> form-urlencoded (sorted keys, like Go) or multipart when it holds http.file(). */
+export function encodeBody(body: unknown): EncodedBody {
+  if (body === undefined || body === null) return { body: undefined };
+  if (typeof body === 'string') return { body };
+  if (isBinary(body)) return { body: toBuffer(body) };
+  if (body instanceof K6File) return { body: typeof body.data === 'string' ? body.data : toBuffer(body.data) };
+  if (typeof body === 'object') {
+    const entries = Object.entries(body as Record<string, unknown>);
+    if (entries.some(([, v]) => v instanceof K6File)) return multipart(entries);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const enc = entries.map(([k, v]) => `${queryEscape(k)}=${queryEscape(v === null || v === undefined ? '' : String(v))}`).join('&');
+    return { body: enc, contentType: 'application/x-www-form-urlencoded' };
+  }
+  return { body: String(body) };
+}
+
+function multipart(entries: [string, unknown][]): EncodedBody {
+  const boundary = randomBytes(30).toString('hex').slice(0, 60);
+  const parts: Buffer[] = [];
+  for (const [k, v] of entries) {
+    if (v instanceof K6File) {
+      parts.push(
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${k.replace(/"/g, '\\"')}"; filename="${v.filename.replace(/"/g, '\\"')}"\r\nContent-Type: ${v.content_type}\r\n\r\n`,
+        ),
+      );
+      parts.push(typeof v.data === 'string' ? Buffer.from(v.data) : toBuffer(v.data));
+      parts.push(Buffer.from('\r\n'));
+    } else {
+      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k.replace(/"/g, '\\"')}"\r\n\r\n${v === null || v === undefined ? '' : String(v)}\r\n`));
+    }
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/** k6 URL.Clean(): hides userinfo in the `url`/`name` tags. */
+export function cleanURL(raw: string): string {
+  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)([^@/?#]*)@/.exec(raw);
+  if (!m) return raw;
+  const hidden = m[2].includes(':') ? '****:****' : '****';
+  return m[1] + hidden + '@' + raw.slice(m[0].length);
+}

@@ -1,0 +1,127 @@
+import type { HttpTimings } from '../types';
+import type { ResponseCookie } from './cookie-jar';
+
+/** `Response.request` as k6 shows it. */
+export interface K6RequestInfo {
+  method: string;
+  url: string;
+  /** Go's http.Header shape: name -> values */
+  headers: Record<string, string[]>;
+  body: string;
+  cookies: Record<string, { name: string; value: string; replace: boolean }[]>;
+}
+
+export interface K6ResponseInit {
+  url: string;
+  status: number;
+  status_text: string;
+  proto: string;
+  headers: Record<string, string>;
+  cookies: Record<string, ResponseCookie[]>;
+  body: string | ArrayBuffer | null;
+  timings: HttpTimings;
+  remote_ip: string;
+  remote_port: number;
+  tls_version: string;
+  error: string;
+  error_code: number;
+  request: K6RequestInfo;
+}
+
+/**
+ * k6's `Response` object (k6 v0.48 `js/modules/k6/http/response.go`), with snake_case fields as
+ * scripts see them. `html()`, `clickLink()`, `submitForm()` need k6/html and are not provided.
+ */
+export class K6Response {
+  url: string;
+  status: number;
+  status_text: string;
+  proto: string;
+  headers: Record<string, string>;
+  cookies: Record<string, ResponseCookie[]>;
+  body: string | ArrayBuffer | null;
+  timings: HttpTimings;
+  remote_ip: string;
+  remote_port: number;
+  tls_version: string;
+  tls_cipher_suite: string;
+  ocsp: { status: string; produced_at: number; this_update: number; next_update: number; revocation_reason: string; revoked_at: number };
+  error: string;
+  error_code: number;
+  request: K6RequestInfo;
+  private jsonCache: unknown;
+  private jsonParsed = false;
+
+  constructor(i: K6ResponseInit) {
+    this.url = i.url;
+    this.status = i.status;
+    this.status_text = i.status_text;
+    this.proto = i.proto;
+    this.headers = i.headers;
+    this.cookies = i.cookies;
+    this.body = i.body;
+    this.timings = i.timings;
+    this.remote_ip = i.remote_ip;
+    this.remote_port = i.remote_port;
+    this.tls_version = i.tls_version;
+    this.tls_cipher_suite = '';
+    this.ocsp = { status: 'unknown', produced_at: 0, this_update: 0, next_update: 0, revocation_reason: '', revoked_at: 0 };
+    this.error = i.error;
+    this.error_code = i.error_code;
+    this.request = i.request;
+  }
+
+  /** Parses the body as JSON; `selector` is a gjson-style path (`a.b.0.c`, `items.#`). */
+  json(selector?: string): unknown {
+    if (this.body === null || this.body === undefined) throw new Error('the body is null so we can\'t transform it to JSON - this likely was because of a request error getting the response');
+    const text = typeof this.body === 'string' ? this.body : Buffer.from(this.body).toString('utf8');
+    if (selector !== undefined && selector !== null) return gjsonGet(text, String(selector));
+    if (!this.jsonParsed) {
+      try {
+        this.jsonCache = JSON.parse(text);
+      } catch (err) {
+        throw new Error(`cannot parse json due to an error at line 1, character ${positionOf(err as Error) + 1} , error: ${(err as Error).message}`);
+      }
+      this.jsonParsed = true;
+    }
+    return this.jsonCache;
+  }
+
+  html(): never {
+    throw new Error('Response.html() is not supported by the builtin engine (it needs k6/html); parse res.body instead, or run with real k6');
+  }
+
+  clickLink(): never {
+    throw new Error('Response.clickLink() is not supported by the builtin engine (it needs k6/html)');
+  }
+
+  submitForm(): never {
+    throw new Error('Response.submitForm() is not supported by the builtin engine (it needs k6/html)');
+  }
+}
+
+function positionOf(err: Error): number {
+  const m = /position (\d+)/.exec(err.message);
+  return m ? Number(m[1]) : 0;
+}
+
+/** Minimal gjson: dot path with array indexes and `#` (length); `\.` escapes a dot. Undefined when missing (k6: null). */
+export function gjsonGet(text: string, path: string): unknown {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const keys = path.split(/(?<!\\)\./).map((k) => k.replace(/\\\./g, '.'));
+  for (const k of keys) {
+    if (v === null || typeof v !== 'object') return undefined;
+    if (Array.isArray(v)) {
+      if (k === '#') v = v.length;
+      else if (/^\d+$/.test(k)) v = v[Number(k)];
+      else return undefined;
+    } else v = (v as Record<string, unknown>)[k];
+    if (v === undefined) return undefined;
+  }
+  return v;
+}
