@@ -1,0 +1,67 @@
+import { formatDuration } from '../options/duration';
+import { BASE_FIELDS, baseInfo, FieldReader, progressDuration, StopControl } from './helpers';
+import type { BaseScenarioConfig, Executor, ExecutorDefinition, ExecutorProgress, ScenarioRunContext } from './types';
+
+export interface ConstantVUsConfig extends BaseScenarioConfig {
+  readonly vus: number;
+  readonly duration: number;
+}
+
+/** `vus` VUs loop over iterations for `duration`. */
+export class ConstantVUs implements Executor {
+  private startedAt = 0;
+  finished = false;
+  constructor(readonly config: ConstantVUsConfig) {}
+
+  description(): string {
+    const c = this.config;
+    return `${c.vus} looping VUs for ${formatDuration(c.duration)}${baseInfo(c)}`;
+  }
+
+  requirements() {
+    return { plannedVUs: this.config.vus, unplannedVUs: 0, maxDuration: this.config.duration + this.config.gracefulStop };
+  }
+
+  progress(now: number): ExecutorProgress {
+    const c = this.config;
+    const spent = this.startedAt ? now - this.startedAt : 0;
+    return { fraction: Math.min(1, spent / c.duration), right: [`${c.vus} VUs`, progressDuration(spent, c.duration)] };
+  }
+
+  async run(ctx: ScenarioRunContext): Promise<void> {
+    const c = this.config;
+    this.startedAt = ctx.now();
+    const end = this.startedAt + c.duration;
+    const stop = new StopControl(ctx.testStop);
+    stop.endAt(end, this.startedAt, c.gracefulStop);
+    const worker = async () => {
+      const vu = await ctx.getVU();
+      ctx.activate();
+      try {
+        // the clock check matters: a script without I/O never lets the end timer fire
+        while (!stop.stopped && ctx.now() < end) await ctx.runIteration(vu, stop.hard.signal);
+      } finally {
+        ctx.deactivate();
+        ctx.returnVU(vu);
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: c.vus }, worker));
+    } finally {
+      stop.dispose();
+      this.finished = true;
+    }
+  }
+}
+
+export const constantVUs: ExecutorDefinition<ConstantVUsConfig> = {
+  type: 'constant-vus',
+  parse(raw, base, path, problems) {
+    const r = new FieldReader(raw, path, problems);
+    const vus = r.int('vus', 1, 1);
+    const duration = r.duration('duration', undefined, 1000);
+    r.rejectUnknown(BASE_FIELDS);
+    return { ...base, vus, duration };
+  },
+  create: (c) => new ConstantVUs(c),
+};

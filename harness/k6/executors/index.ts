@@ -1,0 +1,10 @@
+export * from './types';
+export { ExecutorRegistry } from './registry';
+export { builtinExecutors } from './builtins';
+export { SharedIterations, sharedIterations } from './shared-iterations';
+export { PerVUIterations, perVUIterations } from './per-vu-iterations';
+export { ConstantVUs, constantVUs } from './constant-vus';
+export { RampingVUs, rampingVUs, rampingVUsTarget } from './ramping-vus';
+export { ConstantArrivalRate, constantArrivalRate } from './constant-arrival-rate';
+export { RampingArrivalRate, rampingArrivalRate, rampingArrivalOffsets } from './ramping-arrival-rate';
+export { BASE_FIELDS } from './helpers';

@@ -1,0 +1,77 @@
+import { formatDuration } from '../options/duration';
+import { BASE_FIELDS, baseInfo, FieldReader, padInt, progressDuration, StopControl } from './helpers';
+import type { BaseScenarioConfig, Executor, ExecutorDefinition, ExecutorProgress, ScenarioRunContext } from './types';
+
+export interface PerVUIterationsConfig extends BaseScenarioConfig {
+  readonly vus: number;
+  readonly iterations: number;
+  readonly maxDuration: number;
+}
+
+/** Each of `vus` VUs runs exactly `iterations` iterations. */
+export class PerVUIterations implements Executor {
+  private startedAt = 0;
+  private endedAt = 0;
+  private done = 0;
+  finished = false;
+  constructor(readonly config: PerVUIterationsConfig) {}
+
+  description(): string {
+    const c = this.config;
+    return `${c.iterations} iterations for each of ${c.vus} VUs${baseInfo(c, `maxDuration: ${formatDuration(c.maxDuration)}`)}`;
+  }
+
+  requirements() {
+    return { plannedVUs: this.config.vus, unplannedVUs: 0, maxDuration: this.config.maxDuration + this.config.gracefulStop };
+  }
+
+  progress(now: number): ExecutorProgress {
+    const c = this.config;
+    const total = c.vus * c.iterations;
+    const spent = this.startedAt ? (this.finished ? this.endedAt : now) - this.startedAt : 0;
+    return {
+      fraction: total ? this.done / total : 1,
+      right: [`${c.vus} VUs`, progressDuration(spent, c.maxDuration), `${padInt(this.done, total)}/${total} iters, ${c.iterations} per VU`],
+    };
+  }
+
+  async run(ctx: ScenarioRunContext): Promise<void> {
+    const c = this.config;
+    this.startedAt = ctx.now();
+    const stop = new StopControl(ctx.testStop);
+    stop.endAt(this.startedAt + c.maxDuration, this.startedAt, c.gracefulStop);
+    const worker = async () => {
+      const vu = await ctx.getVU();
+      ctx.activate();
+      try {
+        for (let i = 0; i < c.iterations && !stop.stopped && ctx.now() - this.startedAt < c.maxDuration; i++) {
+          await ctx.runIteration(vu, stop.hard.signal);
+          this.done++;
+        }
+      } finally {
+        ctx.deactivate();
+        ctx.returnVU(vu);
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: c.vus }, worker));
+    } finally {
+      stop.dispose();
+      this.endedAt = ctx.now();
+      this.finished = true;
+    }
+  }
+}
+
+export const perVUIterations: ExecutorDefinition<PerVUIterationsConfig> = {
+  type: 'per-vu-iterations',
+  parse(raw, base, path, problems) {
+    const r = new FieldReader(raw, path, problems);
+    const vus = r.int('vus', 1, 1);
+    const iterations = r.int('iterations', 1, 1);
+    const maxDuration = r.duration('maxDuration', 600_000, 0);
+    r.rejectUnknown(BASE_FIELDS);
+    return { ...base, vus, iterations, maxDuration };
+  },
+  create: (c) => new PerVUIterations(c),
+};
