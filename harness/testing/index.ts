@@ -1,0 +1,3 @@
+/** Test helpers shared by every test and benchmark (never bundled into the CLI). */
+export { freePort } from './free-port';
+export { startRedisServer, waitForPort, type RedisServerOptions, type StartedRedisServer } from './redis-server';

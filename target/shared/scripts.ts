@@ -1,0 +1,101 @@
+/**
+ * Lua scripts: each state change of a record is one atomic script, which is what makes the
+ * accounting exact (a record is in the queue iff its id was added to accepted-ids; it leaves a
+ * processing list iff its id was added to processed-ids).
+ */
+import type { Redis } from 'ioredis';
+
+/**
+ * Accept n records, all or nothing.
+ * KEYS: queue, counters, accepted-ids
+ * ARGV: capacity, n, id1, rec1, ..., idn, recn, rateLimit, m, rateKey1, count1, ..., rateKeym, countm
+ * Returns {status, queueLength}: status 1 accepted, 0 queue full, -2 rate limited.
+ * Ids already accepted are not pushed again, so a retry after an ambiguous failure is safe.
+ */
+const ACCEPT = `
+local cap = tonumber(ARGV[1])
+local n = tonumber(ARGV[2])
+local len = redis.call('LLEN', KEYS[1])
+if len + n > cap then return {0, len} end
+local base = 3 + 2 * n
+local limit = tonumber(ARGV[base])
+if limit > 0 then
+  local m = tonumber(ARGV[base + 1])
+  for i = 0, m - 1 do
+    local cur = tonumber(redis.call('GET', ARGV[base + 2 + 2 * i]) or '0')
+    if cur + tonumber(ARGV[base + 3 + 2 * i]) > limit then return {-2, len} end
+  end
+  for i = 0, m - 1 do
+    local k = ARGV[base + 2 + 2 * i]
+    redis.call('INCRBY', k, ARGV[base + 3 + 2 * i])
+    redis.call('EXPIRE', k, 2)
+  end
+end
+local pushed = 0
+for i = 0, n - 1 do
+  if redis.call('SADD', KEYS[3], ARGV[3 + 2 * i]) == 1 then
+    redis.call('LPUSH', KEYS[1], ARGV[4 + 2 * i])
+    pushed = pushed + 1
+  end
+end
+if pushed > 0 then redis.call('HINCRBY', KEYS[2], 'accepted', pushed) end
+return {1, len + pushed}
+`;
+
+/**
+ * Mark records processed and take them off the worker's processing list.
+ * KEYS: processing, processed-ids, counters, processing-hist
+ * ARGV: n, then per record: raw, id ('' when unparseable), bucket le, duration seconds
+ */
+const COMPLETE = `
+local n = tonumber(ARGV[1])
+for i = 0, n - 1 do
+  local raw, id = ARGV[2 + 4 * i], ARGV[3 + 4 * i]
+  if id == '' then
+    redis.call('HINCRBY', KEYS[3], 'unknown', 1)
+  elseif redis.call('SADD', KEYS[2], id) == 1 then
+    redis.call('HINCRBY', KEYS[3], 'processed', 1)
+  else
+    redis.call('HINCRBY', KEYS[3], 'duplicates', 1)
+  end
+  redis.call('LREM', KEYS[1], 1, raw)
+  redis.call('HINCRBY', KEYS[4], ARGV[4 + 4 * i], 1)
+  redis.call('HINCRBY', KEYS[4], 'count', 1)
+  redis.call('HINCRBYFLOAT', KEYS[4], 'sum', ARGV[5 + 4 * i])
+end
+return n
+`;
+
+/** Move every record of a (dead) worker's processing list back to the consumer end of the queue. KEYS: processing, queue */
+const RECOVER = `
+local n = 0
+while redis.call('LMOVE', KEYS[1], KEYS[2], 'LEFT', 'RIGHT') do n = n + 1 end
+return n
+`;
+
+export interface TargetScripts {
+  accept(keys: [string, string, string], args: (string | number)[]): Promise<[number, number]>;
+  complete(keys: [string, string, string, string], args: (string | number)[]): Promise<number>;
+  recover(keys: [string, string]): Promise<number>;
+}
+
+type ScriptedRedis = Redis & {
+  thAccept(k1: string, k2: string, k3: string, ...args: (string | number)[]): Promise<[number, number]>;
+  thComplete(k1: string, k2: string, k3: string, k4: string, ...args: (string | number)[]): Promise<number>;
+  thRecover(k1: string, k2: string): Promise<number>;
+};
+
+/** Registers the scripts on a client (EVALSHA with automatic EVAL fallback, via ioredis defineCommand). */
+export function defineScripts(redis: Redis): TargetScripts {
+  const r = redis as ScriptedRedis;
+  if (typeof r.thAccept !== 'function') {
+    redis.defineCommand('thAccept', { numberOfKeys: 3, lua: ACCEPT });
+    redis.defineCommand('thComplete', { numberOfKeys: 4, lua: COMPLETE });
+    redis.defineCommand('thRecover', { numberOfKeys: 2, lua: RECOVER });
+  }
+  return {
+    accept: (k, a) => r.thAccept(...k, ...a),
+    complete: (k, a) => r.thComplete(...k, ...a),
+    recover: (k) => r.thRecover(...k),
+  };
+}
