@@ -1,0 +1,85 @@
+import { aggregate, compare, parseThreshold, parseThresholdKey, type ParsedThreshold } from './thresholds';
+import type { LoadSample } from './load';
+import { phaseAt, type FaultWindow } from './schedule';
+
+export interface TaggedSample extends LoadSample {
+  phase: string;
+}
+
+export function tagSamples(samples: readonly LoadSample[], windows: readonly FaultWindow[]): TaggedSample[] {
+  return samples.map((s) => ({ ...s, phase: phaseAt(s.t, windows) }));
+}
+
+/** A failed request, in the k6 sense (`http_req_failed`): no response, or 5xx. 4xx like 429 is a fast, promised degradation. */
+export function isFailure(s: LoadSample): boolean {
+  return s.status === 0 || s.status >= 500;
+}
+
+export interface ThresholdResult {
+  key: string;
+  threshold: string;
+  actual: number;
+  ok: boolean;
+}
+
+export function evaluateThresholds(samples: readonly TaggedSample[], thresholds: Record<string, string[]>): ThresholdResult[] {
+  const out: ThresholdResult[] = [];
+  for (const [key, exprs] of Object.entries(thresholds)) {
+    const k = parseThresholdKey(key);
+    if (typeof k === 'string') throw new Error(k);
+    const subset = k.tag ? samples.filter((s) => k.tag![0] === 'phase' && s.phase === k.tag![1]) : samples;
+    const values = subset.map((s) =>
+      k.metric === 'http_req_duration' ? s.durationMs : k.metric === 'http_req_failed' ? (isFailure(s) ? 1 : 0) : k.metric === 'accepted' ? (s.status === 202 ? 1 : 0) : 1,
+    );
+    for (const e of exprs) {
+      const t = parseThreshold(e) as ParsedThreshold;
+      const actual = aggregate(values, t);
+      out.push({ key, threshold: e, actual: +actual.toFixed(4), ok: compare(actual, t) });
+    }
+  }
+  return out;
+}
+
+export interface RecoveryResult {
+  fault: string;
+  endedAtMs: number;
+  /** ms from the fault's end until the error rate stayed within the SLO; undefined = never. */
+  recoveryMs?: number;
+}
+
+/**
+ * Recovery time per fault: from the fault's end, the first bucket after which every bucket up
+ * to the next fault (or the end of the load) has an error rate within `slo`. Buckets with no
+ * completed request do not count as recovered (requests may be hanging).
+ */
+export function recoveryTimes(
+  samples: readonly LoadSample[],
+  windows: readonly FaultWindow[],
+  opts: { slo: number; bucketMs?: number; endMs: number },
+): RecoveryResult[] {
+  const bucketMs = opts.bucketMs ?? 250;
+  const ordered = [...windows].filter((w) => w.endMs !== undefined).sort((a, b) => a.startMs - b.startMs);
+  return ordered.map((w, i) => {
+    const from = w.endMs!;
+    const until = Math.min(opts.endMs, ...ordered.slice(i + 1).map((n) => n.startMs).filter((s) => s >= from), opts.endMs);
+    const buckets: Array<{ n: number; failed: number }> = [];
+    for (let t = from; t < until; t += bucketMs) buckets.push({ n: 0, failed: 0 });
+    // Attribute a request to the bucket in which it completed: that is when the client saw it.
+    for (const s of samples) {
+      const done = s.t + s.durationMs;
+      if (done < from || done >= until) continue;
+      const b = buckets[Math.floor((done - from) / bucketMs)];
+      if (!b) continue;
+      b.n++;
+      if (isFailure(s)) b.failed++;
+    }
+    let recoveredAt: number | undefined;
+    for (let j = buckets.length - 1; j >= 0; j--) {
+      const b = buckets[j];
+      const good = b.n > 0 && b.failed / b.n <= opts.slo;
+      if (!good) break;
+      recoveredAt = j;
+    }
+    return { fault: w.name, endedAtMs: from, recoveryMs: recoveredAt === undefined ? undefined : recoveredAt * bucketMs };
+  });
+}

@@ -1,0 +1,269 @@
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StartedTargetStack } from '../../harness/runtimes/types';
+import { InfraError } from '../../harness/errors';
+import { randomSeed } from '../random';
+import { evaluateThresholds, isFailure, recoveryTimes, tagSamples, type RecoveryResult, type TaggedSample, type ThresholdResult } from './analysis';
+import { checkDataLoss, type DataLossResult } from './data-loss';
+import { formatMs, parseDuration } from './duration';
+import { FaultDriver } from './fault-driver';
+import { Journal } from './journal';
+import { HttpLoad, type LoadDriver, type LoadSample } from './load';
+import { runProbes, type ProbeResult } from './probes';
+import { buildSchedule, type FaultWindow, type PlannedFault, type Schedule } from './schedule';
+import { isNetworkFault, type ExperimentDefinition } from './types';
+import { withTimeout } from './with-timeout';
+
+export interface RunExperimentOptions {
+  stack: StartedTargetStack;
+  /** The run directory: the journal, samples and result go here. */
+  runDir: string;
+  /** Seeds the schedule (jitter); printed and journaled. Random if absent. */
+  seed?: number;
+  /** Rescales the whole timeline to this length (`--duration`). */
+  duration?: string;
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+  /** Background load; default the built-in HTTP load with the definition's `load` spec. */
+  load?: LoadDriver;
+  /** Deadline of every Toxiproxy / runtime control call (default 5000). */
+  controlTimeoutMs?: number;
+  drainTimeoutMs?: number;
+  /** How often the hypothesis probes run during the method (default 1000 ms). */
+  probeIntervalMs?: number;
+  /** Called after each fault is injected; a throw stands for a harness failure (tests use it). */
+  onFaultInjected?: (fault: PlannedFault) => void | Promise<void>;
+}
+
+export type Verdict = 'passed' | 'failed' | 'aborted';
+
+export interface ExperimentResult {
+  name: string;
+  seed: number;
+  verdict: Verdict;
+  /** Why it failed, one line each. */
+  problems: string[];
+  schedule: Schedule;
+  windows: FaultWindow[];
+  hypothesis: { before: ProbeResult[]; during: Array<ProbeResult & { t: number; phase: string }>; after: ProbeResult[] };
+  thresholds: ThresholdResult[];
+  recovery: RecoveryResult[];
+  dataLoss?: DataLossResult;
+  requests: { total: number; failed: number; byPhase: Record<string, { total: number; failed: number }> };
+  journalFile: string;
+  samplesFile: string;
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted || ms <= 0) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+async function pollProbes(def: ExperimentDefinition, stack: StartedTargetStack, withinMs: number, signal?: AbortSignal): Promise<ProbeResult[]> {
+  const deadline = performance.now() + withinMs;
+  let results = await runProbes(def.hypothesis.probes ?? [], stack);
+  while (results.some((r) => !r.ok) && performance.now() < deadline && !signal?.aborted) {
+    await abortableSleep(200, signal);
+    results = await runProbes(def.hypothesis.probes ?? [], stack);
+  }
+  return results;
+}
+
+/**
+ * Runs one experiment against a started stack:
+ *
+ *   before (hypothesis must hold) ─▶ load + method timeline (probes continuously) ─▶ rollback
+ *   (always) ─▶ after (hypothesis within recoveryWithin) ─▶ drain + data-loss accounting ─▶ verdict
+ *
+ * Phases (`baseline`, `fault:<name>`, `recovery`) are assigned to samples from the actual
+ * injection times in the journal. Rollback runs on success, failure, abort and harness errors;
+ * a harness error is rethrown after it.
+ */
+export async function runExperiment(def: ExperimentDefinition, o: RunExperimentOptions): Promise<ExperimentResult> {
+  const seed = o.seed ?? randomSeed();
+  const log = o.log ?? (() => {});
+  const durationMs = o.duration ? parseDuration(o.duration) : undefined;
+  if (o.duration && durationMs === undefined) throw new InfraError(`--duration "${o.duration}" is not a duration`);
+  const schedule = buildSchedule(def, { seed, durationMs });
+  mkdirSync(o.runDir, { recursive: true });
+  const journalFile = join(o.runDir, 'chaos-journal.jsonl');
+  const samplesFile = join(o.runDir, 'chaos-samples.jsonl');
+  const journal = new Journal(journalFile);
+  const controlMs = o.controlTimeoutMs ?? 5000;
+  const driver = o.stack.toxiproxy ? new FaultDriver(o.stack.toxiproxy, controlMs) : undefined;
+  const recoveryWithinMs = parseDuration(def.verify.recoveryWithin ?? '10s')! * Math.min(1, schedule.scale);
+  const windows: FaultWindow[] = [];
+  const during: ExperimentResult['hypothesis']['during'] = [];
+  const problems: string[] = [];
+  const killed = new Set<'worker' | 'gateway'>();
+  let samples: LoadSample[] = [];
+  let before: ProbeResult[] = [];
+  let after: ProbeResult[] = [];
+  let dataLoss: DataLossResult | undefined;
+  let harnessError: unknown;
+
+  journal.write('start', { experiment: def.name, seed, scale: schedule.scale, totalMs: schedule.totalMs, runtime: o.stack.runtime, runId: o.stack.runId });
+  journal.write('schedule', { faults: schedule.faults.map((f) => ({ name: f.name, startMs: f.startMs, endMs: f.endMs })) });
+  log(`chaos: ${def.name} seed=${seed} duration=${formatMs(schedule.totalMs)} faults=${schedule.faults.map((f) => `${f.name}@${formatMs(f.startMs)}`).join(', ')}`);
+
+  const needsProxy = schedule.faults.some((f) => isNetworkFault(f.step));
+  if (needsProxy && !driver) throw new InfraError(`experiment ${def.name} injects network faults but the ${o.stack.runtime} stack has no Toxiproxy`, { hint: 'use --runtime local or docker' });
+
+  const inject = async (f: PlannedFault) => {
+    const step = f.step;
+    const w: FaultWindow = { name: f.name, phase: f.phase, startMs: journal.now() };
+    windows.push(w);
+    if (isNetworkFault(step)) {
+      if ('partition' in step.toxic) await driver!.setEnabled(step.link, false);
+      else await driver!.addToxic(step.link, f.name, step.toxic);
+      journal.write('inject', { fault: f.name, link: step.link, toxic: step.toxic });
+    } else {
+      journal.write('inject', { fault: f.name, action: step.action, component: step.component });
+      if (step.action === 'kill') {
+        killed.add(step.component);
+        await withTimeout(`kill ${step.component}`, controlMs * 2, () => o.stack.kill(step.component));
+      } else {
+        await withTimeout(`restart ${step.component}`, controlMs * 6, () => o.stack.restart(step.component));
+        w.endMs = journal.now();
+        journal.write('restored', { fault: f.name });
+      }
+    }
+    log(`chaos: t=${formatMs(w.startMs)} injected ${f.name}`);
+    await o.onFaultInjected?.(f);
+  };
+  const restore = async (f: PlannedFault) => {
+    const step = f.step;
+    const w = windows.find((x) => x.name === f.name);
+    if (isNetworkFault(step)) {
+      if ('partition' in step.toxic) await driver!.setEnabled(step.link, true);
+      else await driver!.removeToxic(step.link, f.name);
+    } else if (step.action === 'kill') {
+      await withTimeout(`restart ${step.component}`, controlMs * 6, () => o.stack.restart(step.component));
+      killed.delete(step.component);
+    } else return;
+    if (w) w.endMs = journal.now();
+    journal.write('restored', { fault: f.name });
+    log(`chaos: t=${formatMs(journal.now())} restored ${f.name}`);
+  };
+
+  const stopProbing = new AbortController();
+  try {
+    before = await pollProbes(def, o.stack, 10_000, o.signal);
+    journal.write('hypothesis', { when: 'before', results: before });
+    if (before.some((r) => !r.ok)) {
+      problems.push(`steady state not met before the method: ${before.filter((r) => !r.ok).map((r) => `${r.probe}: ${r.detail}`).join('; ')}`);
+    } else {
+      const loadDriver = o.load ?? new HttpLoad(def.load);
+      const load = loadDriver.start({ targetUrl: o.stack.targetUrl, now: () => journal.now(), signal: o.signal ?? new AbortController().signal });
+      const probing = (async () => {
+        while (!stopProbing.signal.aborted) {
+          await abortableSleep(o.probeIntervalMs ?? 1000, stopProbing.signal);
+          if (stopProbing.signal.aborted) break;
+          const t = journal.now();
+          const phase = windows.some((w) => w.startMs <= t && (w.endMs === undefined || t < w.endMs)) ? windows.filter((w) => w.startMs <= t && (w.endMs === undefined || t < w.endMs)).at(-1)!.phase : windows.length ? 'recovery' : 'baseline';
+          for (const r of await runProbes(def.hypothesis.probes ?? [], o.stack)) {
+            during.push({ ...r, t, phase });
+            journal.write('probe', { phase, ...r });
+          }
+        }
+      })();
+      try {
+        // The timeline: every injection and restoration at its planned offset, in order.
+        const events = schedule.faults
+          .flatMap((f) => [
+            { t: f.startMs, run: () => inject(f) },
+            ...(f.endMs > f.startMs || (!isNetworkFault(f.step) && f.step.action === 'kill') ? [{ t: Math.max(f.endMs, f.startMs), run: () => restore(f) }] : []),
+          ])
+          .sort((a, b) => a.t - b.t);
+        for (const ev of events) {
+          await abortableSleep(ev.t - journal.now(), o.signal);
+          if (o.signal?.aborted) break;
+          await ev.run();
+        }
+        await abortableSleep(schedule.totalMs - journal.now(), o.signal);
+      } finally {
+        samples = await load.stop();
+        stopProbing.abort();
+        await probing;
+        journal.write('load-stopped', { requests: samples.length });
+      }
+    }
+  } catch (e) {
+    harnessError = e;
+    journal.write('error', { message: (e as Error).message });
+    log(`chaos: harness error: ${(e as Error).message}; rolling back`);
+  } finally {
+    // Rollback, always: every toxic removed, proxies re-enabled, killed processes restarted.
+    const rb: string[] = driver ? await driver.rollback() : [];
+    for (const c of [...killed, ...(def.rollbacks ?? []).map((r) => r.replace('restart-', '') as 'worker' | 'gateway')]) {
+      await withTimeout(`restart ${c}`, controlMs * 6, () => o.stack.restart(c)).catch((e) => rb.push(`restart ${c}: ${(e as Error).message}`));
+    }
+    for (const w of windows) w.endMs ??= journal.now();
+    journal.write('rollback', { ok: rb.length === 0, problems: rb });
+    if (rb.length) problems.push(`rollback incomplete: ${rb.join('; ')} (run \`harness reap\`)`);
+  }
+  if (harnessError) throw harnessError;
+
+  const aborted = Boolean(o.signal?.aborted);
+  const tagged: TaggedSample[] = tagSamples(samples, windows);
+  writeFileSync(samplesFile, tagged.map((s) => JSON.stringify({ type: 'Point', metric: 'http_req_duration', data: { time: new Date(Date.now() - (journal.now() - s.t)).toISOString(), value: +s.durationMs.toFixed(3), tags: { phase: s.phase, status: String(s.status), ...(s.error ? { error: s.error } : {}), experiment: def.name } } })).join('\n') + (tagged.length ? '\n' : ''));
+  const byPhase: ExperimentResult['requests']['byPhase'] = {};
+  for (const s of tagged) {
+    const p = (byPhase[s.phase] ??= { total: 0, failed: 0 });
+    p.total++;
+    if (isFailure(s)) p.failed++;
+  }
+  const thresholds = before.every((r) => r.ok) ? evaluateThresholds(tagged, def.hypothesis.thresholds ?? {}) : [];
+  for (const t of thresholds) if (!t.ok) problems.push(`threshold ${t.key}: ${t.threshold} crossed (actual ${t.actual})`);
+  const slo = def.hypothesis.errorRateSlo ?? 0.05;
+  const recovery = samples.length ? recoveryTimes(samples, windows, { slo, endMs: Math.max(...samples.map((s) => s.t + s.durationMs)) + 1 }) : [];
+  journal.write('recovery', { slo, results: recovery });
+  if (def.verify.recoveryWithin && !aborted) {
+    for (const r of recovery) {
+      if (r.recoveryMs === undefined || r.recoveryMs > recoveryWithinMs) {
+        problems.push(`${r.fault}: error rate not back within ${slo * 100}% ${r.recoveryMs === undefined ? 'before the load ended' : `until ${formatMs(r.recoveryMs)}`} (allowed ${formatMs(recoveryWithinMs)})`);
+      }
+    }
+  }
+  if (before.every((r) => r.ok) && !aborted) {
+    after = await pollProbes(def, o.stack, Math.max(recoveryWithinMs, 2000), o.signal);
+    journal.write('hypothesis', { when: 'after', results: after });
+    for (const r of after.filter((x) => !x.ok)) problems.push(`steady state not restored: ${r.probe}: ${r.detail}`);
+    if (def.verify.noDataLoss) {
+      if (!o.stack.redisUrl) problems.push('noDataLoss: the stack exposes no Redis URL to account with');
+      else {
+        const ids = samples.filter((s) => s.status === 202 && s.id).map((s) => s.id!);
+        dataLoss = await checkDataLoss(o.stack.redisUrl, ids, { drainTimeoutMs: o.drainTimeoutMs ?? 30_000 });
+        journal.write('data-loss', { ok: dataLoss.ok, clientAccepted: dataLoss.clientAccepted, clientMissing: dataLoss.clientMissing, accounting: dataLoss.accounting, problems: dataLoss.problems });
+        problems.push(...dataLoss.problems.map((p) => `data loss: ${p}`));
+      }
+    }
+  }
+  const verdict: Verdict = aborted ? 'aborted' : problems.length ? 'failed' : 'passed';
+  const result: ExperimentResult = {
+    name: def.name,
+    seed,
+    verdict,
+    problems,
+    schedule,
+    windows,
+    hypothesis: { before, during, after },
+    thresholds,
+    recovery,
+    dataLoss,
+    requests: { total: tagged.length, failed: tagged.filter(isFailure).length, byPhase },
+    journalFile,
+    samplesFile,
+  };
+  journal.write('verdict', { verdict, problems });
+  writeFileSync(join(o.runDir, `chaos-result-${def.name}.json`), JSON.stringify({ ...result, schedule: { ...schedule, faults: schedule.faults.map(({ step, ...f }) => f) } }, null, 2));
+  return result;
+}
