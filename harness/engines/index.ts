@@ -1,0 +1,10 @@
+/** Engines that run compiled scenarios: real k6 and the builtin one. The only import surface of harness/engines. */
+export type { Engine, EngineAvailability, EngineEnv, EngineProgress, EngineResult, EngineRunArgs, EngineRunOptions } from './types';
+export { EngineRegistry, type EngineFactory, type ResolvedEngine } from './engine-registry';
+export { defaultEngineRegistry, resolveEngine } from './builtins';
+export { K6Engine, K6_REFERENCE_VERSION } from './k6-engine';
+export { BuiltinEngine, HARNESS_BIN, type BuiltinEngineOptions } from './builtin-engine';
+export { k6RunArgv } from './k6-run-argv';
+export { ProgressParser } from './progress-parser';
+export { findExecutable } from './find-executable';
+export { DEFAULT_KILL_TIMEOUT_MS } from './k6-process';
