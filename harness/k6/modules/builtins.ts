@@ -1,0 +1,20 @@
+/** The k6 JS modules the builtin engine serves, by import path. The only place they are registered. */
+import { cryptoModule } from './crypto';
+import { dataModule } from './data';
+import { encodingModule } from './encoding';
+import { executionModule } from './execution';
+import { httpModule } from './http';
+import { k6Module } from './k6';
+import { metricsModule } from './metrics';
+import { ModuleRegistry } from './registry';
+
+export function createBuiltinRegistry(): ModuleRegistry {
+  return new ModuleRegistry()
+    .register('k6', k6Module)
+    .register('k6/http', httpModule)
+    .register('k6/metrics', metricsModule)
+    .register('k6/execution', executionModule)
+    .register('k6/data', dataModule)
+    .register('k6/encoding', encodingModule)
+    .register('k6/crypto', cryptoModule);
+}

@@ -1,0 +1,93 @@
+/**
+ * `k6/execution`: live views of the VU, scenario and instance, plus `test.abort()` and
+ * `test.options`. Accessors read the running iteration's context each time (they are live).
+ */
+import type { ModuleFactory, VUState } from '../types';
+import { internalState } from '../runtime/vu-state';
+
+const NEVER = new Promise<never>(() => {});
+
+export const executionModule: ModuleFactory = (vu: VUState) => {
+  const st = internalState(vu);
+  const ctx = (what: string) => {
+    const c = st.runCtx;
+    if (!c || vu.inInit) throw new Error(`getting ${what} information in the init context is not supported`);
+    return c;
+  };
+  const vuInfo = {
+    get idInInstance() {
+      return vu.vuId;
+    },
+    get idInTest() {
+      return vu.vuId;
+    },
+    get iterationInInstance() {
+      return vu.iteration?.vuIterationInInstance ?? 0;
+    },
+    get iterationInScenario() {
+      return vu.iteration?.iteration ?? 0;
+    },
+    get tags() {
+      return vu.vuTags;
+    },
+    metrics: {
+      get tags() {
+        return vu.vuTags;
+      },
+      metadata: {} as Record<string, string>,
+    },
+  };
+  const scenario = {
+    get name() { return ctx('scenario').scenario.name; },
+    get executor() { return ctx('scenario').scenario.executor; },
+    get startTime() { return ctx('scenario').scenario.startTime; },
+    get progress() { return ctx('scenario').scenario.progress; },
+    get iterationInInstance() { return ctx('scenario').scenario.iterationInInstance; },
+    get iterationInTest() { return ctx('scenario').scenario.iterationInTest; },
+  };
+  const instance = {
+    get iterationsCompleted() { return ctx('instance').instance.iterationsCompleted; },
+    get iterationsInterrupted() { return ctx('instance').instance.iterationsInterrupted; },
+    get vusActive() { return ctx('instance').instance.vusActive; },
+    get vusInitialized() { return ctx('instance').instance.vusInitialized; },
+    get currentTestRunDuration() { return ctx('instance').instance.currentTestRunDuration; },
+  };
+  const test = {
+    /** Stops the whole test (exit 108). Never returns: the run hangs until the scheduler stops it. */
+    abort(reason?: unknown): Promise<never> {
+      const msg = reason === undefined ? '' : String(reason);
+      if (st.run) {
+        st.run.halt('aborted', msg);
+        return NEVER;
+      }
+      st.initAbort = msg;
+      throw new Error(`test aborted: ${msg}`);
+    },
+    get options() {
+      return deepFreeze(JSON.parse(JSON.stringify(st.shared.exportedOptions ?? {})));
+    },
+  };
+  return {
+    get vu() {
+      if (vu.inInit) throw new Error('getting VU information in the init context is not supported');
+      return vuInfo;
+    },
+    get scenario() {
+      ctx('scenario');
+      return scenario;
+    },
+    get instance() {
+      ctx('instance');
+      return instance;
+    },
+    test,
+  };
+};
+
+export function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
+  }
+  return v;
+}

@@ -1,0 +1,2 @@
+export { createBuiltinRegistry } from './builtins';
+export { ModuleRegistry } from './registry';

@@ -1,0 +1,37 @@
+/**
+ * `k6/metrics`: Counter, Gauge, Rate, Trend. Metrics are declared in the init context
+ * (registered once per test through `options.metrics.getOrCreate`); `add` works in VU code only.
+ */
+import type { MetricType, ModuleFactory, VUState } from '../types';
+import { now } from '../runtime/vu-state';
+import { toTags } from './k6';
+
+export const metricsModule: ModuleFactory = (vu: VUState) => {
+  const make = (type: MetricType) =>
+    class {
+      readonly name: string;
+      constructor(name: unknown, isTime?: unknown) {
+        if (!vu.inInit) throw new Error('metrics must be declared in the init context');
+        if (typeof name !== 'string') throw new Error('the metric name must be a string');
+        this.name = vu.options.metrics.getOrCreate(name, type, isTime === true ? 'time' : 'default').name;
+      }
+
+      add(value: unknown, tags?: unknown): boolean {
+        if (vu.inInit) throw new Error('Adding to metrics in the init context is not supported');
+        let v: number;
+        if (type === 'rate') v = typeof value === 'number' ? value : value ? 1 : 0;
+        else {
+          v = typeof value === 'boolean' ? (value ? 1 : 0) : Number(value);
+          if (Number.isNaN(v) || value === null || value === undefined) {
+            const msg = `'${String(value)}' is an invalid value for metric '${this.name}', a number or a boolean value is expected`;
+            if (vu.options.throw) throw new Error(msg);
+            vu.options.logger.warn(msg);
+            return false;
+          }
+        }
+        vu.emit(this.name, v, tags === undefined ? undefined : toTags(tags), now());
+        return true;
+      }
+    };
+  return { Counter: make('counter'), Gauge: make('gauge'), Rate: make('rate'), Trend: make('trend') };
+};

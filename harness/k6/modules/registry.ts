@@ -1,0 +1,35 @@
+/**
+ * k6 JS modules by import path (`k6`, `k6/http`, …). The runtime's `require` resolves through
+ * it; built-ins are registered in builtins.ts only. Duplicate keys throw; unknown keys list the
+ * supported ones.
+ */
+import type { ModuleFactory } from '../types';
+
+export class ModuleRegistry {
+  private readonly factories = new Map<string, ModuleFactory>();
+
+  register(path: string, factory: ModuleFactory): this {
+    if (this.factories.has(path)) throw new Error(`k6 module "${path}" is already registered`);
+    this.factories.set(path, factory);
+    return this;
+  }
+
+  resolve(path: string): ModuleFactory {
+    const f = this.factories.get(path);
+    if (f) return f;
+    const hint = /^https?:\/\//.test(path)
+      ? ' (remote modules are not supported by the builtin engine: it runs offline)'
+      : path.startsWith('k6/x/')
+        ? ' (xk6 extensions need a custom k6 binary; run with the real k6)'
+        : '';
+    throw new Error(`unknown module "${path}"${hint}; supported: ${this.keys().join(', ')}`);
+  }
+
+  has(path: string): boolean {
+    return this.factories.has(path);
+  }
+
+  keys(): string[] {
+    return [...this.factories.keys()].sort();
+  }
+}

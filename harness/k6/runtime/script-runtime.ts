@@ -1,0 +1,471 @@
+/**
+ * `loadScript` and the VUs it creates.
+ *
+ *   bundleScript (esbuild) ─▶ transformScript (async rewrite) ─▶ one vm.Script, compiled once
+ *        └─ newVU(id): vm.createContext (own realm, k6 globals) ─▶ runInContext ─▶ init code ─▶ exports
+ *
+ * All VUs share the main thread's event loop; a VU "blocks" by awaiting. Module functions are
+ * wrapped per VU so that, once a run is halted (hard stop, `test.abort()`), every pending and
+ * future call of that run hangs: the script cannot catch an interruption, as in k6.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import vm from 'node:vm';
+import type {
+  IterationContext,
+  IterationOutcome,
+  LifecycleVU,
+  RuntimeOptions,
+  ScriptExports,
+  ScriptRuntime,
+  VU,
+} from '../types';
+import { ScriptLoadError } from '../types';
+import type { ModuleRegistry } from '../modules/registry';
+import { bundleScript } from './bundle';
+import { createCallbackHelpers } from './callback-helpers';
+import { createConsole } from './console';
+import { ScriptAbortedError, ScriptExceptionError } from './errors';
+import { errorHead, StackMapper } from './source-map';
+import { transformScript, type TransformResult } from './transform';
+import { IterationRun, newRuntimeShared, now, VUStateImpl, type RuntimeShared } from './vu-state';
+
+export type ScriptInput = string | { filename: string; source: string };
+
+export interface LoadScriptOptions {
+  /** Module registry; defaults to the built-ins (builtins.ts). */
+  modules?: ModuleRegistry;
+}
+
+const HEADER = '(async function (module, exports, require, __k6init) { __k6init(Math, Function.prototype, JSON);\n';
+const FOOTER = '\n})';
+
+/** Internal: the compiled program and what every VU of it shares. */
+interface Compiled {
+  script: vm.Script;
+  mapper: StackMapper;
+  registry: ModuleRegistry;
+  shared: RuntimeShared;
+  transformStats: TransformResult['stats'];
+}
+
+/**
+ * Bundles, transforms and compiles the script, then runs its init code once (as VU 0, discarded)
+ * to read `exports`. `input` is a path, or the source with the filename it stands for.
+ * Throws ScriptLoadError (syntax / bundling, with `file:line:col`) or ScriptExceptionError (an
+ * exception in init code, exit 107).
+ */
+export async function loadScript(input: ScriptInput, opts: RuntimeOptions, loadOpts: LoadScriptOptions = {}): Promise<K6ScriptRuntime> {
+  const filename = path.resolve(opts.cwd, typeof input === 'string' ? input : input.filename);
+  if (typeof input === 'string' && !fs.existsSync(filename)) throw new ScriptLoadError(`script not found: ${filename}`, filename);
+  const bundle = await bundleScript({ filename, source: typeof input === 'string' ? undefined : input.source });
+  let transformed: TransformResult;
+  try {
+    transformed = transformScript(bundle.code, filename + '.bundle.js');
+  } catch (e) {
+    throw new ScriptLoadError(`cannot transform ${filename}: ${(e as Error).message}`, filename);
+  }
+  const vmFilename = filename + '#k6';
+  const script = new vm.Script(HEADER + transformed.code + FOOTER, { filename: vmFilename });
+  const registry = loadOpts.modules ?? (await import('../modules/builtins')).createBuiltinRegistry();
+  const compiled: Compiled = {
+    script,
+    mapper: new StackMapper(vmFilename, 1, transformed.map, bundle.map),
+    registry,
+    shared: newRuntimeShared(),
+    transformStats: transformed.stats,
+  };
+  const probe = await Realm.create(compiled, 0, opts);
+  const exportsObj = probe.exports;
+  let options: Record<string, unknown> = {};
+  try {
+    options = exportsObj.options === undefined ? {} : JSON.parse(JSON.stringify(exportsObj.options));
+  } catch (e) {
+    throw new ScriptLoadError(`exported options cannot be serialised: ${(e as Error).message}`, filename);
+  }
+  const functions = Object.keys(exportsObj).filter((k) => typeof exportsObj[k] === 'function');
+  compiled.shared.exportedOptions = options;
+  await probe.dispose();
+  return new K6ScriptRuntime(compiled, { options, functions });
+}
+
+export class K6ScriptRuntime implements ScriptRuntime {
+  constructor(
+    private readonly compiled: Compiled,
+    readonly exports: ScriptExports,
+  ) {}
+
+  /** Counters of the transform, for benchmarks and debugging. */
+  get transformStats(): TransformResult['stats'] {
+    return this.compiled.transformStats;
+  }
+
+  async newVU(id: number, opts: RuntimeOptions): Promise<VU> {
+    return new K6VU(await Realm.create(this.compiled, id, opts));
+  }
+
+  async newLifecycleVU(opts: RuntimeOptions): Promise<LifecycleVU> {
+    return new K6LifecycleVU(await Realm.create(this.compiled, 0, opts));
+  }
+}
+
+const NEVER = new Promise<never>(() => {});
+
+/** One VU's realm: context, globals, module instances, exports. */
+class Realm {
+  readonly state: VUStateImpl;
+  exports: Record<string, unknown> = {};
+  private readonly sandbox: Record<string, unknown>;
+  private readonly modules = new Map<string, Record<string, unknown>>();
+  private realmJSON!: JSON;
+  private realmMath!: Math;
+  private lastEnv: Record<string, string> | null = null;
+  private lastDataIn: unknown = undefined;
+  private lastDataOut: unknown = undefined;
+  private disposed = false;
+
+  private constructor(
+    readonly compiled: Compiled,
+    readonly id: number,
+    readonly opts: RuntimeOptions,
+  ) {
+    this.state = new VUStateImpl(id, opts, compiled.shared);
+    this.sandbox = {
+      __VU: id,
+      __ITER: 0,
+      __ENV: { ...opts.env },
+      console: createConsole(opts.logger),
+      open: (file: unknown, mode?: unknown) => this.open(file, mode),
+    };
+  }
+
+  static async create(compiled: Compiled, id: number, opts: RuntimeOptions): Promise<Realm> {
+    const r = new Realm(compiled, id, opts);
+    await r.init();
+    return r;
+  }
+
+  get mapper(): StackMapper {
+    return this.compiled.mapper;
+  }
+
+  private async init(): Promise<void> {
+    const ctx = vm.createContext(this.sandbox, { name: `VU ${this.id}` });
+    this.sandbox.global = vm.runInContext('globalThis', ctx);
+    const wrapper = this.compiled.script.runInContext(ctx) as (...a: unknown[]) => Promise<void>;
+    const module = { exports: {} as Record<string, unknown> };
+    const require = (p: unknown) => this.require(String(p));
+    const init = (math: Math, fnProto: object, json: JSON) => {
+      this.realmMath = math;
+      this.realmJSON = json;
+      this.sandbox.__k6rt = createCallbackHelpers(fnProto);
+    };
+    this.state.inInit = true;
+    try {
+      await wrapper(module, module.exports, require, init);
+    } catch (e) {
+      if (this.state.initAbort !== null) throw new ScriptAbortedError(this.state.initAbort);
+      const text = this.mapper.formatException(e);
+      this.opts.logger.error(text.trimEnd(), { source: 'stacktrace' });
+      throw new ScriptExceptionError(errorHead(e), this.mapper.location(e), e);
+    } finally {
+      this.state.inInit = false;
+    }
+    this.exports = module.exports;
+  }
+
+  private open(file: unknown, mode?: unknown): unknown {
+    if (!this.state.inInit) {
+      throw new Error(
+        'The "open()" function is only available in the init stage (i.e. the global scope), see https://grafana.com/docs/k6/latest/javascript-api/init-context for more information',
+      );
+    }
+    const abs = path.resolve(this.opts.cwd, String(file));
+    let buf = this.compiled.shared.files.get(abs);
+    if (!buf) {
+      try {
+        buf = fs.readFileSync(abs);
+      } catch (e) {
+        throw new Error(`open ${abs}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
+      }
+      this.compiled.shared.files.set(abs, buf);
+    }
+    if (mode === 'b') return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
+    return buf.toString('utf8');
+  }
+
+  private require(p: string): Record<string, unknown> {
+    let m = this.modules.get(p);
+    if (!m) {
+      const raw = this.compiled.registry.resolve(p)(this.state);
+      m = guardModule(raw, this.state);
+      if (p === 'k6' || p === 'k6/execution') this.wireInternals(m);
+      this.modules.set(p, m);
+    }
+    return m;
+  }
+
+  /** Hooks the `k6` module needs from the realm (seeding the realm's Math.random). */
+  private wireInternals(_m: Record<string, unknown>): void {
+    this.state.slots.set('k6/runtime', {
+      seedMath: () => {
+        this.realmMath.random = () => this.state.random();
+      },
+    } satisfies RealmHooks);
+  }
+
+  /** Copies host data into this realm (once per distinct input). */
+  realmCopy(data: unknown): unknown {
+    if (data === undefined) return undefined;
+    if (data !== this.lastDataIn) {
+      this.lastDataIn = data;
+      this.lastDataOut = this.realmJSON.parse(JSON.stringify(data));
+    }
+    return this.lastDataOut;
+  }
+
+  setEnv(env: Record<string, string>): void {
+    if (env !== this.lastEnv) {
+      this.lastEnv = env;
+      this.sandbox.__ENV = { ...env };
+    }
+  }
+
+  setIter(i: number): void {
+    this.sandbox.__ITER = i;
+  }
+
+  /**
+   * Runs an exported function as one "run" (iteration / setup / teardown / handleSummary),
+   * racing it against halts.
+   */
+  async call(
+    name: string,
+    args: unknown[],
+    signal: AbortSignal | null,
+  ): Promise<{ kind: 'ok'; value: unknown; run: IterationRun } | { kind: 'error'; error: unknown; run: IterationRun } | { kind: 'halted'; run: IterationRun }> {
+    const run = new IterationRun();
+    const st = this.state;
+    st.run = run;
+    const onAbort = () => run.halt('interrupted');
+    if (signal) {
+      if (signal.aborted) run.halt('interrupted');
+      else signal.addEventListener('abort', onAbort, { once: true });
+    }
+    try {
+      if (run.halted) return { kind: 'halted', run };
+      const fn = this.exports[name];
+      if (typeof fn !== 'function') return { kind: 'error', error: new Error(`function "${name}" is not exported by the script`), run };
+      let p: Promise<unknown>;
+      try {
+        p = Promise.resolve((fn as (...a: unknown[]) => unknown)(...args));
+      } catch (e) {
+        p = Promise.reject(e);
+      }
+      const r = await Promise.race([
+        p.then(
+          (value) => ({ kind: 'ok' as const, value, run }),
+          (error) => ({ kind: 'error' as const, error, run }),
+        ),
+        run.haltedPromise.then(() => ({ kind: 'halted' as const, run })),
+      ]);
+      if (run.halted) return { kind: 'halted', run };
+      return r;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      st.run = null;
+    }
+  }
+
+  logException(e: unknown, fields: Record<string, unknown>): Error {
+    this.opts.logger.error(this.mapper.formatException(e).trimEnd(), { ...fields, source: 'stacktrace' });
+    if (e instanceof Error) return e;
+    if (e && typeof e === 'object' && 'message' in e) {
+      const err = new Error(String((e as Error).message));
+      err.name = String((e as Error).name ?? 'Error');
+      err.stack = String((e as Error).stack ?? '');
+      return err;
+    }
+    return new Error(String(e));
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    const closes: Promise<unknown>[] = [];
+    for (const v of this.state.slots.values()) {
+      const c = (v as { close?: unknown } | null)?.close;
+      if (typeof c === 'function') closes.push(Promise.resolve().then(() => c.call(v)));
+    }
+    await Promise.allSettled(closes);
+    this.state.slots.clear();
+    this.modules.clear();
+    this.exports = {};
+  }
+}
+
+/** What the `k6` module gets from the realm through `slots.get('k6/runtime')`. */
+export interface RealmHooks {
+  seedMath(): void;
+}
+
+function isClass(fn: Function): boolean {
+  return /^class[\s{]/.test(Function.prototype.toString.call(fn));
+}
+
+/**
+ * Wraps every exported function so that calls of a halted run never settle. Classes and
+ * accessors are kept as they are (constructors are synchronous in k6 anyway).
+ */
+function guardModule(raw: Record<string, unknown>, st: VUStateImpl): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, d] of Object.entries(Object.getOwnPropertyDescriptors(raw))) {
+    if ('value' in d && typeof d.value === 'function' && !isClass(d.value)) {
+      const fn = d.value as (...a: unknown[]) => unknown;
+      const guarded = function (this: unknown, ...args: unknown[]) {
+        const run = st.run;
+        if (run?.halted) return NEVER;
+        const r = fn.apply(this, args);
+        if (run && r !== null && typeof r === 'object' && typeof (r as Promise<unknown>).then === 'function') {
+          return (r as Promise<unknown>).then(
+            (v) => (run.halted ? NEVER : v),
+            (e) => (run.halted ? NEVER : Promise.reject(e)),
+          );
+        }
+        return r;
+      };
+      Object.defineProperty(guarded, 'name', { value: fn.name });
+      Object.defineProperty(out, k, { ...d, value: guarded });
+    } else Object.defineProperty(out, k, d);
+  }
+  // `import http from 'k6/http'` reads `default`: point it at the guarded object.
+  if (raw.default && typeof raw.default === 'object') out.default = out;
+  return out;
+}
+
+class K6VU implements VU {
+  constructor(protected readonly realm: Realm) {}
+
+  get id(): number {
+    return this.realm.id;
+  }
+
+  async runIteration(ctx: IterationContext): Promise<IterationOutcome> {
+    const r = this.realm;
+    const st = r.state;
+    st.iteration = ctx;
+    st.runCtx = ctx;
+    st.baseTags = ctx.tags;
+    st.groupPath = '';
+    r.setEnv(ctx.env);
+    r.setIter(ctx.iteration);
+    const start = now();
+    let res;
+    try {
+      res = await r.call(ctx.exec, [r.realmCopy(ctx.data)], ctx.signal);
+    } finally {
+      st.iteration = null;
+      st.runCtx = null;
+      st.groupPath = '';
+    }
+    const base = { durationMs: now() - start, bytesSent: res.run.bytesSent, bytesReceived: res.run.bytesReceived };
+    if (res.kind === 'ok') return { status: 'completed', ...base };
+    if (res.kind === 'halted') {
+      return res.run.halted === 'aborted' ? { status: 'aborted', ...base, reason: res.run.abortReason } : { status: 'interrupted', ...base };
+    }
+    const error = r.logException(res.error, { executor: ctx.scenario.executor, scenario: ctx.scenario.name });
+    return { status: 'failed', ...base, error };
+  }
+
+  dispose(): Promise<void> {
+    return this.realm.dispose();
+  }
+}
+
+type LifecycleCtx = Omit<IterationContext, 'exec' | 'iteration' | 'vuIterationInInstance' | 'data'> & { data?: unknown };
+
+class K6LifecycleVU extends K6VU implements LifecycleVU {
+  runSetup(ctx: Omit<IterationContext, 'exec' | 'data' | 'iteration' | 'vuIterationInInstance'>): Promise<unknown> {
+    return this.lifecycle('setup', ctx);
+  }
+
+  async runTeardown(ctx: Omit<IterationContext, 'exec' | 'iteration' | 'vuIterationInInstance'>): Promise<void> {
+    await this.lifecycle('teardown', ctx);
+  }
+
+  async runHandleSummary(data: unknown): Promise<Record<string, string> | undefined> {
+    const r = this.realm;
+    if (typeof r.exports.handleSummary !== 'function') return undefined;
+    const st = r.state;
+    st.lifecycle = 'handleSummary';
+    st.baseTags = {};
+    st.groupPath = '';
+    try {
+      const res = await r.call('handleSummary', [r.realmCopy(data)], null);
+      if (res.kind === 'halted') throw new ScriptAbortedError(res.run.abortReason);
+      if (res.kind === 'error') {
+        r.logException(res.error, { source: 'stacktrace' });
+        throw new ScriptExceptionError(`handleSummary failed: ${errorHead(res.error)}`, r.mapper.location(res.error), res.error);
+      }
+      const v = res.value;
+      if (v === undefined || v === null) return {};
+      if (typeof v !== 'object') throw new ScriptExceptionError('handleSummary() must return an object (destination -> content)');
+      const out: Record<string, string> = {};
+      for (const [k, c] of Object.entries(v as Record<string, unknown>)) {
+        if (typeof c === 'string') out[k] = c;
+        else if (c instanceof ArrayBuffer || Object.prototype.toString.call(c) === '[object ArrayBuffer]') out[k] = Buffer.from(c as ArrayBuffer).toString('utf8');
+        else if (ArrayBuffer.isView(c)) out[k] = Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('utf8');
+        else out[k] = String(c);
+      }
+      return out;
+    } finally {
+      st.lifecycle = null;
+    }
+  }
+
+  /** setup/teardown: group `::setup`/`::teardown`, k6 emits data_sent, data_received, iteration_duration. */
+  private async lifecycle(which: 'setup' | 'teardown', ctx: LifecycleCtx): Promise<unknown> {
+    const r = this.realm;
+    if (typeof r.exports[which] !== 'function') return undefined;
+    const st = r.state;
+    st.lifecycle = which;
+    st.runCtx = ctx;
+    st.baseTags = ctx.tags;
+    st.groupPath = `::${which}`;
+    r.setEnv(ctx.env);
+    const start = now();
+    try {
+      const res = await r.call(which, which === 'teardown' ? [r.realmCopy(ctx.data)] : [], ctx.signal);
+      const end = now();
+      if (res.kind === 'halted') {
+        if (res.run.halted === 'aborted') throw new ScriptAbortedError(res.run.abortReason);
+        throw new LifecycleInterruptedError(which);
+      }
+      st.emit('data_sent', res.run.bytesSent, undefined, end);
+      st.emit('data_received', res.run.bytesReceived, undefined, end);
+      st.emit('iteration_duration', end - start, undefined, end);
+      if (res.kind === 'error') {
+        r.logException(res.error, { source: 'stacktrace' });
+        throw new ScriptExceptionError(`${which}() failed: ${errorHead(res.error)}`, r.mapper.location(res.error), res.error);
+      }
+      if (which === 'teardown' || res.value === undefined) return undefined;
+      try {
+        return JSON.parse(JSON.stringify(res.value));
+      } catch (e) {
+        throw new ScriptExceptionError(`setup() returned data that cannot be JSON-serialised: ${(e as Error).message}`);
+      }
+    } finally {
+      st.lifecycle = null;
+      st.runCtx = null;
+      st.groupPath = '';
+    }
+  }
+}
+
+/** setup/teardown cut by its signal (the scheduler maps this to exit 100/101). */
+export class LifecycleInterruptedError extends Error {
+  constructor(readonly which: 'setup' | 'teardown') {
+    super(`${which}() was interrupted`);
+    this.name = 'LifecycleInterruptedError';
+  }
+}

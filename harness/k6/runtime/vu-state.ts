@@ -1,0 +1,133 @@
+/**
+ * The runtime's implementation of `VUState` (what modules see of their VU), plus the run-scoped
+ * pieces the built-in modules need beyond the contract (`RuntimeShared`, `IterationRun`).
+ */
+import type { IterationContext, RuntimeOptions, Tags, VUState } from '../types';
+
+/** Shared by every VU of one loaded script (one test run). */
+export interface RuntimeShared {
+  /** SharedArray contents by name: the callback runs once per test. */
+  readonly sharedArrays: Map<string, Promise<readonly unknown[]>>;
+  /** `open()` cache by absolute path + mode. */
+  readonly files: Map<string, Buffer>;
+  /** The script's exported options (JSON copy), for `exec.test.options`; null until known. */
+  exportedOptions: Record<string, unknown> | null;
+}
+
+export function newRuntimeShared(): RuntimeShared {
+  return { sharedArrays: new Map(), files: new Map(), exportedOptions: null };
+}
+
+/**
+ * One run of script code (an iteration, setup, teardown): halting it makes every pending and
+ * future module call of this run hang forever, so the script cannot catch an interruption.
+ */
+export class IterationRun {
+  halted: 'interrupted' | 'aborted' | null = null;
+  abortReason = '';
+  bytesSent = 0;
+  bytesReceived = 0;
+  readonly controller = new AbortController();
+  private onHalt: (() => void) | null = null;
+  /** Settles (never rejects) when the run is halted. */
+  readonly haltedPromise = new Promise<void>((r) => (this.onHalt = r));
+
+  halt(kind: 'interrupted' | 'aborted', reason = ''): void {
+    if (this.halted) return;
+    this.halted = kind;
+    this.abortReason = reason;
+    this.controller.abort(new InterruptedError(kind === 'aborted' ? `test aborted: ${reason}` : 'iteration interrupted'));
+    this.onHalt?.();
+  }
+}
+
+/** Rejection reason of waits cut by a hard stop (scripts never observe it: see IterationRun). */
+export class InterruptedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InterruptedError';
+  }
+}
+
+const NEVER_ABORTED = new AbortController().signal;
+
+/** mulberry32: small, fast, good enough for test data (k6's randomSeed is not crypto either). */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class VUStateImpl implements VUState {
+  inInit = true;
+  iteration: IterationContext | null = null;
+  lifecycle: 'setup' | 'teardown' | 'handleSummary' | null = null;
+  groupPath = '';
+  readonly vuTags: Tags = {};
+  readonly slots = new Map<string, unknown>();
+  /** Tags of the running code before vuTags and group (iteration tags, or lifecycle tags). */
+  baseTags: Tags = {};
+  /** Scenario/instance views of the current run (iterations, and setup/teardown when given). */
+  runCtx: Pick<IterationContext, 'scenario' | 'instance'> | null = null;
+  /** The run in progress (iteration / setup / teardown), null in init and between runs. */
+  run: IterationRun | null = null;
+  /** Set when `exec.test.abort()` is called in the init context. */
+  initAbort: string | null = null;
+  private rng: () => number = Math.random;
+  private readonly tagGroup: boolean;
+
+  constructor(
+    readonly vuId: number,
+    readonly options: RuntimeOptions,
+    readonly shared: RuntimeShared,
+  ) {
+    this.tagGroup = options.systemTags.has('group');
+  }
+
+  get signal(): AbortSignal {
+    return this.run?.controller.signal ?? NEVER_ABORTED;
+  }
+
+  random(): number {
+    return this.rng();
+  }
+
+  seed(n: number): void {
+    this.rng = seeded(Math.trunc(n));
+  }
+
+  currentTags(): Tags {
+    const t: Tags = { ...this.baseTags };
+    for (const k in this.vuTags) t[k] = String(this.vuTags[k]);
+    if (this.tagGroup) t.group = this.groupPath;
+    return t;
+  }
+
+  emit(metric: string, value: number, extraTags?: Tags, time?: number): void {
+    const tags = this.currentTags();
+    if (extraTags) for (const k in extraTags) tags[k] = extraTags[k];
+    this.options.sink.push({ metric, time: time ?? now(), value, tags });
+  }
+
+  addBytes(sent: number, received: number): void {
+    if (!this.run) return;
+    this.run.bytesSent += sent;
+    this.run.bytesReceived += received;
+  }
+}
+
+/** ms since epoch with sub-ms precision. */
+export function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** Our modules need the run-scoped pieces; third-party `VUState`s do not have them. */
+export function internalState(vu: VUState): VUStateImpl {
+  if (!(vu instanceof VUStateImpl)) throw new Error('this k6 module needs the builtin runtime (harness/k6/runtime)');
+  return vu;
+}
