@@ -1,8 +1,8 @@
 /**
- * Telemetry payloads for the TelemetryHub gateway (schema in target/gateway and docs).
+ * Telemetry payloads for the TelemetryHub gateway (schema: target/gateway/schema.ts).
  *
  *   POST /telemetry        { device_id, timestamp, metrics: { name: number } }
- *   POST /telemetry/batch  [ sample, sample, ... ]   (all-or-nothing)
+ *   POST /telemetry/batch  [ sample, sample, ... ]   (all-or-nothing, 1..BATCH_MAX, default 1000)
  *
  * Values are deterministic per (HARNESS_SEED, VU, iteration); `timestamp` is the send time
  * (the gateway may reject stale samples), so it is the one field that differs between runs.
