@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { Scheduler } from './scheduler';
+import { CollectingSink, FakeRuntime, fakeRuntimeOptions, fakeTest, silentLogger, type FakeBehaviour } from './testing';
+import type { LiveThresholds } from './types';
+
+async function runFake(script: Record<string, unknown>, b: FakeBehaviour = {}, extra: { signal?: AbortSignal; thresholds?: LiveThresholds; tags?: Record<string, string> } = {}) {
+  const sink = new CollectingSink();
+  const runtime = new FakeRuntime(b);
+  const { options, executors } = fakeTest(script);
+  const sched = new Scheduler({
+    runtime,
+    runtimeOptions: fakeRuntimeOptions(sink, { tags: extra.tags ?? {} }),
+    options,
+    executors,
+    logger: silentLogger,
+    signal: extra.signal,
+    thresholds: extra.thresholds,
+    thresholdIntervalMs: 100,
+    gaugeIntervalMs: 200,
+  });
+  const result = await sched.run();
+  return { result, sink, runtime, sched };
+}
+
+describe('k6 scheduler with executors (fake VUs)', function () {
+  this.timeout(20_000);
+
+  it('shared-iterations: exactly N iterations shared among the VUs, iteration metrics tagged', async () => {
+    const { result, sink, runtime } = await runFake({ vus: 3, iterations: 9 });
+    assert.equal(result.exitCode, 0);
+    assert.equal(sink.of('iterations').length, 9);
+    assert.equal(result.iterationsCompleted, 9);
+    assert.equal(runtime.vusCreated, 3);
+    assert.deepEqual(new Set(runtime.calls.map((c) => c.vu)), new Set([1, 2, 3]));
+    const it0 = sink.of('iterations')[0];
+    assert.deepEqual(it0.tags, { scenario: 'default', group: '' });
+    assert.deepEqual(
+      sink.samples.filter((s) => s.time === it0.time).map((s) => s.metric),
+      ['data_sent', 'data_received', 'iteration_duration', 'iterations'],
+    );
+    assert.equal(sink.sum('data_sent'), 90);
+    assert.deepEqual(runtime.calls[0].data, { ok: true });
+  });
+
+  it('per-vu-iterations: each VU runs its own count with __ITER 0..n-1; exec, env and tags per scenario', async () => {
+    const { sink, runtime } = await runFake(
+      { scenarios: { p: { executor: 'per-vu-iterations', vus: 2, iterations: 3, exec: 'default', env: { X: 'y' }, tags: { flow: 'f' } } } },
+      {},
+      { tags: { test: 't' } },
+    );
+    assert.equal(sink.of('iterations').length, 6);
+    for (const vu of [1, 2]) assert.deepEqual(runtime.calls.filter((c) => c.vu === vu).map((c) => c.iter), [0, 1, 2]);
+    assert.deepEqual(runtime.calls[0].env, { BASE: '1', X: 'y' });
+    assert.deepEqual(runtime.calls[0].tags, { test: 't', flow: 'f', scenario: 'p' });
+    assert.deepEqual(sink.of('iterations')[0].tags, { test: 't', flow: 'f', scenario: 'p', group: '' });
+  });
+
+  it('constant-vus: loops for the duration and emits vus/vus_max gauges', async () => {
+    const { sink, result } = await runFake({ vus: 2, duration: '1s' }, { iterationMs: () => 100 });
+    const n = sink.of('iterations').length;
+    assert.ok(n >= 12 && n <= 22, `iterations ${n}`);
+    assert.equal(result.iterationsInterrupted, 0);
+    assert.ok(sink.of('vus_max').length >= 3);
+    assert.ok(sink.of('vus_max').every((s) => s.value === 2));
+    assert.ok(sink.of('vus').some((s) => s.value === 2));
+  });
+
+  it('gracefulStop: an iteration still running after duration + gracefulStop is interrupted', async () => {
+    const { sink, result } = await runFake(
+      { scenarios: { s: { executor: 'constant-vus', vus: 1, duration: '1s', gracefulStop: '200ms' } } },
+      { iterationMs: () => 1500 },
+    );
+    assert.equal(result.iterationsInterrupted, 1);
+    assert.equal(result.iterationsCompleted, 0);
+    assert.equal(sink.of('iterations').length, 0);
+    assert.equal(sink.of('data_sent').length, 1, 'interrupted iterations still report their bytes');
+    assert.ok(result.durationMs < 1450, `stopped at ${result.durationMs}`);
+  });
+
+  it('constant-arrival-rate: rate*duration iterations, started on an absolute schedule', async () => {
+    const { runtime, sink } = await runFake({ scenarios: { a: { executor: 'constant-arrival-rate', rate: 50, duration: '1s', preAllocatedVUs: 3 } } }, { iterationMs: () => 5 });
+    assert.equal(sink.of('iterations').length, 50);
+    assert.equal(sink.of('dropped_iterations').length, 0);
+    const starts = runtime.calls.map((c) => c.start - runtime.calls[0].start);
+    // the 50th start is due at 980 ms; no accumulated drift
+    assert.ok(Math.abs(starts[49] - 980) < 60, `last start at ${starts[49]}`);
+  });
+
+  it('arrival rate with too few VUs: dropped_iterations, and no more VUs than maxVUs', async () => {
+    const { sink, runtime } = await runFake(
+      { scenarios: { a: { executor: 'constant-arrival-rate', rate: 20, duration: '1s', preAllocatedVUs: 1, maxVUs: 2 } } },
+      { iterationMs: () => 180 },
+    );
+    const done = sink.of('iterations').length;
+    const dropped = sink.of('dropped_iterations').length;
+    assert.equal(done + dropped, 20);
+    assert.ok(dropped >= 5, `dropped ${dropped}`);
+    assert.equal(runtime.vusCreated, 2);
+    assert.deepEqual(sink.of('dropped_iterations')[0].tags, { scenario: 'a' });
+  });
+
+  it('ramping-arrival-rate: the integral of the rate', async () => {
+    const { sink } = await runFake(
+      { scenarios: { r: { executor: 'ramping-arrival-rate', startRate: 0, timeUnit: '1s', preAllocatedVUs: 2, stages: [{ duration: '1s', target: 20 }] } } },
+      { iterationMs: () => 2 },
+    );
+    assert.equal(sink.of('iterations').length, 10);
+  });
+
+  it('ramping-vus: follows the stages and ramps down', async () => {
+    const { sink, runtime, result } = await runFake(
+      { scenarios: { r: { executor: 'ramping-vus', startVUs: 0, stages: [{ duration: '400ms', target: 3 }, { duration: '400ms', target: 0 }], gracefulRampDown: '0s' } } },
+      { iterationMs: () => 50 },
+    );
+    assert.equal(result.exitCode, 0);
+    assert.ok(new Set(runtime.calls.map((c) => c.vu)).size >= 2);
+    assert.ok(sink.of('vus_max').every((s) => s.value === 3));
+  });
+
+  it('scenarios that do not overlap reuse VUs; startTime delays a scenario', async () => {
+    const { runtime, sched } = await runFake({
+      scenarios: {
+        a: { executor: 'per-vu-iterations', vus: 2, iterations: 1, maxDuration: '200ms', gracefulStop: '0s' },
+        b: { executor: 'per-vu-iterations', vus: 2, iterations: 1, startTime: '400ms' },
+      },
+    });
+    assert.equal(sched.plan.plannedVUs, 2);
+    assert.equal(runtime.vusCreated, 2);
+    const b = runtime.calls.filter((c) => c.scenario === 'b');
+    assert.ok(b[0].start - runtime.calls[0].start >= 380);
+  });
+
+  it('test.abort(): stops everything, runs teardown, exit 108', async () => {
+    const { result } = await runFake({ vus: 2, duration: '5s' }, { iterationMs: () => 20, action: (ctx) => (ctx.iteration === 2 ? 'abort' : undefined) });
+    assert.equal(result.exitCode, 108);
+    assert.ok(result.durationMs < 2000);
+    assert.match(result.error!.message, /test aborted: enough/);
+  });
+
+  it('SIGINT through the signal: graceful stop, exit 105', async () => {
+    const ctrl = new AbortController();
+    setTimeout(() => ctrl.abort(), 300);
+    const { result } = await runFake({ vus: 2, duration: '5s' }, { iterationMs: () => 50 }, { signal: ctrl.signal });
+    assert.equal(result.exitCode, 105);
+    assert.ok(result.durationMs < 2000);
+  });
+
+  it('abortOnFail thresholds stop the test with exit 99', async () => {
+    let calls = 0;
+    const { result } = await runFake({ vus: 1, duration: '5s' }, {}, { thresholds: { abortingMetrics: () => (++calls >= 2 ? ['http_req_failed'] : []) } });
+    assert.equal(result.exitCode, 99);
+    assert.equal(result.stopCause?.kind, 'thresholds');
+  });
+
+  it('setup/teardown timeouts exit 100/101; init errors 107', async () => {
+    assert.equal((await runFake({ setupTimeout: '100ms' }, { setupMs: 1000 })).result.exitCode, 100);
+    const td = await runFake({ teardownTimeout: '100ms' }, { teardownMs: 1000 });
+    assert.equal(td.result.exitCode, 101);
+    assert.match(td.result.error!.message, /teardown\(\) execution timed out after 0 seconds/);
+    assert.equal((await runFake({}, { failInit: true })).result.exitCode, 107);
+  });
+
+  it('a failing iteration still counts as complete (k6 semantics)', async () => {
+    const { result } = await runFake({ vus: 1, iterations: 3 }, { action: () => 'throw' });
+    assert.equal(result.iterationsCompleted, 3);
+    assert.equal(result.exitCode, 0);
+  });
+});
