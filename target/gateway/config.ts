@@ -63,7 +63,6 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
     version: r.string('TARGET_VERSION', '0.1.0'),
   };
   r.check(cfg.queueHighWater <= cfg.queueCapacity, `QUEUE_HIGH_WATER: must be <= QUEUE_CAPACITY (${cfg.queueCapacity}), got ${cfg.queueHighWater}`);
-  r.check(cfg.batchMax <= cfg.queueCapacity, `BATCH_MAX: must be <= QUEUE_CAPACITY (${cfg.queueCapacity}), got ${cfg.batchMax}`);
   r.done('gateway');
   return cfg;
 }

@@ -85,6 +85,16 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     onRedisError: () => state.noteError('redis'),
   });
 
+  /** Counts a rejection in /status and /metrics; `received` too when the handler never ran. */
+  const countRejected = (reason: RejectReason, n: number, alsoReceived: boolean) => {
+    if (alsoReceived) {
+      state.samples.received += n;
+      metrics.received.inc(n);
+    }
+    state.reject(reason, n);
+    metrics.rejected.inc({ reason }, n);
+  };
+
   const local: LocalControl = {
     snapshot: () => state.snapshot({ state: breaker.state, trips: breaker.trips }),
     apply: (cmd: ControlCommand) => {
@@ -151,7 +161,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     if (err instanceof HttpError) return sendError(reply, err.spec, err.extra, err.retryAfterS);
     const ingest = isIngest(req);
     if (err.validation) {
-      if (ingest) state.reject('invalid');
+      if (ingest) countRejected('invalid', 1, true);
       const reasons = err.validation.slice(0, 20).map((v) => {
         const missing = (v.params as { missingProperty?: string })?.missingProperty;
         const path = ['body', ...v.instancePath.split('/').filter(Boolean), ...(missing ? [missing] : [])].join('.');
@@ -161,7 +171,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     }
     const code = err.code ?? '';
     const fail = (spec: ErrorSpec, reason: RejectReason, extra: Record<string, unknown> = {}) => {
-      if (ingest) state.reject(reason);
+      if (ingest) countRejected(reason, 1, true);
       return sendError(reply, spec, extra);
     };
     if (code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) return fail(GatewayErrors.PayloadTooLarge, 'too_large', { limit_bytes: config.bodyLimitBytes });
@@ -180,7 +190,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
         const given = (req.headers['x-api-key'] as string | undefined) ?? (auth?.startsWith('Bearer ') ? auth.slice(7) : undefined);
         const buf = Buffer.from(given ?? '');
         if (buf.length !== keyBuf.length || !timingSafeEqual(buf, keyBuf)) {
-          if (isIngest(req)) state.reject('unauthorized');
+          if (isIngest(req)) countRejected('unauthorized', Array.isArray(req.body) ? req.body.length : 1, true);
           throw new HttpError(GatewayErrors.Unauthorized);
         }
       }
@@ -193,8 +203,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     metrics.received.inc(n);
     await injectDelay();
     const reject = (reason: RejectReason, spec: ErrorSpec, retryAfterS?: number, extra: Record<string, unknown> = {}) => {
-      state.reject(reason, n);
-      metrics.rejected.inc({ reason }, n);
+      countRejected(reason, n, false);
       return sendError(reply, spec, extra, retryAfterS);
     };
     if (state.shuttingDown) return reject('shutting_down', GatewayErrors.ShuttingDown, 1);
