@@ -1,0 +1,15 @@
+export type { Output, OutputParams, OutputFactory, WithAbort } from './types';
+export { isWithAbort } from './types';
+export { OutputRegistry, parseOutputSpec, startOutputs, stopOutputs } from './registry';
+export { builtinOutputs } from './builtins';
+export { JsonOutput, encodeSamples, encodeMetricLine, encodePointLine, parseJsonStream } from './json-output';
+export { buildSummaryData, compareMetricNames, DEFAULT_SUMMARY_TREND_STATS } from './summary-data';
+export type { SummaryData, SummaryDataInput, SummaryMetric, SummaryGroup, SummaryCheck } from './summary-data';
+export { renderTextSummary, defaultSummaryStdout, humanizeValue, humanizeBytes, humanizeDuration, goToFixed } from './summary-text';
+export type { TextSummaryOptions } from './summary-text';
+export { summaryExportJson } from './summary-export';
+export { summaryResult, writeSummaryResult, summaryDataJson } from './handle-summary';
+export { gojaStringify } from './goja-json';
+export { renderBanner, renderExecutionDescription, logfmtLine, K6_BANNER } from './banner';
+export type { ExecutionDescription, ScenarioLine } from './banner';
+export { goFloat, goJsonString, rfc3339Nano, parseRfc3339, formatGoDuration, parseGoDuration } from './go-format';
