@@ -22,6 +22,7 @@ import type {
 } from '../types';
 import { ScriptLoadError } from '../types';
 import type { ModuleRegistry } from '../modules/registry';
+import { createBuiltinRegistry } from '../modules/builtins';
 import { bundleScript } from './bundle';
 import { createCallbackHelpers } from './callback-helpers';
 import { createConsole } from './console';
@@ -67,7 +68,7 @@ export async function loadScript(input: ScriptInput, opts: RuntimeOptions, loadO
   }
   const vmFilename = filename + '#k6';
   const script = new vm.Script(HEADER + transformed.code + FOOTER, { filename: vmFilename });
-  const registry = loadOpts.modules ?? (await import('../modules/builtins')).createBuiltinRegistry();
+  const registry = loadOpts.modules ?? createBuiltinRegistry();
   const compiled: Compiled = {
     script,
     mapper: new StackMapper(vmFilename, 1, transformed.map, bundle.map),

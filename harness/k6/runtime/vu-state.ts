@@ -63,7 +63,10 @@ function seeded(seed: number): () => number {
   };
 }
 
+const BRAND = Symbol.for('harness.k6.VUStateImpl');
+
 export class VUStateImpl implements VUState {
+  readonly [BRAND] = true;
   inInit = true;
   iteration: IterationContext | null = null;
   lifecycle: 'setup' | 'teardown' | 'handleSummary' | null = null;
@@ -128,6 +131,6 @@ export function now(): number {
 
 /** Our modules need the run-scoped pieces; third-party `VUState`s do not have them. */
 export function internalState(vu: VUState): VUStateImpl {
-  if (!(vu instanceof VUStateImpl)) throw new Error('this k6 module needs the builtin runtime (harness/k6/runtime)');
+  if (!(vu as unknown as Record<symbol, unknown>)[BRAND]) throw new Error('this k6 module needs the builtin runtime (harness/k6/runtime)');
   return vu;
 }
