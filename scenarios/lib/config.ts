@@ -55,7 +55,8 @@ export function loadConfig(env: Record<string, string | undefined>): HarnessConf
     }
     return s;
   };
-  const baseUrl = (env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
+  const rawBaseUrl = env.BASE_URL || 'http://127.0.0.1:8080';
+  const baseUrl = rawBaseUrl.replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+/.test(baseUrl)) problems.push(`BASE_URL=${baseUrl}: must be an http(s):// URL`);
   const cfg: HarnessConfig = {
     baseUrl,
