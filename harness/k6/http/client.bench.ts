@@ -13,6 +13,8 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Http1Client } from './http1-client';
+import { K6Http } from './k6-http';
+import { stubVU } from './testing';
 
 const SECONDS = Number(process.argv[2] ?? 4);
 const VUS = 50;
@@ -66,6 +68,13 @@ const candidates: Record<string, Loop> = {
       const r = await c.request({ method: 'POST', url, headers: { 'Content-Type': 'application/json', 'User-Agent': 'k6/0.48.0 (https://k6.io/)' }, body: BODY, timeoutMs: 60000, signal });
       return r.status;
     };
+  },
+  // The whole k6/http path: params, cookie jar lookup, 9 samples with tags, Response object.
+  'k6/http module (stub VU)': async (url) => {
+    const vu = stubVU();
+    vu.options.sink.push = () => {}; // drop samples: the metrics engine is measured elsewhere
+    const h = K6Http.of(vu);
+    return async () => (await h.request('POST', url, BODY, { headers: { 'Content-Type': 'application/json' } })).status;
   },
   'node:http Agent(keepAlive, 1)': async (url) => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });

@@ -41,6 +41,8 @@ export interface CookieSetOptions {
 }
 
 let creationSeq = 0;
+/** Cookies whose Expires was given (an Expires at the epoch, 0, is a common way to delete). */
+const explicitExpires = new WeakSet<ResponseCookie>();
 
 /** Parses one Set-Cookie line (attributes are case-insensitive). Returns null when malformed. */
 export function parseSetCookie(line: string): ResponseCookie | null {
@@ -78,7 +80,10 @@ export function parseSetCookie(line: string): ResponseCookie | null {
       }
       case 'expires': {
         const t = Date.parse(val);
-        if (!Number.isNaN(t)) c.expires = t;
+        if (!Number.isNaN(t)) {
+          c.expires = t;
+          explicitExpires.add(c);
+        }
         break;
       }
       case 'secure':
@@ -123,7 +128,7 @@ export class CookieJar {
     let expires: number | null = null;
     if (c.max_age < 0) expires = 0;
     else if (c.max_age > 0) expires = now + c.max_age * 1000;
-    else if (c.expires) expires = c.expires;
+    else if (c.expires || explicitExpires.has(c)) expires = c.expires;
     const path = c.path.startsWith('/') ? c.path : defaultPath(url.pathname);
     this.cookies = this.cookies.filter((x) => !(x.name === c.name && x.domain === domain && x.path === path));
     if (expires !== null && expires <= now) return; // deletion

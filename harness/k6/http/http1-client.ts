@@ -4,6 +4,7 @@ import zlib from 'node:zlib';
 import type { HttpClient, HttpRequestSpec, HttpResponseData, HttpTimings } from '../types';
 import { K6ErrorCode, K6RequestError, k6ErrorFor } from './errors';
 import { HttpParseError, ResponseParser } from './response-parser';
+import { parseURLCached } from './url-cache';
 
 /**
  * A minimal HTTP/1.1 client over `net.Socket` / `tls`, one per VU, measuring k6's timings the way
@@ -212,7 +213,7 @@ export class Http1Client implements HttpClient {
     const start = now();
     let url: URL;
     try {
-      url = new URL(spec.url);
+      url = parseURLCached(spec.url);
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`unsupported protocol scheme "${url.protocol.slice(0, -1)}"`);
     } catch (err) {
       return failed(spec.url, new K6RequestError(K6ErrorCode.InvalidURL, `invalid URL: ${(err as Error).message}`), emptyMarks(start), now());

@@ -11,7 +11,8 @@ import { CookieJar, parseSetCookie, type ResponseCookie } from './cookie-jar';
 import { K6ErrorCode } from './errors';
 import { Http1Client } from './http1-client';
 import { ExpectedStatuses, K6Url, cleanURL, encodeBody, parseTimeout } from './params';
-import { canonicalHeaderName } from './response-parser';
+import { canonicalCached } from './response-parser';
+import { parseURLCached } from './url-cache';
 import { K6Response, type K6RequestInfo } from './response';
 
 /** k6's exact error texts for HTTP in the init context. */
@@ -182,7 +183,7 @@ export class K6Http {
 
     const headers: Record<string, string> = {};
     if (prm.headers && typeof prm.headers === 'object')
-      for (const [k, v] of Object.entries(prm.headers as object)) if (v !== undefined && v !== null) headers[canonicalHeaderName(k)] = String(v);
+      for (const [k, v] of Object.entries(prm.headers as object)) if (v !== undefined && v !== null) headers[canonicalCached(k)] = String(v);
     const enc = encodeBody(body);
     if (enc.contentType && headers['Content-Type'] === undefined) headers['Content-Type'] = enc.contentType;
     if (headers['User-Agent'] === undefined && o.userAgent) headers['User-Agent'] = o.userAgent;
@@ -257,7 +258,7 @@ export class K6Http {
     let urlStr = p.url;
     let parsed: URL;
     try {
-      parsed = new URL(urlStr);
+      parsed = parseURLCached(urlStr);
       if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`unsupported protocol scheme "${parsed.protocol.slice(0, -1)}"`);
     } catch (err) {
       return this.requestError(new Error(`invalid URL "${urlStr}": ${(err as Error).message}`));
@@ -331,7 +332,7 @@ export class K6Http {
   private emitSamples(p: Prepared, method: string, urlStr: string, data: HttpResponseData, time: number): void {
     const sys = this.vu.options.systemTags;
     const tags: Tags = { ...p.userTags };
-    const clean = cleanURL(urlStr);
+    const clean = cleanURLCached(urlStr);
     if (p.nameTag !== undefined) {
       tags.name = p.nameTag;
       if (sys.has('url')) tags.url = p.nameTag;
@@ -414,6 +415,17 @@ export class K6Http {
       request: { method, url, headers: reqHeaders, body: body === undefined ? '' : typeof body === 'string' ? body : body.toString('latin1'), cookies: sentCookies },
     });
   }
+}
+
+const cleanCache = new Map<string, string>();
+function cleanURLCached(u: string): string {
+  let c = cleanCache.get(u);
+  if (c === undefined) {
+    c = cleanURL(u);
+    if (cleanCache.size > 2000) cleanCache.clear();
+    cleanCache.set(u, c);
+  }
+  return c;
 }
 
 function toBatchItem(x: unknown): BatchItem {

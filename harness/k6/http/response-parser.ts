@@ -46,7 +46,8 @@ export function canonicalHeaderName(name: string): string {
 }
 
 const canonicalCache = new Map<string, string>();
-function canonicalCached(name: string): string {
+/** canonicalHeaderName with a small cache (header names repeat on every request). */
+export function canonicalCached(name: string): string {
   let c = canonicalCache.get(name);
   if (c === undefined) {
     c = canonicalHeaderName(name);

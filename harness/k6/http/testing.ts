@@ -174,6 +174,8 @@ export function stubVU(opts: Partial<RuntimeOptions> = {}, baseTags: Tags = { gr
   };
   let ac = new AbortController();
   const vuTags: Tags = {};
+  let lastExtra: Tags | undefined;
+  let lastMerged: Tags = {};
   const vu: StubVU = {
     vuId: 1,
     options,
@@ -183,9 +185,13 @@ export function stubVU(opts: Partial<RuntimeOptions> = {}, baseTags: Tags = { gr
     groupPath: '',
     currentTags: () => ({ ...baseTags, ...vuTags }),
     vuTags,
-    emit(metric, value, extraTags = {}, time = performance.timeOrigin + performance.now()) {
-      const s: Sample = { metric, value, time, tags: { ...vu.currentTags(), ...extraTags } };
-      options.sink.push(s);
+    emit(metric, value, extraTags, time = performance.timeOrigin + performance.now()) {
+      // k6/http emits 9 samples with the same extraTags object: merge once (what a runtime should do too).
+      if (extraTags !== lastExtra || extraTags === undefined) {
+        lastExtra = extraTags;
+        lastMerged = { ...vu.currentTags(), ...extraTags };
+      }
+      options.sink.push({ metric, value, time, tags: lastMerged });
     },
     addBytes(sent, received) {
       vu.bytes.sent += sent;
