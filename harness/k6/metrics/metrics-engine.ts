@@ -87,9 +87,16 @@ export class MetricsEngine implements SampleSink, MetricInfoSource {
     this.registry = opts.registry;
     this.outputs = opts.outputs ?? [];
     this.flushIntervalMs = opts.flushIntervalMs ?? 100;
-    if (opts.expectedResponseSubmetric ?? true) {
-      if (this.registry.get('http_req_duration')) this.ensureSubmetric('http_req_duration{expected_response:true}');
-    }
+    this.pendingExpectedResponse = opts.expectedResponseSubmetric ?? true;
+  }
+
+  // k6 adds `http_req_duration{expected_response:true}` after the threshold submetrics, which
+  // shows in the order of `submetrics` in JSON Metric lines: so it is created at the first sample.
+  private pendingExpectedResponse: boolean;
+  private initSubmetrics(): void {
+    if (!this.pendingExpectedResponse) return;
+    this.pendingExpectedResponse = false;
+    if (this.registry.get('http_req_duration')) this.ensureSubmetric('http_req_duration{expected_response:true}');
   }
 
   /** The state of a registered metric (created on first use), or undefined if not registered. */
@@ -140,6 +147,7 @@ export class MetricsEngine implements SampleSink, MetricInfoSource {
   }
 
   push(sample: Sample): void {
+    if (this.pendingExpectedResponse) this.initSubmetrics();
     let state = this.states.get(sample.metric);
     if (state === undefined) {
       state = this.metric(sample.metric);
@@ -201,6 +209,7 @@ export class MetricsEngine implements SampleSink, MetricInfoSource {
   }
 
   metricInfo(name: string): MetricInfo {
+    this.initSubmetrics();
     const s = this.metric(name);
     const def: MetricDef | undefined = s ?? this.registry.get(name);
     if (!s || !def) throw new Error(`unknown metric '${name}'`);
