@@ -5,7 +5,7 @@
 import nodeCrypto from 'node:crypto';
 import type { ModuleFactory } from '../types';
 import { toArrayBuffer, toBuffer } from './bytes';
-import { md4 } from './md4';
+import { hmacWith, md4 } from './md4';
 
 const ALGORITHMS: Record<string, string> = {
   md4: 'md4',
@@ -64,13 +64,7 @@ class Hasher {
   private rawDigest(): Buffer {
     if (this.h) return this.h.digest();
     const data = Buffer.concat(this.parts);
-    if (!this.key) return md4(data);
-    // HMAC (RFC 2104) over md4, block size 64.
-    let k = this.key.length > 64 ? md4(this.key) : this.key;
-    k = Buffer.concat([k, Buffer.alloc(64 - k.length)]);
-    const ipad = Buffer.from(k.map((x) => x ^ 0x36));
-    const opad = Buffer.from(k.map((x) => x ^ 0x5c));
-    return md4(Buffer.concat([opad, md4(Buffer.concat([ipad, data]))]));
+    return this.key ? hmacWith(md4, this.key, data) : md4(data);
   }
 }
 

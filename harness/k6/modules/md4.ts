@@ -39,3 +39,12 @@ export function md4(data: Buffer): Buffer {
   [a, b, c, d].forEach((v, i) => out.writeInt32LE(v, i * 4));
   return out;
 }
+
+/** HMAC (RFC 2104) over any 64-byte-block hash; used for md4, which OpenSSL lacks. */
+export function hmacWith(hash: (b: Buffer) => Buffer, key: Buffer, data: Buffer): Buffer {
+  let k = key.length > 64 ? hash(key) : key;
+  k = Buffer.concat([k, Buffer.alloc(64 - k.length)]);
+  const ipad = Buffer.from(k.map((x) => x ^ 0x36));
+  const opad = Buffer.from(k.map((x) => x ^ 0x5c));
+  return hash(Buffer.concat([opad, hash(Buffer.concat([ipad, data]))]));
+}

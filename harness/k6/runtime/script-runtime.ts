@@ -38,7 +38,8 @@ export interface LoadScriptOptions {
   modules?: ModuleRegistry;
 }
 
-const HEADER = '(async function (module, exports, require, __k6init) { __k6init(Math, Function.prototype, JSON);\n';
+/** ES modules are strict: so is the bundle (k6 runs scripts as strict code too). */
+const HEADER = '(async function (module, exports, require, __k6init) { "use strict"; __k6init(Math, Function.prototype, JSON);\n';
 const FOOTER = '\n})';
 
 /** Internal: the compiled program and what every VU of it shares. */
