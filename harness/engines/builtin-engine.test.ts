@@ -20,6 +20,10 @@ function builtinCliReady(): { ready: boolean; why: string } {
   return { ready: true, why: '' };
 }
 
+function assertGroupGone(pid: number): void {
+  assert.throws(() => process.kill(-pid, 0), /ESRCH/, `process group ${pid} is gone`);
+}
+
 function collect(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough();
   let buf = '';
@@ -162,6 +166,42 @@ describe('builtin engine end to end', () => {
       assert.equal(result.exitCode, ExitCode.ExternalAbort, err.text());
       assert.equal(result.killedBy, undefined, 'stopped on SIGINT, without SIGKILL');
       assert.ok(Date.now() - t0 < 30_000);
+      assertGroupGone(result.pid!);
+    } finally {
+      clearInterval(poll);
+    }
+  });
+
+  it('escalates to SIGKILL when the engine does not stop within killTimeoutMs, leaving no process', async () => {
+    // teardown runs after a graceful stop; this one outlives the kill timeout
+    await writeFile(
+      join(dir, 'stuck.ts'),
+      [
+        "import http from 'k6/http';",
+        "import { sleep } from 'k6';",
+        "export const options = { vus: 1, duration: '60s', teardownTimeout: '120s' };",
+        "export default function (): void { http.get(`${__ENV.BASE_URL}/health`); sleep(0.1); }",
+        'export function teardown(): void { sleep(60); }',
+      ].join('\n'),
+    );
+    const compiled = await compileScenario('stuck.ts', { outDir: join(dir, 'stuck'), cwd: dir, cache: false });
+    const ac = new AbortController();
+    const poll = setInterval(() => {
+      if ((hits['GET /health'] ?? 0) >= 3) ac.abort();
+    }, 50);
+    try {
+      const result = await new BuiltinEngine().run({
+        scriptPath: compiled.bundlePath,
+        args: { env: { BASE_URL: baseUrl } },
+        cwd: join(dir, 'stuck'),
+        env: { ...process.env },
+        signal: ac.signal,
+        killTimeoutMs: 1500,
+      });
+      assert.equal(result.interrupted, true);
+      assert.equal(result.killedBy, 'SIGKILL');
+      assert.equal(result.exitCode, ExitCode.ExternalAbort);
+      assertGroupGone(result.pid!);
     } finally {
       clearInterval(poll);
     }

@@ -20,8 +20,10 @@ export async function runK6Process(engine: string, command: string, prefix: stri
   const started = Date.now();
   const outJsonPath = o.args.outJsonPath && resolve(o.cwd, o.args.outJsonPath);
   const summaryExportPath = o.args.summaryExportPath && resolve(o.cwd, o.args.summaryExportPath);
+  let pid: number | undefined;
   const finish = (exitCode: number, interrupted: boolean, killedBy?: NodeJS.Signals): EngineResult => ({
     engine,
+    pid,
     exitCode,
     interrupted,
     killedBy,
@@ -39,6 +41,7 @@ export async function runK6Process(engine: string, command: string, prefix: stri
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
+  pid = child.pid;
 
   const progress = o.onProgress ? new ProgressParser(o.onProgress) : undefined;
   child.stdout.setEncoding('utf8');

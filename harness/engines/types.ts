@@ -102,6 +102,8 @@ export interface EngineResult {
   /** Set when the process died of a signal (SIGKILL after the timeout, or from outside). */
   killedBy?: NodeJS.Signals;
   durationMs: number;
+  /** Process id (and process-group id) of the engine process, for leak checks; undefined if it never started. */
+  pid?: number;
 }
 
 /** Contract: `run` may be called several times, never concurrently on one instance by the harness. */
