@@ -132,5 +132,5 @@ export function now(): number {
 /** Our modules need the run-scoped pieces; third-party `VUState`s do not have them. */
 export function internalState(vu: VUState): VUStateImpl {
   if (!(vu as unknown as Record<symbol, unknown>)[BRAND]) throw new Error('this k6 module needs the builtin runtime (harness/k6/runtime)');
-  return vu;
+  return vu as VUStateImpl;
 }
