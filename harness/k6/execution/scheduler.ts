@@ -1,4 +1,4 @@
-import { ExitCode, HarnessError } from '../../errors';
+import { ExitCode, HarnessError, isHarnessError } from '../../errors';
 import type { Executor, ScenarioRunContext, ScenarioVU } from '../executors/types';
 import type { K6Options } from '../options/types';
 import type { InstanceInfo, IterationContext, LifecycleVU, Logger, RuntimeOptions, SampleSink, ScenarioInfo, ScriptRuntime, Tags } from '../types';
@@ -20,6 +20,8 @@ export interface SchedulerDeps {
   gaugeIntervalMs?: number;
   thresholdIntervalMs?: number;
   now?: () => number;
+  /** Called when the test clock starts (after VU init, before setup): start the progress line here. */
+  onStart?: () => void;
 }
 
 /** Live counters the progress line and `k6/execution` read. */
@@ -114,11 +116,12 @@ export class Scheduler implements SchedulerState {
         await this.buffer.init(this.plan.plannedVUs, 8, this.testStop.signal);
         lifecycle = await d.runtime.newLifecycleVU(d.runtimeOptions);
       } catch (e) {
-        return this.result(ExitCode.ScriptException, asError(e));
+        return this.result(codeOf(e), asError(e));
       }
       if (this.stopped) return this.result(this.exitCodeForStop());
 
       this.startedAt = this.now();
+      d.onStart?.();
       timers.push(setInterval(() => this.emitGauges(), d.gaugeIntervalMs ?? 1000));
       if (d.thresholds) timers.push(setInterval(() => this.checkThresholds(), d.thresholdIntervalMs ?? 2000));
 
@@ -139,8 +142,10 @@ export class Scheduler implements SchedulerState {
         );
       }
       if (setup.kind === 'error') {
+        const code = codeOf(setup.error);
+        if (code === ExitCode.ScriptAborted) this.stop({ kind: 'script', reason: abortReason(setup.error) });
         if (this.stopped) return this.finishAfterStop(lifecycle);
-        return this.result(ExitCode.ScriptException, setup.error);
+        return this.result(code, setup.error);
       }
       this.setupData = setup.value;
 
@@ -171,8 +176,9 @@ export class Scheduler implements SchedulerState {
         }),
       );
     }
+    if (td.kind === 'error' && codeOf(td.error) === ExitCode.ScriptAborted) this.stop({ kind: 'script', reason: abortReason(td.error) });
     if (this.stopCause) return this.result(this.exitCodeForStop());
-    if (td.kind === 'error') return this.result(ExitCode.ScriptException, td.error);
+    if (td.kind === 'error') return this.result(codeOf(td.error), td.error);
     return this.result(ExitCode.Ok);
   }
 
@@ -358,6 +364,15 @@ async function withTimeout<T>(fn: (signal: AbortSignal) => Promise<T>, ms: numbe
     clearTimeout(timer);
     outer?.removeEventListener('abort', onOuter);
   }
+}
+
+/** Exit code of an error from the runtime: its own when it is a HarnessError, else a script exception. */
+function codeOf(e: unknown): ExitCode {
+  return isHarnessError(e) ? e.exitCode : ExitCode.ScriptException;
+}
+
+function abortReason(e: Error): string {
+  return (e as { reason?: string }).reason ?? e.message.replace(/^test aborted: /, '');
 }
 
 function asError(e: unknown): Error {

@@ -64,6 +64,8 @@ export class ArrivalRateLoop {
         });
         inflight.add(p);
       }
+      // like k6, the regular duration ends on the clock, not at the last start
+      await sleepUntil(startedAt + durationMs, () => ctx.now(), stop.hard.signal);
       stop.beginGrace(gracefulStopMs);
       while (inflight.size) await Promise.allSettled([...inflight]);
     } finally {

@@ -103,7 +103,7 @@ export function baseInfo(c: BaseScenarioConfig, ...facts: string[]): string {
 
 /** `spent/total` with k6's fixed-length formatting, or just `total` once past it. */
 export function progressDuration(spent: number, total: number): string {
-  if (spent > total) return formatDuration(total);
+  if (spent >= total) return formatDuration(total);
   return `${formatFixedDuration(spent, total)}/${formatDuration(total)}`;
 }
 

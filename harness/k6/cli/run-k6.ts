@@ -1,0 +1,359 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { CommandContext } from '../../commands/context';
+import { ExitCode, formatError, HarnessError, InvalidConfigError, isHarnessError } from '../../errors';
+import { builtinExecutors } from '../executors/builtins';
+import { planExecution } from '../execution/plan';
+import { NullProgress, StreamProgress, type ProgressReporter } from '../execution/progress';
+import { Scheduler } from '../execution/scheduler';
+import type { ExecutionResult, LiveThresholds } from '../execution/types';
+import { createMetricRegistry } from '../metrics/metric-registry';
+import { MetricsEngine } from '../metrics/metrics-engine';
+import { consolidateOptions } from '../options/consolidate';
+import { optionsFromEnv } from '../options/env';
+import type { K6Options } from '../options/types';
+import { renderBanner, renderExecutionDescription } from '../output/banner';
+import { builtinOutputs } from '../output/builtins';
+import { summaryResult, writeSummaryResult } from '../output/handle-summary';
+import { startOutputs, stopOutputs } from '../output/registry';
+import { buildSummaryData } from '../output/summary-data';
+import type { Output } from '../output/types';
+import { loadScript } from '../runtime';
+import { parseThresholdsConfig, validateThresholds } from '../thresholds/config';
+import { ThresholdsEvaluator, thresholdsCrossedMessage } from '../thresholds/evaluator';
+import type { RuntimeOptions, ScriptRuntime } from '../types';
+import { parseRunFlags, type RunFlags } from './flags';
+import { createK6Logger } from './logger';
+
+export const K6_COMPAT_VERSION = 'v0.48.0';
+
+/**
+ * `harness k6 <command> [flags]`: the built-in engine with k6's own CLI. Returns k6's exit code:
+ * 0 ok, 99 thresholds crossed, 100 setup timeout, 101 teardown timeout, 104 invalid config
+ * (also bad flags), 105 SIGINT/SIGTERM (ctx.signal), 107 script exception, 108 test.abort().
+ * Never calls process.exit and reads no process state: everything comes from `ctx`.
+ */
+export async function runK6(argv: string[], ctx: CommandContext): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'run':
+      return runCommand(rest, ctx);
+    case 'version':
+    case '--version':
+      ctx.stdout.write(`k6 ${K6_COMPAT_VERSION} (harness builtin engine ${harnessVersion()}, node ${process.version})\n`);
+      return ExitCode.Ok;
+    case 'inspect':
+      return inspectCommand(rest, ctx);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      ctx.stdout.write(USAGE);
+      return cmd === undefined ? ExitCode.InvalidConfig : ExitCode.Ok;
+    default:
+      ctx.stderr.write(`unknown command "${cmd}" for "harness k6"; valid: run, version, inspect, help\n`);
+      return ExitCode.InvalidConfig;
+  }
+}
+
+const USAGE = `Usage: harness k6 run [flags] script.(js|ts)
+
+The built-in k6-compatible engine (k6 ${K6_COMPAT_VERSION} semantics and output formats).
+
+Flags:
+  -u, --vus N                 number of VUs
+  -d, --duration D            test duration (e.g. 30s, 1m30s)
+  -i, --iterations N          total iterations (shared among the VUs)
+  -s, --stage D:T             a ramping stage (repeatable)
+  -e, --env K=V               add an env var for __ENV (repeatable)
+  -o, --out json=FILE         metrics output (repeatable)
+      --summary-export FILE   write the end-of-test summary as JSON
+      --summary-trend-stats   e.g. "avg,p(95),p(99.9)"
+      --tag K=V               test-wide tag (repeatable)
+  -q, --quiet                 no banner and no progress
+      --no-summary            no end-of-test summary
+      --no-thresholds         do not evaluate thresholds
+      --include-system-env-vars[=false]  pass the process env to __ENV (default true)
+      --log-output stderr|stdout|none|file=PATH
+`;
+
+interface Loaded {
+  flags: RunFlags;
+  runtime: ScriptRuntime;
+  options: K6Options;
+  runtimeOptions: RuntimeOptions;
+  engine: MetricsEngine;
+  registry: ReturnType<typeof createMetricRegistry>;
+  thresholds?: ThresholdsEvaluator;
+  warnings: string[];
+}
+
+/** Flags → load the script (init once) → consolidate + validate options and thresholds. Throws HarnessErrors. */
+async function load(argv: string[], ctx: CommandContext, logger: RuntimeOptions['logger'] | null): Promise<Loaded> {
+  const problems: string[] = [];
+  const flags = parseRunFlags(argv, problems);
+  if (!flags.script) problems.push('missing the script argument: harness k6 run [flags] script.(js|ts)');
+  if (problems.length) throw new InvalidConfigError('invalid `harness k6 run` arguments', problems, { hint: 'see `harness k6 help`' });
+  return loadWith(flags, ctx, logger ?? createK6Logger(flags.logOutput, ctx, flags.verbose).logger);
+}
+
+async function loadWith(flags: RunFlags, ctx: CommandContext, logger: RuntimeOptions['logger']): Promise<Loaded> {
+  const problems: string[] = [];
+  const sysEnv: Record<string, string> = {};
+  if (flags.includeSystemEnvVars) for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) sysEnv[k] = v;
+  const registry = createMetricRegistry();
+  const engine = new MetricsEngine({ registry });
+  const runtimeOptions: RuntimeOptions = {
+    filename: flags.script!,
+    cwd: ctx.cwd,
+    env: { ...sysEnv, ...flags.env },
+    tags: {},
+    systemTags: new Set(),
+    userAgent: 'k6/0.48.0 (https://k6.io/)',
+    logger,
+    metrics: registry,
+    sink: engine,
+  };
+  let runtime: ScriptRuntime;
+  try {
+    runtime = await loadScript(flags.script!, runtimeOptions);
+  } catch (e) {
+    throw asScriptError(e);
+  }
+  const envLayer = optionsFromEnv(ctx.env, problems);
+  let thresholdCfg: ReturnType<typeof parseThresholdsConfig>['config'] | undefined;
+  const outputs = builtinOutputs();
+  for (const o of flags.out) {
+    const err = outputs.check(o);
+    if (err) problems.push(`--out ${o}: ${err}`);
+  }
+  const { options, warnings } = consolidateOptions({
+    script: runtime.exports.options,
+    env: envLayer,
+    cli: flags.options,
+    registry: builtinExecutors(),
+    exportedFunctions: runtime.exports.functions,
+    problems,
+    validateThresholds: (t) => {
+      const parsed = parseThresholdsConfig(t);
+      thresholdCfg = parsed.config;
+      return [...parsed.problems, ...validateThresholds(parsed.config, registry)];
+    },
+  });
+  Object.assign(runtimeOptions, {
+    tags: options.tags,
+    systemTags: new Set(options.systemTags),
+    userAgent: options.userAgent,
+    noConnectionReuse: options.noConnectionReuse,
+    noVUConnectionReuse: options.noVUConnectionReuse,
+    discardResponseBodies: options.discardResponseBodies,
+    batch: options.batch,
+    batchPerHost: options.batchPerHost,
+    maxRedirects: options.maxRedirects,
+    throw: options.throw,
+    hosts: options.hosts,
+  } satisfies Partial<RuntimeOptions>);
+  const thresholds = !options.noThresholds && thresholdCfg && thresholdCfg.entries.length ? new ThresholdsEvaluator(thresholdCfg, engine) : undefined;
+  return { flags, runtime, options, runtimeOptions, engine, registry, thresholds, warnings };
+}
+
+async function runCommand(argv: string[], ctx: CommandContext): Promise<number> {
+  const problems: string[] = [];
+  const flags = parseRunFlags(argv, problems);
+  if (!flags.script) problems.push('missing the script argument: harness k6 run [flags] script.(js|ts)');
+  const log = createK6Logger(flags.logOutput, ctx, flags.verbose);
+  const logger = log.logger;
+  if (problems.length) {
+    ctx.stderr.write(`${formatError(new InvalidConfigError('invalid `harness k6 run` arguments', problems, { hint: 'see `harness k6 help`' }))}\n`);
+    return ExitCode.InvalidConfig;
+  }
+  const stats = statsRecorder(ctx.env.HARNESS_K6_STATS_FILE);
+  let outputs: Output[] = [];
+  try {
+    if (!flags.quiet) ctx.stdout.write(renderBanner());
+    let loaded: Loaded;
+    try {
+      loaded = await loadWith(flags, ctx, logger);
+    } catch (e) {
+      return fail(e, ctx, logger);
+    }
+    for (const w of loaded.warnings) logger.warn(w);
+    const { runtime, options, runtimeOptions, engine, thresholds } = loaded;
+    const registry = builtinExecutors();
+    const executors = options.scenarios.map((s) => registry.get(s.executor).create(s));
+    const plan = planExecution(executors);
+    try {
+      outputs = flags.out.map((spec) => builtinOutputs().create(spec, { metrics: engine, cwd: ctx.cwd, stdout: ctx.stdout, env: runtimeOptions.env, logger }));
+      engine.setOutputs(outputs);
+      await startOutputs(outputs);
+    } catch (e) {
+      outputs = [];
+      return fail(new HarnessError(`could not start the outputs: ${(e as Error).message}`, { exitCode: ExitCode.GenericError, cause: e }), ctx, logger);
+    }
+    if (!flags.quiet) {
+      ctx.stdout.write(
+        renderExecutionDescription({
+          script: flags.script!,
+          outputs: outputs.map((o) => o.description()),
+          scenarios: plan.executors.map((e) => ({ name: e.config.name, description: e.description(), startTimeMs: e.config.startTime })),
+          maxVUs: plan.maxVUs,
+          maxDurationMs: plan.maxDuration,
+        }),
+      );
+    }
+
+    const live: LiveThresholds | undefined = thresholds && {
+      abortingMetrics: (elapsed) => {
+        const r = thresholds.evaluate(elapsed, { final: false });
+        for (const err of r.errors) logger.error('Threshold error', { metric: err.metric, error: err.message });
+        return r.shouldAbort ? r.breached : [];
+      },
+    };
+    let progress: ProgressReporter = new NullProgress();
+    const scheduler = new Scheduler({ runtime, runtimeOptions, options, executors, logger, signal: ctx.signal, thresholds: live, onStart: () => progress.start() });
+    progress = flags.quiet
+      ? new NullProgress()
+      : new StreamProgress({ state: scheduler, executors: plan.executors, maxDuration: plan.maxDuration, now: () => performance.timeOrigin + performance.now() }, ctx.stdout, ctx.isTTY);
+    const result = await scheduler.run();
+    stats.ran(scheduler);
+    progress.stop();
+    engine.flushOutputs();
+
+    let exitCode: number = result.exitCode;
+    if (result.error) logError(result, logger);
+    const ran = !(result.exitCode === ExitCode.ScriptException && result.startedAt === 0) && result.exitCode !== ExitCode.SetupTimeout;
+
+    // final thresholds, then the summary (k6 evaluates once more at the end)
+    let breached: string[] = [];
+    if (thresholds) {
+      const r = thresholds.evaluate(result.durationMs, { final: true });
+      for (const err of r.errors) logger.error('Threshold error', { metric: err.metric, error: err.message });
+      breached = r.breached;
+    }
+    if (ran && !options.noSummary) {
+      try {
+        await writeSummary(loaded, result, ctx, logger);
+      } catch (e) {
+        logger.error((e as Error).message);
+      }
+    } else if (ran && flags.summaryExport) {
+      await writeSummary(loaded, result, ctx, logger, true).catch((e) => logger.error((e as Error).message));
+    }
+    if (!flags.quiet) progress.finish();
+    if (breached.length) {
+      logger.error(thresholdsCrossedMessage(breached));
+      if (exitCode === ExitCode.Ok) exitCode = ExitCode.ThresholdsFailed;
+    }
+    return exitCode;
+  } finally {
+    await stopOutputs(outputs).catch((e) => logger.error(`stopping outputs: ${(e as Error).message}`));
+    await log.close();
+    stats.write();
+  }
+}
+
+async function writeSummary(l: Loaded, result: ExecutionResult, ctx: CommandContext, logger: RuntimeOptions['logger'], exportOnly = false): Promise<void> {
+  const data = buildSummaryData({
+    engine: l.engine,
+    thresholds: l.thresholds,
+    testRunDurationMs: result.durationMs,
+    setupData: result.setupData,
+    hasSetupData: l.runtime.exports.functions.includes('setup'),
+    summaryTrendStats: l.options.summaryTrendStats,
+    summaryTimeUnit: l.options.summaryTimeUnit,
+    noColor: l.flags.noColor,
+    isStdOutTTY: ctx.isTTY,
+    isStdErrTTY: false,
+  });
+  let custom: Record<string, string> | undefined;
+  if (!exportOnly && l.runtime.exports.functions.includes('handleSummary')) {
+    const vu = await l.runtime.newLifecycleVU(l.runtimeOptions);
+    try {
+      custom = await vu.runHandleSummary(data);
+    } catch (e) {
+      logger.error(`failed to handle the end-of-test summary: ${(e as Error).message}`);
+    } finally {
+      await vu.dispose();
+    }
+  }
+  let res = summaryResult({ data, handleSummaryResult: custom, summaryExportPath: l.flags.summaryExport, enableColors: ctx.isTTY && !l.flags.noColor });
+  if (exportOnly) res = l.flags.summaryExport ? { [l.flags.summaryExport]: res[l.flags.summaryExport] } : {};
+  await writeSummaryResult(res, ctx);
+}
+
+function logError(result: ExecutionResult, logger: RuntimeOptions['logger']): void {
+  const e = result.error!;
+  // thresholds, abort and script exceptions are logged by their owners or below, like k6 does
+  if (result.stopCause?.kind === 'thresholds') logger.error(e.message);
+  else if (result.stopCause?.kind === 'script') logger.error(e.message);
+  else if (result.stopCause?.kind === 'signal') logger.warn(e.message);
+  else logger.error(isHarnessError(e) && e.hint ? `${e.message} (hint: ${e.hint})` : e.message);
+}
+
+function fail(e: unknown, ctx: CommandContext, logger: RuntimeOptions['logger']): number {
+  const err = asScriptError(e);
+  if (err instanceof InvalidConfigError) ctx.stderr.write(`${formatError(err)}\n`);
+  else logger.error(err.message, isHarnessError(err) && err.hint ? { hint: err.hint } : undefined);
+  return isHarnessError(err) ? err.exitCode : ExitCode.ScriptException;
+}
+
+/** Load errors that are not HarnessErrors (ScriptLoadError, syntax errors) are script exceptions (107). */
+function asScriptError(e: unknown): Error {
+  if (isHarnessError(e)) return e;
+  const err = e instanceof Error ? e : new Error(String(e));
+  const loc = (err as { location?: string }).location;
+  return new HarnessError(loc && !err.message.includes(loc) ? `${err.message}\n\tat ${loc}` : err.message, { exitCode: ExitCode.ScriptException, cause: err });
+}
+
+async function inspectCommand(argv: string[], ctx: CommandContext): Promise<number> {
+  try {
+    const l = await load(argv, ctx, null);
+    const o = l.options;
+    const out = {
+      scenarios: Object.fromEntries(o.scenarios.map((s) => [s.name, s])),
+      thresholds: o.thresholds,
+      tags: o.tags,
+      setupTimeout: o.setupTimeout,
+      teardownTimeout: o.teardownTimeout,
+      summaryTrendStats: o.summaryTrendStats,
+    };
+    ctx.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return ExitCode.Ok;
+  } catch (e) {
+    ctx.stderr.write(`${formatError(asScriptError(e))}\n`);
+    return isHarnessError(e) ? e.exitCode : ExitCode.ScriptException;
+  }
+}
+
+/** For the engine benchmark: CPU time and peak RSS of this process, written at exit when asked. */
+function statsRecorder(file: string | undefined) {
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  let runStartedMs = 0;
+  let vus = 0;
+  let iterations = 0;
+  return {
+    ran(s: Scheduler) {
+      runStartedMs = s.startedAt ? s.startedAt - performance.timeOrigin - t0 : 0;
+      vus = s.vusMax;
+      iterations = s.iterationsCompleted;
+    },
+    write() {
+      if (!file) return;
+      const cpu = process.cpuUsage(cpu0);
+      let hwmKiB = 0;
+      try {
+        hwmKiB = Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0);
+      } catch {}
+      writeFileSync(file, JSON.stringify({ cpuUserUs: cpu.user, cpuSystemUs: cpu.system, peakRssKiB: hwmKiB, startupMs: runStartedMs, vusMax: vus, iterations }));
+    },
+  };
+}
+
+function harnessVersion(): string {
+  try {
+    return JSON.parse(readFileSync(fileURLToPath(new URL('../../../package.json', import.meta.url)), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
