@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { copyFile, rm } from 'node:fs/promises';
+import { copyFile, readFile, rm } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { loadConfig, redactConfig, type ConfigFlags } from '../../config';
 import { AbortedError, ExitCode, exitCodeOf, formatError, isHarnessError } from '../../errors';
@@ -8,6 +8,7 @@ import { checkOutputs, RunScope, startStack, upStateFile, readUpStates, writeUpS
 import type { CommandContext } from '../context';
 import { selectEngine, type EngineRunRequest, type RunEngine } from './engine-adapter';
 import { messages } from './messages';
+import { precheckThresholds } from './precheck-thresholds';
 
 export interface RunOptions extends ConfigFlags {
   /** Catalog name (`smoke`) or a path to a .ts/.js script. */
@@ -22,8 +23,8 @@ export interface RunOptions extends ConfigFlags {
 }
 
 /**
- * `harness run`: resolve config -> validate everything (outputs, scenario compile, engine
- * options/thresholds) -> start the runtime -> run the engine against stack.targetUrl -> gate ->
+ * `harness run`: resolve config -> validate everything (outputs, scenario compile, thresholds,
+ * engine selection) -> start the runtime -> run the engine against stack.targetUrl -> gate ->
  * teardown -> one-line verdict and the run directory. Exit code as k6.
  *
  * Nothing is started before validation passes, so exit 104 never leaves anything behind.
@@ -62,30 +63,27 @@ export async function run(opts: RunOptions, ctx: CommandContext): Promise<number
     const compiled = await compileScenario(scenario.path, { outDir: dir.path, cwd: ctx.cwd });
     await copyFile(compiled.bundlePath, dir.script);
     if (compiled.bundlePath !== dir.script) await rm(compiled.bundlePath, { force: true });
-    const engine = opts.engineOverride ?? (await selectEngine(config.engine, ctx));
-    say(messages.engine(engine.name));
+    precheckThresholds(await readFile(dir.script, 'utf8'), scenario.name);
+    const { engine, why } = opts.engineOverride ? { engine: opts.engineOverride, why: opts.engineOverride.name } : await selectEngine(config.engine, ctx.env);
+    say(messages.engine(why));
     runInfo.engine = engine.name;
     const request = (targetUrl: string): EngineRunRequest => ({
       scriptPath: dir.script,
       cwd: ctx.cwd,
-      env: {
-        ...config.run.env,
-        BASE_URL: targetUrl,
-        HARNESS_SEED: String(seed),
-        HARNESS_RUN_ID: scope.runId,
-        ...(config.run.vus !== undefined ? { HARNESS_VUS: String(config.run.vus) } : {}),
-        ...(config.run.duration !== undefined ? { HARNESS_DURATION: config.run.duration } : {}),
+      args: {
+        vus: config.run.vus,
+        duration: config.run.duration,
+        overrideVia: compiled.readsHarnessOverrides ? 'env' : 'flags',
+        env: { ...config.run.env, BASE_URL: targetUrl, HARNESS_SEED: String(seed), HARNESS_RUN_ID: scope.runId },
+        tags: { run_id: scope.runId, ...config.run.tags },
+        outJsonPath: dir.samples,
+        summaryExportPath: dir.summary,
       },
-      tags: { run_id: scope.runId, ...config.run.tags },
-      samplesPath: dir.samples,
-      summaryPath: dir.summary,
+      env: ctx.env,
       signal: ctx.signal,
       stdout: ctx.stdout,
       stderr: ctx.stderr,
-      isTTY: ctx.isTTY,
     });
-    if (engine.validate) await engine.validate(request(config.runtime.targetUrl ?? 'http://127.0.0.1:8080'));
-    else say(messages.noValidation(engine.name));
     if (ctx.signal.aborted) throw new AbortedError('interrupted before the stack started');
 
     // --- start the target ------------------------------------------------------------------

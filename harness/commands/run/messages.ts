@@ -5,7 +5,6 @@ export const messages = {
   engine: (name: string) => `  engine: ${name}`,
   runtime: (name: string) => `  runtime: ${name}`,
   target: (url: string) => `  target: ${url}`,
-  noValidation: (engine: string) => `  note: engine ${engine} cannot validate thresholds separately; they are checked when it starts`,
   keptUp: (url: string, runId: string) => `stack left running for exploration: ${url} (run ${runId}); stop it with \`harness down\``,
   verdict: (code: number, runDir: string) => `${verdictText(code)}  (exit ${code})  ${runDir}`,
   tearingDown: 'tearing down ...',
