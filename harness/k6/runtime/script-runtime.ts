@@ -39,7 +39,7 @@ export interface LoadScriptOptions {
 }
 
 /** ES modules are strict: so is the bundle (k6 runs scripts as strict code too). */
-const HEADER = '(async function (module, exports, require, __k6init) { "use strict"; __k6init(Math, Function.prototype, JSON);\n';
+const HEADER = '(async function (module, exports, require, __k6init) { "use strict"; __k6init(Math, Function.prototype, JSON, globalThis);\n';
 const FOOTER = '\n})';
 
 /** Internal: the compiled program and what every VU of it shares. */
@@ -153,11 +153,11 @@ class Realm {
 
   private async init(): Promise<void> {
     const ctx = vm.createContext(this.sandbox, { name: `VU ${this.id}` });
-    this.sandbox.global = vm.runInContext('globalThis', ctx);
     const wrapper = this.compiled.script.runInContext(ctx) as (...a: unknown[]) => Promise<void>;
     const module = { exports: {} as Record<string, unknown> };
     const require = (p: unknown) => this.require(String(p));
-    const init = (math: Math, fnProto: object, json: JSON) => {
+    const init = (math: Math, fnProto: object, json: JSON, global: object) => {
+      this.sandbox.global = global;
       this.realmMath = math;
       this.realmJSON = json;
       this.sandbox.__k6rt = createCallbackHelpers(fnProto);
@@ -246,7 +246,7 @@ class Realm {
     args: unknown[],
     signal: AbortSignal | null,
   ): Promise<{ kind: 'ok'; value: unknown; run: IterationRun } | { kind: 'error'; error: unknown; run: IterationRun } | { kind: 'halted'; run: IterationRun }> {
-    const run = new IterationRun();
+    const run = new IterationRun(signal ?? undefined);
     const st = this.state;
     st.run = run;
     const onAbort = () => run.halt('interrupted');

@@ -14,6 +14,8 @@ export interface RuntimeShared {
   exportedOptions: Record<string, unknown> | null;
 }
 
+const NEVER_ABORTED = new AbortController().signal;
+
 export function newRuntimeShared(): RuntimeShared {
   return { sharedArrays: new Map(), files: new Map(), exportedOptions: null };
 }
@@ -27,16 +29,20 @@ export class IterationRun {
   abortReason = '';
   bytesSent = 0;
   bytesReceived = 0;
-  readonly controller = new AbortController();
   private onHalt: (() => void) | null = null;
   /** Settles (never rejects) when the run is halted. */
   readonly haltedPromise = new Promise<void>((r) => (this.onHalt = r));
+
+  /**
+   * `signal` is the executor's (hard stop). It is what sleeps and HTTP waits listen to; a
+   * `test.abort()` needs no signal of its own (the aborting call itself never returns).
+   */
+  constructor(readonly signal: AbortSignal = NEVER_ABORTED) {}
 
   halt(kind: 'interrupted' | 'aborted', reason = ''): void {
     if (this.halted) return;
     this.halted = kind;
     this.abortReason = reason;
-    this.controller.abort(new InterruptedError(kind === 'aborted' ? `test aborted: ${reason}` : 'iteration interrupted'));
     this.onHalt?.();
   }
 }
@@ -49,7 +55,6 @@ export class InterruptedError extends Error {
   }
 }
 
-const NEVER_ABORTED = new AbortController().signal;
 
 /** mulberry32: small, fast, good enough for test data (k6's randomSeed is not crypto either). */
 function seeded(seed: number): () => number {
@@ -93,7 +98,7 @@ export class VUStateImpl implements VUState {
   }
 
   get signal(): AbortSignal {
-    return this.run?.controller.signal ?? NEVER_ABORTED;
+    return this.run?.signal ?? NEVER_ABORTED;
   }
 
   random(): number {
@@ -105,15 +110,33 @@ export class VUStateImpl implements VUState {
   }
 
   currentTags(): Tags {
+    return { ...this.sharedTags() };
+  }
+
+  private cache: { base: Tags; group: string; tags: Tags } | null = null;
+
+  /**
+   * The current tag set, cached per (baseTags, group) while `vuTags` is empty (the common case).
+   * The returned object is shared by samples: consumers must treat sample tags as immutable.
+   */
+  private sharedTags(): Tags {
+    let hasVuTags = false;
+    for (const _ in this.vuTags) {
+      hasVuTags = true;
+      break;
+    }
+    const c = this.cache;
+    if (!hasVuTags && c && c.base === this.baseTags && c.group === this.groupPath) return c.tags;
     const t: Tags = { ...this.baseTags };
     for (const k in this.vuTags) t[k] = String(this.vuTags[k]);
     if (this.tagGroup) t.group = this.groupPath;
+    if (!hasVuTags) this.cache = { base: this.baseTags, group: this.groupPath, tags: t };
     return t;
   }
 
   emit(metric: string, value: number, extraTags?: Tags, time?: number): void {
-    const tags = this.currentTags();
-    if (extraTags) for (const k in extraTags) tags[k] = extraTags[k];
+    let tags = this.sharedTags();
+    if (extraTags) tags = { ...tags, ...extraTags };
     this.options.sink.push({ metric, time: time ?? now(), value, tags });
   }
 
