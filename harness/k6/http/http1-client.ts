@@ -142,15 +142,45 @@ function timingsOf(m: Marks, end: number): HttpTimings {
   return t;
 }
 
+/**
+ * One abort listener per signal, shared by all requests of a client that wait on it (http.batch
+ * runs many at once; one listener each would trip Node's EventTarget leak warning).
+ */
+class AbortFanout {
+  private readonly bySignal = new Map<AbortSignal, { set: Set<Deadline>; listener: () => void }>();
+  add(d: Deadline): void {
+    let e = this.bySignal.get(d.signal);
+    if (!e) {
+      const set = new Set<Deadline>();
+      const listener = () => {
+        for (const x of [...set]) x.abort();
+      };
+      e = { set, listener };
+      this.bySignal.set(d.signal, e);
+      d.signal.addEventListener('abort', listener, { once: true });
+    }
+    e.set.add(d);
+  }
+  delete(d: Deadline): void {
+    const e = this.bySignal.get(d.signal);
+    if (!e) return;
+    e.set.delete(d);
+    if (e.set.size === 0) {
+      d.signal.removeEventListener('abort', e.listener);
+      this.bySignal.delete(d.signal);
+    }
+  }
+}
+
 class Deadline {
   expired = false;
   aborted = false;
   private timer: NodeJS.Timeout | undefined;
-  private listener: (() => void) | undefined;
   onFire: (() => void) | null = null;
   constructor(
     ms: number,
     readonly signal: AbortSignal,
+    private readonly fanout: AbortFanout,
   ) {
     if (ms > 0 && Number.isFinite(ms)) {
       this.timer = setTimeout(() => {
@@ -158,20 +188,19 @@ class Deadline {
         this.onFire?.();
       }, ms);
     }
-    if (!signal.aborted) {
-      this.listener = () => {
-        this.aborted = true;
-        this.onFire?.();
-      };
-      signal.addEventListener('abort', this.listener, { once: true });
-    } else this.aborted = true;
+    if (signal.aborted) this.aborted = true;
+    else fanout.add(this);
+  }
+  abort(): void {
+    this.aborted = true;
+    this.onFire?.();
   }
   get fired(): boolean {
     return this.expired || this.aborted;
   }
   clear(): void {
     if (this.timer) clearTimeout(this.timer);
-    if (this.listener) this.signal.removeEventListener('abort', this.listener);
+    this.fanout.delete(this);
   }
 }
 
@@ -189,6 +218,7 @@ const DECODERS: Record<string, (b: Buffer) => Buffer> = {
 export class Http1Client implements HttpClient {
   private readonly idle = new Map<string, Connection[]>();
   private readonly all = new Set<Connection>();
+  private readonly fanout = new AbortFanout();
   private readonly reuse: boolean;
   private closedForever = false;
 
@@ -219,7 +249,7 @@ export class Http1Client implements HttpClient {
       return failed(spec.url, new K6RequestError(K6ErrorCode.InvalidURL, `invalid URL: ${(err as Error).message}`), emptyMarks(start), now());
     }
     if (spec.signal.aborted) throw abortReason(spec.signal);
-    const deadline = new Deadline(spec.timeoutMs, spec.signal);
+    const deadline = new Deadline(spec.timeoutMs, spec.signal, this.fanout);
     try {
       let attempt = 0;
       for (;;) {

@@ -40,6 +40,8 @@ interface Prepared {
   body: Buffer | string | undefined;
   timeoutMs: number;
   maxRedirects: number;
+  /** The user chose the limit (params.redirects or options.maxRedirects): no warning when it is hit. */
+  redirectsSet: boolean;
   responseType: ResponseType;
   userTags: Tags;
   jar: CookieJar | null;
@@ -171,7 +173,7 @@ export class K6Http {
     let nameTag: string | undefined;
     if (url instanceof K6Url) {
       urlStr = url.url;
-      nameTag = url.name;
+      if (url.name !== cleanURL(url.url)) nameTag = url.name; // a template without placeholders names nothing
     } else if (url !== null && typeof url === 'object' && typeof (url as { url?: unknown }).url === 'string' && typeof (url as { name?: unknown }).name === 'string') {
       urlStr = (url as { url: string }).url;
       nameTag = (url as { name: string }).name;
@@ -220,6 +222,7 @@ export class K6Http {
       body: enc.body,
       timeoutMs: prm.timeout !== undefined && prm.timeout !== null ? parseTimeout(prm.timeout) : (o.httpTimeoutMs ?? DEFAULT_TIMEOUT_MS),
       maxRedirects: Number(redirects),
+      redirectsSet: prm.redirects !== undefined || o.maxRedirects !== undefined,
       responseType: rt,
       userTags,
       jar,
@@ -304,8 +307,11 @@ export class K6Http {
           urlStr = next.href;
           continue;
         }
-        if (p.maxRedirects > 0)
-          this.vu.options.logger.warn(`Stopped after ${p.maxRedirects} redirects and returned the redirection; pass { redirects: n } in request params or set global maxRedirects to avoid this`, { url: urlStr });
+        if (!p.redirectsSet)
+          this.vu.options.logger.warn(
+            `Stopped after ${hop} redirects and returned the redirection; pass { redirects: n } in request params or set global maxRedirects to silence this`,
+            { url: p.url },
+          );
       }
       return this.finish(p, method, parsed.href, sendHeaders, body, sentCookies, data);
     }
@@ -314,6 +320,12 @@ export class K6Http {
   private cookieHeader(p: Prepared, url: URL): { header: string; sent: K6RequestInfo['cookies'] } {
     const sent: K6RequestInfo['cookies'] = {};
     const pairs: string[] = [];
+    // k6 (SetRequestCookies): request cookies first, then the jar's unless replaced
+    for (const name in p.cookies) {
+      const c = p.cookies[name];
+      pairs.push(`${name}=${c.value}`);
+      (sent[name] ??= []).push({ name, value: c.value, replace: c.replace });
+    }
     if (p.jar && p.jar.size > 0)
       for (const c of p.jar.cookiesFor(url)) {
         const r = p.cookies[c.name];
@@ -321,11 +333,6 @@ export class K6Http {
         pairs.push(`${c.name}=${c.value}`);
         (sent[c.name] ??= []).push({ name: c.name, value: c.value, replace: false });
       }
-    for (const name in p.cookies) {
-      const c = p.cookies[name];
-      pairs.push(`${name}=${c.value}`);
-      (sent[name] ??= []).push({ name, value: c.value, replace: c.replace });
-    }
     return { header: pairs.join('; '), sent };
   }
 

@@ -184,7 +184,13 @@ describe('k6/http module (real server on 127.0.0.1, stub VU)', () => {
 
     const stopped = await http.get(`${srv.url}/redirect/3`, { redirects: 1 });
     assert.equal(stopped.status, 302);
-    assert.ok(vu.logs.some((l) => /Stopped after 1 redirects/.test(l.msg)));
+    assert.ok(!vu.logs.some((l) => /Stopped after/.test(l.msg)), 'no warning when the user chose the limit');
+    const vu2 = stubVU();
+    const h2 = httpModule(vu2) as unknown as Http;
+    assert.equal((await h2.get(`${srv.url}/redirect/12`)).status, 302);
+    assert.equal(vu2.samples.filter((s) => s.metric === 'http_reqs').length, 11, 'k6 default: 10 redirects followed');
+    assert.ok(vu2.logs.some((l) => l.msg.startsWith('Stopped after 10 redirects and returned the redirection; pass { redirects: n } in request params or set global maxRedirects to silence this')));
+    await (vu2.slots.get('k6/http') as { close(): Promise<void> }).close();
     assert.equal((await http.get(`${srv.url}/redirect/1`, { redirects: 0 })).status, 302);
   });
 
@@ -198,7 +204,7 @@ describe('k6/http module (real server on 127.0.0.1, stub VU)', () => {
     assert.deepEqual(jar.cookiesForURL(`${srv.url}/`), { a: ['1'], b: ['2'] });
 
     const withReq = (await http.get(`${srv.url}/echo`, { cookies: { c: '3', a: { value: 'x', replace: true } } })).json() as any;
-    assert.equal(withReq.headers.cookie, 'b=2; c=3; a=x');
+    assert.equal(withReq.headers.cookie, 'c=3; a=x; b=2', 'request cookies first, then the jar (k6 SetRequestCookies)');
 
     jar.delete(`${srv.url}/`, 'b');
     jar.set(srv.url, 'k', 'v');
@@ -257,6 +263,8 @@ describe('k6/http module (real server on 127.0.0.1, stub VU)', () => {
     assert.equal(t.url, '${}/echo?id=${}');
     await http.get(`${srv.url}/echo?id=7`, { tags: { name: 'EchoById' } });
     assert.deepEqual([samplesOf('http_reqs')[1].tags.name, samplesOf('http_reqs')[1].tags.url], ['EchoById', 'EchoById']);
+    await http.get(http.url([`${srv.url}/echo`] as unknown as TemplateStringsArray));
+    assert.equal(samplesOf('http_reqs')[2].tags.name, `${srv.url}/echo`, 'a template without placeholders is tagged with the URL');
   });
 
   it('respects options.systemTags', async () => {

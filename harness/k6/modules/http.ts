@@ -5,9 +5,7 @@
  * callback) lives in `vu.slots` under 'k6/http' (a K6Http with `close()` for VU disposal).
  */
 import type { ModuleFactory, VUState } from '../types';
-import { CookieJar } from '../http/cookie-jar';
-import { INIT_JAR_ERROR, K6Http } from '../http/k6-http';
-import { ExpectedStatuses, expectedStatuses, file, urlTemplate } from '../http/params';
+import { CookieJar, ExpectedStatuses, INIT_JAR_ERROR, K6Http, expectedStatuses, file, urlTemplate } from '../http';
 
 export const httpModule: ModuleFactory = (vu: VUState) => {
   const h = K6Http.of(vu);
@@ -20,6 +18,8 @@ export const httpModule: ModuleFactory = (vu: VUState) => {
     patch: (url: unknown, body?: unknown, params?: unknown) => h.request('PATCH', url, body, params),
     del: (url: unknown, body?: unknown, params?: unknown) => h.request('DELETE', url, body, params),
     options: (url: unknown, body?: unknown, params?: unknown) => h.request('OPTIONS', url, body, params),
+    /** Returns a Promise in k6; here every call is awaited by the runtime, so it resolves like request(). */
+    asyncRequest: (method: unknown, url: unknown, body?: unknown, params?: unknown) => h.request(String(method), url, body, params),
     batch: (requests: unknown) => h.batch(requests),
     url: urlTemplate,
     file,
