@@ -172,6 +172,21 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
       },
     )
     .command(
+      'chaos [experiment]',
+      'Run a chaos experiment under load (faults, hypotheses, rollback), or the whole game-day with --all',
+      (y) =>
+        y
+          .positional('experiment', { type: 'string', describe: 'experiment name (harness list)' })
+          .option('all', { type: 'boolean', describe: 'the game-day: every experiment in order' })
+          .option('runtime', { choices: ['auto', 'docker', 'local', 'external'] as const })
+          .option('seed', { type: 'number' })
+          .option('duration', { type: 'string', describe: "scales the experiment's whole timeline" }),
+      async (a) => {
+        const { chaos } = await import('./commands/chaos/index');
+        code = await chaos({ experiment: a.experiment, all: a.all, runtime: a.runtime, seed: a.seed, duration: a.duration }, ctx);
+      },
+    )
+    .command(
       'toxiproxy-server',
       'The built-in Toxiproxy-compatible server, standalone (like toxiproxy-server)',
       (y) =>

@@ -14,15 +14,16 @@ export interface Listed {
 }
 
 /**
- * Chaos experiments come from chaos/ when it exports `listExperiments(cwd)` (loaded by path so
- * `harness list` works before and without it). Returns [] when absent.
+ * Chaos experiments come from chaos/catalog (`catalog: { name, description }[]`), loaded by path
+ * so `harness list` works without chaos/ in a build. Returns undefined when absent.
  */
 export async function listChaosExperiments(cwd: string): Promise<Listed[] | undefined> {
-  const file = [new URL('../../../chaos/index.ts', import.meta.url), pathToFileURL(join(cwd, 'chaos/index.ts'))].find((u) => existsSync(u));
+  const candidates = [new URL('../../../chaos/catalog/index.ts', import.meta.url), pathToFileURL(join(cwd, 'chaos/catalog/index.ts'))];
+  const file = candidates.find((u) => existsSync(u));
   if (!file) return undefined;
-  const mod = (await import(file.href)) as { listExperiments?: (cwd: string) => Promise<Listed[]> | Listed[] };
-  if (typeof mod.listExperiments !== 'function') return undefined;
-  return (await mod.listExperiments(cwd)).map(({ name, description }) => ({ name, description }));
+  const mod = (await import(file.href)) as { catalog?: readonly Listed[] };
+  if (!Array.isArray(mod.catalog)) return undefined;
+  return mod.catalog.map(({ name, description }) => ({ name, description }));
 }
 
 /** `harness list`: scenarios and chaos experiments with their descriptions. */
