@@ -133,6 +133,9 @@ describe('builtin engine end to end', () => {
     assert.ok(hits['GET /health'] >= 1, JSON.stringify(hits));
     // 2 VUs * 2 s / ~0.2 s per iteration: about 20 iterations, far below the unscaled 30 s run
     assert.ok(summary.metrics.iterations.count < 60, `iterations ${summary.metrics.iterations.count}`);
+    assert.ok(progress.length >= 1, `progress lines parsed from:\n${out.text()}`);
+    assert.equal(progress.at(-1)!.maxVus, 2);
+    assert.ok(progress.at(-1)!.scenarios.smoke > 0);
   });
 
   it('SIGINT on abort: the engine stops gracefully and exits 105', async () => {

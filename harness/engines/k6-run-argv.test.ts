@@ -70,7 +70,9 @@ describe('k6 progress parser', () => {
     });
     p.write('running (1h02m03.5s), 10/10 VUs, 5 complete and 1 interrupted iterations\n');
     p.write('running (1h02m04.5s), 10/10 VUs, 6 complete and 1 interrupted iterations\n');
+    p.write('running (1.0s), 0/5 VUs, 1 complete and 0 interrupted iterations\nstress   [  34% ] 0/5 VUs  1.0s/3s  02.36 iters/s\n');
+    p.write('running (1d00h00m01.0s), 0/5 VUs, 1 complete and 0 interrupted iterations\n');
     p.flush();
-    assert.deepEqual(seen, [3723500, 3724500]);
+    assert.deepEqual(seen, [3723500, 3724500, 1000, 86401000]);
   });
 });

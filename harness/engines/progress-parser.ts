@@ -1,8 +1,8 @@
 import type { EngineProgress } from './types';
 
 // running (00m01.0s), 0/6 VUs, 23 complete and 0 interrupted iterations
-// running (1h02m03.0s), ...
-const RUNNING = /running \((?:(\d+)h)?(\d+)m(\d+(?:\.\d+)?)s\), (\d+)\/(\d+) VUs, (\d+) complete and (\d+) interrupted iterations/;
+// k6 sizes the elapsed time to the test's max duration: (1.0s), (00m01.0s), (1h02m03.0s), (1d02h03m04.0s)
+const RUNNING = /running \((?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(\d+(?:\.\d+)?)s\), (\d+)\/(\d+) VUs, (\d+) complete and (\d+) interrupted iterations/;
 // ingest   [  50% ] 0/5 VUs  1.0s/2s ...      probe  ✓ [ 100% ] 1 VUs ...
 const SCENARIO = /^\s*([A-Za-z0-9_-]+)\s+(?:[✓✗]\s+)?\[\s*(\d+(?:\.\d+)?)%\s*\]/;
 
@@ -31,11 +31,11 @@ export class ProgressParser {
     if (r) {
       this.emitPending();
       this.#pending = {
-        elapsedMs: Math.round(((Number(r[1] ?? 0) * 60 + Number(r[2])) * 60 + Number(r[3])) * 1000),
-        vus: Number(r[4]),
-        maxVus: Number(r[5]),
-        iterationsComplete: Number(r[6]),
-        iterationsInterrupted: Number(r[7]),
+        elapsedMs: Math.round((((Number(r[1] ?? 0) * 24 + Number(r[2] ?? 0)) * 60 + Number(r[3] ?? 0)) * 60 + Number(r[4])) * 1000),
+        vus: Number(r[5]),
+        maxVus: Number(r[6]),
+        iterationsComplete: Number(r[7]),
+        iterationsInterrupted: Number(r[8]),
         scenarios: {},
       };
       return;
