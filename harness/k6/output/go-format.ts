@@ -11,6 +11,8 @@
 
 export function goFloat(v: number): string {
   if (Number.isInteger(v) && v > -1e6 && v < 1e6) return Object.is(v, -0) ? '-0' : String(v);
+  const a = v < 0 ? -v : v;
+  if (a >= 1e-4 && a < 1e6) return String(v); // plain decimal in JS and Go alike (hot path)
   if (Number.isNaN(v)) return 'NaN';
   if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
   const e = v.toExponential(); // shortest round-trip digits, like Go's shortest mode

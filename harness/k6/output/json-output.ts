@@ -84,13 +84,20 @@ export class JsonOutput implements Output {
 /** Lines for a batch; `seen` tracks metrics whose Metric line was already written. */
 export function encodeSamples(samples: readonly Sample[], seen: Set<string>, metrics: MetricInfoSource): string {
   let out = '';
+  // A request's samples share one tags object: encode it once per run of identical references.
+  let lastTags: Tags | undefined;
+  let lastTagsJson = '';
   for (let i = 0; i < samples.length; i++) {
     const s = samples[i];
     if (!seen.has(s.metric)) {
       seen.add(s.metric);
       out += encodeMetricLine(metrics.metricInfo(s.metric));
     }
-    out += encodePointLine(s);
+    if (s.tags !== lastTags) {
+      lastTags = s.tags;
+      lastTagsJson = encodeTags(s.tags);
+    }
+    out += pointLine(s, lastTagsJson);
   }
   return out;
 }
@@ -110,7 +117,11 @@ function encodeThreshold(t: ThresholdJson): string {
 }
 
 export function encodePointLine(s: Sample): string {
-  let line = `{"metric":${goJsonString(s.metric)},"type":"Point","data":{"time":"${rfc3339Nano(s.time)}","value":${goFloat(s.value)},"tags":${encodeTags(s.tags)}`;
+  return pointLine(s, encodeTags(s.tags));
+}
+
+function pointLine(s: Sample, tagsJson: string): string {
+  let line = `{"metric":${goJsonString(s.metric)},"type":"Point","data":{"time":"${rfc3339Nano(s.time)}","value":${goFloat(s.value)},"tags":${tagsJson}`;
   if (s.metadata && Object.keys(s.metadata).length > 0) line += `,"metadata":${encodeTags(s.metadata)}`;
   return `${line}}}\n`;
 }
