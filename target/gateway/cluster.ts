@@ -8,7 +8,7 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import client from 'prom-client';
-import type { Logger } from '../shared/logger';
+import { announce, type Logger } from '../shared/logger';
 import type { GatewayConfig } from './config';
 import { isIpc, type ControlCommand, type IpcMessage } from './control-plane';
 import type { ProcessSnapshot } from './process-state';
@@ -87,7 +87,7 @@ export function runPrimary(config: GatewayConfig, log: Logger): RunningPrimary {
     w.on('listening', (addr) => {
       // Replay the ingest switch for a replacement worker.
       if (ingesting !== config.startIngesting) w.send({ th: 'control', id: -1, cmd: { op: ingesting ? 'start' : 'stop' } } satisfies IpcMessage);
-      if (++listening === config.workers) log.info({ url: `http://${config.host}:${addr.port}`, workers: config.workers, port: addr.port }, 'gateway listening');
+      if (++listening === config.workers) announce('gateway', 'gateway listening', { role: 'primary', url: `http://${config.host}:${addr.port}`, workers: config.workers, port: addr.port });
     });
     return w;
   };

@@ -7,7 +7,7 @@
 import cluster from 'node:cluster';
 import client from 'prom-client';
 import { exitCodeOf, formatError } from '../../harness/errors/index';
-import { createLogger } from '../shared/logger';
+import { announce, createLogger } from '../shared/logger';
 import { runPrimary } from './cluster';
 import { loadGatewayConfig } from './config';
 import { ClusterControlPlane, isIpc } from './control-plane';
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
         }
       : undefined,
   });
-  if (!clustered) log.info({ url: gw.url, port: gw.port, workers: 1 }, 'gateway listening');
+  if (!clustered) announce('gateway', 'gateway listening', { url: gw.url, port: gw.port, workers: 1 });
 
   const shutdown = () =>
     gw.close().then(

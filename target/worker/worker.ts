@@ -11,7 +11,7 @@
  */
 import type { Redis } from 'ioredis';
 import { InfraError } from '../../harness/errors/index';
-import { createLogger, type Logger } from '../shared/logger';
+import { announce, createLogger, type Logger } from '../shared/logger';
 import { bucketLabel, redisKeys } from '../shared/keys';
 import { createFailFastRedis } from '../shared/redis';
 import { defineScripts } from '../shared/scripts';
@@ -134,7 +134,7 @@ export async function startWorker(config: WorkerConfig, deps: { logger?: Logger 
     }
   };
   const loopDone = loop().catch((e) => log.error({ err: (e as Error).message }, 'worker loop failed'));
-  log.info({ queue: keys.queue, processing }, 'worker ready');
+  announce('worker', 'worker ready', { worker_id: id, queue: keys.queue, processing });
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
