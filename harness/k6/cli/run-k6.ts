@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandContext } from '../../commands/context';
 import { ExitCode, formatError, HarnessError, InvalidConfigError, isHarnessError } from '../../errors';
@@ -103,9 +104,11 @@ async function loadWith(flags: RunFlags, ctx: CommandContext, logger: RuntimeOpt
   if (flags.includeSystemEnvVars) for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) sysEnv[k] = v;
   const registry = createMetricRegistry();
   const engine = new MetricsEngine({ registry });
+  // k6 resolves open() and imports against the script's directory, not the working directory
+  const scriptPath = resolve(ctx.cwd, flags.script!);
   const runtimeOptions: RuntimeOptions = {
     filename: flags.script!,
-    cwd: ctx.cwd,
+    cwd: dirname(scriptPath),
     env: { ...sysEnv, ...flags.env },
     tags: {},
     systemTags: new Set(),
@@ -116,7 +119,7 @@ async function loadWith(flags: RunFlags, ctx: CommandContext, logger: RuntimeOpt
   };
   let runtime: ScriptRuntime;
   try {
-    runtime = await loadScript(flags.script!, runtimeOptions);
+    runtime = await loadScript(scriptPath, runtimeOptions);
   } catch (e) {
     throw asScriptError(e);
   }

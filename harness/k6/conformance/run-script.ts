@@ -1,0 +1,69 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type { CommandContext } from '../../commands/context';
+import { runK6 } from '../cli/run-k6';
+import { parseJsonStream } from '../output/json-output';
+import type { Sample } from '../types';
+
+export const SCRIPTS_DIR = fileURLToPath(new URL('./scripts/', import.meta.url));
+export const REFERENCE_DIR = fileURLToPath(new URL('../../../../shared/reference/k6-v0.48/', import.meta.url));
+
+export interface ScriptRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  samples: Sample[];
+  /** Parsed --summary-export file (undefined if not written). */
+  summary?: any;
+  /** The tmp dir the run wrote into (cwd of the run). */
+  dir: string;
+  ms: number;
+  /** Sum of values of `metric` over samples whose tags include `tags`. */
+  sum(metric: string, tags?: Record<string, string>): number;
+  count(metric: string, tags?: Record<string, string>): number;
+}
+
+/**
+ * Runs `harness k6 run` in-process (runK6) on a script from scripts/ (or an absolute path), with
+ * `--out json` and `--summary-export` into a temp dir and the given extra flags.
+ */
+export async function runScript(script: string, opts: { flags?: string[]; env?: Record<string, string>; signal?: AbortSignal; keepDir?: boolean } = {}): Promise<ScriptRun> {
+  const dir = await mkdtemp(join(tmpdir(), 'k6-conf-'));
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c) => (out += c));
+  stderr.on('data', (c) => (err += c));
+  const ctx: CommandContext = {
+    cwd: dir,
+    env: { PATH: process.env.PATH, ...opts.env },
+    stdout,
+    stderr,
+    isTTY: false,
+    signal: opts.signal ?? new AbortController().signal,
+  };
+  const path = script.startsWith('/') ? script : join(SCRIPTS_DIR, script);
+  const t0 = performance.now();
+  const code = await runK6(['run', '--out', 'json=points.ndjson', '--summary-export', 'summary.json', ...(opts.flags ?? []), path], ctx);
+  const ms = performance.now() - t0;
+  const points = await readFile(join(dir, 'points.ndjson'), 'utf8').catch(() => '');
+  const summaryText = await readFile(join(dir, 'summary.json'), 'utf8').catch(() => undefined);
+  const samples = points ? parseJsonStream(points).samples : [];
+  if (!opts.keepDir) await rm(dir, { recursive: true, force: true });
+  const match = (s: Sample, metric: string, tags?: Record<string, string>) => s.metric === metric && Object.entries(tags ?? {}).every(([k, v]) => s.tags[k] === v);
+  return {
+    code,
+    stdout: out,
+    stderr: err,
+    samples,
+    summary: summaryText ? JSON.parse(summaryText) : undefined,
+    dir,
+    ms,
+    sum: (m, t) => samples.filter((s) => match(s, m, t)).reduce((a, s) => a + s.value, 0),
+    count: (m, t) => samples.filter((s) => match(s, m, t)).length,
+  };
+}

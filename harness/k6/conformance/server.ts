@@ -1,0 +1,72 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * The conformance target: the reference recordings' srv.mjs (POST /telemetry -> 202, bad JSON ->
+ * 400, GET /health, else 404) plus a few test routes, on 127.0.0.1 and a free port. Counts
+ * requests per `METHOD path` so tests can assert exact numbers server-side too.
+ */
+export interface ConformanceServer {
+  url: string;
+  counts: Map<string, number>;
+  count(key: string): number;
+  close(): Promise<void>;
+}
+
+export async function startConformanceServer(): Promise<ConformanceServer> {
+  const counts = new Map<string, number>();
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const u = new URL(req.url ?? '/', 'http://x');
+      const key = `${req.method} ${u.pathname}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      if (u.pathname === '/health') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end('{"status":"ok"}');
+      }
+      if (u.pathname === '/telemetry' && req.method === 'POST') {
+        try {
+          JSON.parse(body);
+        } catch {
+          res.writeHead(400);
+          return res.end('{"error":"invalid json"}');
+        }
+        res.writeHead(202, { 'content-type': 'application/json' });
+        return res.end('{"accepted":true}');
+      }
+      if (u.pathname === '/echo') {
+        res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'sid=s3cr3t; Path=/' });
+        return res.end(JSON.stringify({ method: req.method, headers: req.headers, body, query: Object.fromEntries(u.searchParams) }));
+      }
+      if (u.pathname === '/slow') {
+        const t = setTimeout(() => {
+          res.writeHead(200);
+          res.end('slow');
+        }, Number(u.searchParams.get('ms') ?? 100));
+        res.on('close', () => clearTimeout(t));
+        return;
+      }
+      if (u.pathname === '/status') {
+        res.writeHead(Number(u.searchParams.get('code') ?? 200));
+        return res.end();
+      }
+      res.writeHead(404);
+      res.end();
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    counts,
+    count: (k) => counts.get(k) ?? 0,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
