@@ -6,6 +6,7 @@ import {
   buildSummaryData,
   encodeSamples,
   gojaStringify,
+  logfmtLine,
   parseJsonStream,
   renderBanner,
   renderExecutionDescription,
@@ -61,7 +62,7 @@ describe('k6 v0.48 reference (ref.js)', () => {
     const { final } = runRef();
     assert.deepEqual(final.breached, ['http_req_failed']);
     assert.equal(final.shouldAbort, false);
-    assert.match(read('stderr.txt'), new RegExp(`msg="${thresholdsCrossedMessage(final.breached)}"`));
+    assert.equal(logfmtLine('error', thresholdsCrossedMessage(final.breached), {}, Date.parse('2026-11-22T06:41:06.5Z')), read('stderr.txt'));
   });
 
   it('serialises like goja, byte for byte, given the same key order (Go map order is random in k6)', () => {
