@@ -103,6 +103,8 @@ export interface RuntimeOptions {
   throw?: boolean;
   /** Hosts mapping (`options.hosts`). */
   hosts?: Record<string, string>;
+  /** `options.insecureSkipTLSVerify`: accept any TLS certificate. */
+  insecureSkipTLSVerify?: boolean;
   logger: Logger;
   metrics: MetricRegistry;
   sink: SampleSink;
@@ -274,7 +276,7 @@ export interface HttpResponseData {
   remotePort: number;
   bytesSent: number;
   bytesReceived: number;
-  /** k6 error text and code (e.g. 1211 timeout, 1212 dial timeout, 1220 connection refused) when the request failed (status 0). */
+  /** k6 error text and code (e.g. 1050 request timeout, 1211 dial timeout, 1212 connection refused, 1220 reset by peer) when the request failed (status 0). */
   error?: string;
   errorCode?: number;
   /** k6's tls_version ('tls1.3', …) for https; undefined for plain http. */

@@ -83,7 +83,7 @@ export class K6Http {
 
   private client(): HttpClient & { closeIdle?(): void } {
     const o = this.vu.options;
-    if (!this.clientInstance) this.clientInstance = new Http1Client({ reuse: !o.noConnectionReuse, hosts: o.hosts, insecureSkipTLSVerify: (o as { insecureSkipTLSVerify?: boolean }).insecureSkipTLSVerify });
+    if (!this.clientInstance) this.clientInstance = new Http1Client({ reuse: !o.noConnectionReuse, hosts: o.hosts, insecureSkipTLSVerify: o.insecureSkipTLSVerify });
     // noVUConnectionReuse: connections do not outlive an iteration
     if (o.noVUConnectionReuse && this.vu.iteration !== this.lastIteration) {
       this.lastIteration = this.vu.iteration;
