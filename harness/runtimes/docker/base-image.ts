@@ -38,13 +38,15 @@ export async function ensureBaseImage(docker: Docker, o: BaseImageOptions): Prom
   if (!existsSync(tarball)) await buildRootfsTarball(tarball, o);
   o.log(`importing ${o.image} from ${tarball} ...`);
   const [repo, tag = 'latest'] = splitRef(o.image);
-  const stream = await docker.importImage(createReadStream(tarball) as unknown as string, {
+  // dockerode's typings miss importImage's stream-in/stream-out form.
+  const importImage = docker.importImage.bind(docker) as unknown as (src: NodeJS.ReadableStream, opts: object) => Promise<NodeJS.ReadableStream>;
+  const stream = await importImage(createReadStream(tarball), {
     repo,
     tag,
     changes: ['ENV PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin', 'CMD ["/bin/bash"]'],
-  } as never);
+  });
   await new Promise<void>((resolve, reject) =>
-    docker.modem.followProgress(stream as NodeJS.ReadableStream, (err: Error | null) => (err ? reject(err) : resolve())),
+    docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())),
   );
   if (!(await imageExists(docker, o.image))) throw new InfraError(`docker import did not produce ${o.image}`);
 }
