@@ -1,4 +1,5 @@
+import { engineBench } from './engine-bench';
 import type { BenchSuite } from './types';
 
 /** Every benchmark suite, in the order they run. Add new suites here. */
-export const suites: BenchSuite[] = [];
+export const suites: BenchSuite[] = [engineBench];

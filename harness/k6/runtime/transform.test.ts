@@ -35,6 +35,7 @@ const cases: [string, string][] = [
   ['generators stay sync', `function* g() { yield 1; yield 2; } out = [...g()].map((x) => block(x));`],
   ['labelled loops, switch, ternaries, logical operators', `out = []; outer: for (const i of [1, 2, 3]) { for (const j of [1, 2]) { if (block(j) === 2 && i === 2) continue outer; out.push(i * 10 + j); } } switch (block(2)) { case 2: out.push(block('two')); break; default: out.push('no'); } out.push(block(0) || block('or'), block(1) && block('and'), block(true) ? block('t') : 'f');`],
   ['JSON / Math / Object stay usable', `out = [JSON.parse(JSON.stringify({ a: block(1) })), Object.keys({ x: 1 }), Math.round(block(1.6))];`],
+  ['callback methods on parenthesised and chained objects', `const a = null; out = [(a || 'x-y').replace(/-/, (m) => block('+')), ([1, 2]).map((x) => block(x)), ((([3]))).map((x) => block(x)), [1].concat([2]).map((x) => block(x * 3))];`],
   ['class fields are initialised synchronously', `class F { a = 1; b = this.a + 1; static s = 3; } const f = new F(); out = [f.a, f.b, F.s];`],
 ];
 

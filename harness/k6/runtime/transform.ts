@@ -231,8 +231,11 @@ export function transformScript(source: string, filename = 'script.js'): Transfo
         if (c.property.name === 'from') {
           ms.overwrite(c.start, paren + 1, '__k6rt.from(Array, [', { contentOnly: true });
         } else {
+          // From the member dot, not from c.object.end: a parenthesised object `(a || b).map(f)`
+          // ends before its closing paren, which must stay.
+          const dot = source.lastIndexOf('.', c.property.start);
           ms.prependRight(n.start, '__k6rt.m(');
-          ms.overwrite(c.object.end, paren + 1, `, ${JSON.stringify(c.property.name)}, [`, { contentOnly: true });
+          ms.overwrite(dot, paren + 1, `, ${JSON.stringify(c.property.name)}, [`, { contentOnly: true });
         }
         ms.overwrite(n.end - 1, n.end, '])', { contentOnly: true });
         stats.callbackRewrites++;
