@@ -213,7 +213,10 @@ async function runCommand(argv: string[], ctx: CommandContext): Promise<number> 
       },
     };
     let progress: ProgressReporter = new NullProgress();
-    const scheduler = new Scheduler({ runtime, runtimeOptions, options, executors, logger, signal: ctx.signal, thresholds: live, onStart: () => progress.start() });
+    const scheduler = new Scheduler({ runtime, runtimeOptions, options, executors, logger, signal: ctx.signal, thresholds: live, onStart: () => {
+        stats.started();
+        progress.start();
+      } });
     progress = flags.quiet
       ? new NullProgress()
       : new StreamProgress({ state: scheduler, executors: plan.executors, maxDuration: plan.maxDuration, now: () => performance.timeOrigin + performance.now() }, ctx.stdout, ctx.isTTY);
@@ -330,14 +333,18 @@ async function inspectCommand(argv: string[], ctx: CommandContext): Promise<numb
 
 /** For the engine benchmark: CPU time and peak RSS of this process, written at exit when asked. */
 function statsRecorder(file: string | undefined) {
-  const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  let cpuAtStart = { user: 0, system: 0 };
   let runStartedMs = 0;
   let vus = 0;
   let iterations = 0;
   return {
+    started() {
+      cpuAtStart = process.cpuUsage(cpu0);
+    },
     ran(s: Scheduler) {
-      runStartedMs = s.startedAt ? s.startedAt - performance.timeOrigin - t0 : 0;
+      // ms since the process started: module loading, script load and VU init included
+      runStartedMs = s.startedAt ? s.startedAt - performance.timeOrigin : 0;
       vus = s.vusMax;
       iterations = s.iterationsCompleted;
     },
@@ -348,7 +355,10 @@ function statsRecorder(file: string | undefined) {
       try {
         hwmKiB = Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0);
       } catch {}
-      writeFileSync(file, JSON.stringify({ cpuUserUs: cpu.user, cpuSystemUs: cpu.system, peakRssKiB: hwmKiB, startupMs: runStartedMs, vusMax: vus, iterations }));
+      writeFileSync(
+        file,
+        JSON.stringify({ cpuUserUs: cpu.user, cpuSystemUs: cpu.system, cpuRunUs: cpu.user + cpu.system - cpuAtStart.user - cpuAtStart.system, peakRssKiB: hwmKiB, startupMs: runStartedMs, vusMax: vus, iterations }),
+      );
     },
   };
 }
