@@ -1,5 +1,6 @@
+import { gatewayBench } from './gateway-bench';
 import { engineBench } from './engine-bench';
 import type { BenchSuite } from './types';
 
 /** Every benchmark suite, in the order they run. Add new suites here. */
-export const suites: BenchSuite[] = [engineBench];
+export const suites: BenchSuite[] = [gatewayBench, engineBench];

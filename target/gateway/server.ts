@@ -60,7 +60,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const metrics = createGatewayMetrics();
   deps.onRegistry?.(metrics.registry);
   const state = new ProcessState(config.startIngesting);
-  const redis = createFailFastRedis(config.redisUrl, { commandTimeoutMs: config.redisCommandTimeoutMs, name: `gateway-${process.pid}` });
+  const redis = createFailFastRedis(config.redisUrl, { commandTimeoutMs: config.redisCommandTimeoutMs, name: `gateway-${process.pid}`, autoPipelining: true });
   const breaker = new CircuitBreaker({
     failureThreshold: config.breakerFailureThreshold,
     openMs: config.breakerOpenMs,

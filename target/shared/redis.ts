@@ -6,6 +6,8 @@ export interface FailFastRedisOptions {
   connectTimeoutMs?: number;
   /** Name shown by CLIENT LIST. */
   name?: string;
+  /** Send commands issued in the same event-loop tick as one pipeline (throughput under concurrency). */
+  autoPipelining?: boolean;
 }
 
 /**
@@ -23,6 +25,7 @@ export function createFailFastRedis(url: string, opts: FailFastRedisOptions = {}
     enableReadyCheck: true,
     lazyConnect: false,
     connectionName: opts.name,
+    enableAutoPipelining: opts.autoPipelining ?? false,
   };
   const redis = new Redis(url, options);
   // Connection errors are expected during faults; callers see them per command.
