@@ -254,3 +254,32 @@ describe('k6 http Http1Client abort fan-out', () => {
     }
   });
 });
+
+describe('k6 http Http1Client abort listeners', () => {
+  it('keeps one listener per signal across requests and detaches it when the signal changes', async () => {
+    const srv = await startTestServer();
+    const client = new Http1Client();
+    const counts = new Map<AbortSignal, number>();
+    const track = (signal: AbortSignal) => {
+      const add = signal.addEventListener.bind(signal);
+      const remove = signal.removeEventListener.bind(signal);
+      counts.set(signal, 0);
+      signal.addEventListener = ((...a: Parameters<typeof add>) => (counts.set(signal, counts.get(signal)! + 1), add(...a))) as typeof add;
+      signal.removeEventListener = ((...a: Parameters<typeof remove>) => (counts.set(signal, counts.get(signal)! - 1), remove(...a))) as typeof remove;
+      return signal;
+    };
+    try {
+      const s1 = track(new AbortController().signal);
+      for (let i = 0; i < 3; i++) await client.request(spec(`${srv.url}/echo`, { signal: s1 }));
+      assert.equal(counts.get(s1), 1);
+      const s2 = track(new AbortController().signal);
+      await client.request(spec(`${srv.url}/echo`, { signal: s2 }));
+      assert.deepEqual([counts.get(s1), counts.get(s2)], [0, 1]);
+      await client.close();
+      assert.equal(counts.get(s2), 0);
+    } finally {
+      await client.close();
+      await srv.close();
+    }
+  });
+});
