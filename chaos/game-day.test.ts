@@ -32,11 +32,12 @@ describe('chaos game-day against the real target (local runtime) @slow', functio
 
   for (const def of [redisLatency, redisPartition]) {
     it(`${def.name}: no data loss, recovery measured`, async () => {
-      const r = await runExperiment(def, { stack: stack!, runDir: join(dir, def.name), seed: 11, duration: '6s', drainTimeoutMs: 30_000 });
+      const r = await runExperiment(def, { stack: stack!, runDir: join(dir, def.name), seed: 11, duration: '12s', drainTimeoutMs: 30_000 });
       assert.ok(r.dataLoss, 'data loss was checked');
       assert.equal(r.dataLoss!.ok, true, r.dataLoss!.problems.join('\n'));
       assert.ok(r.dataLoss!.clientAccepted > 0, 'some requests were accepted');
       assert.equal(r.recovery.length, 1);
+      console.log(`    ${def.name}: by phase ${JSON.stringify(r.requests.byPhase)}`);
       assert.notEqual(r.recovery[0].recoveryMs, undefined, 'recovered before the load ended');
       console.log(`    ${def.name}: verdict ${r.verdict}, recovery ${r.recovery[0].recoveryMs} ms, ${r.requests.total} requests, problems: ${r.problems.join('; ') || 'none'}`);
     });
