@@ -28,6 +28,9 @@ export interface K6ResponseInit {
   request: K6RequestInfo;
 }
 
+/** Parsed bodies, kept off the object so `JSON.stringify(res)` shows only k6's fields. */
+const jsonCache = new WeakMap<object, unknown>();
+
 /**
  * k6's `Response` object (k6 v0.48 `js/modules/k6/http/response.go`), with snake_case fields as
  * scripts see them. `html()`, `clickLink()`, `submitForm()` need k6/html and are not provided.
@@ -49,8 +52,6 @@ export class K6Response {
   error: string;
   error_code: number;
   request: K6RequestInfo;
-  private jsonCache: unknown;
-  private jsonParsed = false;
 
   constructor(i: K6ResponseInit) {
     this.url = i.url;
@@ -76,15 +77,14 @@ export class K6Response {
     if (this.body === null || this.body === undefined) throw new Error('the body is null so we can\'t transform it to JSON - this likely was because of a request error getting the response');
     const text = typeof this.body === 'string' ? this.body : Buffer.from(this.body).toString('utf8');
     if (selector !== undefined && selector !== null) return gjsonGet(text, String(selector));
-    if (!this.jsonParsed) {
+    if (!jsonCache.has(this)) {
       try {
-        this.jsonCache = JSON.parse(text);
+        jsonCache.set(this, JSON.parse(text));
       } catch (err) {
         throw new Error(`cannot parse json due to an error at line 1, character ${positionOf(err as Error) + 1} , error: ${(err as Error).message}`);
       }
-      this.jsonParsed = true;
     }
-    return this.jsonCache;
+    return jsonCache.get(this);
   }
 
   html(): never {

@@ -107,6 +107,10 @@ describe('k6/http module (real server on 127.0.0.1, stub VU)', () => {
     assert.equal(JSON.parse(Buffer.from(b.body as ArrayBuffer).toString()).n, 5);
     assert.equal((await http.get(`${srv.url}/json`, { responseType: 'none' })).body, null);
     assert.throws(() => r.html(), /not supported by the builtin engine/);
+    assert.deepEqual(Object.keys(JSON.parse(JSON.stringify(r))).sort(), [
+      'body', 'cookies', 'error', 'error_code', 'headers', 'ocsp', 'proto', 'remote_ip', 'remote_port', 'request',
+      'status', 'status_text', 'timings', 'tls_cipher_suite', 'tls_version', 'url',
+    ]);
   });
 
   it('emits the nine http samples with exactly the reference tag set (200 in a group, 404 with a user tag)', async () => {
