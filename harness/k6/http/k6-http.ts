@@ -189,6 +189,16 @@ export class K6Http {
     const enc = encodeBody(body);
     if (enc.contentType && headers['Content-Type'] === undefined) headers['Content-Type'] = enc.contentType;
     if (headers['User-Agent'] === undefined && o.userAgent) headers['User-Agent'] = o.userAgent;
+    const userLength = headers['Content-Length'];
+    if (userLength !== undefined) {
+      // k6 lets Go compute Content-Length: a user value is dropped, with a warning when it is wrong
+      delete headers['Content-Length'];
+      const actual = enc.body === undefined ? 0 : typeof enc.body === 'string' ? Buffer.byteLength(enc.body) : enc.body.length;
+      if (Number(userLength) !== actual || !/^\d+$/.test(userLength))
+        o.logger.warn(
+          `The specified Content-Length header "${userLength}" in the ${String(method).toUpperCase()} request for ${urlStr} doesn't match the actual request body length of ${actual}, so it will be ignored!`,
+        );
+    }
 
     const auth = prm.auth;
     if (auth !== undefined && auth !== null && auth !== 'basic') throw new Error(`auth type "${String(auth)}" is not supported by the builtin engine (only basic, via user:pass@ in the URL)`);

@@ -86,6 +86,13 @@ describe('k6/http module (real server on 127.0.0.1, stub VU)', () => {
     assert.ok(vu.bytes.sent > 0 && vu.bytes.received > 0);
   });
 
+  it('a user Content-Length is replaced by the real one, with k6\'s warning when it is wrong', async () => {
+    const echo = (await http.post(`${srv.url}/echo`, 'abc', { headers: { 'Content-Length': '10' } })).json() as any;
+    assert.equal(echo.headers['content-length'], '3');
+    assert.equal(echo.body, 'abc');
+    assert.ok(vu.logs.some((l) => /Content-Length header "10" .* doesn't match the actual request body length of 3, so it will be ignored!/.test(l.msg)));
+  });
+
   it('bodies: object -> sorted form-urlencoded, ArrayBuffer, http.file -> multipart', async () => {
     const form = (await http.post(`${srv.url}/echo`, { b: 'x y', a: '1&2' })).json() as any;
     assert.equal(form.body, 'a=1%262&b=x+y');
