@@ -261,7 +261,7 @@ export class Scheduler implements SchedulerState {
     const sys = new Set(d.runtimeOptions.systemTags);
     const tags: Tags = { ...d.runtimeOptions.tags, ...c.tags };
     if (sys.has('scenario')) tags.scenario = c.name;
-    const iterTags: Tags = sys.has('group') ? { ...tags, group: '' } : { ...tags };
+    const iterTags: Tags = Object.freeze(sys.has('group') ? { ...tags, group: '' } : { ...tags });
     const env = { ...d.runtimeOptions.env, ...c.env };
     const scenarioStart = this.now();
     let iterationCounter = 0;
@@ -320,11 +320,12 @@ export class Scheduler implements SchedulerState {
         }
         const t = this.now();
         const full = outcome.status === 'completed' || outcome.status === 'failed';
-        sink.push({ metric: 'data_sent', time: t, value: outcome.bytesSent, tags: { ...iterTags } });
-        sink.push({ metric: 'data_received', time: t, value: outcome.bytesReceived, tags: { ...iterTags } });
+        // one shared tag object: samples are read-only once pushed
+        sink.push({ metric: 'data_sent', time: t, value: outcome.bytesSent, tags: iterTags });
+        sink.push({ metric: 'data_received', time: t, value: outcome.bytesReceived, tags: iterTags });
         if (full) {
-          sink.push({ metric: 'iteration_duration', time: t, value: outcome.durationMs, tags: { ...iterTags } });
-          sink.push({ metric: 'iterations', time: t, value: 1, tags: { ...iterTags } });
+          sink.push({ metric: 'iteration_duration', time: t, value: outcome.durationMs, tags: iterTags });
+          sink.push({ metric: 'iterations', time: t, value: 1, tags: iterTags });
           this.iterationsCompleted++;
         } else this.iterationsInterrupted++;
         if (outcome.status === 'aborted') this.stop({ kind: 'script', reason: outcome.reason });
