@@ -42,6 +42,13 @@ export async function runK6Process(engine: string, command: string, prefix: stri
     detached: true,
   });
   pid = child.pid;
+  if (pid !== undefined) {
+    try {
+      o.onStart?.(pid);
+    } catch {
+      // a recording callback must not break the run
+    }
+  }
 
   const progress = o.onProgress ? new ProgressParser(o.onProgress) : undefined;
   child.stdout.setEncoding('utf8');

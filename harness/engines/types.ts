@@ -86,6 +86,12 @@ export interface EngineRunOptions {
   stderr?: Writable;
   /** Called for every progress line the engine prints. Never throws into the engine. */
   onProgress?: (p: EngineProgress) => void;
+  /**
+   * Called once with the engine process's pid (also its process-group id) right after it is
+   * spawned, so callers can record it for the watchdog / `harness reap` (a SIGKILLed harness
+   * runs no exit handler).
+   */
+  onStart?: (pid: number) => void;
 }
 
 export interface EngineResult {
