@@ -1,0 +1,10 @@
+export { DockerRuntime, type DockerRuntimeConfig } from './docker-runtime';
+export { StartedDockerStack } from './started-docker-stack';
+export { ManagedContainer, type ContainerSpec, type ContainerDeps } from './managed-container';
+export { ensureDockerDaemon, dockerClient, pingDocker, type DaemonOptions } from './docker-daemon';
+export { ensureBaseImage, imageExists, type BaseImageOptions } from './base-image';
+export { ensureTargetImage, targetContextHash, targetContextDir, TARGET_DOCKERFILE } from './target-image';
+export { ensureImage, pullImage } from './pull-image';
+export { buildImage } from './image-build';
+export { composeImage, composeImages } from './images';
+export { LABEL_RUN_ID, LABEL_COMPONENT, LABEL_CONTEXT_HASH, containerName, runLabels } from './labels';
