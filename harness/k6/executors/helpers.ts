@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { formatDuration, formatFixedDuration, parseDuration } from '../options/duration';
 import type { BaseScenarioConfig, Stage } from './types';
 
@@ -135,6 +136,8 @@ export class StopControl {
   private readonly onTestStop = () => this.hard.abort();
 
   constructor(private readonly testStop: AbortSignal) {
+    // every VU of the scenario (runtime and HTTP client) keeps one listener on it
+    setMaxListeners(0, this.hard.signal);
     if (testStop.aborted) this.hard.abort();
     else testStop.addEventListener('abort', this.onTestStop, { once: true });
   }

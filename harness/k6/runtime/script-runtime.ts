@@ -113,6 +113,8 @@ export class K6ScriptRuntime implements ScriptRuntime {
 
 const NEVER = new Promise<never>(() => {});
 
+type CallResult = { kind: 'ok'; value: unknown; run: IterationRun } | { kind: 'error'; error: unknown; run: IterationRun } | { kind: 'halted'; run: IterationRun };
+
 /** One VU's realm: context, globals, module instances, exports. */
 class Realm {
   readonly state: VUStateImpl;
@@ -239,44 +241,56 @@ class Realm {
 
   /**
    * Runs an exported function as one "run" (iteration / setup / teardown / handleSummary),
-   * racing it against halts.
+   * racing it against halts (the signal aborting, or `test.abort()`).
    */
-  async call(
-    name: string,
-    args: unknown[],
-    signal: AbortSignal | null,
-  ): Promise<{ kind: 'ok'; value: unknown; run: IterationRun } | { kind: 'error'; error: unknown; run: IterationRun } | { kind: 'halted'; run: IterationRun }> {
+  async call(name: string, args: unknown[], signal: AbortSignal | null): Promise<CallResult> {
     const run = new IterationRun(signal ?? undefined);
     const st = this.state;
     st.run = run;
-    const onAbort = () => run.halt('interrupted');
     if (signal) {
       if (signal.aborted) run.halt('interrupted');
-      else signal.addEventListener('abort', onAbort, { once: true });
+      else if (signal !== this.watched) this.watch(signal);
     }
     try {
       if (run.halted) return { kind: 'halted', run };
       const fn = this.exports[name];
       if (typeof fn !== 'function') return { kind: 'error', error: new Error(`function "${name}" is not exported by the script`), run };
-      let p: Promise<unknown>;
+      let v: unknown;
       try {
-        p = Promise.resolve((fn as (...a: unknown[]) => unknown)(...args));
-      } catch (e) {
-        p = Promise.reject(e);
+        v = (fn as (...a: unknown[]) => unknown)(...args);
+      } catch (error) {
+        return run.halted ? { kind: 'halted', run } : { kind: 'error', error, run };
       }
-      const r = await Promise.race([
-        p.then(
-          (value) => ({ kind: 'ok' as const, value, run }),
-          (error) => ({ kind: 'error' as const, error, run }),
-        ),
-        run.haltedPromise.then(() => ({ kind: 'halted' as const, run })),
-      ]);
       if (run.halted) return { kind: 'halted', run };
+      // Script functions are async after the transform: race the result against a halt.
+      if (v === null || typeof v !== 'object' || typeof (v as Promise<unknown>).then !== 'function') return { kind: 'ok', value: v, run };
+      const r = await new Promise<CallResult>((resolve) => {
+        run.onHalt = () => resolve({ kind: 'halted', run });
+        (v as Promise<unknown>).then(
+          (value) => resolve(run.halted ? { kind: 'halted', run } : { kind: 'ok', value, run }),
+          (error) => resolve(run.halted ? { kind: 'halted', run } : { kind: 'error', error, run }),
+        );
+      });
+      run.onHalt = null;
       return r;
     } finally {
-      signal?.removeEventListener('abort', onAbort);
       st.run = null;
     }
+  }
+
+  /** The signal this realm listens to: one sticky listener, not one per run (measurable CPU). */
+  private watched: AbortSignal | null = null;
+  private readonly onWatchedAbort = (): void => {
+    const s = this.watched;
+    this.watched = null;
+    const run = this.state.run;
+    if (run && run.signal === s) run.halt('interrupted');
+  };
+
+  private watch(signal: AbortSignal): void {
+    this.watched?.removeEventListener('abort', this.onWatchedAbort);
+    this.watched = signal;
+    signal.addEventListener('abort', this.onWatchedAbort, { once: true });
   }
 
   logException(e: unknown, fields: Record<string, unknown>): Error {
@@ -294,6 +308,8 @@ class Realm {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    this.watched?.removeEventListener('abort', this.onWatchedAbort);
+    this.watched = null;
     const closes: Promise<unknown>[] = [];
     for (const v of this.state.slots.values()) {
       const c = (v as { close?: unknown } | null)?.close;

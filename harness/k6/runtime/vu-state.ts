@@ -2,6 +2,7 @@
  * The runtime's implementation of `VUState` (what modules see of their VU), plus the run-scoped
  * pieces the built-in modules need beyond the contract (`RuntimeShared`, `IterationRun`).
  */
+import { setMaxListeners } from 'node:events';
 import type { IterationContext, RuntimeOptions, Tags, VUState } from '../types';
 
 /** Shared by every VU of one loaded script (one test run). */
@@ -15,6 +16,8 @@ export interface RuntimeShared {
 }
 
 const NEVER_ABORTED = new AbortController().signal;
+// shared by every VU outside runs: listeners on it are expected
+setMaxListeners(0, NEVER_ABORTED);
 
 export function newRuntimeShared(): RuntimeShared {
   return { sharedArrays: new Map(), files: new Map(), exportedOptions: null };
@@ -29,9 +32,8 @@ export class IterationRun {
   abortReason = '';
   bytesSent = 0;
   bytesReceived = 0;
-  private onHalt: (() => void) | null = null;
-  /** Settles (never rejects) when the run is halted. */
-  readonly haltedPromise = new Promise<void>((r) => (this.onHalt = r));
+  /** Called once when the run is halted (the runtime settles the run's race with it). */
+  onHalt: (() => void) | null = null;
 
   /**
    * `signal` is the executor's (hard stop). It is what sleeps and HTTP waits listen to; a
@@ -43,7 +45,9 @@ export class IterationRun {
     if (this.halted) return;
     this.halted = kind;
     this.abortReason = reason;
-    this.onHalt?.();
+    const f = this.onHalt;
+    this.onHalt = null;
+    f?.();
   }
 }
 
