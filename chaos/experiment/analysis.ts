@@ -1,14 +1,7 @@
 import { aggregate, compare, parseThreshold, parseThresholdKey, type ParsedThreshold } from './thresholds';
+import type { K6Stream } from './k6-stream';
 import type { LoadSample } from './load';
-import { phaseAt, type FaultWindow } from './schedule';
-
-export interface TaggedSample extends LoadSample {
-  phase: string;
-}
-
-export function tagSamples(samples: readonly LoadSample[], windows: readonly FaultWindow[]): TaggedSample[] {
-  return samples.map((s) => ({ ...s, phase: phaseAt(s.t, windows) }));
-}
+import type { FaultWindow } from './schedule';
 
 /** A failed request, in the k6 sense (`http_req_failed`): no response, or 5xx. 4xx like 429 is a fast, promised degradation. */
 export function isFailure(s: LoadSample): boolean {
@@ -20,21 +13,35 @@ export interface ThresholdResult {
   threshold: string;
   actual: number;
   ok: boolean;
+  /** Samples the threshold was computed over. */
+  samples: number;
 }
 
-export function evaluateThresholds(samples: readonly TaggedSample[], thresholds: Record<string, string[]>): ThresholdResult[] {
+/**
+ * Evaluates hypothesis thresholds over the phase-tagged k6 stream: the key's metric (or the
+ * derived `accepted` = rate of `http_reqs` with status 202), its Points filtered by every
+ * `tag:value` of the selector, aggregated as k6 does. A metric absent from the whole stream
+ * fails with a note (a typo must not pass silently).
+ */
+export function evaluateThresholds(stream: K6Stream, thresholds: Record<string, string[]>): ThresholdResult[] {
   const out: ThresholdResult[] = [];
+  const present = new Set([...stream.types.keys(), ...stream.points.map((p) => p.metric)]);
   for (const [key, exprs] of Object.entries(thresholds)) {
     const k = parseThresholdKey(key);
     if (typeof k === 'string') throw new Error(k);
-    const subset = k.tag ? samples.filter((s) => k.tag![0] === 'phase' && s.phase === k.tag![1]) : samples;
-    const values = subset.map((s) =>
-      k.metric === 'http_req_duration' ? s.durationMs : k.metric === 'http_req_failed' ? (isFailure(s) ? 1 : 0) : k.metric === 'accepted' ? (s.status === 202 ? 1 : 0) : 1,
-    );
+    const derived = k.metric === 'accepted';
+    const source = derived ? 'http_reqs' : k.metric;
+    const matching = stream.points.filter((p) => p.metric === source && k.tags.every(([tag, v]) => p.tags[tag] === v));
+    const values = matching.map((p) => (derived ? (p.tags.status === '202' ? 1 : 0) : p.value));
+    const type = derived ? 'rate' : stream.types.get(k.metric);
     for (const e of exprs) {
       const t = parseThreshold(e) as ParsedThreshold;
-      const actual = aggregate(values, t);
-      out.push({ key, threshold: e, actual: +actual.toFixed(4), ok: compare(actual, t) });
+      if (!present.has(source)) {
+        out.push({ key, threshold: `${e} (metric "${source}" not in the load's samples)`, actual: Number.NaN, ok: false, samples: 0 });
+        continue;
+      }
+      const actual = aggregate(values, t, type);
+      out.push({ key, threshold: e, actual: +actual.toFixed(4), ok: compare(actual, t), samples: values.length });
     }
   }
   return out;

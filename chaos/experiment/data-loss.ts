@@ -6,6 +6,8 @@ export interface DataLossResult {
   ok: boolean;
   /** 202s the load saw. */
   clientAccepted: number;
+  /** Of those, how many carried an id the client could check (the k6 stream carries none). */
+  clientIds: number;
   /** Of those, ids not processed after the drain. */
   clientMissing: number;
   accounting: AccountingReport;
@@ -14,9 +16,15 @@ export interface DataLossResult {
 
 /**
  * After the queue drains: the target's own accounting (accepted == processed, nothing missing,
- * nothing unexpected) and, independently, every id the load saw answered 202 was processed.
+ * nothing unexpected) and, independently, the client's side: every id the load saw answered 202
+ * was processed, and the load never saw more 202s than the target counted as accepted.
  */
-export async function checkDataLoss(redisUrl: string, acceptedIds: string[], opts: { drainTimeoutMs: number; prefix?: string }): Promise<DataLossResult> {
+export async function checkDataLoss(
+  redisUrl: string,
+  acceptedIds: string[],
+  opts: { drainTimeoutMs: number; prefix?: string; /** 202s the client saw (default acceptedIds.length). */ clientAccepted?: number },
+): Promise<DataLossResult> {
+  const clientAccepted = opts.clientAccepted ?? acceptedIds.length;
   const accounting = await waitForDrain(redisUrl, { timeoutMs: opts.drainTimeoutMs, prefix: opts.prefix });
   let clientMissing = 0;
   const redis = createToolRedis(redisUrl);
@@ -36,5 +44,6 @@ export async function checkDataLoss(redisUrl: string, acceptedIds: string[], opt
   if (accounting.unexpected) problems.push(`${accounting.unexpected} processed ids never accepted`);
   if (accounting.accepted !== accounting.processed) problems.push(`accepted ${accounting.accepted} != processed ${accounting.processed}`);
   if (clientMissing) problems.push(`${clientMissing} of the ${acceptedIds.length} ids answered 202 were not processed`);
-  return { ok: problems.length === 0, clientAccepted: acceptedIds.length, clientMissing, accounting, problems };
+  if (clientAccepted > accounting.accepted) problems.push(`the load saw ${clientAccepted} 202s but the target accounted only ${accounting.accepted} accepted`);
+  return { ok: problems.length === 0, clientAccepted, clientIds: acceptedIds.length, clientMissing, accounting, problems };
 }

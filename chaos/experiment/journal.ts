@@ -16,6 +16,8 @@ export interface JournalEntry {
 export class Journal {
   readonly entries: JournalEntry[] = [];
   readonly t0 = performance.now();
+  /** Wall-clock time (epoch ms) of journal time 0, to map engine timestamps onto the journal. */
+  readonly epochAtZero = Date.now();
 
   constructor(readonly file?: string) {
     if (file) mkdirSync(dirname(file), { recursive: true });

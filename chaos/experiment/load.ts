@@ -1,4 +1,5 @@
 import type { LoadSpec } from './types';
+import type { K6Stream } from './k6-stream';
 import { parseDuration } from './duration';
 
 /** One request of the background load (`t` = ms since the experiment started). */
@@ -12,17 +13,50 @@ export interface LoadSample {
   id?: string;
 }
 
+/** Options every load driver gets from the runner. */
+export interface LoadStartOptions {
+  /** Through the gateway proxy (client->gateway faults act on it). */
+  targetUrl: string;
+  /** Journal time (ms since the experiment started). */
+  now: () => number;
+  /** Aborted on Ctrl-C: stop at once. */
+  signal: AbortSignal;
+  /** How long the load should offer requests (the whole timeline, recovery floor included). */
+  durationMs: number;
+}
+
 /**
- * What drives the background load during an experiment. The built-in `HttpLoad` is used by
- * default; the k6 engine can be plugged in behind this (see docs/chaos.md).
+ * What drives the background load during an experiment. The CLI uses `K6Load` (the experiment's
+ * k6 scenario run by a harness engine); `HttpLoad` is a dependency-free built-in for runner
+ * tests. Contract: `start` is called once per experiment; `stop` once, after the timeline.
  */
 export interface LoadDriver {
-  start(opts: { targetUrl: string; now: () => number; signal: AbortSignal }): RunningLoad;
+  start(opts: LoadStartOptions): RunningLoad;
 }
+
+export interface LoadResult {
+  /** One per request, journal time, sorted by `t`. */
+  samples: LoadSample[];
+  /** The k6 JSON stream with journal times, when the driver produced one (else synthesised from samples). */
+  stream?: K6Stream;
+  /** Iterations not started because too many were in flight (arrival-rate semantics). */
+  dropped?: number;
+  /** Where the raw k6 JSON stream was written, if anywhere. */
+  streamFile?: string;
+}
+
 export interface RunningLoad {
-  /** Stops issuing requests and waits for the ones in flight. */
-  stop(): Promise<LoadSample[]>;
-  samples(): readonly LoadSample[];
+  /**
+   * Resolves with the journal time at which load was actually being offered (the timeline's
+   * origin: faults are scheduled relative to it), once the driver knows. Never rejects.
+   */
+  readonly ready: Promise<number>;
+  /**
+   * `graceful`: the timeline ended, let the load finish on its own (bounded); otherwise stop
+   * issuing requests now. Waits for requests in flight. Rejects when the load itself failed
+   * (e.g. the scenario did not compile or crashed), which the runner treats as a harness error.
+   */
+  stop(opts?: { graceful?: boolean }): Promise<LoadResult>;
 }
 
 function errorName(e: unknown): string {
@@ -32,14 +66,15 @@ function errorName(e: unknown): string {
 }
 
 /**
- * An open-model constant-arrival-rate load: `rate` POST /telemetry per second (unique device
+ * A dependency-free background load for runner tests (the CLI runs the experiment's k6
+ * scenario through `K6Load`). An open-model constant-arrival-rate load: `rate` POST /telemetry per second (unique device
  * and metric value each), at most `maxInFlight` at once (beyond that, iterations are dropped and
  * counted, as k6 does), each with a timeout so hangs show up as failures.
  */
 export class HttpLoad implements LoadDriver {
   constructor(private readonly spec: LoadSpec = {}) {}
 
-  start(opts: { targetUrl: string; now: () => number; signal: AbortSignal }): RunningLoad {
+  start(opts: LoadStartOptions): RunningLoad {
     const rate = this.spec.rate ?? 20;
     const maxInFlight = this.spec.maxInFlight ?? 10;
     const timeoutMs = parseDuration(this.spec.timeout ?? '5s') ?? 5000;
@@ -91,12 +126,12 @@ export class HttpLoad implements LoadDriver {
     };
     let timer = setTimeout(tick, 0);
     return {
-      samples: () => samples,
+      ready: Promise.resolve(opts.now()),
       async stop() {
         stopCtl.abort();
         clearTimeout(timer);
         await Promise.allSettled([...inFlight]);
-        return Object.assign([...samples].sort((a, b) => a.t - b.t), { dropped });
+        return { samples: [...samples].sort((a, b) => a.t - b.t), dropped };
       },
     };
   }

@@ -51,7 +51,7 @@ describe('chaos runner against an assembled stack (real redis, built-in Toxiprox
     assert.deepEqual(await proxyState(stack.toxiproxy!.apiUrl, 'standin-redis'), { enabled: true, toxics: 0 });
     assert.deepEqual(await proxyState(stack.toxiproxy!.apiUrl, 'standin-gateway'), { enabled: true, toxics: 0 });
     const journal = readFileSync(join(dir, 'chaos-journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(journal.map((e) => e.event).filter((e) => e !== 'probe'), ['start', 'schedule', 'hypothesis', 'inject', 'inject', 'load-stopped', 'error', 'rollback']);
+    assert.deepEqual(journal.map((e) => e.event).filter((e) => e !== 'probe'), ['start', 'schedule', 'hypothesis', 'load-started', 'inject', 'inject', 'load-stopped', 'error', 'rollback']);
     assert.equal(journal.at(-1).ok, true);
   });
 
@@ -76,7 +76,9 @@ describe('chaos runner against an assembled stack (real redis, built-in Toxiprox
     assert.ok(r.recovery[0].recoveryMs !== undefined && r.recovery[0].recoveryMs <= 1000, `recovery ${r.recovery[0].recoveryMs}`);
     assert.ok(r.hypothesis.during.some((p) => p.phase.startsWith('fault:') && !p.ok), 'readiness probe failed during the partition');
     const samples = readFileSync(r.samplesFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    assert.ok(samples.every((s) => typeof s.data.tags.phase === 'string'));
+    const points = samples.filter((s) => s.type === 'Point');
+    assert.ok(points.length > 0 && points.every((s) => typeof s.data.tags.phase === 'string'));
+    assert.deepEqual([...new Set(points.map((s) => s.data.tags.phase))].sort(), ['baseline', 'fault:gateway-redis-partition', 'recovery']);
     assert.deepEqual(await proxyState(stack.toxiproxy!.apiUrl, 'standin-redis'), { enabled: true, toxics: 0 });
   });
 });

@@ -3,14 +3,15 @@ import { join } from 'node:path';
 import type { StartedTargetStack } from '../../harness/runtimes/types';
 import { InfraError } from '../../harness/errors';
 import { randomSeed } from '../random';
-import { evaluateThresholds, isFailure, recoveryTimes, tagSamples, type RecoveryResult, type TaggedSample, type ThresholdResult } from './analysis';
+import { evaluateThresholds, isFailure, recoveryTimes, type RecoveryResult, type ThresholdResult } from './analysis';
 import { checkDataLoss, type DataLossResult } from './data-loss';
 import { formatMs, parseDuration } from './duration';
 import { FaultDriver } from './fault-driver';
 import { Journal } from './journal';
-import { HttpLoad, type LoadDriver, type LoadSample } from './load';
+import { HttpLoad, type LoadDriver, type LoadResult, type LoadSample, type RunningLoad } from './load';
+import { pointsFromSamples, tagPoints, writeTaggedStream } from './k6-stream';
 import { runProbes, type ProbeResult } from './probes';
-import { buildSchedule, type FaultWindow, type PlannedFault, type Schedule } from './schedule';
+import { buildSchedule, phaseAt, type FaultWindow, type PlannedFault, type Schedule } from './schedule';
 import { isNetworkFault, type ExperimentDefinition } from './types';
 import { withTimeout } from './with-timeout';
 
@@ -24,7 +25,10 @@ export interface RunExperimentOptions {
   duration?: string;
   signal?: AbortSignal;
   log?: (line: string) => void;
-  /** Background load; default the built-in HTTP load with the definition's `load` spec. */
+  /**
+   * Background load. The CLI passes `K6Load` (the experiment's k6 scenario on a harness engine);
+   * default the dependency-free built-in HTTP load with the definition's `load` spec (tests).
+   */
   load?: LoadDriver;
   /** Deadline of every Toxiproxy / runtime control call (default 5000). */
   controlTimeoutMs?: number;
@@ -51,7 +55,21 @@ export interface ExperimentResult {
   dataLoss?: DataLossResult;
   requests: { total: number; failed: number; byPhase: Record<string, { total: number; failed: number }> };
   journalFile: string;
+  /** The phase-tagged k6 JSON stream (`chaos-samples.jsonl`). */
   samplesFile: string;
+  /** The engine's raw k6 JSON stream, when the load came from an engine. */
+  streamFile?: string;
+}
+
+/** Resolves with the promise's value, or undefined once the signal aborts. */
+function untilAborted<T>(p: Promise<T>, signal?: AbortSignal): Promise<T | undefined> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -99,19 +117,29 @@ export async function runExperiment(def: ExperimentDefinition, o: RunExperimentO
   const journal = new Journal(journalFile);
   const controlMs = o.controlTimeoutMs ?? 5000;
   const driver = o.stack.toxiproxy ? new FaultDriver(o.stack.toxiproxy, controlMs) : undefined;
-  const recoveryWithinMs = parseDuration(def.verify.recoveryWithin ?? '10s')! * Math.min(1, schedule.scale);
+  // Unscaled: the target recovers in real time whatever `--duration` is (the schedule keeps a
+  // recovery phase at least this long plus a margin, see Schedule.recoveryFloorMs).
+  const recoveryWithinMs = parseDuration(def.verify.recoveryWithin ?? '10s')!;
   const windows: FaultWindow[] = [];
   const during: ExperimentResult['hypothesis']['during'] = [];
   const problems: string[] = [];
   const killed = new Set<'worker' | 'gateway'>();
   let samples: LoadSample[] = [];
+  let loadResult: LoadResult | undefined;
   let before: ProbeResult[] = [];
   let after: ProbeResult[] = [];
   let dataLoss: DataLossResult | undefined;
   let harnessError: unknown;
 
   journal.write('start', { experiment: def.name, seed, scale: schedule.scale, totalMs: schedule.totalMs, runtime: o.stack.runtime, runId: o.stack.runId });
-  journal.write('schedule', { faults: schedule.faults.map((f) => ({ name: f.name, startMs: f.startMs, endMs: f.endMs })) });
+  // The planned schedule (offsets from the load's start): identical for the same seed and duration.
+  journal.write('schedule', {
+    seed,
+    totalMs: schedule.totalMs,
+    scaledMs: schedule.scaledMs,
+    recoveryFloorMs: schedule.recoveryFloorMs,
+    faults: schedule.faults.map((f) => ({ name: f.name, startMs: f.startMs, endMs: f.endMs })),
+  });
   log(`chaos: ${def.name} seed=${seed} duration=${formatMs(schedule.totalMs)} faults=${schedule.faults.map((f) => `${f.name}@${formatMs(f.startMs)}`).join(', ')}`);
 
   const needsProxy = schedule.faults.some((f) => isNetworkFault(f.step));
@@ -162,20 +190,27 @@ export async function runExperiment(def: ExperimentDefinition, o: RunExperimentO
       problems.push(`steady state not met before the method: ${before.filter((r) => !r.ok).map((r) => `${r.probe}: ${r.detail}`).join('; ')}`);
     } else {
       const loadDriver = o.load ?? new HttpLoad(def.load);
-      const load = loadDriver.start({ targetUrl: o.stack.targetUrl, now: () => journal.now(), signal: o.signal ?? new AbortController().signal });
-      const probing = (async () => {
-        while (!stopProbing.signal.aborted) {
-          await abortableSleep(o.probeIntervalMs ?? 1000, stopProbing.signal);
-          if (stopProbing.signal.aborted) break;
-          const t = journal.now();
-          const phase = windows.some((w) => w.startMs <= t && (w.endMs === undefined || t < w.endMs)) ? windows.filter((w) => w.startMs <= t && (w.endMs === undefined || t < w.endMs)).at(-1)!.phase : windows.length ? 'recovery' : 'baseline';
-          for (const r of await runProbes(def.hypothesis.probes ?? [], o.stack)) {
-            during.push({ ...r, t, phase });
-            journal.write('probe', { phase, ...r });
-          }
-        }
-      })();
+      const load: RunningLoad = loadDriver.start({ targetUrl: o.stack.targetUrl, now: () => journal.now(), signal: o.signal ?? new AbortController().signal, durationMs: schedule.totalMs });
+      let graceful = false;
+      let probing: Promise<void> | undefined;
+      let failure: unknown;
       try {
+        // Faults are scheduled relative to when load is actually offered (an engine takes a
+        // moment to start), so the baseline phase keeps its planned length.
+        const origin = (await untilAborted(load.ready, o.signal)) ?? journal.now();
+        journal.write('load-started', { origin });
+        probing = (async () => {
+          while (!stopProbing.signal.aborted) {
+            await abortableSleep(o.probeIntervalMs ?? 1000, stopProbing.signal);
+            if (stopProbing.signal.aborted) break;
+            const t = journal.now();
+            const phase = phaseAt(t, windows.length ? windows : [{ name: '', phase: 'baseline', startMs: Infinity }]);
+            for (const r of await runProbes(def.hypothesis.probes ?? [], o.stack)) {
+              during.push({ ...r, t, phase });
+              journal.write('probe', { phase, ...r });
+            }
+          }
+        })();
         // The timeline: every injection and restoration at its planned offset, in order.
         const events = schedule.faults
           .flatMap((f) => [
@@ -184,17 +219,26 @@ export async function runExperiment(def: ExperimentDefinition, o: RunExperimentO
           ])
           .sort((a, b) => a.t - b.t);
         for (const ev of events) {
-          await abortableSleep(ev.t - journal.now(), o.signal);
+          await abortableSleep(origin + ev.t - journal.now(), o.signal);
           if (o.signal?.aborted) break;
           await ev.run();
         }
-        await abortableSleep(schedule.totalMs - journal.now(), o.signal);
+        await abortableSleep(origin + schedule.totalMs - journal.now(), o.signal);
+        graceful = !o.signal?.aborted;
+      } catch (e) {
+        failure = e;
+      }
+      try {
+        loadResult = await load.stop({ graceful });
+        samples = loadResult.samples;
+      } catch (e) {
+        failure ??= e; // the first failure is the one to report
       } finally {
-        samples = await load.stop();
         stopProbing.abort();
         await probing;
-        journal.write('load-stopped', { requests: samples.length });
+        journal.write('load-stopped', { requests: samples.length, ...(loadResult?.dropped ? { dropped: loadResult.dropped } : {}) });
       }
+      if (failure) throw failure;
     }
   } catch (e) {
     harnessError = e;
@@ -213,15 +257,17 @@ export async function runExperiment(def: ExperimentDefinition, o: RunExperimentO
   if (harnessError) throw harnessError;
 
   const aborted = Boolean(o.signal?.aborted);
-  const tagged: TaggedSample[] = tagSamples(samples, windows);
-  writeFileSync(samplesFile, tagged.map((s) => JSON.stringify({ type: 'Point', metric: 'http_req_duration', data: { time: new Date(Date.now() - (journal.now() - s.t)).toISOString(), value: +s.durationMs.toFixed(3), tags: { phase: s.phase, status: String(s.status), ...(s.error ? { error: s.error } : {}), experiment: def.name } } })).join('\n') + (tagged.length ? '\n' : ''));
+  // Phases from the actual windows, on the load's k6 stream (or its equivalent for HttpLoad).
+  const stream = loadResult?.stream ?? pointsFromSamples(samples, { experiment: def.name });
+  tagPoints(stream.points, windows);
+  writeTaggedStream(samplesFile, stream, (t) => journal.epochAtZero + t);
   const byPhase: ExperimentResult['requests']['byPhase'] = {};
-  for (const s of tagged) {
-    const p = (byPhase[s.phase] ??= { total: 0, failed: 0 });
+  for (const s of samples) {
+    const p = (byPhase[phaseAt(s.t + s.durationMs, windows)] ??= { total: 0, failed: 0 });
     p.total++;
     if (isFailure(s)) p.failed++;
   }
-  const thresholds = before.every((r) => r.ok) ? evaluateThresholds(tagged, def.hypothesis.thresholds ?? {}) : [];
+  const thresholds = before.every((r) => r.ok) ? evaluateThresholds(stream, def.hypothesis.thresholds ?? {}) : [];
   for (const t of thresholds) if (!t.ok) problems.push(`threshold ${t.key}: ${t.threshold} crossed (actual ${t.actual})`);
   const slo = def.hypothesis.errorRateSlo ?? 0.05;
   const recovery = samples.length ? recoveryTimes(samples, windows, { slo, endMs: Math.max(...samples.map((s) => s.t + s.durationMs)) + 1 }) : [];
@@ -241,8 +287,9 @@ export async function runExperiment(def: ExperimentDefinition, o: RunExperimentO
       if (!o.stack.redisUrl) problems.push('noDataLoss: the stack exposes no Redis URL to account with');
       else {
         const ids = samples.filter((s) => s.status === 202 && s.id).map((s) => s.id!);
-        dataLoss = await checkDataLoss(o.stack.redisUrl, ids, { drainTimeoutMs: o.drainTimeoutMs ?? 30_000 });
-        journal.write('data-loss', { ok: dataLoss.ok, clientAccepted: dataLoss.clientAccepted, clientMissing: dataLoss.clientMissing, accounting: dataLoss.accounting, problems: dataLoss.problems });
+        const clientAccepted = samples.filter((s) => s.status === 202).length;
+        dataLoss = await checkDataLoss(o.stack.redisUrl, ids, { drainTimeoutMs: o.drainTimeoutMs ?? 30_000, clientAccepted });
+        journal.write('data-loss', { ok: dataLoss.ok, clientAccepted, clientIds: dataLoss.clientIds, clientMissing: dataLoss.clientMissing, accounting: dataLoss.accounting, problems: dataLoss.problems });
         problems.push(...dataLoss.problems.map((p) => `data loss: ${p}`));
       }
     }
@@ -259,9 +306,10 @@ export async function runExperiment(def: ExperimentDefinition, o: RunExperimentO
     thresholds,
     recovery,
     dataLoss,
-    requests: { total: tagged.length, failed: tagged.filter(isFailure).length, byPhase },
+    requests: { total: samples.length, failed: samples.filter(isFailure).length, byPhase },
     journalFile,
     samplesFile,
+    streamFile: loadResult?.streamFile,
   };
   journal.write('verdict', { verdict, problems });
   writeFileSync(join(o.runDir, `chaos-result-${def.name}.json`), JSON.stringify({ ...result, schedule: { ...schedule, faults: schedule.faults.map(({ step, ...f }) => f) } }, null, 2));

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SeededRng } from '../random';
 import { catalog } from '../catalog';
 import { buildSchedule, phaseAt } from './schedule';
 import { validateExperiment } from './define-experiment';
-import { recoveryTimes, evaluateThresholds, tagSamples } from './analysis';
+import { recoveryTimes, evaluateThresholds } from './analysis';
+import { pointsFromSamples, readK6Stream, samplesFromPoints, tagPoints, writeTaggedStream } from './k6-stream';
 import redisFlap from '../redis-flap';
 import redisLatency from '../redis-latency';
 
@@ -33,6 +37,16 @@ describe('chaos experiment: schedule, phases, analysis', () => {
     assert.deepEqual(s.faults.map((f) => [f.name, f.startMs, f.endMs]), [['gateway-redis-latency', 2000, 4000]]);
   });
 
+  it('the recovery phase has a floor: recoveryWithin (unscaled) + min(2 s, recoveryWithin), whatever --duration', () => {
+    const s = buildSchedule(redisLatency, { seed: 1, durationMs: 6000 });
+    assert.equal(s.recoveryFloorMs, 12_000);
+    assert.equal(s.scaledMs, 6000);
+    assert.equal(s.totalMs, 4000 + 12_000, 'the fault ends at 4 s; recovery lasts 12 s');
+    assert.equal(buildSchedule(redisLatency, { seed: 1 }).totalMs, 32_000, 'at scale 1: fault ends at 20 s, + 12 s');
+    const noBudget = { ...redisLatency, verify: {} };
+    assert.equal(buildSchedule(noBudget, { seed: 1, durationMs: 6000 }).totalMs, 6000);
+  });
+
   it('tags phases from actual fault windows', () => {
     const w = [{ name: 'x', phase: 'fault:x', startMs: 100, endMs: 200 }];
     assert.deepEqual([0, 99, 100, 150, 200, 500].map((t) => phaseAt(t, w)), ['baseline', 'baseline', 'fault:x', 'fault:x', 'recovery', 'recovery']);
@@ -49,7 +63,7 @@ describe('chaos experiment: schedule, phases, analysis', () => {
       description: '',
       scenario: 'steady',
       duration: '10s',
-      hypothesis: { thresholds: { nope: ['p(95)<1'], http_req_failed: ['rate<<1'] } },
+      hypothesis: { thresholds: { 'no-pe': ['p(95)<1'], http_req_failed: ['rate<<1'] } },
       method: [{ at: '5x', duration: '1s', link: 'gateway->redis', toxic: { type: 'latncy' as never, attributes: {} } }],
       verify: {},
     });
@@ -62,8 +76,63 @@ describe('chaos experiment: schedule, phases, analysis', () => {
     for (let t = 0; t < 3000; t += 50) samples.push({ t, durationMs: 10, status: t >= 1000 && t < 1600 ? 503 : 202 });
     const [r] = recoveryTimes(samples, [{ name: 'x', phase: 'fault:x', startMs: 1000, endMs: 1200 }], { slo: 0.05, bucketMs: 100, endMs: 3000 });
     assert.equal(r.recoveryMs, 400);
-    const tagged = tagSamples(samples, [{ name: 'x', phase: 'fault:x', startMs: 1000, endMs: 1200 }]);
-    const th = evaluateThresholds(tagged, { 'http_req_failed{phase:baseline}': ['rate<0.01'], 'http_req_failed{phase:recovery}': ['rate<0.01'] });
+    const stream = pointsFromSamples(samples);
+    tagPoints(stream.points, [{ name: 'x', phase: 'fault:x', startMs: 1000, endMs: 1200 }]);
+    const th = evaluateThresholds(stream, { 'http_req_failed{phase:baseline}': ['rate<0.01'], 'http_req_failed{phase:recovery}': ['rate<0.01'] });
     assert.deepEqual(th.map((t) => t.ok), [true, false]);
+  });
+
+  it('evaluates thresholds on any metric of the k6 stream, with multi-tag selectors, k6 aggregations and a note for absent metrics', () => {
+    const pt = (metric: string, t: number, value: number, tags: Record<string, string>) => ({ metric, t, value, tags });
+    const stream = {
+      types: new Map([['ingest_errors', 'rate'], ['ingest_accepted', 'counter'], ['http_reqs', 'counter']]),
+      points: [
+        pt('ingest_errors', 10, 0, { phase: 'baseline' }),
+        pt('ingest_errors', 20, 1, { phase: 'fault:gateway-redis-latency' }),
+        pt('ingest_errors', 30, 0, { phase: 'fault:gateway-redis-latency' }),
+        pt('ingest_accepted', 10, 1, { phase: 'baseline' }),
+        pt('ingest_accepted', 12, 1, { phase: 'baseline' }),
+        pt('http_reqs', 10, 1, { phase: 'baseline', status: '202' }),
+        pt('http_reqs', 20, 1, { phase: 'baseline', status: '503' }),
+      ],
+    };
+    const r = evaluateThresholds(stream, {
+      'ingest_errors{phase:fault:gateway-redis-latency}': ['rate==0.5'],
+      'ingest_errors{phase:baseline}': ['rate==0'],
+      'ingest_accepted{phase:baseline}': ['count==2'],
+      'http_reqs{phase:baseline,status:503}': ['count==1'],
+      'accepted{phase:baseline}': ['rate==0.5'],
+      ingest_errrors: ['rate<1'],
+    });
+    assert.deepEqual(r.map((x) => x.ok), [true, true, true, true, true, false]);
+    assert.match(r[5].threshold, /not in the load's samples/);
+  });
+
+  it('maps a k6 JSON stream to samples and tags every Point by its own time', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'k6-stream-'));
+    try {
+      const epoch = Date.parse('2025-01-01T00:00:00.000Z');
+      const at = (ms: number) => new Date(epoch + ms).toISOString().replace('Z', '123Z'); // k6 prints ns
+      const lines = [
+        { type: 'Metric', data: { name: 'http_req_duration', type: 'trend' }, metric: 'http_req_duration' },
+        { metric: 'http_req_duration', type: 'Point', data: { time: at(500), value: 5, tags: { status: '202' } } },
+        { metric: 'http_req_duration', type: 'Point', data: { time: at(1500), value: 300, tags: { status: '0', error_code: '1211' } } },
+        { metric: 'checks', type: 'Point', data: { time: at(2500), value: 1, tags: {} } },
+      ];
+      writeFileSync(join(dir, 'k6.ndjson'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n{"cut');
+      const stream = readK6Stream(join(dir, 'k6.ndjson'), (e) => e - epoch);
+      assert.deepEqual(samplesFromPoints(stream.points), [
+        { t: 495, durationMs: 5, status: 202 },
+        { t: 1200, durationMs: 300, status: 0, error: '1211' },
+      ]);
+      tagPoints(stream.points, [{ name: 'x', phase: 'fault:x', startMs: 1000, endMs: 2000 }]);
+      assert.deepEqual(stream.points.map((p) => p.tags.phase), ['baseline', 'fault:x', 'recovery']);
+      writeTaggedStream(join(dir, 'tagged.jsonl'), stream, (t) => epoch + t);
+      const out = readFileSync(join(dir, 'tagged.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      assert.equal(out[0].type, 'Metric');
+      assert.deepEqual(out[2], { metric: 'http_req_duration', type: 'Point', data: { time: new Date(epoch + 1500).toISOString(), value: 300, tags: { status: '0', error_code: '1211', phase: 'fault:x' } } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -17,8 +17,24 @@ export interface Schedule {
   seed: number;
   /** Timeline scale (`--duration` / definition duration). */
   scale: number;
+  /** Length of the whole timeline (load included): `scaledMs`, extended by the recovery floor. */
   totalMs: number;
+  /** The definition's duration times `scale`. */
+  scaledMs: number;
+  /**
+   * The recovery phase after the last fault lasts at least this long, whatever the scale:
+   * `recoveryWithin` (unscaled: the target recovers in real time) + a margin of
+   * min(2 s, recoveryWithin) to see the error rate stay within the SLO. 0 without `recoveryWithin`.
+   */
+  recoveryFloorMs: number;
   faults: PlannedFault[];
+}
+
+/** See `Schedule.recoveryFloorMs`. */
+export function recoveryFloorMs(def: ExperimentDefinition): number {
+  if (!def.verify.recoveryWithin) return 0;
+  const budget = parseDuration(def.verify.recoveryWithin) ?? 0;
+  return budget + Math.min(2000, budget);
 }
 
 export function defaultFaultName(step: MethodStep): string {
@@ -31,7 +47,8 @@ export function defaultFaultName(step: MethodStep): string {
 
 /**
  * The experiment's timeline for a seed: offsets scaled to the requested duration, `jitter`
- * drawn from the seeded RNG (so the same seed always yields the same schedule), sorted by start.
+ * drawn from the seeded RNG (so the same seed always yields the same schedule), sorted by start;
+ * the end extended so the recovery phase is never shorter than the recovery floor.
  */
 export function buildSchedule(def: ExperimentDefinition, opts: { seed: number; durationMs?: number }): Schedule {
   const base = parseDuration(def.duration)!;
@@ -51,7 +68,9 @@ export function buildSchedule(def: ExperimentDefinition, opts: { seed: number; d
     return { index, name, phase: `fault:${name}`, startMs, endMs: Math.min(totalMs, Math.round(startMs + len)), step };
   });
   faults.sort((a, b) => a.startMs - b.startMs || a.index - b.index);
-  return { seed: opts.seed, scale, totalMs, faults };
+  const floor = recoveryFloorMs(def);
+  const lastEnd = faults.reduce((m, f) => Math.max(m, f.endMs), 0);
+  return { seed: opts.seed, scale, totalMs: Math.max(totalMs, lastEnd + floor), scaledMs: totalMs, recoveryFloorMs: floor, faults };
 }
 
 /** Actual fault windows as they happened (ms since the experiment started). */
