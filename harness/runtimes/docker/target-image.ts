@@ -9,15 +9,43 @@ import { LABEL_CONTEXT_HASH } from './labels';
 
 export const TARGET_DOCKERFILE = 'target/Dockerfile';
 
-/** What the target image is built from: top-level entries of the project root streamed to the daemon. */
-export const TARGET_CONTEXT_ENTRIES = ['package.json', 'package-lock.json', 'tsconfig.json', 'node_modules', 'harness', 'chaos', 'target'];
-/** Source folders hashed file by file (node_modules is hashed through the lock files npm writes). */
-const HASHED_SOURCES = ['harness', 'chaos', 'target'];
+/** Top-level files of the project root always in the context (node_modules is copied, not installed). */
+const CONTEXT_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'node_modules'];
+/** Stand-ins for node_modules in the hash: npm records every install in node_modules/.package-lock.json. */
 const HASHED_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'node_modules/.package-lock.json'];
+/** What runs in the image; their import graphs (plus all of target/) are the sources sent and hashed. */
+export const IMAGE_ENTRY_POINTS = ['target/gateway/main.ts', 'target/worker/main.ts', 'harness/runtimes/local/builtin-toxiproxy-main.ts'];
 
 /** Tests and fixtures never run in the image: left out of the context and of the hash. */
 export function excludedFromTargetContext(rel: string): boolean {
   return /\.test\.ts$/.test(rel) || /(^|\/)fixtures(\/|$)/.test(rel);
+}
+
+/**
+ * The source files the image needs: every file of target/ and whatever the entry points import
+ * from harness/ and chaos/ (esbuild's metafile, ~50 ms). Sending only these keeps the context
+ * small and, above all, means edits elsewhere in harness/ do not trigger a rebuild.
+ */
+export async function imageSourceFiles(contextDir: string): Promise<string[]> {
+  const { build } = await import('esbuild');
+  const r = await build({
+    entryPoints: IMAGE_ENTRY_POINTS.map((e) => join(contextDir, e)),
+    absWorkingDir: contextDir,
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outdir: join(contextDir, '.harness-image-probe'),
+    logLevel: 'silent',
+  }).catch((e: Error) => {
+    throw new InfraError(`cannot resolve the target image sources: ${e.message}`, { hint: 'a broken import in target/ or chaos/toxiproxy-server?' });
+  });
+  const files = new Set(Object.keys(r.metafile.inputs).filter((f) => !f.startsWith('node_modules/') && !f.includes(':')));
+  for (const f of await listFiles(contextDir, 'target')) files.add(f);
+  return [...files].filter((f) => !excludedFromTargetContext(f)).sort();
 }
 
 export interface TargetImageOptions {
@@ -40,23 +68,20 @@ export function targetContextDir(cwd: string): string {
 }
 
 /**
- * Hash of everything the image is built from: the Dockerfile and sources (file contents), the
+ * Hash of everything the image is built from: the sources (file contents, incl. target/Dockerfile), the
  * lock files (stand-ins for node_modules, whose install npm records in node_modules/.package-lock.json)
  * and the base image id. Stored as a label on the image; a different hash means rebuild.
  */
-export async function targetContextHash(contextDir: string, baseImageId: string): Promise<string> {
+export async function targetContextHash(contextDir: string, baseImageId: string, sources: string[]): Promise<string> {
   const h = createHash('sha256');
   h.update(`base:${baseImageId}\n`);
   for (const f of HASHED_FILES) {
     h.update(`file:${f}\n`);
     h.update(await readFile(join(contextDir, f)).catch(() => Buffer.from('<missing>')));
   }
-  for (const dir of HASHED_SOURCES) {
-    for (const rel of await listFiles(contextDir, dir)) {
-      if (excludedFromTargetContext(rel)) continue;
-      h.update(`file:${rel}\n`);
-      h.update(await readFile(join(contextDir, rel)));
-    }
+  for (const rel of sources) {
+    h.update(`file:${rel}\n`);
+    h.update(await readFile(join(contextDir, rel)));
   }
   return h.digest('hex').slice(0, 32);
 }
@@ -85,7 +110,8 @@ export async function ensureTargetImage(docker: Docker, o: TargetImageOptions): 
   const contextDir = targetContextDir(o.cwd);
   const base = await docker.getImage(o.baseImage).inspect().catch(() => undefined);
   if (!base) throw new InfraError(`base image ${o.baseImage} is missing`, { hint: 'it is created by the docker runtime (ensureBaseImage) or pulled; see docs/runtimes.md' });
-  const hash = await targetContextHash(contextDir, base.Id);
+  const sources = await imageSourceFiles(contextDir);
+  const hash = await targetContextHash(contextDir, base.Id, sources);
   const current = await docker.getImage(o.tag).inspect().catch(() => undefined);
   if (current?.Config?.Labels?.[LABEL_CONTEXT_HASH] === hash) {
     o.log(`image ${o.tag} is up to date (context ${hash.slice(0, 12)})`);
@@ -94,8 +120,7 @@ export async function ensureTargetImage(docker: Docker, o: TargetImageOptions): 
   o.log(current ? `image ${o.tag} is stale (context changed); rebuilding` : `image ${o.tag} is missing; building it`);
   await buildImage(docker, {
     contextDir,
-    entries: TARGET_CONTEXT_ENTRIES,
-    exclude: excludedFromTargetContext,
+    entries: [...CONTEXT_FILES, ...sources],
     dockerfile: TARGET_DOCKERFILE,
     tag: o.tag,
     buildArgs: { BASE_IMAGE: o.baseImage },

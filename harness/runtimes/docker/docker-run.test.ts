@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { cp, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
+import type Docker from 'dockerode';
+import { run } from '../../commands/run/index';
+import type { CommandContext } from '../../commands/context';
+import { PidFile, listRunIds, reap, runsRoot } from '../../run';
+import { dockerOrSkip } from './testing';
+import { LABEL_RUN_ID } from './labels';
+
+const root = resolve('.');
+
+/** A throwaway project dir that sees the real target/, chaos/, scenarios/, harness/, node_modules (as run.test.ts does). */
+async function project(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'harness-docker-run-'));
+  for (const d of ['target', 'chaos', 'scenarios', 'node_modules', 'harness']) await symlink(join(root, d), join(dir, d));
+  for (const f of ['compose.yml', 'package.json', 'package-lock.json', 'tsconfig.json']) await cp(join(root, f), join(dir, f));
+  return dir;
+}
+
+function context(cwd: string): CommandContext & { out: () => string; err: () => string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let o = '';
+  let e = '';
+  stdout.on('data', (d) => (o += d));
+  stderr.on('data', (d) => (e += d));
+  return { cwd, env: { ...process.env, K6_BIN: '' }, stdout, stderr, isTTY: false, signal: new AbortController().signal, out: () => o, err: () => e };
+}
+
+describe('harness run --runtime docker, end to end with the builtin engine @slow', function () {
+  this.timeout(600_000);
+  let docker: Docker;
+  let cwd: string;
+  before(async function () {
+    docker = await dockerOrSkip(this);
+  });
+  beforeEach(async () => {
+    cwd = await project();
+  });
+  afterEach(async () => {
+    await reap({ root: runsRoot(cwd), env: process.env, log: () => {}, docker: true }).catch(() => {});
+    await rm(cwd, { recursive: true, force: true });
+  });
+
+  it('`harness run smoke --runtime docker --duration 5s` exits 0, writes the run directory and leaves no container', async () => {
+    const ctx = context(cwd);
+    const code = await run({ scenario: 'smoke', runtime: 'docker', engine: 'builtin', duration: '5s', vus: 2, watchdog: false }, ctx);
+    assert.equal(code, 0, ctx.err() + ctx.out());
+    assert.match(ctx.out(), /PASSED/);
+    assert.match(ctx.err(), /docker stack up in/);
+    const [id] = await listRunIds(runsRoot(cwd));
+    const dir = join(runsRoot(cwd), id);
+    for (const f of ['summary.json', 'samples.ndjson', 'exit-code', 'logs/gateway.log', 'logs/worker.log', 'logs/redis.log', 'logs/toxiproxy.log']) {
+      assert.ok(existsSync(join(dir, f)), `${f} in the run directory`);
+    }
+    assert.equal(readFileSync(join(dir, 'exit-code'), 'utf8').trim(), '0');
+    assert.match(readFileSync(join(dir, 'logs', 'gateway.log'), 'utf8'), /gateway listening/);
+    const pids = (await PidFile.read(join(dir, 'pids.json')))!;
+    assert.deepEqual([pids.containers, pids.networks], [[], []]);
+    const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL_RUN_ID}=${id}`] } });
+    assert.deepEqual(left, [], 'no container of the run remains');
+  });
+});
