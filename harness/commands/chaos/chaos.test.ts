@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { buildSchedule } from '../../../chaos/experiment';
 import redisFlap from '../../../chaos/redis-flap';
 import { ExitCode } from '../../errors';
-import { isSameProcessAlive, type PidFileContent } from '../../run';
+import { isSameProcessAlive, isZombie, type PidFileContent } from '../../run';
 import { RuntimeRegistry } from '../../runtimes';
 import type { StartedTargetStack } from '../../runtimes/types';
 import type { CommandContext } from '../context';
@@ -205,7 +206,7 @@ describe('harness chaos through the command function (local runtime, builtin eng
         assert.match(out(), /INTERRUPTED: rolled back and torn down: redis-flap {2}\(exit 105\)/);
       }
       assert.equal(readFileSync(join(runDir, 'exit-code'), 'utf8').trim(), '105');
-      for (const pid of pids) assert.equal(isSameProcessAlive(pid), false, `pid ${pid} still running`);
+      for (const pid of pids) assert.equal(isSameProcessAlive(pid) && !isZombie(pid), false, `pid ${pid} still running`);
       runs.push({ runDir, schedule: j.find((e) => e.event === 'schedule')!, pids: [...pids] });
     }
     const planned = (s: Record<string, unknown>) => ({ seed: s.seed, totalMs: s.totalMs, faults: s.faults });
@@ -213,5 +214,41 @@ describe('harness chaos through the command function (local runtime, builtin eng
     // ...and the comparison can fail: another seed moves the jittered flaps.
     const other = buildSchedule(redisFlap, { seed: 8, durationMs: 8000 }).faults.map((f) => ({ name: f.name, startMs: f.startMs, endMs: f.endMs }));
     assert.notDeepEqual(runs[0].schedule.faults, other);
+  });
+
+  it('SIGKILL of the harness mid-experiment: `harness reap` leaves no process and no toxic behind', async () => {
+    const reports = newReports();
+    const harness = spawn(process.execPath, ['harness/bin/harness.mjs', 'chaos', 'redis-latency', '--runtime', 'local', '--duration', '4s', '--seed', '7'], {
+      cwd,
+      env: { ...process.env, HARNESS_REPORTS_DIR: reports, HARNESS_TOXIPROXY: 'builtin' },
+      stdio: 'ignore',
+    });
+    try {
+      const runsDir = join(cwd, reports, 'runs');
+      const runDir = () => (existsSync(runsDir) ? readdirSync(runsDir).map((d) => join(runsDir, d))[0] : undefined);
+      await waitFor('the latency toxic', 60_000, journalHas(runDir, 'inject'));
+      const pids = JSON.parse(readFileSync(join(runDir()!, 'pids.json'), 'utf8')) as PidFileContent;
+      const toxiproxy = pids.toxiproxy[0];
+      assert.ok(toxiproxy, 'the proxies are recorded in pids.json');
+      const toxics = (await (await fetch(`${toxiproxy.apiUrl}/proxies/${pids.runId}-redis/toxics`)).json()) as unknown[];
+      assert.equal(toxics.length, 1, 'the toxic is active when the harness dies');
+      assert.ok(pids.processes.some((p) => p.component === 'k6'), 'the engine process is recorded');
+      harness.kill('SIGKILL');
+      await new Promise((r) => harness.once('exit', r));
+
+      const { reap } = await import('../reap/index');
+      const { ctx, out } = context(reports, new AbortController().signal);
+      assert.equal(await reap({ runId: pids.runId, toxiproxyUrl: toxiproxy.apiUrl }, ctx), ExitCode.Ok);
+      // (a zombie is gone: its parent, the killed harness, is not there to wait for it)
+      for (const p of pids.processes) assert.equal(isSameProcessAlive(p.pid, p.startTicks) && !isZombie(p.pid), false, `${p.component} (pid ${p.pid}) still running; ${out()}`);
+      // Either the run's Toxiproxy went down with it, or its proxies (and their toxics) were deleted.
+      const left = await fetch(`${toxiproxy.apiUrl}/proxies`).then(
+        async (r) => Object.keys((await r.json()) as object).filter((n) => n.startsWith(pids.runId)),
+        () => [],
+      );
+      assert.deepEqual(left, []);
+    } finally {
+      if (harness.exitCode === null && harness.signalCode === null) harness.kill('SIGKILL');
+    }
   });
 });
