@@ -126,6 +126,8 @@ export class ManagedContainer {
       },
     });
     this.deps.docker.modem.demuxStream(stream, sink, sink);
+    // Following logs must not keep the harness alive (`harness up` returns while containers run).
+    (stream as unknown as { socket?: { unref?: () => void } }).socket?.unref?.();
     this.#follow = new Promise<void>((resolve) => {
       stream.once('end', resolve);
       stream.once('close', resolve);
