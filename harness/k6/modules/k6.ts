@@ -3,26 +3,62 @@
  * (the transform awaits every call, so scripts use them synchronously).
  */
 import type { ModuleFactory, Tags, VUState } from '../types';
-import { internalState, now } from '../runtime/vu-state';
+import { internalState, now, TagMemo } from '../runtime/vu-state';
 import type { RealmHooks } from '../runtime/script-runtime';
 
 export const k6Module: ModuleFactory = (vu: VUState) => {
   const st = internalState(vu);
   const tagCheck = vu.options.systemTags.has('check');
 
-  async function check(value: unknown, sets: unknown, tags?: unknown): Promise<boolean> {
+  // Per check name: its tag object (without user tags) and the memo of its merged tags, so a
+  // check's samples share one tags object from iteration to iteration.
+  const checkTags = new Map<string, { tags: Tags; memo: TagMemo }>();
+  const checkEntry = (name: string) => {
+    let e = checkTags.get(name);
+    if (e === undefined) {
+      if (checkTags.size >= 1000) checkTags.clear(); // names built from data: stay bounded
+      const tags: Tags = {};
+      if (tagCheck) tags.check = name;
+      checkTags.set(name, (e = { tags, memo: new TagMemo() }));
+    }
+    return e;
+  };
+  const emitCheck = (name: string, ok: boolean, extra: Tags | undefined) => {
+    const e = checkEntry(name);
+    let t = e.tags;
+    if (extra !== undefined) {
+      t = { ...extra };
+      if (tagCheck) t.check = name;
+    }
+    st.emitWith(e.memo, 'checks', ok ? 1 : 0, t, now());
+  };
+
+  /** Synchronous while the predicates are (the common case); async from the first one that returns a thenable. */
+  function check(value: unknown, sets: unknown, tags?: unknown): boolean | Promise<boolean> {
     if (vu.inInit) throw new Error('using check in the init context is not supported');
     if (sets === null || typeof sets !== 'object') return true;
-    const extra = toTags(tags);
+    const extra = tags === undefined ? undefined : toTags(tags);
+    const names = Object.keys(sets);
     let all = true;
-    for (const [name, pred] of Object.entries(sets as Record<string, unknown>)) {
-      const ok = Boolean(typeof pred === 'function' ? await (pred as (v: unknown) => unknown)(value) : pred);
-      const t: Tags = { ...extra };
-      if (tagCheck) t.check = name;
-      vu.emit('checks', ok ? 1 : 0, t, now());
-      if (!ok) all = false;
+    for (let i = 0; i < names.length; i++) {
+      const pred = (sets as Record<string, unknown>)[names[i]];
+      const r = typeof pred === 'function' ? (pred as (v: unknown) => unknown)(value) : pred;
+      if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') return checkAsync(value, sets as Record<string, unknown>, names, i, r, extra, all);
+      emitCheck(names[i], Boolean(r), extra);
+      if (!r) all = false;
     }
     return all;
+  }
+
+  async function checkAsync(value: unknown, sets: Record<string, unknown>, names: string[], i: number, first: unknown, extra: Tags | undefined, all: boolean): Promise<boolean> {
+    for (let r = first; ; ) {
+      const ok = Boolean(await r);
+      emitCheck(names[i], ok, extra);
+      if (!ok) all = false;
+      if (++i >= names.length) return all;
+      const pred = sets[names[i]];
+      r = typeof pred === 'function' ? (pred as (v: unknown) => unknown)(value) : pred;
+    }
   }
 
   async function group(name: unknown, fn: unknown): Promise<unknown> {

@@ -72,6 +72,24 @@ function seeded(seed: number): () => number {
   };
 }
 
+/** The last merge of `emitWith` (see there). */
+export class TagMemo {
+  shared: Tags | null = null;
+  extra: Tags | null = null;
+  merged: Tags = {};
+}
+
+/** Same keys with the same values (order ignored). */
+function sameTags(a: Tags, b: Tags): boolean {
+  let n = 0;
+  for (const k in a) {
+    if (a[k] !== b[k]) return false;
+    n++;
+  }
+  for (const _ in b) n--;
+  return n === 0;
+}
+
 const BRAND = Symbol.for('harness.k6.VUStateImpl');
 
 export class VUStateImpl implements VUState {
@@ -138,9 +156,28 @@ export class VUStateImpl implements VUState {
     return t;
   }
 
+  private readonly memo = new TagMemo();
+
   emit(metric: string, value: number, extraTags?: Tags, time?: number): void {
-    let tags = this.sharedTags();
-    if (extraTags) tags = { ...tags, ...extraTags };
+    this.emitWith(this.memo, metric, value, extraTags, time);
+  }
+
+  /**
+   * `emit` with the caller's memo of merged tags: while the current tags and the content of
+   * `extraTags` stay the same, every sample gets the same tags object (built once; outputs can
+   * cache its encoding by identity). `extraTags` must not be mutated after the call.
+   */
+  emitWith(memo: TagMemo, metric: string, value: number, extraTags: Tags | undefined, time?: number): void {
+    const shared = this.sharedTags();
+    let tags = shared;
+    if (extraTags !== undefined) {
+      if (extraTags !== memo.extra || shared !== memo.shared) {
+        if (shared !== memo.shared || memo.extra === null || !sameTags(extraTags, memo.extra)) memo.merged = { ...shared, ...extraTags };
+        memo.shared = shared;
+        memo.extra = extraTags;
+      }
+      tags = memo.merged;
+    }
     this.options.sink.push({ metric, time: time ?? now(), value, tags });
   }
 
