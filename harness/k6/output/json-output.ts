@@ -62,8 +62,27 @@ export class JsonOutput implements Output {
   write(samples: readonly Sample[]): void {
     if (!this.stream) throw new Error('JsonOutput.write before start()');
     if (samples.length === 0) return;
-    this.stream.write(encodeSamples(samples, this.seen, this.params.metrics));
+    const text = encodeSamples(samples, this.seen, this.params.metrics);
+    if (this.file === undefined || this.gzip !== undefined) {
+      this.stream.write(text);
+      return;
+    }
+    // A plain file gets the bytes in a reused buffer: converting a multi-MB batch with
+    // Buffer.from allocates fresh memory each time, and its page faults cost more than encoding.
+    let buf = this.buffers.pop();
+    if (buf === undefined || buf.length < text.length * 3) {
+      const need = Buffer.byteLength(text);
+      if (buf === undefined || buf.length < need) buf = Buffer.allocUnsafeSlow(Math.max(need, 1 << 20));
+    }
+    const n = buf.write(text, 0, 'utf8');
+    const b = buf;
+    this.file.write(buf.subarray(0, n), () => {
+      if (this.buffers.length < 4) this.buffers.push(b);
+    });
   }
+
+  /** Buffers whose write completed, for reuse. */
+  private readonly buffers: Buffer[] = [];
 
   stop(): Promise<void> {
     this.stopped ??= (async () => {
@@ -84,22 +103,69 @@ export class JsonOutput implements Output {
 /** Lines for a batch; `seen` tracks metrics whose Metric line was already written. */
 export function encodeSamples(samples: readonly Sample[], seen: Set<string>, metrics: MetricInfoSource): string {
   let out = '';
-  // A request's samples share one tags object: encode it once per run of identical references.
+  // Samples share tag objects (a request's nine, an iteration's four, and across iterations):
+  // each is encoded once (tagsJson); consecutive samples often share their time too.
   let lastTags: Tags | undefined;
   let lastTagsJson = '';
+  let lastTime = NaN;
+  let lastTimeText = '';
   for (let i = 0; i < samples.length; i++) {
     const s = samples[i];
-    if (!seen.has(s.metric)) {
-      seen.add(s.metric);
-      out += encodeMetricLine(metrics.metricInfo(s.metric));
+    let prefix = pointPrefix.get(s.metric);
+    if (prefix === undefined || !seen.has(s.metric)) {
+      if (!seen.has(s.metric)) {
+        seen.add(s.metric);
+        out += encodeMetricLine(metrics.metricInfo(s.metric));
+      }
+      prefix = pointPrefixOf(s.metric);
     }
     if (s.tags !== lastTags) {
       lastTags = s.tags;
-      lastTagsJson = encodeTags(s.tags);
+      lastTagsJson = tagsJson(s.tags);
     }
-    out += pointLine(s, lastTagsJson);
+    if (s.time !== lastTime) {
+      lastTime = s.time;
+      lastTimeText = flat(rfc3339Nano(s.time));
+    }
+    out += s.metadata === undefined ? `${prefix}${lastTimeText}","value":${goFloat(s.value)},"tags":${lastTagsJson}}}\n` : pointLine(s, lastTagsJson);
   }
   return out;
+}
+
+/**
+ * A flat (non-rope) copy of a string that is reused in many lines: flattening the batch then
+ * copies it instead of walking its concatenation tree every time (measured: 2x on the batch).
+ */
+function flat(s: string): string {
+  // ToNumber flattens a string in place in V8 (the trick of the flatstr package)
+  void Number(s);
+  return s;
+}
+
+/** `{"metric":"x","type":"Point","data":{"time":"` per metric name. */
+const pointPrefix = new Map<string, string>();
+function pointPrefixOf(metric: string): string {
+  let p = pointPrefix.get(metric);
+  if (p === undefined) {
+    p = flat(`{"metric":${goJsonString(metric)},"type":"Point","data":{"time":"`);
+    if (pointPrefix.size > 10_000) pointPrefix.clear();
+    pointPrefix.set(metric, p);
+  }
+  return p;
+}
+
+/**
+ * Encoded tags by object identity: sample tag objects are immutable once pushed (the runtime
+ * reuses them across samples and iterations), so their JSON is computed once.
+ */
+const tagsJsonCache = new WeakMap<Tags, string>();
+function tagsJson(tags: Tags): string {
+  let j = tagsJsonCache.get(tags);
+  if (j === undefined) {
+    j = flat(encodeTags(tags));
+    tagsJsonCache.set(tags, j);
+  }
+  return j;
 }
 
 export function encodeMetricLine(m: MetricInfo): string {
