@@ -7,6 +7,7 @@ import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import { run } from '../../commands/run/index';
 import type { CommandContext } from '../../commands/context';
+import type { RunEngine } from '../../commands/run/engine-adapter';
 import { PidFile, listRunIds, reap, runsRoot } from '../../run';
 import { dockerOrSkip } from './testing';
 import { LABEL_RUN_ID } from './labels';
@@ -21,14 +22,14 @@ async function project(): Promise<string> {
   return dir;
 }
 
-function context(cwd: string): CommandContext & { out: () => string; err: () => string } {
+function context(cwd: string, signal = new AbortController().signal): CommandContext & { out: () => string; err: () => string } {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let o = '';
   let e = '';
   stdout.on('data', (d) => (o += d));
   stderr.on('data', (d) => (e += d));
-  return { cwd, env: { ...process.env, K6_BIN: '' }, stdout, stderr, isTTY: false, signal: new AbortController().signal, out: () => o, err: () => e };
+  return { cwd, env: { ...process.env, K6_BIN: '' }, stdout, stderr, isTTY: false, signal, out: () => o, err: () => e };
 }
 
 describe('harness run --runtime docker, end to end with the builtin engine @slow', function () {
@@ -63,5 +64,29 @@ describe('harness run --runtime docker, end to end with the builtin engine @slow
     assert.deepEqual([pids.containers, pids.networks], [[], []]);
     const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL_RUN_ID}=${id}`] } });
     assert.deepEqual(left, [], 'no container of the run remains');
+  });
+
+  it('Ctrl-C mid-run tears the containers down and exits 105', async () => {
+    const ac = new AbortController();
+    const ctx = context(cwd, ac.signal);
+    let during: string[] = [];
+    // Stand-in engine: proves the stack serves traffic, then Ctrl-C arrives.
+    const engine: RunEngine = {
+      name: 'probe',
+      async run(req) {
+        const [id] = await listRunIds(runsRoot(cwd));
+        during = (await docker.listContainers({ filters: { label: [`${LABEL_RUN_ID}=${id}`] } })).map((c) => c.Id);
+        assert.equal((await fetch(`${req.args.env!.BASE_URL}/health/ready`)).status, 200);
+        setTimeout(() => ac.abort(new Error('SIGINT')), 100);
+        await new Promise((r) => req.signal.addEventListener('abort', r, { once: true }));
+        return 105;
+      },
+    };
+    const code = await run({ scenario: 'smoke', runtime: 'docker', duration: '30s', watchdog: false, engineOverride: engine }, ctx);
+    assert.equal(code, 105, ctx.err());
+    assert.equal(during.length, 4, 'redis, toxiproxy, gateway and worker were running');
+    const [id] = await listRunIds(runsRoot(cwd));
+    assert.deepEqual(await docker.listContainers({ all: true, filters: { label: [`${LABEL_RUN_ID}=${id}`] } }), []);
+    assert.deepEqual(await docker.listNetworks({ filters: { label: [`${LABEL_RUN_ID}=${id}`] } }), []);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,8 @@ import { PidFile } from '../../run/pid-file';
 import { reap } from '../../run/reaper';
 import { sample } from '../../../target/testing';
 import { DockerRuntime } from './docker-runtime';
+import { ensureImage } from './pull-image';
+import { targetContextHash } from './target-image';
 import { LABEL_RUN_ID } from './labels';
 import { dockerOrSkip } from './testing';
 import type { StartedDockerStack } from './started-docker-stack';
@@ -47,6 +49,28 @@ describe('docker runtime: availability', () => {
     const a = await new DockerRuntime(config).available({ cwd: tmpdir(), env: process.env });
     assert.equal(a.ok, false);
     assert.match(a.reason!, /target\/Dockerfile not found/);
+  });
+});
+
+describe('docker runtime: target image context hash', () => {
+  it('changes when a source, a lock file or the base image changes, and only then', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'harness-ctx-'));
+    try {
+      await mkdir(join(dir, 'target'));
+      await writeFile(join(dir, 'target/a.ts'), 'export const a = 1;\n');
+      await writeFile(join(dir, 'package-lock.json'), '{}');
+      const sources = ['target/a.ts'];
+      const h1 = await targetContextHash(dir, 'sha256:base1', sources);
+      assert.equal(await targetContextHash(dir, 'sha256:base1', sources), h1, 'stable');
+      assert.notEqual(await targetContextHash(dir, 'sha256:base2', sources), h1, 'base image');
+      await writeFile(join(dir, 'target/a.ts'), 'export const a = 2;\n');
+      const h2 = await targetContextHash(dir, 'sha256:base1', sources);
+      assert.notEqual(h2, h1, 'source content');
+      await writeFile(join(dir, 'package-lock.json'), '{"lockfileVersion":3}');
+      assert.notEqual(await targetContextHash(dir, 'sha256:base1', sources), h2, 'lock file');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -135,6 +159,16 @@ describe('docker runtime (real dockerd, target image built from target/Dockerfil
       },
     );
     assert.deepEqual(await labelled(docker, runId), { containers: [], networks: [] });
+  });
+
+  it('a missing image that cannot be pulled fails with an InfraError naming it', async () => {
+    const ref = 'registry.invalid/harness/nope:1';
+    await assert.rejects(ensureImage(docker, ref, { log: quiet, timeoutMs: 20_000 }), (e: Error & { exitCode?: number; hint?: string }) => {
+      assert.match(e.message, /image registry\.invalid\/harness\/nope:1 is not available locally and pulling it failed/);
+      assert.equal(e.exitCode, 110);
+      assert.match(e.hint ?? '', /docker load|docker tag/);
+      return true;
+    });
   });
 
   it('`harness reap` removes the containers and network of a run whose harness died', async () => {
