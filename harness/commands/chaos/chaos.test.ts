@@ -79,7 +79,16 @@ function onlyRunDir(reports: string): string {
 }
 
 function journal(runDir: string): Array<Record<string, unknown> & { event: string }> {
-  return readFileSync(join(runDir, 'chaos-journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  // Tolerates a line being appended while we read.
+  return readFileSync(join(runDir, 'chaos-journal.jsonl'), 'utf8')
+    .split('\n')
+    .flatMap((l) => {
+      try {
+        return l ? [JSON.parse(l)] : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 async function waitFor<T>(what: string, ms: number, probe: () => T | undefined): Promise<T> {
@@ -178,15 +187,23 @@ describe('harness chaos through the command function (local runtime, builtin eng
       const pids = new Set<number>();
       const recordPids = () => {
         const f = seen.runDir && join(seen.runDir, 'pids.json');
-        if (f && existsSync(f)) for (const p of (JSON.parse(readFileSync(f, 'utf8')) as PidFileContent).processes) pids.add(p.pid);
+        if (!f || !existsSync(f)) return;
+        try {
+          for (const p of (JSON.parse(readFileSync(f, 'utf8')) as PidFileContent).processes) pids.add(p.pid);
+        } catch {
+          // caught mid-rewrite; the next poll reads it
+        }
       };
       // The first run is interrupted while a partition is active, the second right after it planned.
-      await waitFor(`journal event ${stopAfter}`, 60_000, () => {
+      try {
+        await waitFor(`journal event ${stopAfter}`, 60_000, () => {
+          recordPids();
+          return journalHas(() => seen.runDir, stopAfter)();
+        });
         recordPids();
-        return journalHas(() => seen.runDir, stopAfter)();
-      });
-      recordPids();
-      ac.abort();
+      } finally {
+        ac.abort();
+      }
       const code = await running;
       assert.equal(code, ExitCode.ExternalAbort, `${out()}\n${err()}`);
       const runDir = onlyRunDir(reports);
