@@ -178,12 +178,35 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
         y
           .positional('experiment', { type: 'string', describe: 'experiment name (harness list)' })
           .option('all', { type: 'boolean', describe: 'the game-day: every experiment in order' })
-          .option('runtime', { choices: ['auto', 'docker', 'local', 'external'] as const })
-          .option('seed', { type: 'number' })
-          .option('duration', { type: 'string', describe: "scales the experiment's whole timeline" }),
+          .option('runtime', { choices: ['auto', 'docker', 'local'] as const, describe: 'where the target runs (default auto)' })
+          .option('engine', { choices: ['auto', 'k6', 'builtin'] as const, describe: 'engine for the background load' })
+          .option('vus', { type: 'number', describe: 'peak VUs of the background load' })
+          .option('env', { type: 'string', array: true, describe: 'K=V for the scenario (__ENV), repeatable' })
+          .option('tag', { type: 'string', array: true, describe: 'K=V tag on every sample, repeatable' })
+          .option('seed', { type: 'number', describe: 'seed for the fault schedule, jitter and toxicity (printed and stored)' })
+          .option('duration', { type: 'string', describe: "scales the experiment's whole timeline (the recovery phase keeps a floor)" })
+          .option('toxiproxy', { choices: ['auto', 'binary', 'builtin', 'none'] as const, describe: 'local runtime: which Toxiproxy server' })
+          .option('config', { type: 'string', describe: 'config file (default harness.config.ts)' })
+          .example('$0 chaos redis-latency --duration 20s --seed 7', 'one experiment, short')
+          .example('$0 chaos --all', 'the game-day'),
       async (a) => {
         const { chaos } = await import('./commands/chaos/index');
-        code = await chaos({ experiment: a.experiment, all: a.all, runtime: a.runtime, seed: a.seed, duration: a.duration }, ctx);
+        code = await chaos(
+          {
+            experiment: a.experiment,
+            all: a.all,
+            runtime: a.runtime,
+            engine: a.engine,
+            vus: a.vus,
+            env: a.env,
+            tag: a.tag,
+            seed: a.seed,
+            duration: a.duration,
+            toxiproxy: a.toxiproxy,
+            config: a.config,
+          },
+          ctx,
+        );
       },
     )
     .command(

@@ -11,6 +11,8 @@ export interface EngineRunRequest {
   stdout: Writable;
   stderr: Writable;
   onProgress?: (p: EngineProgress) => void;
+  /** Called with the engine's pid right after it is spawned (recorded for the watchdog and reap). */
+  onStart?: (pid: number) => void;
 }
 
 /** The slice of harness/engines' Engine that `harness run` uses (tests substitute it). */

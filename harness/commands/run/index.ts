@@ -83,6 +83,8 @@ export async function run(opts: RunOptions, ctx: CommandContext): Promise<number
       signal: ctx.signal,
       stdout: ctx.stdout,
       stderr: ctx.stderr,
+      // A SIGKILLed harness must not leave the engine running: the watchdog and reap kill it.
+      onStart: (pid) => void scope.pidFile.addProcess({ pid, component: 'k6', command: `${engine.name} run ${dir.script}`, group: true }),
     });
     if (ctx.signal.aborted) throw new AbortedError('interrupted before the stack started');
 
