@@ -121,6 +121,8 @@ export async function ensureTargetImage(docker: Docker, o: TargetImageOptions): 
   await buildImage(docker, {
     contextDir,
     entries: [...CONTEXT_FILES, ...sources],
+    // Tool caches (the scenario build cache) change all the time and would defeat the node_modules layer cache.
+    exclude: (rel) => rel === 'node_modules/.cache' || rel.startsWith('node_modules/.cache/'),
     dockerfile: TARGET_DOCKERFILE,
     tag: o.tag,
     buildArgs: { BASE_IMAGE: o.baseImage },
@@ -128,8 +130,19 @@ export async function ensureTargetImage(docker: Docker, o: TargetImageOptions): 
     log: o.log,
     signal: o.signal,
   });
-  if (current) await docker.getImage(current.Id).remove().catch(() => {});
+  // Only an image we built (it has our label); `docker rmi` refuses one that still has other tags.
+  if (current?.Config?.Labels?.[LABEL_CONTEXT_HASH]) await docker.getImage(current.Id).remove().catch(() => {});
+  await pruneSupersededStages(docker);
   const ms = Date.now() - t0;
   o.log(`built ${o.tag} in ${(ms / 1000).toFixed(1)} s`);
   return { built: true, hash, ms };
+}
+
+/**
+ * The legacy builder keeps the untagged `deps` stage of every build (it is the layer cache). Keep
+ * the newest (the next build's cache) and delete the older ones, which nothing uses any more.
+ */
+async function pruneSupersededStages(docker: Docker): Promise<void> {
+  const stages = await docker.listImages({ filters: { dangling: ['true'], label: ['harness.stage=target-deps'] } }).catch(() => []);
+  for (const old of stages.sort((a, b) => b.Created - a.Created).slice(1)) await docker.getImage(old.Id).remove().catch(() => {});
 }
