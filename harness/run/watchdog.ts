@@ -4,7 +4,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
  * A tiny detached process (like testcontainers' Ryuk) holding a pipe to the harness. If the
  * harness dies without saying goodbye (SIGKILL, OOM), the pipe closes and the watchdog kills
  * every process group recorded in the run's pids.json (checking start times, so a reused pid is
- * never hit). On a clean teardown the harness writes `done` first and the watchdog just exits.
+ * never hit), force-removes the run's containers and networks through the Docker socket, and
+ * deletes the run's Toxiproxy proxies (which drops their toxics). On a clean teardown the harness
+ * writes `done` first and the watchdog just exits. Everything is loopback or a unix socket.
  */
 const WATCHDOG_SOURCE = String.raw`
 const fs = require('node:fs');
@@ -19,12 +21,38 @@ function ticks(pid) {
 }
 function alive(p) { try { process.kill(p.pid, 0); } catch { return false; } return !p.startTicks || ticks(p.pid) === p.startTicks; }
 function sig(p, s) { try { process.kill(p.group ? -p.pid : p.pid, s); } catch {} }
+function call(opts, body) {
+  return new Promise((resolve) => {
+    const req = require('node:http').request({ ...opts, timeout: 5000 }, (res) => { res.resume(); res.on('end', resolve); });
+    req.on('error', resolve); req.on('timeout', () => req.destroy());
+    req.end(body);
+  });
+}
+function dockerSocket() {
+  const h = process.env.DOCKER_HOST || '';
+  return h.startsWith('unix://') ? h.slice(7) : h ? undefined : '/var/run/docker.sock';
+}
+async function sweep(c) {
+  const sock = dockerSocket();
+  if (sock) {
+    for (const id of c.containers || []) await call({ socketPath: sock, method: 'DELETE', path: '/containers/' + id + '?force=true&v=true' });
+    for (const id of c.networks || []) await call({ socketPath: sock, method: 'DELETE', path: '/networks/' + id });
+  }
+  for (const t of c.toxiproxy || []) {
+    let u; try { u = new URL(t.apiUrl); } catch { continue; }
+    if (!['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) continue;
+    for (const name of t.proxies || []) await call({ host: u.hostname, port: u.port, method: 'DELETE', path: '/proxies/' + encodeURIComponent(name) });
+  }
+}
 function reap() {
   if (done) process.exit(0);
   let c; try { c = JSON.parse(fs.readFileSync(file, 'utf8')); } catch { process.exit(0); }
   const procs = (c.processes || []).filter(alive);
-  for (const p of procs) sig(p, 'SIGTERM');
-  setTimeout(() => { for (const p of procs) sig(p, 'SIGKILL'); process.exit(0); }, 3000);
+  // Proxies first, while a (recorded) Toxiproxy process may still be there to answer.
+  sweep(c).catch(() => {}).finally(() => {
+    for (const p of procs) sig(p, 'SIGTERM');
+    setTimeout(() => { for (const p of procs) sig(p, 'SIGKILL'); process.exit(0); }, 3000);
+  });
 }
 `;
 

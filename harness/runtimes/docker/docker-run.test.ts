@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { cp, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -64,6 +65,38 @@ describe('harness run --runtime docker, end to end with the builtin engine @slow
     assert.deepEqual([pids.containers, pids.networks], [[], []]);
     const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL_RUN_ID}=${id}`] } });
     assert.deepEqual(left, [], 'no container of the run remains');
+  });
+
+  it('the watchdog removes the containers, network and proxies of a SIGKILLed harness', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'harness/commands/run/fixtures/hold-stack.ts'), cwd, '1', 'docker'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const line = await new Promise<string>((res, rej) => {
+      let buf = '';
+      child.stdout!.on('data', (d) => {
+        buf += d;
+        if (buf.includes('\n')) res(buf);
+      });
+      child.once('exit', (c) => rej(new Error(`fixture exited ${c}: ${buf}`)));
+    });
+    assert.match(line, /^READY /);
+    const [id] = await listRunIds(runsRoot(cwd));
+    const running = await docker.listContainers({ filters: { label: [`${LABEL_RUN_ID}=${id}`] } });
+    assert.ok(running.length >= 4, `the stack runs (${running.length} containers)`);
+    const networks = await docker.listNetworks({ filters: { label: [`${LABEL_RUN_ID}=${id}`] } });
+    assert.ok(networks.length >= 1, 'the labelled network exists');
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const deadline = Date.now() + 30_000;
+    let left = running.length;
+    while (Date.now() < deadline) {
+      left = (await docker.listContainers({ all: true, filters: { label: [`${LABEL_RUN_ID}=${id}`] } })).length;
+      if (left === 0) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.equal(left, 0, 'no container of the killed run remains');
+    assert.deepEqual(await docker.listNetworks({ filters: { label: [`${LABEL_RUN_ID}=${id}`] } }), [], 'no network of the killed run remains');
   });
 
   it('Ctrl-C mid-run tears the containers down and exits 105', async () => {
