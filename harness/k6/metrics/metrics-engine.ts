@@ -160,9 +160,14 @@ export class MetricsEngine implements SampleSink, MetricInfoSource {
       const tags = sample.tags;
       for (let i = 0; i < subs.length; i++) {
         const sm = subs[i];
+        const entries = sm.tagEntries;
         let match = true;
-        for (const [k, v] of sm.tagEntries) {
-          if (tags[k] !== v) { match = false; break; }
+        for (let j = 0; j < entries.length; j++) {
+          const e = entries[j];
+          if (tags[e[0]] !== e[1]) {
+            match = false;
+            break;
+          }
         }
         if (match) {
           if (!sm.state.observed) this.markObserved(sm.state);
