@@ -219,7 +219,7 @@ async function runCommand(argv: string[], ctx: CommandContext): Promise<number> 
       } });
     progress = flags.quiet
       ? new NullProgress()
-      : new StreamProgress({ state: scheduler, executors: plan.executors, maxDuration: plan.maxDuration, now: () => performance.timeOrigin + performance.now() }, ctx.stdout, ctx.isTTY);
+      : new StreamProgress({ state: scheduler, executors: plan.executors, maxDuration: plan.maxDuration, maxVUs: plan.maxVUs, now: () => performance.timeOrigin + performance.now() }, ctx.stdout, ctx.isTTY);
     const result = await scheduler.run();
     stats.ran(scheduler);
     progress.stop();

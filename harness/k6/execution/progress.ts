@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import { formatFixedDuration } from '../options/duration';
+import { padInt } from '../executors/helpers';
 import type { Executor } from '../executors/types';
 import type { SchedulerState } from './scheduler';
 
@@ -8,6 +9,8 @@ export interface ProgressSource {
   executors: readonly Executor[];
   /** Header max duration (ms), for the fixed-width `running (00m01.0s)` clock. */
   maxDuration: number;
+  /** Max possible VUs of the plan: the VU counts are zero-padded to its digits (`05/50 VUs`). */
+  maxVUs?: number;
   now(): number;
 }
 
@@ -25,8 +28,10 @@ export function renderProgress(src: ProgressSource, tty = false, barWidth = 40):
   const st = src.state;
   const t = src.now();
   const elapsed = st.startedAt ? t - st.startedAt : 0;
+  // k6: GetFixedLengthDuration(spent, maxDuration) and GetFixedLengthIntFormat(maxPossibleVUs)
+  const maxVUs = src.maxVUs ?? st.vusMax;
   const lines = [
-    `running (${formatFixedDuration(elapsed, src.maxDuration)}), ${st.vusActive}/${st.vusMax} VUs, ${st.iterationsCompleted} complete and ${st.iterationsInterrupted} interrupted iterations`,
+    `running (${formatFixedDuration(elapsed, src.maxDuration)}), ${padInt(st.vusActive, maxVUs)}/${padInt(st.vusMax, maxVUs)} VUs, ${st.iterationsCompleted} complete and ${st.iterationsInterrupted} interrupted iterations`,
   ];
   const nameWidth = Math.max(0, ...src.executors.map((e) => e.config.name.length));
   const rows = src.executors.map((e) => ({ e, p: e.progress(t) }));
