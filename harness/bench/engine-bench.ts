@@ -5,6 +5,7 @@
  *   - the engine at 50 VUs (constant-vus, POST + check, no sleep) as a child process
  *     `node harness/bin/harness.mjs k6 run`: req/s, ratio to wrk, CPU µs per request (the
  *     engine's own process.cpuUsage() over the test run, from HARNESS_K6_STATS_FILE)
+ *   - the same with `--out json=FILE` (informative: `harness run` always writes the JSON stream)
  *   - peak RSS (VmHWM) of the engine with 200 and 1,000 VUs that only sleep(1), and the time
  *     from process start until 200 VUs are initialised and the test clock starts.
  * Goals (issue 3): >= 0.35x wrk, <= 155 µs CPU/request, 1,000 VUs < 2 GiB, 200 VUs start < 3 s.
@@ -58,12 +59,12 @@ function wrk(url: string, dir: string, seconds: number): Promise<number> {
   });
 }
 
-async function engine(script: string, dir: string, url: string): Promise<{ stats: EngineStats; reqs: number; reqRate: number; ms: number }> {
+async function engine(script: string, dir: string, url: string, extraArgs: string[] = []): Promise<{ stats: EngineStats; reqs: number; reqRate: number; ms: number }> {
   const statsFile = join(dir, `stats-${Date.now()}.json`);
   const summary = join(dir, `summary-${Date.now()}.json`);
   const t0 = performance.now();
   const code = await new Promise<number>((resolve, reject) => {
-    const child = spawn(process.execPath, [HARNESS_BIN, 'k6', 'run', '--quiet', '--no-summary', '--summary-export', summary, '-e', `BASE_URL=${url}`, script], {
+    const child = spawn(process.execPath, [HARNESS_BIN, 'k6', 'run', '--quiet', '--no-summary', '--summary-export', summary, '-e', `BASE_URL=${url}`, ...extraArgs, script], {
       cwd: dir,
       env: { ...process.env, HARNESS_K6_STATS_FILE: statsFile },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -112,6 +113,12 @@ export const engineBench: BenchSuite = {
       const cpuPerReq = e.reqs ? e.stats.cpuRunUs / e.reqs : Infinity;
       const ratio = e.reqRate / wrkRps;
       log(`engine: ${e.reqRate.toFixed(0)} req/s (${ratio.toFixed(2)}x wrk), ${cpuPerReq.toFixed(0)} µs CPU/request`);
+      // `harness run` always writes the JSON stream: its cost per request, informative (no goal)
+      log(`engine with --out json, 50 VUs constant-vus, ${SECONDS} s ...`);
+      const ej = await engine(join(dir, 'post.js'), dir, target.url, ['--out', `json=${join(dir, 'out.json')}`]);
+      const cpuPerReqJson = ej.reqs ? ej.stats.cpuRunUs / ej.reqs : Infinity;
+      await rm(join(dir, 'out.json'), { force: true });
+      log(`engine with --out json: ${ej.reqRate.toFixed(0)} req/s (${(ej.reqRate / wrkRps).toFixed(2)}x wrk), ${cpuPerReqJson.toFixed(0)} µs CPU/request`);
       log('engine, 200 VUs sleeping ...');
       const m200 = await engine(join(dir, 'sleep200.js'), dir, target.url);
       log(`200 VUs: peak RSS ${(m200.stats.peakRssKiB / 1024).toFixed(0)} MiB, start-up ${m200.stats.startupMs.toFixed(0)} ms`);
@@ -134,6 +141,7 @@ export const engineBench: BenchSuite = {
         `| engine, 50 VUs constant-vus (POST + check), ${SECONDS} s | ${e.reqRate.toFixed(0)} req/s (${e.reqs} requests) |`,
         `| engine / wrk | ${ratio.toFixed(2)}x |`,
         `| engine CPU per request | ${cpuPerReq.toFixed(0)} µs (${((cpuPerReq * 1000) / 1e6).toFixed(3)} CPU s per 1,000 requests) |`,
+        `| engine with \`--out json=FILE\` (what \`harness run\` uses), informative | ${ej.reqRate.toFixed(0)} req/s (${(ej.reqRate / wrkRps).toFixed(2)}x wrk), ${cpuPerReqJson.toFixed(0)} µs CPU/request |`,
         `| engine peak RSS, 200 VUs sleep(1) | ${(m200.stats.peakRssKiB / 1024).toFixed(0)} MiB |`,
         `| engine peak RSS, 1,000 VUs sleep(1) | ${(m1000.stats.peakRssKiB / 1024).toFixed(0)} MiB |`,
         `| start-up to test clock, 200 VUs (process start, script load, VU init) | ${m200.stats.startupMs.toFixed(0)} ms |`,
