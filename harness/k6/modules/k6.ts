@@ -27,7 +27,7 @@ export const k6Module: ModuleFactory = (vu: VUState) => {
     const e = checkEntry(name);
     let t = e.tags;
     if (extra !== undefined) {
-      t = { ...extra };
+      t = Object.assign({}, extra);
       if (tagCheck) t.check = name;
     }
     st.emitWith(e.memo, 'checks', ok ? 1 : 0, t, now());

@@ -116,6 +116,31 @@ describe('k6 modules: k6/execution', () => {
     assert.deepEqual(opts.sink.of('c')[0].tags, { scenario: 'ramp', lang: 'ts', group: '' });
   });
 
+  it('applies exec.vu.tags as they are at each sample (the cached tag set follows changes)', async () => {
+    const { opts } = await runOnce(
+      `import exec from 'k6/execution'; import { Counter } from 'k6/metrics'; import { check } from 'k6'; const c = new Counter('c');
+       export default function () {
+         c.add(1);
+         exec.vu.tags.lang = 'ts'; c.add(1); check(1, { ok: () => true });
+         exec.vu.tags.lang = 'js'; c.add(1); check(1, { ok: () => true }, { extra: 1 });
+         delete exec.vu.tags.lang; c.add(1); check(1, { ok: () => true });
+       }`,
+      { tags: { scenario: 'default' } },
+    );
+    assert.deepEqual(
+      opts.sink.of('c').map((x) => x.tags),
+      [{ scenario: 'default', group: '' }, { scenario: 'default', lang: 'ts', group: '' }, { scenario: 'default', lang: 'js', group: '' }, { scenario: 'default', group: '' }],
+    );
+    assert.deepEqual(
+      opts.sink.of('checks').map((x) => x.tags),
+      [
+        { scenario: 'default', lang: 'ts', group: '', check: 'ok' },
+        { scenario: 'default', lang: 'js', group: '', extra: '1', check: 'ok' },
+        { scenario: 'default', group: '', check: 'ok' },
+      ],
+    );
+  });
+
   it('refuses VU information in the init context', async () => {
     await assert.rejects(runOnce(`import exec from 'k6/execution'; const id = exec.vu.idInTest; export default function () {}`), /VU information in the init context/);
   });

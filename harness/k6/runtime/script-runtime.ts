@@ -386,13 +386,16 @@ class K6VU implements VU {
       st.runCtx = null;
       st.groupPath = '';
     }
-    const base = { durationMs: now() - start, bytesSent: res.run.bytesSent, bytesReceived: res.run.bytesReceived };
-    if (res.kind === 'ok') return { status: 'completed', ...base };
+    const durationMs = now() - start;
+    const { bytesSent, bytesReceived } = res.run;
+    if (res.kind === 'ok') return { status: 'completed', durationMs, bytesSent, bytesReceived };
     if (res.kind === 'halted') {
-      return res.run.halted === 'aborted' ? { status: 'aborted', ...base, reason: res.run.abortReason } : { status: 'interrupted', ...base };
+      return res.run.halted === 'aborted'
+        ? { status: 'aborted', durationMs, bytesSent, bytesReceived, reason: res.run.abortReason }
+        : { status: 'interrupted', durationMs, bytesSent, bytesReceived };
     }
     const error = r.logException(res.error, { executor: ctx.scenario.executor, scenario: ctx.scenario.name });
-    return { status: 'failed', ...base, error };
+    return { status: 'failed', durationMs, bytesSent, bytesReceived, error };
   }
 
   dispose(): Promise<void> {
