@@ -3,13 +3,16 @@
  * (registered once per test through `options.metrics.getOrCreate`); `add` works in VU code only.
  */
 import type { MetricType, ModuleFactory, VUState } from '../types';
-import { now } from '../runtime/vu-state';
+import { internalState, now, TagMemo } from '../runtime/vu-state';
 import { toTags } from './k6';
 
 export const metricsModule: ModuleFactory = (vu: VUState) => {
+  const st = internalState(vu);
   const make = (type: MetricType) =>
     class {
       readonly name: string;
+      /** This metric's merged tags: `add(v, sameTags)` in a loop reuses one tags object. */
+      readonly #memo = new TagMemo();
       constructor(name: unknown, isTime?: unknown) {
         if (!vu.inInit) throw new Error('metrics must be declared in the init context');
         if (typeof name !== 'string') throw new Error('the metric name must be a string');
@@ -29,7 +32,7 @@ export const metricsModule: ModuleFactory = (vu: VUState) => {
             return false;
           }
         }
-        vu.emit(this.name, v, tags === undefined ? undefined : toTags(tags), now());
+        st.emitWith(this.#memo, this.name, v, tags === undefined ? undefined : toTags(tags), now());
         return true;
       }
     };
