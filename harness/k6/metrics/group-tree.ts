@@ -46,6 +46,13 @@ export class GroupTree {
   }
 
   recordCheck(groupPath: string, name: string, passed: boolean): void {
+    const c = this.check(groupPath, name);
+    if (passed) c.passes++;
+    else c.fails++;
+  }
+
+  /** The check `name` of the group at `groupPath`, created (in first-run order) if new. */
+  check(groupPath: string, name: string): CheckNode {
     const path = `${groupPath}::${name}`;
     let c = this.checks.get(path);
     if (!c) {
@@ -53,8 +60,7 @@ export class GroupTree {
       this.group(groupPath).checks.push(c);
       this.checks.set(path, c);
     }
-    if (passed) c.passes++;
-    else c.fails++;
+    return c;
   }
 }
 

@@ -1,7 +1,7 @@
 import type { MetricDef, MetricRegistry, MetricType, Sample, SampleSink, Tags, ValueType } from '../types';
 import type { Output } from '../output/types';
 import { type AnySink, newSink } from './sinks';
-import { GroupTree } from './group-tree';
+import { GroupTree, type CheckNode } from './group-tree';
 import { parseSubmetricSelector, sameTags } from './metric-key';
 
 /** A threshold as k6 serialises it in Metric lines: the source, or the object form when abortOnFail. */
@@ -88,6 +88,7 @@ export class MetricsEngine implements SampleSink, MetricInfoSource {
   private readonly flushIntervalMs: number;
   private readonly flushSamples: number;
   private lastGroup: string | undefined = undefined;
+  private readonly checkNodes = new WeakMap<Tags, CheckNode>();
 
   constructor(opts: MetricsEngineOptions) {
     this.registry = opts.registry;
@@ -188,7 +189,14 @@ export class MetricsEngine implements SampleSink, MetricInfoSource {
       this.lastGroup = group;
     }
     if (sample.metric === 'checks' && sample.tags.check !== undefined) {
-      this.groups.recordCheck(group ?? '', sample.tags.check, sample.value !== 0);
+      // check samples reuse their tags object from iteration to iteration (immutable once pushed)
+      let node = this.checkNodes.get(sample.tags);
+      if (node === undefined) {
+        node = this.groups.check(group ?? '', sample.tags.check);
+        this.checkNodes.set(sample.tags, node);
+      }
+      if (sample.value !== 0) node.passes++;
+      else node.fails++;
     }
     if (this.outputs.length > 0) {
       if (this.pending.push(sample) >= this.flushSamples) this.flushOutputs();
