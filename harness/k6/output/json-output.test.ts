@@ -7,7 +7,8 @@ import { gunzipSync } from 'node:zlib';
 import { createMetricRegistry, MetricsEngine } from '../metrics';
 import { parseThresholdsConfig, ThresholdsEvaluator } from '../thresholds';
 import { builtinOutputs } from './builtins';
-import { parseJsonStream } from './json-output';
+import { encodeSamples, parseJsonStream } from './json-output';
+import type { Sample } from '../types';
 import { parseOutputSpec, startOutputs, stopOutputs } from './registry';
 import type { Output } from './types';
 
@@ -53,6 +54,27 @@ describe('--out json', () => {
     assert.equal(back.samples.length, 3);
     assert.deepEqual(back.samples[0], { metric: 'http_req_failed', time: t0 + 0.25, value: 1, tags: { status: '0', url: 'http://x/?a=1&b=2' } });
     assert.deepEqual(back.metrics.get('http_req_duration')?.submetrics?.[0].tags, { url: 'http://x/?a=1&b=2' });
+  });
+
+  it('a file gets exactly the encoded lines across growing and reused buffers, multi-byte text included', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'k6-json-'));
+    const engine = engineWithThresholds();
+    const out = builtinOutputs().create('json=big.ndjson', { metrics: engine, cwd: dir, stdout: new PassThrough(), env: {} });
+    await out.start();
+    const shared = { check: 'température ✓ 😀', group: '::日本' };
+    const batches: Sample[][] = [];
+    for (let b = 0; b < 6; b++) {
+      const batch: Sample[] = [];
+      // batch 3 is larger than the first buffer (256 KiB): the buffer grows
+      for (let i = 0; i < (b === 3 ? 6000 : 300); i++) batch.push({ metric: i % 2 ? 'checks' : 'http_req_duration', time: t0 + b * 1000 + i * 0.001, value: i * 1.5, tags: i % 3 ? shared : { n: String(i) } });
+      batches.push(batch);
+      out.write(batch);
+      if (b % 2) await new Promise((r) => setTimeout(r, 30)); // let writes complete: their buffers get reused
+    }
+    await out.stop();
+    const seen = new Set<string>();
+    const want = batches.map((b) => encodeSamples(b, seen, engine)).join('');
+    assert.equal(readFileSync(join(dir, 'big.ndjson'), 'utf8'), want);
   });
 
   it('gzips when the file ends in .gz, and writes to stdout for json=- and bare json', async () => {
