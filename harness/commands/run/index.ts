@@ -67,6 +67,7 @@ export async function run(opts: RunOptions, ctx: CommandContext): Promise<number
     const { engine, why } = opts.engineOverride ? { engine: opts.engineOverride, why: opts.engineOverride.name } : await selectEngine(config.engine, ctx.env);
     say(messages.engine(why));
     runInfo.engine = engine.name;
+    let enginePid: number | undefined;
     const request = (targetUrl: string): EngineRunRequest => ({
       scriptPath: dir.script,
       cwd: ctx.cwd,
@@ -84,7 +85,10 @@ export async function run(opts: RunOptions, ctx: CommandContext): Promise<number
       stdout: ctx.stdout,
       stderr: ctx.stderr,
       // A SIGKILLed harness must not leave the engine running: the watchdog and reap kill it.
-      onStart: (pid) => void scope.pidFile.addProcess({ pid, component: 'k6', command: `${engine.name} run ${dir.script}`, group: true }),
+      onStart: (pid) => {
+        enginePid = pid;
+        void scope.pidFile.addProcess({ pid, component: 'k6', command: `${engine.name} run ${dir.script}`, group: true });
+      },
     });
     if (ctx.signal.aborted) throw new AbortedError('interrupted before the stack started');
 
@@ -104,7 +108,11 @@ export async function run(opts: RunOptions, ctx: CommandContext): Promise<number
     }
 
     // --- run, gate -------------------------------------------------------------------------
-    code = await engine.run(request(stack.targetUrl));
+    try {
+      code = await engine.run(request(stack.targetUrl));
+    } finally {
+      if (enginePid !== undefined) await scope.pidFile.removeProcess(enginePid);
+    }
     if (ctx.signal.aborted && code === ExitCode.Ok) code = ExitCode.ExternalAbort;
     if (config.run.keepUp) say(messages.keptUp(stack.targetUrl, scope.runId));
   } catch (e) {

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm, symlink } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -10,6 +9,7 @@ import { PidFile, listRunIds, reap, runsRoot, type PidFileContent } from '../../
 import type { CommandContext } from '../context';
 import type { RunEngine } from './engine-adapter';
 import { run } from './index';
+import { pidAlive, portOpen } from '../../testing';
 
 const root = resolve('.');
 
@@ -30,28 +30,6 @@ function context(cwd: string, signal = new AbortController().signal): CommandCon
   stdout.on('data', (d) => (o += d));
   stderr.on('data', (d) => (e += d));
   return { cwd, env: { ...process.env }, stdout, stderr, isTTY: false, signal, out: () => o, err: () => e };
-}
-
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return false;
-  }
-}
-
-export function portOpen(port: number): Promise<boolean> {
-  return new Promise((res) => {
-    const s = connect(port, '127.0.0.1');
-    s.once('connect', () => (s.destroy(), res(true)));
-    s.once('error', () => res(false));
-  });
 }
 
 async function onlyRun(cwd: string): Promise<{ id: string; dir: string; pids: PidFileContent }> {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
@@ -15,18 +14,11 @@ import { targetContextHash } from './target-image';
 import { LABEL_RUN_ID } from './labels';
 import { dockerOrSkip } from './testing';
 import type { StartedDockerStack } from './started-docker-stack';
+import { portOpen } from '../../testing';
 
 const cwd = process.cwd();
 const { config } = resolveConfig({ cwd, env: {} });
 const quiet = () => {};
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1');
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-  });
-}
 
 async function labelled(docker: Docker, runId: string): Promise<{ containers: string[]; networks: string[] }> {
   const filters = { label: [`${LABEL_RUN_ID}=${runId}`] };

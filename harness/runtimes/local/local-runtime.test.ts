@@ -1,50 +1,17 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PidFile } from '../../run/pid-file';
 import { LocalRuntime } from './local-runtime';
 import type { StartedLocalStack } from './started-local-stack';
+import { groupMembers, pidAlive, portOpen } from '../../testing';
 
 const cwd = process.cwd();
 const fixtures = {
   gateway: 'harness/runtimes/local/fixtures/tiny-gateway.ts',
   worker: 'harness/runtimes/local/fixtures/tiny-worker.ts',
 };
-
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(execFileSync('cat', [`/proc/${pid}/stat`], { encoding: 'utf8' }));
-  } catch {
-    return false;
-  }
-}
-
-export function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1');
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-  });
-}
-
-/** Every pid in the process group of `pid` (ps), to catch forked children. */
-function groupMembers(pgid: number): number[] {
-  const out = execFileSync('ps', ['-eo', 'pid=,pgid='], { encoding: 'utf8' });
-  return out
-    .trim()
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/).map(Number))
-    .filter(([, g]) => g === pgid)
-    .map(([p]) => p);
-}
 
 describe('local runtime (real redis-server and built-in toxiproxy, stand-in gateway)', function () {
   this.timeout(60_000);
