@@ -22,7 +22,7 @@ export async function doctor(opts: DoctorOptions, ctx: CommandContext): Promise<
       if (!r.ok && r.hint) ctx.stdout.write(`     ${''.padEnd(w)}-> ${r.hint}\n`);
     }
     const docker = results.find((r) => r.name === 'Docker daemon');
-    ctx.stdout.write(`\nruntime auto will use: ${docker?.ok ? 'docker (when the docker runtime is in this build), else local' : 'local'}\n`);
+    ctx.stdout.write(`\nruntime auto will use: ${docker?.ok ? 'docker (the daemon answers)' : 'local (no Docker daemon)'}\n`);
     ctx.stdout.write(blocking.length ? `cannot run yet: fix ${blocking.map((b) => b.name).join(', ')}\n` : 'ready: `harness run smoke` can run here\n');
   }
   return blocking.length ? ExitCode.InfraFailure : ExitCode.Ok;
