@@ -264,9 +264,9 @@ export class Scheduler implements SchedulerState {
     const iterTags: Tags = Object.freeze(sys.has('group') ? { ...tags, group: '' } : { ...tags });
     const env = { ...d.runtimeOptions.env, ...c.env };
     const scenarioStart = this.now();
+    const scenarioView: ScenarioView = { name: c.name, executor: c.executor, startTime: scenarioStart, progress: () => ex.progress(this.now()).fraction };
     let iterationCounter = 0;
     const sink: SampleSink = d.runtimeOptions.sink;
-    const self = this;
     return {
       now: this.now,
       testStop: this.testStop.signal,
@@ -288,16 +288,7 @@ export class Scheduler implements SchedulerState {
         const iterInScenario = vu.iterationsInScenario.get(c.name) ?? 0;
         vu.iterationsInScenario.set(c.name, iterInScenario + 1);
         const n = iterationCounter++;
-        const scenario: ScenarioInfo = {
-          name: c.name,
-          executor: c.executor,
-          startTime: scenarioStart,
-          get progress() {
-            return ex.progress(self.now()).fraction;
-          },
-          iterationInInstance: n,
-          iterationInTest: n,
-        };
+        const scenario: ScenarioInfo = new IterationScenario(scenarioView, n);
         const ctx: IterationContext = {
           exec: c.exec,
           scenario,
@@ -337,6 +328,37 @@ export class Scheduler implements SchedulerState {
         return full;
       },
     };
+  }
+}
+
+/** What every iteration's ScenarioInfo of one scenario shares. */
+interface ScenarioView {
+  readonly name: string;
+  readonly executor: string;
+  readonly startTime: number;
+  progress(): number;
+}
+
+/** `exec.scenario` of one iteration: a class, so an iteration allocates no getter closure. */
+class IterationScenario implements ScenarioInfo {
+  constructor(
+    private readonly view: ScenarioView,
+    readonly iterationInInstance: number,
+  ) {}
+  get name(): string {
+    return this.view.name;
+  }
+  get executor(): string {
+    return this.view.executor;
+  }
+  get startTime(): number {
+    return this.view.startTime;
+  }
+  get progress(): number {
+    return this.view.progress();
+  }
+  get iterationInTest(): number {
+    return this.iterationInInstance;
   }
 }
 
