@@ -222,7 +222,8 @@ describe('k6 conformance: output formats vs the k6 v0.48 reference recordings', 
     const refStdout = await readFile(join(REFERENCE_DIR, 'stdout.txt'), 'utf8');
     const head = (s: string) => s.slice(0, s.indexOf('\nrunning ('));
     assert.equal(head(r.stdout).replace(`script: ${join(dir, 'ref.js')}`, 'script: ref.js').replace('points.ndjson', 'X'), head(refStdout).replace('points.ndjson', 'X'));
-    assert.match(r.stdout, /handleSummary replaced stdout\n\nrunning \(00m02\.\ds\), 0\/6 VUs, 4\d complete and 0 interrupted iterations\ningest ✓ \[ 100% \] 0\/5 VUs  2s {14}20\.00 iters\/s\nprobe  ✓ \[ 100% \] 1 VUs    00m00\.\ds\/10m0s  3\/3 iters, 3 per VU\n$/);
+    // the clock may pass 3 s on a loaded machine (graceful end of the 2 s scenario); the rest is exact
+    assert.match(r.stdout, /handleSummary replaced stdout\n\nrunning \(00m0[23]\.\ds\), 0\/6 VUs, 4\d complete and 0 interrupted iterations\ningest ✓ \[ 100% \] 0\/5 VUs  2s {14}20\.00 iters\/s\nprobe  ✓ \[ 100% \] 1 VUs    00m00\.\ds\/10m0s  3\/3 iters, 3 per VU\n$/);
   });
 
   it('ref2.js: shared-iterations summary text as recorded (exit 99)', async () => {

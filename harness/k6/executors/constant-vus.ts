@@ -1,5 +1,5 @@
 import { formatDuration } from '../options/duration';
-import { BASE_FIELDS, baseInfo, FieldReader, progressDuration, StopControl } from './helpers';
+import { BASE_FIELDS, baseInfo, FieldReader, progressDuration, runLoopingVUs, StopControl } from './helpers';
 import type { BaseScenarioConfig, Executor, ExecutorDefinition, ExecutorProgress, ScenarioRunContext } from './types';
 
 export interface ConstantVUsConfig extends BaseScenarioConfig {
@@ -34,19 +34,11 @@ export class ConstantVUs implements Executor {
     const end = this.startedAt + c.duration;
     const stop = new StopControl(ctx.testStop);
     stop.endAt(end, this.startedAt, c.gracefulStop);
-    const worker = async () => {
-      const vu = await ctx.getVU();
-      ctx.activate();
-      try {
+    try {
+      await runLoopingVUs(ctx, c.vus, async (vu) => {
         // the clock check matters: a script without I/O never lets the end timer fire
         while (!stop.stopped && ctx.now() < end) await ctx.runIteration(vu, stop.hard.signal);
-      } finally {
-        ctx.deactivate();
-        ctx.returnVU(vu);
-      }
-    };
-    try {
-      await Promise.all(Array.from({ length: c.vus }, worker));
+      });
     } finally {
       stop.dispose();
       this.finished = true;

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { formatDuration, formatFixedDuration, parseDuration } from '../options/duration';
-import type { BaseScenarioConfig, Stage } from './types';
+import type { BaseScenarioConfig, ScenarioRunContext, ScenarioVU, Stage } from './types';
 
 /** Reads typed fields of one scenario object, collecting every problem with its dot-path. */
 export class FieldReader {
@@ -184,4 +184,22 @@ export function sleepUntil(at: number, now: () => number, signal: AbortSignal): 
     }, Math.ceil(delay));
     signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * The looping executors' VU pool: `count` VUs, each taken from the buffer, counted active for the
+ * scenario while `loop` runs, and returned to the buffer however `loop` ends.
+ */
+export async function runLoopingVUs(ctx: ScenarioRunContext, count: number, loop: (vu: ScenarioVU) => Promise<void>): Promise<void> {
+  const worker = async () => {
+    const vu = await ctx.getVU();
+    ctx.activate();
+    try {
+      await loop(vu);
+    } finally {
+      ctx.deactivate();
+      ctx.returnVU(vu);
+    }
+  };
+  await Promise.all(Array.from({ length: count }, worker));
 }

@@ -1,5 +1,5 @@
 import { formatDuration } from '../options/duration';
-import { BASE_FIELDS, baseInfo, FieldReader, padInt, progressDuration, StopControl } from './helpers';
+import { BASE_FIELDS, baseInfo, FieldReader, padInt, progressDuration, runLoopingVUs, StopControl } from './helpers';
 import type { BaseScenarioConfig, Executor, ExecutorDefinition, ExecutorProgress, ScenarioRunContext } from './types';
 
 export interface PerVUIterationsConfig extends BaseScenarioConfig {
@@ -40,21 +40,13 @@ export class PerVUIterations implements Executor {
     this.startedAt = ctx.now();
     const stop = new StopControl(ctx.testStop);
     stop.endAt(this.startedAt + c.maxDuration, this.startedAt, c.gracefulStop);
-    const worker = async () => {
-      const vu = await ctx.getVU();
-      ctx.activate();
-      try {
+    try {
+      await runLoopingVUs(ctx, c.vus, async (vu) => {
         for (let i = 0; i < c.iterations && !stop.stopped && ctx.now() - this.startedAt < c.maxDuration; i++) {
           await ctx.runIteration(vu, stop.hard.signal);
           this.done++;
         }
-      } finally {
-        ctx.deactivate();
-        ctx.returnVU(vu);
-      }
-    };
-    try {
-      await Promise.all(Array.from({ length: c.vus }, worker));
+      });
     } finally {
       stop.dispose();
       this.endedAt = ctx.now();

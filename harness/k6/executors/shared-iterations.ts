@@ -1,5 +1,5 @@
 import { formatDuration } from '../options/duration';
-import { BASE_FIELDS, baseInfo, FieldReader, padInt, progressDuration, StopControl } from './helpers';
+import { BASE_FIELDS, baseInfo, FieldReader, padInt, progressDuration, runLoopingVUs, StopControl } from './helpers';
 import type { BaseScenarioConfig, Executor, ExecutorDefinition, ExecutorProgress, ScenarioRunContext } from './types';
 
 export interface SharedIterationsConfig extends BaseScenarioConfig {
@@ -40,22 +40,14 @@ export class SharedIterations implements Executor {
     const stop = new StopControl(ctx.testStop);
     stop.endAt(this.startedAt + c.maxDuration, this.startedAt, c.gracefulStop);
     let next = 0;
-    const worker = async () => {
-      const vu = await ctx.getVU();
-      ctx.activate();
-      try {
+    try {
+      await runLoopingVUs(ctx, Math.min(c.vus, c.iterations), async (vu) => {
         while (!stop.stopped && next < c.iterations && ctx.now() - this.startedAt < c.maxDuration) {
           next++;
           await ctx.runIteration(vu, stop.hard.signal);
           this.done++;
         }
-      } finally {
-        ctx.deactivate();
-        ctx.returnVU(vu);
-      }
-    };
-    try {
-      await Promise.all(Array.from({ length: Math.min(c.vus, c.iterations) }, worker));
+      });
     } finally {
       stop.dispose();
       this.endedAt = ctx.now();
