@@ -43,27 +43,57 @@ return {1, len + pushed}
 `;
 
 /**
- * Mark records processed and take them off the worker's processing list.
+ * Mark a batch processed and take it off the worker's processing list.
  * KEYS: processing, processed-ids, counters, processing-hist
- * ARGV: n, then per record: raw, id ('' when unparseable), bucket le, duration seconds
+ * ARGV: n, then per record: raw, id ('' when unparseable); then m, then m pairs (bucket le, count);
+ *       then the batch's duration sum (seconds)
+ * The worker moved the batch with LMOVE RIGHT->LEFT, so its oldest record sits at the tail:
+ * LREM with count -1 searches from the tail and finds each record at once (count 1 would scan
+ * the whole list per record, O(n^2) per batch). Counters are added once per batch.
  */
 const COMPLETE = `
 local n = tonumber(ARGV[1])
+local processed, duplicates, unknown = 0, 0, 0
 for i = 0, n - 1 do
-  local raw, id = ARGV[2 + 4 * i], ARGV[3 + 4 * i]
+  local raw, id = ARGV[2 + 2 * i], ARGV[3 + 2 * i]
   if id == '' then
-    redis.call('HINCRBY', KEYS[3], 'unknown', 1)
+    unknown = unknown + 1
   elseif redis.call('SADD', KEYS[2], id) == 1 then
-    redis.call('HINCRBY', KEYS[3], 'processed', 1)
+    processed = processed + 1
   else
-    redis.call('HINCRBY', KEYS[3], 'duplicates', 1)
+    duplicates = duplicates + 1
   end
-  redis.call('LREM', KEYS[1], 1, raw)
-  redis.call('HINCRBY', KEYS[4], ARGV[4 + 4 * i], 1)
-  redis.call('HINCRBY', KEYS[4], 'count', 1)
-  redis.call('HINCRBYFLOAT', KEYS[4], 'sum', ARGV[5 + 4 * i])
+  redis.call('LREM', KEYS[1], -1, raw)
+end
+if processed > 0 then redis.call('HINCRBY', KEYS[3], 'processed', processed) end
+if duplicates > 0 then redis.call('HINCRBY', KEYS[3], 'duplicates', duplicates) end
+if unknown > 0 then redis.call('HINCRBY', KEYS[3], 'unknown', unknown) end
+local base = 2 + 2 * n
+local m = tonumber(ARGV[base])
+for j = 0, m - 1 do
+  redis.call('HINCRBY', KEYS[4], ARGV[base + 1 + 2 * j], ARGV[base + 2 + 2 * j])
+end
+if n > 0 then
+  redis.call('HINCRBY', KEYS[4], 'count', n)
+  redis.call('HINCRBYFLOAT', KEYS[4], 'sum', ARGV[base + 1 + 2 * m])
 end
 return n
+`;
+
+/**
+ * Move up to n records from the consumer end of the queue to the processing list in one round
+ * trip (after a BLMOVE found the queue non-empty). KEYS: queue, processing. ARGV: n.
+ * Returns the moved records, oldest first.
+ */
+const TAKE = `
+local n = tonumber(ARGV[1])
+local out = {}
+for i = 1, n do
+  local v = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')
+  if not v then break end
+  out[i] = v
+end
+return out
 `;
 
 /** Move every record of a (dead) worker's processing list back to the consumer end of the queue. KEYS: processing, queue */
@@ -77,12 +107,14 @@ export interface TargetScripts {
   accept(keys: [string, string, string], args: (string | number)[]): Promise<[number, number]>;
   complete(keys: [string, string, string, string], args: (string | number)[]): Promise<number>;
   recover(keys: [string, string]): Promise<number>;
+  take(keys: [string, string], n: number): Promise<string[]>;
 }
 
 type ScriptedRedis = Redis & {
   thAccept(k1: string, k2: string, k3: string, ...args: (string | number)[]): Promise<[number, number]>;
   thComplete(k1: string, k2: string, k3: string, k4: string, ...args: (string | number)[]): Promise<number>;
   thRecover(k1: string, k2: string): Promise<number>;
+  thTake(k1: string, k2: string, n: number): Promise<string[]>;
 };
 
 /** Registers the scripts on a client (EVALSHA with automatic EVAL fallback, via ioredis defineCommand). */
@@ -92,10 +124,12 @@ export function defineScripts(redis: Redis): TargetScripts {
     redis.defineCommand('thAccept', { numberOfKeys: 3, lua: ACCEPT });
     redis.defineCommand('thComplete', { numberOfKeys: 4, lua: COMPLETE });
     redis.defineCommand('thRecover', { numberOfKeys: 2, lua: RECOVER });
+    redis.defineCommand('thTake', { numberOfKeys: 2, lua: TAKE });
   }
   return {
     accept: (k, a) => r.thAccept(...k, ...a),
     complete: (k, a) => r.thComplete(...k, ...a),
     recover: (k) => r.thRecover(...k),
+    take: (k, n) => r.thTake(...k, n),
   };
 }

@@ -77,7 +77,10 @@ export async function startWorker(config: WorkerConfig, deps: { logger?: Logger 
 
   const complete = async (batch: string[], durations: number[]) => {
     const args: (string | number)[] = [batch.length];
-    batch.forEach((raw, i) => {
+    const hist = new Map<string, number>();
+    let sum = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const raw = batch[i];
       let rid = '';
       try {
         const v = JSON.parse(raw) as { id?: unknown };
@@ -85,8 +88,14 @@ export async function startWorker(config: WorkerConfig, deps: { logger?: Logger 
       } catch {
         log.warn({ raw: raw.slice(0, 200) }, 'unreadable record');
       }
-      args.push(raw, rid, bucketLabel(durations[i]), durations[i]);
-    });
+      args.push(raw, rid);
+      const le = bucketLabel(durations[i]);
+      hist.set(le, (hist.get(le) ?? 0) + 1);
+      sum += durations[i];
+    }
+    args.push(hist.size);
+    for (const [le, c] of hist) args.push(le, c);
+    args.push(sum);
     // Retried until it lands: the records are safe in our processing list meanwhile.
     for (let backoff = 100; ; backoff = Math.min(backoff * 2, 2000)) {
       try {
@@ -114,10 +123,9 @@ export async function startWorker(config: WorkerConfig, deps: { logger?: Logger 
       if (first === null) continue;
       const batch = [first];
       if (config.batchSize > 1) {
-        const p = redis.pipeline();
-        for (let i = 1; i < config.batchSize; i++) p.lmove(keys.queue, processing, 'RIGHT', 'LEFT');
-        const res = (await p.exec().catch(() => null)) ?? [];
-        for (const [err, v] of res) if (!err && typeof v === 'string') batch.push(v);
+        // One script moves the rest of the batch (a pipeline of LMOVEs cost a command object each).
+        const more = await scripts.take([keys.queue, processing], config.batchSize - 1).catch(() => [] as string[]);
+        for (const v of more) batch.push(v);
       }
       const durations: number[] = [];
       for (let i = 0; i < batch.length; i++) {
