@@ -6,40 +6,62 @@
 import type { Redis } from 'ioredis';
 
 /**
- * Accept n records, all or nothing.
+ * Accept the writes of k requests in one call (a gateway process groups the requests that
+ * reach Redis in the same event-loop turn). Each request is its own all-or-nothing unit,
+ * decided in order exactly as if it had its own script call.
  * KEYS: queue, counters, accepted-ids
- * ARGV: capacity, n, id1, rec1, ..., idn, recn, rateLimit, m, rateKey1, count1, ..., rateKeym, countm
- * Returns {status, queueLength}: status 1 accepted, 0 queue full, -2 rate limited.
+ * ARGV: k, then per request: c (number of its arguments), then its c arguments:
+ *       capacity, n, id1, rec1, ..., idn, recn, rateLimit, m, rateKey1, count1, ..., rateKeym, countm
+ * Returns a flat array {status1, queueLength1, ..., statusk, queueLengthk}: status 1 accepted,
+ * 0 queue full, -2 rate limited.
  * Ids already accepted are not pushed again, so a retry after an ambiguous failure is safe.
  */
 const ACCEPT = `
-local cap = tonumber(ARGV[1])
-local n = tonumber(ARGV[2])
+local k = tonumber(ARGV[1])
 local len = redis.call('LLEN', KEYS[1])
-if len + n > cap then return {0, len} end
-local base = 3 + 2 * n
-local limit = tonumber(ARGV[base])
-if limit > 0 then
-  local m = tonumber(ARGV[base + 1])
-  for i = 0, m - 1 do
-    local cur = tonumber(redis.call('GET', ARGV[base + 2 + 2 * i]) or '0')
-    if cur + tonumber(ARGV[base + 3 + 2 * i]) > limit then return {-2, len} end
+local out = {}
+local total = 0
+local pos = 2
+for r = 1, k do
+  local b = pos + 1
+  local cap = tonumber(ARGV[b])
+  local n = tonumber(ARGV[b + 1])
+  local status = 1
+  if len + n > cap then
+    status = 0
+  else
+    local base = b + 2 + 2 * n
+    local limit = tonumber(ARGV[base])
+    if limit > 0 then
+      local m = tonumber(ARGV[base + 1])
+      for i = 0, m - 1 do
+        local cur = tonumber(redis.call('GET', ARGV[base + 2 + 2 * i]) or '0')
+        if cur + tonumber(ARGV[base + 3 + 2 * i]) > limit then status = -2 break end
+      end
+      if status == 1 then
+        for i = 0, m - 1 do
+          local key = ARGV[base + 2 + 2 * i]
+          redis.call('INCRBY', key, ARGV[base + 3 + 2 * i])
+          redis.call('EXPIRE', key, 2)
+        end
+      end
+    end
+    if status == 1 then
+      for i = 0, n - 1 do
+        if redis.call('SADD', KEYS[3], ARGV[b + 2 + 2 * i]) == 1 then
+          redis.call('LPUSH', KEYS[1], ARGV[b + 3 + 2 * i])
+          len = len + 1
+          total = total + 1
+        end
+      end
+    end
   end
-  for i = 0, m - 1 do
-    local k = ARGV[base + 2 + 2 * i]
-    redis.call('INCRBY', k, ARGV[base + 3 + 2 * i])
-    redis.call('EXPIRE', k, 2)
-  end
+  out[2 * r - 1] = status
+  out[2 * r] = len
+  pos = b + tonumber(ARGV[pos])
 end
-local pushed = 0
-for i = 0, n - 1 do
-  if redis.call('SADD', KEYS[3], ARGV[3 + 2 * i]) == 1 then
-    redis.call('LPUSH', KEYS[1], ARGV[4 + 2 * i])
-    pushed = pushed + 1
-  end
-end
-if pushed > 0 then redis.call('HINCRBY', KEYS[2], 'accepted', pushed) end
-return {1, len + pushed}
+if total > 0 then redis.call('HINCRBY', KEYS[2], 'accepted', total) end
+return out
 `;
 
 /**
@@ -104,14 +126,15 @@ return n
 `;
 
 export interface TargetScripts {
-  accept(keys: [string, string, string], args: (string | number)[]): Promise<[number, number]>;
+  /** args: see ACCEPT (k, then per request its argument count and arguments). */
+  accept(keys: [string, string, string], args: (string | number)[]): Promise<number[]>;
   complete(keys: [string, string, string, string], args: (string | number)[]): Promise<number>;
   recover(keys: [string, string]): Promise<number>;
   take(keys: [string, string], n: number): Promise<string[]>;
 }
 
 type ScriptedRedis = Redis & {
-  thAccept(k1: string, k2: string, k3: string, ...args: (string | number)[]): Promise<[number, number]>;
+  thAccept(k1: string, k2: string, k3: string, args: (string | number)[]): Promise<number[]>;
   thComplete(k1: string, k2: string, k3: string, k4: string, ...args: (string | number)[]): Promise<number>;
   thRecover(k1: string, k2: string): Promise<number>;
   thTake(k1: string, k2: string, n: number): Promise<string[]>;
@@ -127,7 +150,8 @@ export function defineScripts(redis: Redis): TargetScripts {
     redis.defineCommand('thTake', { numberOfKeys: 2, lua: TAKE });
   }
   return {
-    accept: (k, a) => r.thAccept(...k, ...a),
+    // ioredis flattens an array argument: no spread of a possibly long argument list.
+    accept: (k, a) => r.thAccept(k[0], k[1], k[2], a),
     complete: (k, a) => r.thComplete(...k, ...a),
     recover: (k) => r.thRecover(...k),
     take: (k, n) => r.thTake(...k, n),
