@@ -60,7 +60,8 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const metrics = createGatewayMetrics();
   deps.onRegistry?.(metrics.registry);
   const state = new ProcessState(config.startIngesting);
-  const redis = createFailFastRedis(config.redisUrl, { commandTimeoutMs: config.redisCommandTimeoutMs, name: `gateway-${process.pid}`, autoPipelining: true });
+  const redis = createFailFastRedis(config.redisUrl, { commandTimeoutMs: config.redisCommandTimeoutMs, name: `gateway-${process.pid}`, autoPipelining: false });
+  // No auto-pipelining: ingest writes are already grouped per event-loop turn (QueueWriter).
   const breaker = new CircuitBreaker({
     failureThreshold: config.breakerFailureThreshold,
     openMs: config.breakerOpenMs,
@@ -146,15 +147,20 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   };
   const isIngest = (req: FastifyRequest) => req.url.startsWith('/telemetry');
 
-  app.addHook('onRequest', async (req, reply) => {
+  // Callback-style hooks: an async hook costs a promise and its resolution per request.
+  app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
+    done();
   });
-  app.addHook('onResponse', async (req, reply) => {
+  const debug = log.isLevelEnabled('debug');
+  app.addHook('onResponse', (req, reply, done) => {
     const status = reply.statusCode;
+    const ms = reply.elapsedTime;
     state.noteStatus(status);
-    metrics.httpDuration.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status }, reply.elapsedTime / 1000);
-    if (status >= 500) req.log.warn({ method: req.method, url: req.url, status, ms: reply.elapsedTime }, 'request failed');
-    else req.log.debug({ method: req.method, url: req.url, status, ms: reply.elapsedTime }, 'request');
+    metrics.httpDuration.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status }, ms / 1000);
+    if (status >= 500) req.log.warn({ method: req.method, url: req.url, status, ms }, 'request failed');
+    else if (debug) req.log.debug({ method: req.method, url: req.url, status, ms }, 'request');
+    done();
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
