@@ -135,7 +135,7 @@ export const gatewayBench: BenchSuite = {
         '|---|---:|---:|---:|---:|---:|---:|',
         ...rows.map(({ server, c, r }) => `| ${server} | ${c} | ${rps(r).toFixed(0)} | ${ms(r.p50_us)} | ${ms(r.p99_us)} | ${ms(r.max_us)} | ${errorsOf(r)} |`),
       ].join('\n');
-      const markdown = `wrk (2 threads, ${seconds} s per run after a 2 s warm-up) POSTs one sample to \`/telemetry\`. The gateway answers 202 only after Redis acknowledged the write (Lua script: capacity check, idempotent LPUSH, counters); the worker drains the queue meanwhile. The trivial server is \`node:http\` answering 202 without reading Redis. Both run ${procs} process(es) (Node cluster), on the same ${os.cpus().length} cores as wrk, redis-server and the worker.
+      const markdown = `wrk (2 threads, ${seconds} s per run after a 2 s warm-up) POSTs one sample to \`/telemetry\`. The gateway answers 202 only after Redis acknowledged the write (one Lua script call per event-loop turn and process for all requests of that turn, each decided alone: capacity check, idempotent LPUSH, counters); the worker drains the queue meanwhile. The trivial server is \`node:http\` answering 202 without reading Redis. Both run ${procs} process(es) (Node cluster), on the same ${os.cpus().length} cores as wrk, redis-server and the worker.
 
 ${table}
 
