@@ -7,3 +7,4 @@ export { reap, type ReapOptions, type ReapReport } from './reaper';
 export { upStateFile, readUpStates, writeUpStates, type UpState } from './up-state';
 export { builtinOutputs, checkOutputs, OutputRegistry, type RunOutput } from './outputs';
 export { startStack, type StartStackOptions } from './start-stack';
+export { LiveStats, formatLiveStats, type LiveStatsOptions, type LiveSnapshot } from './live-stats';

@@ -6,7 +6,7 @@ import type { CommandContext } from '../context';
 import { loadConfig, redactConfig, type ConfigFlags } from '../../config';
 import { ExitCode, InvalidConfigError, exitCodeOf, formatError, isHarnessError } from '../../errors';
 import type { RuntimeRegistry } from '../../runtimes';
-import { RunScope, startStack } from '../../run';
+import { LiveStats, RunScope, startStack } from '../../run';
 import { catalog, findExperiment } from '../../../chaos/catalog';
 import { FaultDriver, K6Load, parseDuration, runExperiment, type ExperimentDefinition, type ExperimentResult } from '../../../chaos/experiment';
 import { messages } from './messages';
@@ -122,9 +122,13 @@ export async function chaos(opts: ChaosOptions, ctx: CommandContext): Promise<nu
           void scope.pidFile.addProcess({ pid, component: 'k6', command: `${engine.key} run ${dir.script}`, group: true });
         },
       });
+      // The engine's output goes to logs/k6.log; this line is the live view of its load.
+      const live = new LiveStats({ path: dir.samples, write: say }).start();
+      scope.defer(() => live.stop(), 'live stats');
       try {
         outcome.result = await runExperiment(def, { stack, runDir: dir.path, seed, duration: opts.duration, signal: ctx.signal, log: say, load, drainTimeoutMs: opts.drainTimeoutMs });
       } finally {
+        live.stop();
         if (enginePid !== undefined) await scope.pidFile.removeProcess(enginePid);
       }
       const r = outcome.result;

@@ -4,7 +4,7 @@ import { relative } from 'node:path';
 import { loadConfig, redactConfig, type ConfigFlags } from '../../config';
 import { AbortedError, ExitCode, exitCodeOf, formatError, isHarnessError } from '../../errors';
 import type { RuntimeRegistry } from '../../runtimes';
-import { checkOutputs, RunScope, startStack, upStateFile, readUpStates, writeUpStates } from '../../run';
+import { checkOutputs, LiveStats, RunScope, startStack, upStateFile, readUpStates, writeUpStates } from '../../run';
 import type { CommandContext } from '../context';
 import { selectEngine, type EngineRunRequest, type RunEngine } from './engine-adapter';
 import { messages } from './messages';
@@ -108,9 +108,13 @@ export async function run(opts: RunOptions, ctx: CommandContext): Promise<number
     }
 
     // --- run, gate -------------------------------------------------------------------------
+    // Beside the engine's own progress line: req/s and errors from the sample stream (same for k6 and builtin).
+    const live = new LiveStats({ path: dir.samples, write: say }).start();
+    scope.defer(() => live.stop(), 'live stats');
     try {
       code = await engine.run(request(stack.targetUrl));
     } finally {
+      live.stop();
       if (enginePid !== undefined) await scope.pidFile.removeProcess(enginePid);
     }
     if (ctx.signal.aborted && code === ExitCode.Ok) code = ExitCode.ExternalAbort;

@@ -169,6 +169,7 @@ describe('harness run end to end through the CLI binary, builtin engine @slow', 
     const r = await cli(['run', 'smoke', '--runtime', 'local', '--engine', 'builtin', '--duration', '5s', '--vus', '2']);
     assert.equal(r.code, 0, r.err + r.out);
     assert.match(r.out, /PASSED/);
+    assert.match(r.err, /^ {2}live: [1-9][\d,]* requests {2}[\d,]+ req\/s \(avg [\d,]+\) {2}errors \d+ \([\d.]+%\) {2}iterations [\d,]+ {2}VUs \S+ {2}elapsed \d+m\d\ds$/m, 'the harness live stats line');
     const { dir, pids } = await onlyRun(cwd);
     for (const f of ['run.json', 'config.json', 'seed', 'script.js', 'samples.ndjson', 'summary.json', 'exit-code', 'logs/gateway.log', 'logs/worker.log', 'logs/redis.log']) {
       assert.ok(existsSync(join(dir, f)), `${f} in the run directory`);
