@@ -1,5 +1,5 @@
 import { mkdir, writeFile, readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /**
  * `reports/runs/<run-id>/`, everything a run leaves behind:
@@ -68,8 +68,9 @@ export class RunDirectory {
   }
 }
 
+/** `<reportsDir>/runs`, with a relative reportsDir taken from `cwd` (an absolute one stays as is). */
 export function runsRoot(cwd: string, reportsDir = 'reports'): string {
-  return join(cwd, reportsDir, 'runs');
+  return resolve(cwd, reportsDir, 'runs');
 }
 
 /** Run ids present under `root`, oldest first. */
