@@ -80,8 +80,12 @@ export function recoveryTimes(
       b.n++;
       if (isFailure(s)) b.failed++;
     }
+    // Buckets after the last completed request (the load stopped a moment before `until`) say
+    // nothing; an empty bucket inside the window still counts as not recovered.
+    let last = buckets.length - 1;
+    while (last >= 0 && buckets[last].n === 0) last--;
     let recoveredAt: number | undefined;
-    for (let j = buckets.length - 1; j >= 0; j--) {
+    for (let j = last; j >= 0; j--) {
       const b = buckets[j];
       const good = b.n > 0 && b.failed / b.n <= opts.slo;
       if (!good) break;

@@ -82,6 +82,17 @@ describe('chaos experiment: schedule, phases, analysis', () => {
     assert.deepEqual(th.map((t) => t.ok), [true, false]);
   });
 
+  it('recovery ignores empty buckets after the load stopped, but not inside the window', () => {
+    const samples = [] as Array<{ t: number; durationMs: number; status: number }>;
+    // load ends at 2500, the analysis window at 3000
+    for (let t = 0; t < 2500; t += 50) samples.push({ t, durationMs: 10, status: t >= 1000 && t < 1600 ? 503 : 202 });
+    const window = [{ name: 'x', phase: 'fault:x', startMs: 1000, endMs: 1200 }];
+    assert.equal(recoveryTimes(samples, window, { slo: 0.05, bucketMs: 100, endMs: 3000 })[0].recoveryMs, 400);
+    // a silent gap after the errors (e.g. hanging requests) is not counted as recovered
+    const gap = samples.filter((s) => !(s.t >= 1600 && s.t < 2000));
+    assert.equal(recoveryTimes(gap, window, { slo: 0.05, bucketMs: 100, endMs: 3000 })[0].recoveryMs, 800);
+  });
+
   it('evaluates thresholds on any metric of the k6 stream, with multi-tag selectors, k6 aggregations and a note for absent metrics', () => {
     const pt = (metric: string, t: number, value: number, tags: Record<string, string>) => ({ metric, t, value, tags });
     const stream = {
