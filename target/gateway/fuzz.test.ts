@@ -16,6 +16,8 @@ function rng(seed: number) {
 
 type Case = { path: string; contentType?: string; body: Buffer | string };
 
+const BODY_LIMIT = 1_048_576;
+
 function makeCases(seed: number, n: number): Case[] {
   const r = rng(seed);
   const int = (k: number) => Math.floor(r() * k);
@@ -69,7 +71,7 @@ describe('gateway fuzz: thousands of malformed bodies (child process, real redis
     const seed = Number(process.env.FUZZ_SEED ?? 20240501);
     const cases = makeCases(seed, 3000);
     await using redis = await startRedisServer();
-    await using gw = await launchTarget('gateway', { env: { PORT: String(await freePort()), REDIS_URL: redis.url, WORKERS: '1', LOG_LEVEL: 'error' } });
+    await using gw = await launchTarget('gateway', { env: { PORT: String(await freePort()), REDIS_URL: redis.url, WORKERS: '1', LOG_LEVEL: 'error', BODY_LIMIT_BYTES: String(BODY_LIMIT) } });
     const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
     const seen = new Map<string, number>();
     const bad: string[] = [];
@@ -78,7 +80,10 @@ describe('gateway fuzz: thousands of malformed bodies (child process, real redis
       Array.from({ length: 16 }, async () => {
         while (next < cases.length) {
           const i = next++;
-          const status = await send(gw.url!, cases[i], agent);
+          let status = await send(gw.url!, cases[i], agent);
+          // Over the body limit the gateway may answer 413 and close before the client has
+          // written the whole body: the client then sees EPIPE/ECONNRESET instead of the 413.
+          if (typeof status === 'string' && Buffer.byteLength(cases[i].body) > BODY_LIMIT && /EPIPE|ECONNRESET/.test(status)) status = 413;
           seen.set(String(status), (seen.get(String(status)) ?? 0) + 1);
           if (typeof status === 'string' || status >= 500) bad.push(`#${i} (seed ${seed}) ${cases[i].path} ${String(cases[i].body).slice(0, 80)} -> ${status}`);
         }
