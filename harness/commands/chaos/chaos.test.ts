@@ -2,15 +2,14 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { buildSchedule } from '../../../chaos/experiment';
 import redisFlap from '../../../chaos/redis-flap';
 import { ExitCode } from '../../errors';
 import { isSameProcessAlive, isZombie, type PidFileContent } from '../../run';
 import { RuntimeRegistry } from '../../runtimes';
 import type { StartedTargetStack } from '../../runtimes/types';
-import type { CommandContext } from '../context';
 import { chaos } from './index';
+import { captureContext } from '../../testing';
 
 const cwd = process.cwd();
 
@@ -61,14 +60,8 @@ function observedLocalRuntimes() {
 }
 
 function context(dir: string, signal: AbortSignal) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const ctx: CommandContext = { cwd, env: { ...process.env, HARNESS_REPORTS_DIR: dir, HARNESS_SEED: undefined, HARNESS_DURATION: undefined }, stdout, stderr, isTTY: false, signal };
-  return { ctx, out: () => out, err: () => err };
+  const ctx = captureContext(cwd, { signal, env: { HARNESS_REPORTS_DIR: dir, HARNESS_SEED: undefined, HARNESS_DURATION: undefined } });
+  return { ctx, out: ctx.out, err: ctx.err };
 }
 
 function onlyRunDir(reports: string): string {

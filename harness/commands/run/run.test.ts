@@ -1,36 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdtemp, rm, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { PidFile, listRunIds, reap, runsRoot, type PidFileContent } from '../../run';
-import type { CommandContext } from '../context';
 import type { RunEngine } from './engine-adapter';
 import { run } from './index';
-import { pidAlive, portOpen } from '../../testing';
+import { captureContext, pidAlive, portOpen, throwawayProject } from '../../testing';
 
 const root = resolve('.');
-
-/** A throwaway project dir that sees the real target/, chaos/, scenarios/, node_modules. */
-async function project(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'harness-run-'));
-  for (const d of ['target', 'chaos', 'scenarios', 'node_modules', 'harness']) await symlink(join(root, d), join(dir, d));
-  await cp(join(root, 'compose.yml'), join(dir, 'compose.yml'));
-  await cp(join(root, 'package.json'), join(dir, 'package.json'));
-  return dir;
-}
-
-function context(cwd: string, signal = new AbortController().signal): CommandContext & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let o = '';
-  let e = '';
-  stdout.on('data', (d) => (o += d));
-  stderr.on('data', (d) => (e += d));
-  return { cwd, env: { ...process.env }, stdout, stderr, isTTY: false, signal, out: () => o, err: () => e };
-}
 
 async function onlyRun(cwd: string): Promise<{ id: string; dir: string; pids: PidFileContent }> {
   const ids = await listRunIds(runsRoot(cwd));
@@ -51,7 +29,7 @@ describe('harness run: lifecycle (local runtime, real target) @slow', function (
   this.timeout(120_000);
   let cwd: string;
   beforeEach(async () => {
-    cwd = await project();
+    cwd = await throwawayProject('harness-run-');
   });
   afterEach(async () => {
     await reap({ root: runsRoot(cwd), env: process.env, log: () => {}, docker: false }).catch(() => {});
@@ -59,7 +37,7 @@ describe('harness run: lifecycle (local runtime, real target) @slow', function (
   });
 
   it('a malformed threshold exits 104 before anything starts', async () => {
-    const ctx = context(cwd);
+    const ctx = captureContext(cwd);
     const code = await run({ scenario: join(root, 'harness/commands/run/fixtures/malformed-threshold.ts'), runtime: 'local', watchdog: false }, ctx);
     assert.equal(code, 104, ctx.err());
     assert.match(ctx.err(), /failed parsing threshold "p95<200"|p95<200/);
@@ -73,7 +51,7 @@ describe('harness run: lifecycle (local runtime, real target) @slow', function (
 
   it('SIGINT in the middle of a run tears down and exits 105, leaving no process, port or proxy', async () => {
     const ac = new AbortController();
-    const ctx = context(cwd, ac.signal);
+    const ctx = captureContext(cwd, { signal: ac.signal });
     let during: { pids: number[]; ports: number[]; toxiproxy?: string } = { pids: [], ports: [] };
     // Stand-in engine: proves the stack serves traffic, then Ctrl-C arrives mid-run.
     const engine: RunEngine = {
@@ -146,7 +124,7 @@ describe('harness run end to end through the CLI binary, builtin engine @slow', 
     }
   });
   beforeEach(async () => {
-    cwd = await project();
+    cwd = await throwawayProject('harness-run-');
   });
   afterEach(async () => {
     await reap({ root: runsRoot(cwd), env: process.env, log: () => {}, docker: false }).catch(() => {});

@@ -1,37 +1,17 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { cp, mkdtemp, rm, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import { run } from '../../commands/run/index';
-import type { CommandContext } from '../../commands/context';
 import type { RunEngine } from '../../commands/run/engine-adapter';
 import { PidFile, listRunIds, reap, runsRoot } from '../../run';
 import { dockerOrSkip } from './testing';
 import { LABEL_RUN_ID } from './labels';
+import { captureContext, throwawayProject } from '../../testing';
 
 const root = resolve('.');
-
-/** A throwaway project dir that sees the real target/, chaos/, scenarios/, harness/, node_modules (as run.test.ts does). */
-async function project(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'harness-docker-run-'));
-  for (const d of ['target', 'chaos', 'scenarios', 'node_modules', 'harness']) await symlink(join(root, d), join(dir, d));
-  for (const f of ['compose.yml', 'package.json', 'package-lock.json', 'tsconfig.json']) await cp(join(root, f), join(dir, f));
-  return dir;
-}
-
-function context(cwd: string, signal = new AbortController().signal): CommandContext & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let o = '';
-  let e = '';
-  stdout.on('data', (d) => (o += d));
-  stderr.on('data', (d) => (e += d));
-  return { cwd, env: { ...process.env, K6_BIN: '' }, stdout, stderr, isTTY: false, signal, out: () => o, err: () => e };
-}
 
 describe('harness run --runtime docker, end to end with the builtin engine @slow', function () {
   this.timeout(600_000);
@@ -41,7 +21,7 @@ describe('harness run --runtime docker, end to end with the builtin engine @slow
     docker = await dockerOrSkip(this);
   });
   beforeEach(async () => {
-    cwd = await project();
+    cwd = await throwawayProject('harness-docker-run-');
   });
   afterEach(async () => {
     await reap({ root: runsRoot(cwd), env: process.env, log: () => {}, docker: true }).catch(() => {});
@@ -49,7 +29,7 @@ describe('harness run --runtime docker, end to end with the builtin engine @slow
   });
 
   it('`harness run smoke --runtime docker --duration 5s` exits 0, writes the run directory and leaves no container', async () => {
-    const ctx = context(cwd);
+    const ctx = captureContext(cwd, { env: { K6_BIN: '' } });
     const code = await run({ scenario: 'smoke', runtime: 'docker', engine: 'builtin', duration: '5s', vus: 2, watchdog: false }, ctx);
     assert.equal(code, 0, ctx.err() + ctx.out());
     assert.match(ctx.out(), /PASSED/);
@@ -101,7 +81,7 @@ describe('harness run --runtime docker, end to end with the builtin engine @slow
 
   it('Ctrl-C mid-run tears the containers down and exits 105', async () => {
     const ac = new AbortController();
-    const ctx = context(cwd, ac.signal);
+    const ctx = captureContext(cwd, { signal: ac.signal, env: { K6_BIN: '' } });
     let during: string[] = [];
     // Stand-in engine: proves the stack serves traffic, then Ctrl-C arrives.
     const engine: RunEngine = {
