@@ -1,7 +1,7 @@
 export { RunScope, type RunScopeOptions } from './run-scope';
 export { RunDirectory, runsRoot, listRunIds, readJsonFile } from './run-directory';
-export { PidFile, processStartTicks, isSameProcessAlive, isZombie, type PidFileContent, type RecordedProcess } from './pid-file';
-export { newRunId, isRunId, proxyName, RUN_ID_PATTERN } from './run-id';
+export { PidFile, processStartTicks, isSameProcessAlive, isZombie, type PidFileContent, type RecordedProcess } from '../run-record';
+export { newRunId, isRunId, proxyName, RUN_ID_PATTERN } from '../run-record';
 export { startWatchdog, type Watchdog } from './watchdog';
 export { reap, type ReapOptions, type ReapReport } from './reaper';
 export { upStateFile, readUpStates, writeUpStates, type UpState } from './up-state';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Toxiproxy } from 'toxiproxy-node-client';
-import { PidFile, isSameProcessAlive, isZombie, type PidFileContent } from './pid-file';
+import { PidFile, isSameProcessAlive, isZombie, type PidFileContent } from '../run-record';
 import { listRunIds } from './run-directory';
 
 export interface ReapOptions {

@@ -1,7 +1,7 @@
 import { AsyncDisposableStack } from '../lifecycle';
-import { PidFile } from './pid-file';
+import { PidFile } from '../run-record';
 import { RunDirectory, runsRoot } from './run-directory';
-import { newRunId } from './run-id';
+import { newRunId } from '../run-record';
 import { startWatchdog, type Watchdog } from './watchdog';
 
 export interface RunScopeOptions {

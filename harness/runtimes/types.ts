@@ -7,7 +7,7 @@
  * Type-state: `Runtime.start()` resolves to a `StartedTargetStack`; only that exposes URLs and
  * `stop()`. Everything started is labelled / named with the run id so `harness reap` can sweep it.
  */
-import type { PidFile } from '../run/pid-file';
+import type { PidFile } from '../run-record';
 
 export type RuntimeName = 'docker' | 'local' | 'external';
 export type Component = 'gateway' | 'worker' | 'redis' | 'toxiproxy';

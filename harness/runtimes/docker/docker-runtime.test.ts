@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { resolveConfig } from '../../config/resolve-config';
-import { PidFile } from '../../run/pid-file';
+import { PidFile } from '../../run-record';
 import { reap } from '../../run/reaper';
 import { sample } from '../../../target/testing';
 import { DockerRuntime } from './docker-runtime';

@@ -2,7 +2,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { Writable } from 'node:stream';
 import type Docker from 'dockerode';
 import { AbortedError, InfraError } from '../../errors';
-import type { PidFile } from '../../run/pid-file';
+import type { PidFile } from '../../run-record';
 import type { WaitStrategy } from '../../wait';
 import { containerName, runLabels } from './labels';
 

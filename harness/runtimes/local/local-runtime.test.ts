@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PidFile } from '../../run/pid-file';
+import { PidFile } from '../../run-record';
 import { LocalRuntime } from './local-runtime';
 import type { StartedLocalStack } from './started-local-stack';
 import { groupMembers, pidAlive, portOpen } from '../../testing';

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync, writeSync } from 'node:fs';
 import { InfraError, AbortedError } from '../../errors';
-import type { PidFile } from '../../run/pid-file';
+import type { PidFile } from '../../run-record';
 import type { WaitStrategy } from '../../wait';
 
 export interface ProcessSpec {
