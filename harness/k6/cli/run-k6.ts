@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CommandContext } from '../../commands/context';
+import type { IoContext } from '../../io';
 import { ExitCode, formatError, HarnessError, InvalidConfigError, isHarnessError } from '../../errors';
 import { builtinExecutors } from '../executors/builtins';
 import { planExecution } from '../execution/plan';
@@ -20,6 +20,7 @@ import { startOutputs, stopOutputs } from '../output/registry';
 import { buildSummaryData } from '../output/summary-data';
 import type { Output } from '../output/types';
 import { loadScript } from '../runtime';
+import { createBuiltinRegistry } from '../modules/builtins';
 import { parseThresholdsConfig, validateThresholds } from '../thresholds/config';
 import { ThresholdsEvaluator, thresholdsCrossedMessage } from '../thresholds/evaluator';
 import type { RuntimeOptions, ScriptRuntime } from '../types';
@@ -34,7 +35,7 @@ export const K6_COMPAT_VERSION = 'v0.48.0';
  * (also bad flags), 105 SIGINT/SIGTERM (ctx.signal), 107 script exception, 108 test.abort().
  * Never calls process.exit and reads no process state: everything comes from `ctx`.
  */
-export async function runK6(argv: string[], ctx: CommandContext): Promise<number> {
+export async function runK6(argv: string[], ctx: IoContext): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'run':
@@ -90,7 +91,7 @@ interface Loaded {
 }
 
 /** Flags → load the script (init once) → consolidate + validate options and thresholds. Throws HarnessErrors. */
-async function load(argv: string[], ctx: CommandContext, logger: RuntimeOptions['logger'] | null): Promise<Loaded> {
+async function load(argv: string[], ctx: IoContext, logger: RuntimeOptions['logger'] | null): Promise<Loaded> {
   const problems: string[] = [];
   const flags = parseRunFlags(argv, problems);
   if (!flags.script) problems.push('missing the script argument: harness k6 run [flags] script.(js|ts)');
@@ -98,7 +99,7 @@ async function load(argv: string[], ctx: CommandContext, logger: RuntimeOptions[
   return loadWith(flags, ctx, logger ?? createK6Logger(flags.logOutput, ctx, flags.verbose).logger);
 }
 
-async function loadWith(flags: RunFlags, ctx: CommandContext, logger: RuntimeOptions['logger']): Promise<Loaded> {
+async function loadWith(flags: RunFlags, ctx: IoContext, logger: RuntimeOptions['logger']): Promise<Loaded> {
   const problems: string[] = [];
   const sysEnv: Record<string, string> = {};
   if (flags.includeSystemEnvVars) for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) sysEnv[k] = v;
@@ -119,7 +120,7 @@ async function loadWith(flags: RunFlags, ctx: CommandContext, logger: RuntimeOpt
   };
   let runtime: ScriptRuntime;
   try {
-    runtime = await loadScript(scriptPath, runtimeOptions);
+    runtime = await loadScript(scriptPath, runtimeOptions, { modules: createBuiltinRegistry() });
   } catch (e) {
     throw asScriptError(e);
   }
@@ -160,7 +161,7 @@ async function loadWith(flags: RunFlags, ctx: CommandContext, logger: RuntimeOpt
   return { flags, runtime, options, runtimeOptions, engine, registry, thresholds, warnings };
 }
 
-async function runCommand(argv: string[], ctx: CommandContext): Promise<number> {
+async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
   const problems: string[] = [];
   const flags = parseRunFlags(argv, problems);
   if (!flags.script) problems.push('missing the script argument: harness k6 run [flags] script.(js|ts)');
@@ -258,7 +259,7 @@ async function runCommand(argv: string[], ctx: CommandContext): Promise<number> 
   }
 }
 
-async function writeSummary(l: Loaded, result: ExecutionResult, ctx: CommandContext, logger: RuntimeOptions['logger'], exportOnly = false): Promise<void> {
+async function writeSummary(l: Loaded, result: ExecutionResult, ctx: IoContext, logger: RuntimeOptions['logger'], exportOnly = false): Promise<void> {
   const data = buildSummaryData({
     engine: l.engine,
     thresholds: l.thresholds,
@@ -296,7 +297,7 @@ function logError(result: ExecutionResult, logger: RuntimeOptions['logger']): vo
   else logger.error(isHarnessError(e) && e.hint ? `${e.message} (hint: ${e.hint})` : e.message);
 }
 
-function fail(e: unknown, ctx: CommandContext, logger: RuntimeOptions['logger']): number {
+function fail(e: unknown, ctx: IoContext, logger: RuntimeOptions['logger']): number {
   const err = asScriptError(e);
   if (err instanceof InvalidConfigError) ctx.stderr.write(`${formatError(err)}\n`);
   else logger.error(err.message, isHarnessError(err) && err.hint ? { hint: err.hint } : undefined);
@@ -311,7 +312,7 @@ function asScriptError(e: unknown): Error {
   return new HarnessError(loc && !err.message.includes(loc) ? `${err.message}\n\tat ${loc}` : err.message, { exitCode: ExitCode.ScriptException, cause: err });
 }
 
-async function inspectCommand(argv: string[], ctx: CommandContext): Promise<number> {
+async function inspectCommand(argv: string[], ctx: IoContext): Promise<number> {
   try {
     const l = await load(argv, ctx, null);
     const o = l.options;

@@ -1,0 +1,1 @@
+export { processContext, type IoContext } from './io-context';
