@@ -4,7 +4,7 @@
  */
 import type { ModuleFactory, Tags, VUState } from '../types';
 import { internalState, now, TagMemo } from '../runtime/vu-state';
-import type { RealmHooks } from '../runtime/script-runtime';
+import type { RealmHooks } from '../runtime/vu-state';
 
 export const k6Module: ModuleFactory = (vu: VUState) => {
   const st = internalState(vu);

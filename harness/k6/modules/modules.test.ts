@@ -4,8 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import nodeCrypto from 'node:crypto';
 import { hmacWith } from './md4';
-import { loadScript } from '../runtime/script-runtime';
+import { loadScript as loadScriptWith, type ScriptInput } from '../runtime/script-runtime';
+import { createBuiltinRegistry } from './builtins';
 import { iterationContext, testOptions } from '../runtime/test-helpers';
+
+/** The runtime is handed its modules; these tests use the built-ins. */
+const loadScript = (input: ScriptInput, opts: Parameters<typeof loadScriptWith>[1]) => loadScriptWith(input, opts, { modules: createBuiltinRegistry() });
 
 async function runOnce(src: string, ctxOver: Parameters<typeof iterationContext>[0] = {}, vus = 1) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k6mod-'));

@@ -4,8 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { ScriptLoadError } from '../types';
 import { ScriptAbortedError, ScriptExceptionError } from './errors';
-import { loadScript } from './script-runtime';
+import { loadScript as loadScriptWith, type ScriptInput } from './script-runtime';
+import { createBuiltinRegistry } from '../modules/builtins';
 import { iterationContext, testOptions } from './test-helpers';
+
+/** The runtime is handed its modules; these tests use the built-ins. */
+const loadScript = (input: ScriptInput, opts: Parameters<typeof loadScriptWith>[1]) => loadScriptWith(input, opts, { modules: createBuiltinRegistry() });
 
 function scriptDir(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k6rt-'));

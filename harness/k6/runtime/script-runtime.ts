@@ -22,20 +22,22 @@ import type {
 } from '../types';
 import { ScriptLoadError } from '../types';
 import type { ModuleRegistry } from '../modules/registry';
-import { createBuiltinRegistry } from '../modules/builtins';
 import { bundleScript } from './bundle';
 import { createCallbackHelpers } from './callback-helpers';
 import { createConsole } from './console';
 import { ScriptAbortedError, ScriptExceptionError } from './errors';
 import { errorHead, StackMapper } from './source-map';
 import { transformScript, type TransformResult } from './transform';
-import { IterationRun, newRuntimeShared, now, VUStateImpl, type RuntimeShared } from './vu-state';
+import { IterationRun, newRuntimeShared, now, VUStateImpl, type RealmHooks, type RuntimeShared } from './vu-state';
 
 export type ScriptInput = string | { filename: string; source: string };
 
 export interface LoadScriptOptions {
-  /** Module registry; defaults to the built-ins (builtins.ts). */
-  modules?: ModuleRegistry;
+  /**
+   * The k6 JS modules the script may import (`createBuiltinRegistry()` from harness/k6/modules).
+   * Handed in, so the runtime never imports the modules built on top of it.
+   */
+  modules: ModuleRegistry;
 }
 
 /** ES modules are strict: so is the bundle (k6 runs scripts as strict code too). */
@@ -57,7 +59,7 @@ interface Compiled {
  * Throws ScriptLoadError (syntax / bundling, with `file:line:col`) or ScriptExceptionError (an
  * exception in init code, exit 107).
  */
-export async function loadScript(input: ScriptInput, opts: RuntimeOptions, loadOpts: LoadScriptOptions = {}): Promise<K6ScriptRuntime> {
+export async function loadScript(input: ScriptInput, opts: RuntimeOptions, loadOpts: LoadScriptOptions): Promise<K6ScriptRuntime> {
   const filename = path.resolve(opts.cwd, typeof input === 'string' ? input : input.filename);
   if (typeof input === 'string' && !fs.existsSync(filename)) throw new ScriptLoadError(`script not found: ${filename}`, filename);
   const bundle = await bundleScript({ filename, source: typeof input === 'string' ? undefined : input.source });
@@ -69,7 +71,7 @@ export async function loadScript(input: ScriptInput, opts: RuntimeOptions, loadO
   }
   const vmFilename = filename + '#k6';
   const script = new vm.Script(HEADER + transformed.code + FOOTER, { filename: vmFilename });
-  const registry = loadOpts.modules ?? createBuiltinRegistry();
+  const registry = loadOpts.modules;
   const compiled: Compiled = {
     script,
     mapper: new StackMapper(vmFilename, 1, transformed.map, bundle.map),
@@ -322,10 +324,6 @@ class Realm {
   }
 }
 
-/** What the `k6` module gets from the realm through `slots.get('k6/runtime')`. */
-export interface RealmHooks {
-  seedMath(): void;
-}
 
 function isClass(fn: Function): boolean {
   return /^class[\s{]/.test(Function.prototype.toString.call(fn));

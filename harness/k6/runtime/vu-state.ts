@@ -5,6 +5,11 @@
 import { setMaxListeners } from 'node:events';
 import type { IterationContext, RuntimeOptions, Tags, VUState } from '../types';
 
+/** What the `k6` module gets from the realm through `slots.get('k6/runtime')`. */
+export interface RealmHooks {
+  seedMath(): void;
+}
+
 /** Shared by every VU of one loaded script (one test run). */
 export interface RuntimeShared {
   /** SharedArray contents by name: the callback runs once per test. */

@@ -9,14 +9,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadScript } from './script-runtime';
+import { loadScript as loadScriptWith, type ScriptInput } from './script-runtime';
+import { createBuiltinRegistry } from '../modules/builtins';
 import { iterationContext, testOptions } from './test-helpers';
 import { transformScript } from './transform';
+
+/** The runtime is handed its modules; the bench use the built-ins. */
+const loadScript = (input: ScriptInput, opts: Parameters<typeof loadScriptWith>[1]) => loadScriptWith(input, opts, { modules: createBuiltinRegistry() });
 
 const SCRIPT = `
 import http from 'k6/http';
 import { check, group, sleep } from 'k6';
 import { Counter, Trend } from 'k6/metrics';
+
 const accepted = new Counter('telemetry_accepted');
 const payloadSize = new Trend('payload_bytes');
 export const options = { vus: 10, duration: '30s' };
