@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalRuntime } from '../harness/runtimes/local';
 import type { StartedTargetStack } from '../harness/runtimes/types';
+import { redisAccounting } from '../harness/run';
 import { runExperiment } from './experiment';
 import redisLatency from './redis-latency';
 import redisPartition from './redis-partition';
@@ -32,7 +33,7 @@ describe('chaos game-day against the real target (local runtime) @slow', functio
 
   for (const def of [redisLatency, redisPartition]) {
     it(`${def.name}: no data loss, recovery measured`, async () => {
-      const r = await runExperiment(def, { stack: stack!, runDir: join(dir, def.name), seed: 11, duration: '12s', drainTimeoutMs: 30_000 });
+      const r = await runExperiment(def, { stack: stack!, accounting: redisAccounting(stack!.redisUrl!), runDir: join(dir, def.name), seed: 11, duration: '12s', drainTimeoutMs: 30_000 });
       assert.ok(r.dataLoss, 'data loss was checked');
       assert.equal(r.dataLoss!.ok, true, r.dataLoss!.problems.join('\n'));
       assert.ok(r.dataLoss!.clientAccepted > 0, 'some requests were accepted');

@@ -1,6 +1,4 @@
-import { createToolRedis } from '../../target/shared/redis';
-import { redisKeys } from '../../target/shared/keys';
-import { waitForDrain, type AccountingReport } from '../../target/shared/accounting';
+import type { AccountingReport, TargetAccounting } from './types';
 
 export interface DataLossResult {
   ok: boolean;
@@ -20,24 +18,13 @@ export interface DataLossResult {
  * was processed, and the load never saw more 202s than the target counted as accepted.
  */
 export async function checkDataLoss(
-  redisUrl: string,
+  target: TargetAccounting,
   acceptedIds: string[],
-  opts: { drainTimeoutMs: number; prefix?: string; /** 202s the client saw (default acceptedIds.length). */ clientAccepted?: number },
+  opts: { drainTimeoutMs: number; /** 202s the client saw (default acceptedIds.length). */ clientAccepted?: number },
 ): Promise<DataLossResult> {
   const clientAccepted = opts.clientAccepted ?? acceptedIds.length;
-  const accounting = await waitForDrain(redisUrl, { timeoutMs: opts.drainTimeoutMs, prefix: opts.prefix });
-  let clientMissing = 0;
-  const redis = createToolRedis(redisUrl);
-  try {
-    const key = redisKeys(opts.prefix).processedIds;
-    for (let i = 0; i < acceptedIds.length; i += 500) {
-      const batch = acceptedIds.slice(i, i + 500);
-      const member = (await redis.smismember(key, ...batch)) as number[];
-      clientMissing += member.filter((m) => m === 0).length;
-    }
-  } finally {
-    redis.disconnect();
-  }
+  const accounting = await target.waitForDrain({ timeoutMs: opts.drainTimeoutMs });
+  const clientMissing = await target.countUnprocessed(acceptedIds);
   const problems: string[] = [];
   if (!accounting.drained) problems.push(`queue not drained within ${opts.drainTimeoutMs} ms (${accounting.pending} pending)`);
   if (accounting.missing) problems.push(`${accounting.missing} accepted ids never processed (e.g. ${accounting.missingSample.join(', ')})`);

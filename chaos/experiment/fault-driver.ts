@@ -1,6 +1,5 @@
 import { Toxiproxy } from 'toxiproxy-node-client';
-import type { ToxiproxyEndpoints } from '../../harness/runtimes/types';
-import type { LinkName, ToxicSpec } from './types';
+import type { LinkName, ToxicSpec, ToxiproxyEndpoints } from './types';
 import { withTimeout } from './with-timeout';
 
 /**

@@ -1,20 +1,15 @@
-import type { Writable } from 'node:stream';
 import { ExitCode, HarnessError } from '../../harness/errors';
-import type { Engine, EngineEnv, EngineResult } from '../../harness/engines';
 import { readK6Stream, samplesFromPoints } from './k6-stream';
 import type { LoadDriver, LoadResult, LoadStartOptions, RunningLoad } from './load';
+import type { LoadEngine } from './types';
 
 export interface K6LoadOptions {
-  /** A harness engine (`resolveEngine('auto')`: real k6 when installed, else builtin). */
-  engine: Engine;
-  /** The compiled scenario bundle (`compileScenario`). */
-  scriptPath: string;
-  /** Where the engine writes its k6 JSON stream (`--out json=`), e.g. `<runDir>/k6.ndjson`. */
-  outJsonPath: string;
-  summaryExportPath?: string;
-  /** Engine working directory and process environment. */
-  cwd: string;
-  env: EngineEnv;
+  /**
+   * Runs the compiled scenario and writes the k6 JSON stream: the run session's engine step
+   * (`started.engine(engine, { stdout: log, stderr: log })`), which records the engine's pid,
+   * prints live stats and knows the run directory's paths.
+   */
+  engine: LoadEngine;
   /**
    * `--env` for the script (the user's `--env`, `HARNESS_SEED`, ...). `BASE_URL` and
    * `HARNESS_DURATION` are always set by the driver; `HARNESS_RATE` / `HARNESS_VUS` only when
@@ -26,10 +21,6 @@ export interface K6LoadOptions {
   rate?: number;
   /** Peak VUs (`HARNESS_VUS`: maxVUs for arrival-rate scenarios). */
   vus?: number;
-  stdout?: Writable;
-  stderr?: Writable;
-  /** The engine process was spawned (record it for the watchdog / reap). */
-  onStart?: (pid: number) => void;
   /** Without a progress line by then, the timeline starts anyway (default 30 s). */
   readyTimeoutMs?: number;
   /** After the planned duration, how long a graceful stop may take before SIGINT (default 20 s: k6 gracefulStop + summary). */
@@ -43,13 +34,13 @@ function k6Duration(ms: number): string {
 }
 
 /**
- * The experiment's k6 scenario as background load: the harness engine runs the compiled bundle
+ * The experiment's k6 scenario as background load: the session's engine step runs the compiled bundle
  * against `targetUrl` for the whole timeline (`HARNESS_DURATION`; the catalog scenarios scale
  * their executors to it), writing the k6 JSON stream. Thresholds are the experiment's, per
  * phase, so the engine runs with `--no-thresholds`.
  *
  *   start() ─▶ engine.run (child process) ─▶ first progress line: ready = now - elapsed
- *   stop({graceful}) ─▶ wait for the engine to end (or SIGINT) ─▶ read k6.ndjson ─▶ LoadResult
+ *   stop({graceful}) ─▶ wait for the engine to end (or SIGINT) ─▶ read samplesFile ─▶ LoadResult
  */
 export class K6Load implements LoadDriver {
   constructor(private readonly o: K6LoadOptions) {}
@@ -73,24 +64,12 @@ export class K6Load implements LoadDriver {
       BASE_URL: opts.targetUrl,
       HARNESS_DURATION: k6Duration(opts.durationMs),
     };
-    const running: Promise<EngineResult> = o.engine
+    type Outcome = Awaited<ReturnType<LoadEngine['run']>>;
+    const running: Promise<Outcome> = o.engine
       .run({
-        scriptPath: o.scriptPath,
-        args: {
-          overrideVia: 'env',
-          env: scriptEnv,
-          tags: o.tags,
-          outJsonPath: o.outJsonPath,
-          summaryExportPath: o.summaryExportPath,
-          extraArgs: ['--no-thresholds'],
-        },
-        cwd: o.cwd,
-        env: o.env,
+        args: { overrideVia: 'env', env: scriptEnv, tags: o.tags, extraArgs: ['--no-thresholds'] },
         signal: ctl.signal,
         killTimeoutMs: 15_000,
-        stdout: o.stdout,
-        stderr: o.stderr,
-        onStart: o.onStart,
         onProgress: (p) => resolveReady(opts.now() - p.elapsedMs),
       })
       .finally(() => {
@@ -106,7 +85,7 @@ export class K6Load implements LoadDriver {
         if (graceful) {
           grace = setTimeout(() => ctl.abort(), o.finishGraceMs ?? 20_000);
         } else ctl.abort();
-        let result: EngineResult;
+        let result: Outcome;
         try {
           result = await running;
         } finally {
@@ -115,13 +94,13 @@ export class K6Load implements LoadDriver {
         }
         const ok = result.exitCode === ExitCode.Ok || result.exitCode === ExitCode.ThresholdsFailed || (result.interrupted && result.exitCode === ExitCode.ExternalAbort);
         if (!ok) {
-          throw new HarnessError(`background load (${o.engine.key} engine) failed with exit code ${result.exitCode}${result.killedBy ? ` (${result.killedBy})` : ''}`, {
+          throw new HarnessError(`background load (${o.engine.name} engine) failed with exit code ${result.exitCode}${result.killedBy ? ` (${result.killedBy})` : ''}`, {
             exitCode: result.exitCode === ExitCode.ScriptException || result.exitCode === ExitCode.InvalidConfig ? (result.exitCode as ExitCode) : ExitCode.InfraFailure,
             hint: `see the engine's output in the run directory (logs/k6.log); the scenario alone: harness run <scenario> --duration 5s`,
           });
         }
-        const stream = readK6Stream(o.outJsonPath, (epoch) => epoch - epochAtZero);
-        return { samples: samplesFromPoints(stream.points), stream: { types: stream.types, points: stream.points }, streamFile: o.outJsonPath };
+        const stream = readK6Stream(o.engine.samplesFile, (epoch) => epoch - epochAtZero);
+        return { samples: samplesFromPoints(stream.points), stream: { types: stream.types, points: stream.points }, streamFile: o.engine.samplesFile };
       },
     };
   }

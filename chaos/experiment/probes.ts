@@ -1,8 +1,5 @@
-import { createToolRedis } from '../../target/shared/redis';
-import { pendingCount } from '../../target/shared/accounting';
-import type { StartedTargetStack } from '../../harness/runtimes/types';
 import { parseDuration } from './duration';
-import type { Probe } from './types';
+import type { ChaosTarget, Probe, TargetAccounting } from './types';
 import { withTimeout } from './with-timeout';
 
 export interface ProbeResult {
@@ -12,7 +9,7 @@ export interface ProbeResult {
 }
 
 /** Runs one steady-state probe against the stack, bypassing Toxiproxy. Never throws. */
-export async function runProbe(probe: Probe, stack: StartedTargetStack, timeoutMs = 2000): Promise<ProbeResult> {
+export async function runProbe(probe: Probe, stack: ChaosTarget, accounting: TargetAccounting | undefined, timeoutMs = 2000): Promise<ProbeResult> {
   try {
     if (probe.kind === 'http') {
       const ms = probe.timeout ? parseDuration(probe.timeout) ?? timeoutMs : timeoutMs;
@@ -21,19 +18,14 @@ export async function runProbe(probe: Probe, stack: StartedTargetStack, timeoutM
       const want = probe.expectStatus ?? 200;
       return { probe: probe.name, ok: res.status === want, detail: `GET ${probe.path} -> ${res.status} (want ${want})` };
     }
-    if (!stack.redisUrl) return { probe: probe.name, ok: false, detail: 'no Redis URL (external runtime)' };
-    const redis = createToolRedis(stack.redisUrl);
-    try {
-      const depth = await withTimeout('queue depth', timeoutMs, () => pendingCount(redis));
-      return { probe: probe.name, ok: depth <= probe.max, detail: `queue depth ${depth} (max ${probe.max})` };
-    } finally {
-      redis.disconnect();
-    }
+    if (!accounting) return { probe: probe.name, ok: false, detail: 'no target accounting (the stack exposes no Redis URL)' };
+    const depth = await withTimeout('queue depth', timeoutMs, () => accounting.pendingCount());
+    return { probe: probe.name, ok: depth <= probe.max, detail: `queue depth ${depth} (max ${probe.max})` };
   } catch (e) {
     return { probe: probe.name, ok: false, detail: (e as Error).message };
   }
 }
 
-export async function runProbes(probes: readonly Probe[], stack: StartedTargetStack): Promise<ProbeResult[]> {
-  return Promise.all(probes.map((p) => runProbe(p, stack)));
+export async function runProbes(probes: readonly Probe[], stack: ChaosTarget, accounting?: TargetAccounting): Promise<ProbeResult[]> {
+  return Promise.all(probes.map((p) => runProbe(p, stack, accounting)));
 }

@@ -1,6 +1,5 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StartedTargetStack } from '../../harness/runtimes/types';
 import { InfraError } from '../../harness/errors';
 import { randomSeed } from '../random';
 import { evaluateThresholds, isFailure, recoveryTimes, type RecoveryResult, type ThresholdResult } from './analysis';
@@ -12,11 +11,16 @@ import { HttpLoad, type LoadDriver, type LoadResult, type LoadSample, type Runni
 import { pointsFromSamples, tagPoints, writeTaggedStream } from './k6-stream';
 import { runProbes, type ProbeResult } from './probes';
 import { buildSchedule, phaseAt, type FaultWindow, type PlannedFault, type Schedule } from './schedule';
-import { isNetworkFault, type ExperimentDefinition } from './types';
+import { isNetworkFault, type ChaosTarget, type ExperimentDefinition, type TargetAccounting } from './types';
 import { withTimeout } from './with-timeout';
 
 export interface RunExperimentOptions {
-  stack: StartedTargetStack;
+  stack: ChaosTarget;
+  /**
+   * The target's accounting for `queue-depth` probes and `noDataLoss` (the harness wires
+   * `redisAccounting(stack.redisUrl)`); without it those report a problem.
+   */
+  accounting?: TargetAccounting;
   /** The run directory: the journal, samples and result go here. */
   runDir: string;
   /** Seeds the schedule (jitter); printed and journaled. Random if absent. */
@@ -26,7 +30,7 @@ export interface RunExperimentOptions {
   signal?: AbortSignal;
   log?: (line: string) => void;
   /**
-   * Background load. The CLI passes `K6Load` (the experiment's k6 scenario on a harness engine);
+   * Background load. The CLI passes `K6Load` (the experiment's k6 scenario on the run session's engine step);
    * default the dependency-free built-in HTTP load with the definition's `load` spec (tests).
    */
   load?: LoadDriver;
@@ -85,12 +89,12 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-async function pollProbes(def: ExperimentDefinition, stack: StartedTargetStack, withinMs: number, signal?: AbortSignal): Promise<ProbeResult[]> {
+async function pollProbes(def: ExperimentDefinition, stack: ChaosTarget, accounting: TargetAccounting | undefined, withinMs: number, signal?: AbortSignal): Promise<ProbeResult[]> {
   const deadline = performance.now() + withinMs;
-  let results = await runProbes(def.hypothesis.probes ?? [], stack);
+  let results = await runProbes(def.hypothesis.probes ?? [], stack, accounting);
   while (results.some((r) => !r.ok) && performance.now() < deadline && !signal?.aborted) {
     await abortableSleep(200, signal);
-    results = await runProbes(def.hypothesis.probes ?? [], stack);
+    results = await runProbes(def.hypothesis.probes ?? [], stack, accounting);
   }
   return results;
 }
@@ -184,7 +188,7 @@ export async function runExperiment(def: ExperimentDefinition, o: RunExperimentO
 
   const stopProbing = new AbortController();
   try {
-    before = await pollProbes(def, o.stack, 10_000, o.signal);
+    before = await pollProbes(def, o.stack, o.accounting, 10_000, o.signal);
     journal.write('hypothesis', { when: 'before', results: before });
     if (before.some((r) => !r.ok)) {
       problems.push(`steady state not met before the method: ${before.filter((r) => !r.ok).map((r) => `${r.probe}: ${r.detail}`).join('; ')}`);
@@ -205,7 +209,7 @@ export async function runExperiment(def: ExperimentDefinition, o: RunExperimentO
             if (stopProbing.signal.aborted) break;
             const t = journal.now();
             const phase = phaseAt(t, windows.length ? windows : [{ name: '', phase: 'baseline', startMs: Infinity }]);
-            for (const r of await runProbes(def.hypothesis.probes ?? [], o.stack)) {
+            for (const r of await runProbes(def.hypothesis.probes ?? [], o.stack, o.accounting)) {
               during.push({ ...r, t, phase });
               journal.write('probe', { phase, ...r });
             }
@@ -280,15 +284,15 @@ export async function runExperiment(def: ExperimentDefinition, o: RunExperimentO
     }
   }
   if (before.every((r) => r.ok) && !aborted) {
-    after = await pollProbes(def, o.stack, Math.max(recoveryWithinMs, 2000), o.signal);
+    after = await pollProbes(def, o.stack, o.accounting, Math.max(recoveryWithinMs, 2000), o.signal);
     journal.write('hypothesis', { when: 'after', results: after });
     for (const r of after.filter((x) => !x.ok)) problems.push(`steady state not restored: ${r.probe}: ${r.detail}`);
     if (def.verify.noDataLoss) {
-      if (!o.stack.redisUrl) problems.push('noDataLoss: the stack exposes no Redis URL to account with');
+      if (!o.accounting) problems.push('noDataLoss: no target accounting (the stack exposes no Redis URL to account with)');
       else {
         const ids = samples.filter((s) => s.status === 202 && s.id).map((s) => s.id!);
         const clientAccepted = samples.filter((s) => s.status === 202).length;
-        dataLoss = await checkDataLoss(o.stack.redisUrl, ids, { drainTimeoutMs: o.drainTimeoutMs ?? 30_000, clientAccepted });
+        dataLoss = await checkDataLoss(o.accounting, ids, { drainTimeoutMs: o.drainTimeoutMs ?? 30_000, clientAccepted });
         journal.write('data-loss', { ok: dataLoss.ok, clientAccepted, clientIds: dataLoss.clientIds, clientMissing: dataLoss.clientMissing, accounting: dataLoss.accounting, problems: dataLoss.problems });
         problems.push(...dataLoss.problems.map((p) => `data loss: ${p}`));
       }

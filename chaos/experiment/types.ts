@@ -1,4 +1,92 @@
-import type { Component } from '../../harness/runtimes/types';
+/**
+ * What chaos needs from the rest of the project, declared here and implemented elsewhere
+ * (dependency inversion: chaos imports neither the target nor the harness's engines):
+ *
+ *   ChaosTarget       <- harness/runtimes StartedTargetStack (structurally)
+ *   TargetAccounting  <- harness/run redisAccounting() over target/shared/accounting
+ *   LoadEngine        <- harness/run EngineStep (the run session's engine step)
+ *
+ * The harness wires the real implementations in (harness/commands/chaos).
+ */
+
+/** A process of the target stack that a fault may kill or restart. */
+export type Component = 'gateway' | 'worker' | 'redis' | 'toxiproxy';
+
+export interface ToxiproxyEndpoints {
+  /** Toxiproxy HTTP API, e.g. http://127.0.0.1:8474 */
+  apiUrl: string;
+  /** Proxy names on that server for each link. */
+  proxies: { gateway: string; redis: string };
+}
+
+/** The started target an experiment acts on. */
+export interface ChaosTarget {
+  readonly runtime: string;
+  readonly runId: string;
+  /** What the load calls (through the gateway proxy, so client->gateway faults act on it). */
+  readonly targetUrl: string;
+  /** The gateway directly, bypassing Toxiproxy (probes). */
+  readonly gatewayUrl: string;
+  readonly redisUrl?: string;
+  /** Absent: no network faults possible. */
+  readonly toxiproxy?: ToxiproxyEndpoints;
+  kill(component: Component, signal?: NodeJS.Signals): Promise<void>;
+  restart(component: Component): Promise<void>;
+}
+
+/** The target's durability accounting (after the queue drains: accepted == processed). */
+export interface AccountingReport {
+  accepted: number;
+  processed: number;
+  duplicates: number;
+  /** Accepted ids not processed. */
+  missing: number;
+  /** Processed ids never accepted. */
+  unexpected: number;
+  /** Records in the queue or in a processing list. */
+  pending: number;
+  unknown: number;
+  drained: boolean;
+  ok: boolean;
+  /** Up to 10 missing ids. */
+  missingSample: string[];
+}
+
+/** Reads the target's accounting; every call bounded in time by the implementation. */
+export interface TargetAccounting {
+  /** Records in the queue or being processed. */
+  pendingCount(): Promise<number>;
+  /** Polls until nothing is pending (at most `timeoutMs`), then reports (`drained: false` on timeout). */
+  waitForDrain(opts: { timeoutMs: number }): Promise<AccountingReport>;
+  /** Of these ids, how many the target never processed. */
+  countUnprocessed(ids: readonly string[]): Promise<number>;
+}
+
+/** One run of the background load's engine. */
+export interface LoadEngineRequest {
+  args: {
+    overrideVia?: 'env' | 'flags';
+    /** `--env` for the script. */
+    env?: Record<string, string>;
+    tags?: Record<string, string>;
+    extraArgs?: string[];
+  };
+  signal: AbortSignal;
+  /** SIGKILL this long after the abort's SIGINT. */
+  killTimeoutMs?: number;
+  /** Every progress line of the engine (k6's `running (00m01.0s), ...`). */
+  onProgress?: (p: { elapsedMs: number }) => void;
+}
+
+/**
+ * An engine that runs the experiment's compiled scenario and writes its k6 JSON stream to
+ * `samplesFile`: the run session's engine step (pid tracking, live stats, run-dir paths).
+ */
+export interface LoadEngine {
+  readonly name: string;
+  readonly samplesFile: string;
+  run(req: LoadEngineRequest): Promise<{ exitCode: number; interrupted?: boolean; killedBy?: NodeJS.Signals }>;
+}
 
 /** Which Toxiproxy proxy a fault acts on (see the runtime topology). */
 export type LinkName = 'client->gateway' | 'gateway->redis';
