@@ -159,7 +159,7 @@ function validate(c: HarnessConfig, problems: string[], warnings: string[]): voi
   }
   if (c.run.seed !== undefined && (!Number.isSafeInteger(c.run.seed) || c.run.seed < 0)) problems.push(`run.seed: must be a non-negative integer, got ${c.run.seed}`);
   if (!Array.isArray(c.run.outputs)) problems.push('run.outputs: must be a list');
-  else for (const [i, o] of c.run.outputs.entries()) oneOf(o, OUTPUT_CHOICES, `run.outputs[${i}]`, problems);
+  else for (const [i, o] of c.run.outputs.entries()) oneOf(o.split('=')[0], OUTPUT_CHOICES, `run.outputs[${i}]`, problems); // `json=PATH`: the key is checked here, the argument by the output
   for (const section of ['run.env', 'run.tags', 'gateway.env', 'worker.env'] as const) {
     const [a, b] = section.split('.') as [keyof HarnessConfig, string];
     const obj = (c[a] as unknown as Record<string, Record<string, unknown>>)[b];

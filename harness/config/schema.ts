@@ -6,7 +6,8 @@
 export type RuntimeChoice = 'auto' | 'docker' | 'local' | 'external';
 export type EngineChoice = 'auto' | 'k6' | 'builtin';
 export type ToxiproxyServerChoice = 'auto' | 'binary' | 'builtin' | 'none';
-export type OutputName = 'json' | 'influxdb' | 'none';
+/** An output key, optionally with k6's `=argument` (`json=out/samples.ndjson`). */
+export type OutputName = 'json' | 'influxdb' | 'none' | `${'json' | 'influxdb'}=${string}`;
 
 export interface HarnessConfig {
   runtime: {
@@ -63,4 +64,4 @@ export function defineConfig(config: UserConfig): UserConfig {
 export const RUNTIME_CHOICES: readonly RuntimeChoice[] = ['auto', 'docker', 'local', 'external'];
 export const ENGINE_CHOICES: readonly EngineChoice[] = ['auto', 'k6', 'builtin'];
 export const TOXIPROXY_CHOICES: readonly ToxiproxyServerChoice[] = ['auto', 'binary', 'builtin', 'none'];
-export const OUTPUT_CHOICES: readonly OutputName[] = ['json', 'influxdb', 'none'];
+export const OUTPUT_CHOICES: readonly string[] = ['json', 'influxdb', 'none'];

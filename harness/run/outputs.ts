@@ -1,16 +1,41 @@
+import { copyFile, mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { InvalidConfigError } from '../errors';
 
+/** What an output's hooks get from the run session. */
+export interface RunOutputContext {
+  runId: string;
+  /** The run directory. */
+  runDir: string;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  log: (line: string) => void;
+}
+
 /**
- * Where a run's samples go besides the run directory (the k6 JSON stream is always kept there).
- * Keys are validated before anything starts; `influxdb` is a roadmap entry that explains itself.
+ * Where a run's samples go besides the run directory, and the run session's plug point for
+ * everything that consumes a finished run (InfluxDB streaming, reports, gates). Keys are
+ * validated before anything starts; every hook is optional.
+ *
+ * Contract: hooks are called by the run session, never concurrently; a hook that throws fails
+ * the run with the error's exit code (after teardown), it never leaves the stack running.
  */
 export interface RunOutput {
   readonly name: string;
   /** Throws InvalidConfigError when this output cannot be used (checked before the run starts). */
   check(): void;
+  /** Whether the engine must write the k6 JSON stream at all (default true; `none` says no). */
+  readonly wantsSamples?: boolean;
+  /** The engine exited; `file` is its complete k6 JSON stream (`samples.ndjson`). */
+  onSamplesFile?(file: string, ctx: RunOutputContext): Promise<void> | void;
+  /**
+   * The run is over and torn down; returns a new exit code to override the verdict (a gate),
+   * or nothing to keep it.
+   */
+  afterRun?(result: { code: number; info: Readonly<Record<string, unknown>> }, ctx: RunOutputContext): Promise<number | void> | number | void;
 }
 
-type Factory = () => RunOutput;
+type Factory = (arg: string | undefined) => RunOutput;
 
 export class OutputRegistry {
   #entries = new Map<string, Factory>();
@@ -22,43 +47,79 @@ export class OutputRegistry {
   names(): string[] {
     return [...this.#entries.keys()];
   }
-  create(name: string): RunOutput {
+  /** `spec` is `name` or `name=argument` (`json=out/samples.ndjson`), as k6's `--out`. */
+  create(spec: string): RunOutput {
+    const eq = spec.indexOf('=');
+    const name = eq < 0 ? spec : spec.slice(0, eq);
     const f = this.#entries.get(name);
     if (!f) throw new InvalidConfigError(`unknown output "${name}"; valid: ${this.names().join(', ')}`);
-    return f();
+    return f(eq < 0 ? undefined : spec.slice(eq + 1));
   }
 }
 
-const noop = (name: string): RunOutput => ({ name, check() {} });
+/**
+ * `json`: the k6 JSON stream stays in the run directory (`samples.ndjson`, always, with any
+ * output but `none`); `json=PATH` also copies it to PATH (relative to the working directory)
+ * when the engine is done.
+ */
+function jsonOutput(path: string | undefined): RunOutput {
+  return {
+    name: path === undefined ? 'json' : `json=${path}`,
+    check() {
+      if (path === '') throw new InvalidConfigError('json= needs a file path (or plain `json`)');
+      if (path === '-') throw new InvalidConfigError('json=- (stdout) is not supported by `harness run`', [], { hint: 'the stream is in the run directory: samples.ndjson' });
+    },
+    async onSamplesFile(file, ctx) {
+      if (path === undefined) return;
+      const to = resolve(ctx.cwd, path);
+      await mkdir(dirname(to), { recursive: true });
+      await copyFile(file, to);
+      ctx.log(`  samples copied to ${path}`);
+    },
+  };
+}
 
 export function builtinOutputs(): OutputRegistry {
   return new OutputRegistry()
-    .register('json', () => noop('json'))
-    .register('none', () => noop('none'))
+    .register('json', jsonOutput)
+    .register('none', (arg) => ({
+      name: 'none',
+      wantsSamples: false,
+      check() {
+        if (arg !== undefined) throw new InvalidConfigError('none takes no argument');
+      },
+    }))
     .register('influxdb', () => ({
       name: 'influxdb',
       check() {
+        // TODO(#9): stream samples to InfluxDB through the run session's onSamplesFile/afterRun hooks.
         throw new InvalidConfigError('--out influxdb is not yet available', [], {
-          hint: 'use --out json (the k6 JSON stream is always kept in the run directory: samples.ndjson); InfluxDB streaming is on the roadmap (see docs/cli.md)',
+          hint: 'use --out json (the k6 JSON stream is kept in the run directory: samples.ndjson); InfluxDB streaming is on the roadmap (see docs/cli.md)',
         });
       },
     }));
 }
 
 /** Resolves and checks every requested output; all problems at once. */
-export function checkOutputs(names: string[], registry = builtinOutputs()): RunOutput[] {
+export function checkOutputs(specs: string[], registry = builtinOutputs()): RunOutput[] {
   const problems: string[] = [];
   const out: RunOutput[] = [];
-  for (const n of names) {
+  for (const s of specs) {
     try {
-      const o = registry.create(n);
+      const o = registry.create(s);
       o.check();
       out.push(o);
     } catch (e) {
       const err = e as InvalidConfigError;
-      problems.push(`--out ${n}: ${err.message}${err.hint ? ` (${err.hint})` : ''}`);
+      problems.push(`--out ${s}: ${err.message}${err.hint ? ` (${err.hint})` : ''}`);
     }
   }
+  if (out.some((o) => o.wantsSamples === false) && specs.length > 1) problems.push(`--out none: cannot be combined with other outputs (${specs.join(', ')})`);
   if (problems.length) throw new InvalidConfigError('invalid outputs', problems);
   return out;
+}
+
+/** Whether the engine writes the k6 JSON stream: yes unless the only output is `none`. */
+export function wantsSamples(outputs: readonly RunOutput[]): boolean {
+  return !outputs.some((o) => o.wantsSamples === false);
 }
