@@ -1,0 +1,111 @@
+/**
+ * The project's layers, checked by `npm run lint:layers` (part of `npm test`): a wrong arrow is a
+ * failing test. docs/architecture.md draws the picture; in short, arrows point down:
+ *
+ *   harness/cli.ts ─▶ harness/commands ─▶ harness/run (run session) ─▶ harness/runtimes, harness/engines
+ *                              │                 │                      harness/k6 (the engine)
+ *                              └─▶ chaos ────────┴─▶ vocabulary ◀──────────┘
+ *   target/     imports nothing of ours (the target image copies only target/)
+ *   scenarios/  imports only k6, scenarios/lib and vocabulary/duration (bundled for k6's JS runtime)
+ *
+ * Tests (`*.test.ts`), test helpers (`testing/`), fixtures and benches may reach across layers to
+ * assemble real components (a target test takes a free port from harness/testing); they are never
+ * in the target image or a scenario bundle. Cycles are forbidden everywhere.
+ */
+
+/** Test code: files that only mocha loads. */
+const TESTS = '(\\.test\\.ts$|/testing/|\\.bench\\.ts$|/fixtures/)';
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Import cycles make the load order matter and the layers meaningless; break them by moving the shared piece down or handing it in.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'target-imports-nothing-of-ours',
+      severity: 'error',
+      comment: 'target/ is the system under test: its image copies only target/, so it imports nothing from the harness, chaos, scenarios or the vocabulary.',
+      from: { path: '^target/', pathNot: TESTS },
+      to: { path: '^(harness|chaos|scenarios|vocabulary|grafana|reports)/' },
+    },
+    {
+      name: 'scenarios-only-k6-lib-and-duration',
+      severity: 'error',
+      comment: 'scenarios/ is bundled for k6 (a JS runtime, not Node): it may import k6 modules, scenarios/lib and vocabulary/duration only.',
+      from: { path: '^scenarios/', pathNot: TESTS },
+      to: { pathNot: '^(scenarios/|vocabulary/duration|node_modules/@types/k6/|k6($|/))' },
+    },
+    {
+      name: 'vocabulary-imports-nothing-of-ours',
+      severity: 'error',
+      comment: "vocabulary/ (durations, thresholds, the k6 JSON stream) is the bottom layer everyone shares: it imports nothing of the project's.",
+      from: { path: '^vocabulary/', pathNot: TESTS },
+      to: { path: '^(harness|chaos|target|scenarios|grafana|reports)/' },
+    },
+    {
+      name: 'engine-not-cli-or-run',
+      severity: 'error',
+      comment: 'The engine (harness/k6) is a library the run session drives: it takes an IoContext (harness/io), never the commands, the run layer or the CLI.',
+      from: { path: '^harness/k6/', pathNot: TESTS },
+      to: { path: '^harness/(commands/|run/|cli\\.ts$)' },
+    },
+    {
+      name: 'runtimes-not-run-or-commands',
+      severity: 'error',
+      comment: 'A runtime never imports the run layer it serves: it is handed a PidFile and a run id (harness/run-record).',
+      from: { path: '^harness/runtimes/', pathNot: TESTS },
+      to: { path: '^harness/(run/|commands/|cli\\.ts$)' },
+    },
+    {
+      name: 'engines-not-run-or-commands',
+      severity: 'error',
+      comment: 'The engine adapters (harness/engines) sit below the run session.',
+      from: { path: '^harness/engines/', pathNot: TESTS },
+      to: { path: '^harness/(run/|commands/|cli\\.ts$)' },
+    },
+    {
+      name: 'run-session-not-commands',
+      severity: 'error',
+      comment: 'The run session (harness/run) is what commands open; it never imports them or the CLI.',
+      from: { path: '^harness/(run|run-record|io)/', pathNot: TESTS },
+      to: { path: '^harness/(commands/|cli\\.ts$)' },
+    },
+    {
+      name: 'chaos-declares-what-it-needs',
+      severity: 'error',
+      comment:
+        'chaos declares the target, accounting and engine it needs (chaos/experiment/types.ts) and the harness wires them in: it imports no commands, CLI, run session, engines, runtimes or target code.',
+      from: { path: '^chaos/', pathNot: TESTS },
+      to: { path: '^(target/|harness/(commands/|cli\\.ts$|run/|engines/|runtimes/|k6/))' },
+    },
+    {
+      name: 'commands-not-cli',
+      severity: 'error',
+      comment: 'harness/cli.ts declares the commands; commands are plain functions and never import it.',
+      from: { path: '^harness/commands/', pathNot: TESTS },
+      to: { path: '^harness/cli\\.ts$' },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      comment: "An import that resolves to nothing is a typo or a missing dependency (k6's modules exist only inside k6).",
+      from: { pathNot: '^scenarios/' },
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    // Everything of ours; packages are leaves (their own imports are not followed).
+    exclude: { path: '^(node_modules|\\.git|reports/runs)/|\\.dependency-cruiser\\.cjs$' },
+    doNotFollow: { path: 'node_modules' },
+    // Type-only imports are arrows too: a layer that names another's types depends on it.
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs', '.d.ts', '.json'] },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};
