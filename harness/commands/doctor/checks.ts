@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { which } from '../../setup';
 import { detectToxiproxy } from '../../runtimes/local/toxiproxy-provider';
+import { nodeCheck } from './node-version';
 
 export interface CheckResult {
   name: string;
@@ -106,6 +107,6 @@ export async function runChecks(c: CheckContext): Promise<CheckResult[]> {
     service('InfluxDB', 'influxd', ['version'], `${c.influxUrl}/health`, 'optional (roadmap: --out influxdb): docker compose --profile observability up influxdb'),
     service('Grafana', 'grafana-server', ['-v'], `${c.grafanaUrl}/api/health`, 'optional: docker compose --profile observability up grafana'),
     binary('wrk', 'wrk', ['-v'], c.env, (s) => first(s).replace(/\s+Copyright.*/, ''), 'optional (benchmarks): apt-get install -y wrk'),
-    { name: 'Node.js', ok: Number(process.versions.node.split('.')[0]) >= 20, detail: process.version, hint: 'Node 20.19 or newer is required', required: true },
+    nodeCheck(),
   ]);
 }
