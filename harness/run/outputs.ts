@@ -93,7 +93,7 @@ export function builtinOutputs(): OutputRegistry {
       name: 'influxdb',
       check() {
         // TODO(#9): stream samples to InfluxDB through the run session's onSamplesFile/afterRun hooks.
-        throw new InvalidConfigError('--out influxdb is not yet available', [], {
+        throw new InvalidConfigError('InfluxDB streaming is not yet available', [], {
           hint: 'use --out json (the k6 JSON stream is kept in the run directory: samples.ndjson); InfluxDB streaming is on the roadmap (see docs/cli.md)',
         });
       },
