@@ -26,6 +26,11 @@ export interface RunOutput {
   check(): void;
   /** Whether the engine must write the k6 JSON stream at all (default true; `none` says no). */
   readonly wantsSamples?: boolean;
+  /**
+   * An engine step is about to start; `file` (`samples.ndjson`) grows while it runs, so a
+   * streaming output (InfluxDB) tails it from here until `onSamplesFile`.
+   */
+  onEngineStart?(file: string, ctx: RunOutputContext): Promise<void> | void;
   /** The engine exited; `file` is its complete k6 JSON stream (`samples.ndjson`). */
   onSamplesFile?(file: string, ctx: RunOutputContext): Promise<void> | void;
   /**

@@ -120,12 +120,13 @@ describe('RunSession: one lifecycle for run, chaos and up', () => {
     assert.equal(JSON.parse(read(join(finished.runDir, 'run.json'))).runtime, undefined);
   });
 
-  it('outputs: onSamplesFile after the engine, afterRun after teardown may re-code the run (a gate); finish runs once', async () => {
+  it('outputs: onEngineStart before and onSamplesFile after the engine, afterRun after teardown may re-code the run (a gate); finish runs once', async () => {
     const { ctx, opts } = await options();
     const calls: string[] = [];
     const gate: RunOutput = {
       name: 'gate',
       check() {},
+      onEngineStart: (file) => void calls.push(`start ${file.endsWith('samples.ndjson')}`),
       onSamplesFile: (file) => void calls.push(`samples ${file.endsWith('samples.ndjson')}`),
       afterRun: ({ code, info }) => {
         calls.push(`afterRun ${code} ${info.exitCode}`);
@@ -140,7 +141,7 @@ describe('RunSession: one lifecycle for run, chaos and up', () => {
     const again = await session.finish({ error: new Error('late') });
     assert.equal(first.code, ExitCode.ThresholdsFailed);
     assert.equal(again, first);
-    assert.deepEqual(calls, ['samples true', 'afterRun 0 undefined']);
+    assert.deepEqual(calls, ['start true', 'samples true', 'afterRun 0 undefined']);
     assert.equal(read(join(first.runDir, 'exit-code')).trim(), '99');
     assert.doesNotMatch(ctx.err(), /late/);
   });

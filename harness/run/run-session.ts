@@ -54,7 +54,8 @@ export interface FinishedRun {
  *   RunSession.open ─▶ run dir, pids.json, watchdog, teardown stack; config.json, seed, run.json
  *     │ compile(scenario) ─▶ <run>/script.js
  *     │ startStack() ─▶ StartedRunSession ─▶ runtime up (teardown registered, or kept for `up`)
- *     │     └ engine(e) ─▶ EngineStep.run() ─▶ pid in pids.json, live stats, outputs.onSamplesFile
+ *     │     └ engine(e) ─▶ EngineStep.run() ─▶ outputs.onEngineStart, pid in pids.json, live stats,
+ *     │                                        outputs.onSamplesFile
  *     ▼
  *   finish(code | error) ─▶ exit-code rules ─▶ teardown ─▶ outputs.afterRun (may re-code)
  *                        ─▶ run.json (finishedAt, exitCode), exit-code file ─▶ verdict line
@@ -280,6 +281,7 @@ export class EngineStep {
     // Beside the engine's own progress line: req/s and errors from the sample stream (same for k6 and builtin).
     const live = samples ? new LiveStats({ path: dir.samples, write: (l) => s.say(l) }).start() : undefined;
     if (live) scope.defer(() => live.stop(), 'live stats');
+    if (samples) for (const out of s.outputs) await out.onEngineStart?.(dir.samples, s.outputContext());
     let outcome: EngineOutcome;
     try {
       const r = await this.engine.run({

@@ -2,11 +2,11 @@ import { cp, mkdtemp, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
-import type { CommandContext } from '../commands/context';
+import type { IoContext } from '../io';
 
-export type CapturedContext = CommandContext & { out: () => string; err: () => string };
+export type CapturedContext = IoContext & { out: () => string; err: () => string };
 
-/** A CommandContext whose stdout/stderr are captured as text (no TTY). */
+/** An IoContext (a command's context) whose stdout/stderr are captured as text (no TTY). */
 export function captureContext(cwd: string, opts: { signal?: AbortSignal; env?: Record<string, string | undefined> } = {}): CapturedContext {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
