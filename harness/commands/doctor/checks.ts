@@ -2,18 +2,10 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { which } from '../../setup';
 import { detectToxiproxy } from '../../runtimes/local/toxiproxy-provider';
+import type { CheckResult } from './check-result';
 import { nodeCheck } from './node-version';
 
-export interface CheckResult {
-  name: string;
-  ok: boolean;
-  /** Version or what was found. */
-  detail: string;
-  /** What to do when missing (or why it does not matter). */
-  hint?: string;
-  /** Whether `harness run` needs it (else optional). */
-  required: boolean;
-}
+export type { CheckResult } from './check-result';
 
 export interface CheckContext {
   cwd: string;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CheckResult } from './checks';
+import type { CheckResult } from './check-result';
 
 /** The harness's own package.json (not the user's cwd): its `engines.node` is the requirement. */
 export const HARNESS_PACKAGE_JSON = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'package.json');
