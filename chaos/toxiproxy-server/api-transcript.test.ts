@@ -6,7 +6,7 @@ import { freePortWithDigits } from '../testing/net-helpers';
 import { startToxiproxyServer, type StartedToxiproxyServer } from './index';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const transcriptPath = path.resolve(here, '../../../shared/reference/toxiproxy-v2.4/api-transcript.txt');
+const transcriptPath = path.join(here, 'fixtures/toxiproxy-v2.4/api-transcript.txt');
 
 interface Exchange {
   method: string;

@@ -73,7 +73,7 @@ const DEFAULT_LISTEN = '127.0.0.1:0';
 
 /**
  * The HTTP API of Toxiproxy 2.4, request for request (statuses, headers and bodies as in
- * `shared/reference/toxiproxy-v2.4/api-transcript.txt`). Handlers run one at a time (a simple
+ * `fixtures/toxiproxy-v2.4/api-transcript.txt`). Handlers run one at a time (a simple
  * lock), as Toxiproxy's collection mutex serialises them.
  */
 export class ToxiproxyApi {

@@ -9,7 +9,7 @@ import { parseJsonStream } from '../output/json-output';
 import type { Sample } from '../types';
 
 export const SCRIPTS_DIR = fileURLToPath(new URL('./scripts/', import.meta.url));
-export const REFERENCE_DIR = fileURLToPath(new URL('../../../../shared/reference/k6-v0.48/', import.meta.url));
+export const REFERENCE_DIR = fileURLToPath(new URL('./fixtures/k6-v0.48/', import.meta.url));
 
 export interface ScriptRun {
   code: number;

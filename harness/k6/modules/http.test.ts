@@ -24,7 +24,7 @@ type Http = {
   CookieJar: new () => any;
 };
 
-const REF = '/work/shared/reference/k6-v0.48/out-json.ndjson';
+const REF = new URL('../conformance/fixtures/k6-v0.48/out-json.ndjson', import.meta.url);
 const HTTP_METRICS = ['http_reqs', 'http_req_duration', 'http_req_blocked', 'http_req_connecting', 'http_req_tls_handshaking', 'http_req_sending', 'http_req_waiting', 'http_req_receiving', 'http_req_failed'];
 
 describe('k6/http module (real server on 127.0.0.1, stub VU)', () => {

@@ -22,7 +22,7 @@ import {
  * through our engine, must give the very numbers k6 put in summary-export.json and
  * handle-summary-data.json — to the last bit.
  */
-const REF = new URL('../../../../shared/reference/k6-v0.48/', import.meta.url);
+const REF = new URL('../conformance/fixtures/k6-v0.48/', import.meta.url);
 const read = (f: string) => readFileSync(new URL(f, REF), 'utf8');
 const REF_DURATION_MS = 2005.937797;
 
