@@ -13,7 +13,17 @@ export interface ConformanceServer {
   close(): Promise<void>;
 }
 
-export async function startConformanceServer(): Promise<ConformanceServer> {
+export interface ConformanceServerOptions {
+  /** Default 0 (a free port). */
+  port?: number;
+  /**
+   * Milliseconds to hold the response of `METHOD path` before answering, so a test whose verdict
+   * depends on latency (ref2.js' `p(95)<1`) depends on the server, not on the machine's speed.
+   */
+  delays?: Record<string, number>;
+}
+
+export async function startConformanceServer(opts: ConformanceServerOptions = {}): Promise<ConformanceServer> {
   const counts = new Map<string, number>();
   const server = http.createServer((req, res) => {
     let body = '';
@@ -22,42 +32,15 @@ export async function startConformanceServer(): Promise<ConformanceServer> {
       const u = new URL(req.url ?? '/', 'http://x');
       const key = `${req.method} ${u.pathname}`;
       counts.set(key, (counts.get(key) ?? 0) + 1);
-      if (u.pathname === '/health') {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        return res.end('{"status":"ok"}');
-      }
-      if (u.pathname === '/telemetry' && req.method === 'POST') {
-        try {
-          JSON.parse(body);
-        } catch {
-          res.writeHead(400);
-          return res.end('{"error":"invalid json"}');
-        }
-        res.writeHead(202, { 'content-type': 'application/json' });
-        return res.end('{"accepted":true}');
-      }
-      if (u.pathname === '/echo') {
-        res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'sid=s3cr3t; Path=/' });
-        return res.end(JSON.stringify({ method: req.method, headers: req.headers, body, query: Object.fromEntries(u.searchParams) }));
-      }
-      if (u.pathname === '/slow') {
-        const t = setTimeout(() => {
-          res.writeHead(200);
-          res.end('slow');
-        }, Number(u.searchParams.get('ms') ?? 100));
+      const delay = opts.delays?.[key];
+      if (delay) {
+        const t = setTimeout(() => answer(req, res, u, body), delay);
         res.on('close', () => clearTimeout(t));
-        return;
-      }
-      if (u.pathname === '/status') {
-        res.writeHead(Number(u.searchParams.get('code') ?? 200));
-        return res.end();
-      }
-      res.writeHead(404);
-      res.end();
+      } else answer(req, res, u, body);
     });
   });
   server.keepAliveTimeout = 30_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  await new Promise<void>((r) => server.listen(opts.port ?? 0, '127.0.0.1', () => r()));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -69,4 +52,39 @@ export async function startConformanceServer(): Promise<ConformanceServer> {
         server.close(() => r());
       }),
   };
+}
+
+function answer(req: http.IncomingMessage, res: http.ServerResponse, u: URL, body: string): unknown {
+  if (u.pathname === '/health') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    return res.end('{"status":"ok"}');
+  }
+  if (u.pathname === '/telemetry' && req.method === 'POST') {
+    try {
+      JSON.parse(body);
+    } catch {
+      res.writeHead(400);
+      return res.end('{"error":"invalid json"}');
+    }
+    res.writeHead(202, { 'content-type': 'application/json' });
+    return res.end('{"accepted":true}');
+  }
+  if (u.pathname === '/echo') {
+    res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'sid=s3cr3t; Path=/' });
+    return res.end(JSON.stringify({ method: req.method, headers: req.headers, body, query: Object.fromEntries(u.searchParams) }));
+  }
+  if (u.pathname === '/slow') {
+    const t = setTimeout(() => {
+      res.writeHead(200);
+      res.end('slow');
+    }, Number(u.searchParams.get('ms') ?? 100));
+    res.on('close', () => clearTimeout(t));
+    return;
+  }
+  if (u.pathname === '/status') {
+    res.writeHead(Number(u.searchParams.get('code') ?? 200));
+    return res.end();
+  }
+  res.writeHead(404);
+  res.end();
 }
