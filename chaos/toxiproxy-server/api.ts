@@ -44,28 +44,49 @@ interface ProxyInput {
   enabled?: boolean;
 }
 
-function proxyInput(v: unknown, base: { listen: string; upstream: string }, goType: string): ProxyInput {
+/**
+ * `goType` names the value in type errors; `structName` is what Go prints before a field (`Proxy`,
+ * or nothing for populate's anonymous struct).
+ */
+function proxyInput(v: unknown, base: { listen: string; upstream: string }, goType: string, structName = 'Proxy'): ProxyInput {
+  if (v === null) v = {}; // Go decodes `null` into a struct as a no-op
   if (!isPlainObject(v)) {
     throw ToxiproxyApiError.join(`json: cannot unmarshal ${goKind(v)} into Go value of type ${goType}`, ApiErrors.BadRequestBody);
   }
+  // Go's decoder reports the first type error in document order.
+  const types: Record<string, string> = { name: 'string', listen: 'string', upstream: 'string', enabled: 'bool' };
+  for (const k of Object.keys(v)) {
+    const field = Object.keys(types).find((f) => f === k.toLowerCase());
+    const x = v[k];
+    if (!field || x === null) continue;
+    if (typeof x !== (types[field] === 'bool' ? 'boolean' : 'string')) {
+      throw ToxiproxyApiError.join(`json: cannot unmarshal ${goKind(x)} into Go struct field ${structName}.${field} of type ${types[field]}`, ApiErrors.BadRequestBody);
+    }
+  }
   const str = (key: string, def: string) => {
     const x = goField(v, key);
-    if (x === undefined || x === null) return def;
-    if (typeof x !== 'string') {
-      throw ToxiproxyApiError.join(`json: cannot unmarshal ${goKind(x)} into Go struct field Proxy.${key} of type string`, ApiErrors.BadRequestBody);
-    }
-    return x;
+    return typeof x === 'string' ? x : def;
   };
   const enabled = goField(v, 'enabled');
-  if (enabled !== undefined && enabled !== null && typeof enabled !== 'boolean') {
-    throw ToxiproxyApiError.join(`json: cannot unmarshal ${goKind(enabled)} into Go struct field Proxy.enabled of type bool`, ApiErrors.BadRequestBody);
-  }
   return {
     name: str('name', ''),
     listen: str('listen', base.listen),
     upstream: str('upstream', base.upstream),
     enabled: typeof enabled === 'boolean' ? enabled : undefined,
   };
+}
+
+/** gorilla/mux's cleanPath: Go's path.Clean, keeping a trailing slash. */
+function cleanPath(p: string): string {
+  if (p === '') return '/';
+  const out: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  const cleaned = `/${out.join('/')}`;
+  return p.endsWith('/') && cleaned !== '/' ? `${cleaned}/` : cleaned;
 }
 
 /** Toxiproxy binds `:port`-less/empty listen addresses itself; we default to loopback, port 0. */
@@ -103,6 +124,16 @@ export class ToxiproxyApi {
   async #route(method: string, url: string, body: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/')) return goHttpError(res, 403, 'User agent not allowed');
     const path = url.split('?')[0];
+    // gorilla/mux redirects a path that path.Clean would change (`//`, `/./`, `/../`) to its
+    // clean form, with no body.
+    const clean = cleanPath(path);
+    if (clean !== path) {
+      const location = clean + url.slice(path.length);
+      // http.Redirect: a small HTML body for GET and HEAD only.
+      if (method !== 'GET' && method !== 'HEAD') return send(res, 301, { Location: location });
+      const href = location.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+      return send(res, 301, { 'Content-Type': 'text/html; charset=utf-8', Location: location }, `<a href="${href}">Moved Permanently</a>.\n\n`);
+    }
     const seg = path.split('/').slice(1).map((s) => decodeURIComponent(s));
     const routes: Array<[boolean, Record<string, () => Promise<void> | void>]> = [
       [path === '/version', { GET: () => send(res, 200, { 'Content-Type': 'text/plain;charset=utf-8' }, this.version) }],
@@ -114,7 +145,6 @@ export class ToxiproxyApi {
         {
           GET: () => json(res, 200, this.#proxy(seg[1]).toJSON()),
           POST: () => this.#updateProxy(res, seg[1], body),
-          PATCH: () => this.#updateProxy(res, seg[1], body),
           DELETE: () => this.#deleteProxy(res, seg[1]),
         },
       ],
@@ -134,7 +164,6 @@ export class ToxiproxyApi {
             json(res, 200, toxicJson(t));
           },
           POST: () => this.#updateToxic(res, seg[1], seg[3], body),
-          PATCH: () => this.#updateToxic(res, seg[1], seg[3], body),
           DELETE: () => {
             this.#proxy(seg[1]).toxics.remove(seg[3]);
             send(res, 204, {});
@@ -210,21 +239,25 @@ export class ToxiproxyApi {
    * (`enabled:false`, no toxics) — a quirk recorded in the transcript.
    */
   async #populate(res: ServerResponse, body: string): Promise<void> {
-    const created: unknown[] = [];
+    // The proxies themselves, serialised at the end as Toxiproxy does: one replaced later in the
+    // same request shows as stopped.
+    const created: Proxy[] = [];
+    const list = () => (created.length ? created.map((p) => p.toJSON()) : null);
     const fail = (e: unknown) => {
       const err = e instanceof ToxiproxyApiError ? e : new ToxiproxyApiError(String(e), 500);
-      json(res, err.status, { error: err.message, status: err.status, proxies: created.length ? created : null });
+      json(res, err.status, { error: err.message, status: err.status, proxies: list() });
     };
     let inputs: ProxyInput[];
     try {
-      const value = decode(body);
+      let value = decode(body);
+      if (value === null) value = []; // a nil slice
       if (!Array.isArray(value)) {
         throw ToxiproxyApiError.join(
           `json: cannot unmarshal ${goKind(value)} into Go value of type []struct { toxiproxy.Proxy; Enabled *bool "json:\\"enabled\\"" }`,
           ApiErrors.BadRequestBody,
         );
       }
-      inputs = value.map((v) => proxyInput(v, { listen: '', upstream: '' }, 'struct { toxiproxy.Proxy; Enabled *bool "json:\\"enabled\\"" }'));
+      inputs = value.map((v) => proxyInput(v, { listen: '', upstream: '' }, 'struct { toxiproxy.Proxy; Enabled *bool "json:\\"enabled\\"" }', ''));
       inputs.forEach((p, i) => {
         if (!p.name) throw ToxiproxyApiError.join(`name at proxy ${i + 1}`, ApiErrors.MissingField);
         if (!p.upstream) throw ToxiproxyApiError.join(`upstream at proxy ${i + 1}`, ApiErrors.MissingField);
@@ -238,21 +271,19 @@ export class ToxiproxyApi {
       const existing = this.proxies.get(input.name);
       try {
         if (existing && existing.listen === listen && existing.upstream === input.upstream) {
-          created.push(fresh.toJSON());
+          created.push(fresh);
           continue;
         }
-        if (existing) {
-          this.proxies.delete(input.name);
-          await existing.stop();
-        }
+        // Like AddOrReplace: the old proxy is stopped but stays listed until the new one started.
+        if (existing) await existing.stop();
         if (input.enabled ?? true) await fresh.start();
         this.proxies.set(fresh.name, fresh);
-        created.push(fresh.toJSON());
+        created.push(fresh);
       } catch (e) {
         return fail(e);
       }
     }
-    json(res, 201, { proxies: created });
+    json(res, 201, { proxies: list() });
   }
 
   async stopAll(): Promise<void> {

@@ -7,7 +7,7 @@ import type { ToxicRegistry } from './toxics';
 
 export function splitHostPort(addr: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]*)\]|([^:]*)):(\d+)$/.exec(addr);
-  if (!m) throw new ToxiproxyApiError(`listen tcp ${addr}: address ${addr}: missing port in address`, 500);
+  if (!m) throw new ToxiproxyApiError(`listen tcp: address ${addr}: missing port in address`, 500);
   return { host: m[1] ?? m[2] ?? '', port: Number(m[3]) };
 }
 
@@ -51,7 +51,9 @@ export class Proxy {
     const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true }, (client) => this.#accept(client));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e: NodeJS.ErrnoException) => {
-        reject(new ToxiproxyApiError(`listen tcp ${this.listen}: ${goErrno[e.code ?? ''] ?? e.message}`, 500));
+        // Go resolves the host before binding and names the resolved address.
+        const shown = host === 'localhost' ? joinHostPort('127.0.0.1', port) : this.listen;
+        reject(new ToxiproxyApiError(`listen tcp ${shown}: ${goErrno[e.code ?? ''] ?? e.message}`, 500));
       });
       server.listen({ host: host || '::', port, exclusive: true }, () => resolve());
     });

@@ -32,6 +32,17 @@ function typeError(value: unknown, field: string, goType: string): ToxiproxyApiE
   );
 }
 
+/** Toxiproxy 2.4's Go struct per toxic type and its fields that are `int` rather than `int64`. */
+const GO_TOXICS: Record<string, { struct: string; ints?: readonly string[] }> = {
+  latency: { struct: 'LatencyToxic' },
+  timeout: { struct: 'TimeoutToxic' },
+  bandwidth: { struct: 'BandwidthToxic' },
+  slow_close: { struct: 'SlowCloseToxic' },
+  reset_peer: { struct: 'ResetToxic' },
+  slicer: { struct: 'SlicerToxic', ints: ['average_size', 'size_variation', 'delay'] },
+  limit_data: { struct: 'LimitDataToxic' },
+};
+
 function readAttributes(
   type: string,
   base: Readonly<Record<string, number>>,
@@ -39,14 +50,16 @@ function readAttributes(
 ): Record<string, number> {
   const attrs = { ...base };
   if (raw === undefined || raw === null) return attrs;
-  if (!isPlainObject(raw)) throw typeError(raw, `ToxicWrapper.attributes`, 'toxics.Toxic');
+  const go = GO_TOXICS[type] ?? { struct: 'NoopToxic' };
+  if (!isPlainObject(raw)) throw typeError(raw, '.attributes', `toxics.${go.struct}`);
   for (const key of Object.keys(base)) {
     const v = goField(raw, key);
     if (v === undefined || v === null) continue;
-    if (typeof v !== 'number') throw typeError(v, `${type}.${key}`, 'int64');
+    const goInt = go.ints?.includes(key) ? 'int' : 'int64';
+    if (typeof v !== 'number') throw typeError(v, `${go.struct}.attributes.${key}`, goInt);
     if (!Number.isInteger(v)) {
       throw ToxiproxyApiError.join(
-        `json: cannot unmarshal number ${v} into Go struct field ${type}.${key} of type int64`,
+        `json: cannot unmarshal number ${v} into Go struct field ${go.struct}.attributes.${key} of type ${goInt}`,
         ApiErrors.BadRequestBody,
       );
     }
@@ -91,6 +104,7 @@ export class ToxicCollection {
 
   /** `POST /proxies/{proxy}/toxics` with its decoded JSON body. */
   add(body: unknown): ToxicWrapper {
+    if (body === null) body = {}; // Go decodes `null` into a struct as a no-op
     if (!isPlainObject(body)) {
       throw ToxiproxyApiError.join(
         `json: cannot unmarshal ${goKind(body)} into Go value of type toxics.ToxicWrapper`,
@@ -108,6 +122,11 @@ export class ToxicCollection {
     const stream = str('stream', 'downstream');
     const tox = goField(body, 'toxicity');
     if (tox !== undefined && tox !== null && typeof tox !== 'number') throw typeError(tox, 'ToxicWrapper.toxicity', 'float32');
+    // The first decoding pass reads attributes into a NoopToxic (any object fits).
+    const rawAttributes = goField(body, 'attributes');
+    if (rawAttributes !== undefined && rawAttributes !== null && !isPlainObject(rawAttributes)) {
+      throw typeError(rawAttributes, 'ToxicWrapper.attributes', 'toxics.NoopToxic');
+    }
     const direction = parseDirection(stream);
     if (!direction) throw ApiErrors.InvalidStream;
     const toxicType = this.registry.get(type);
@@ -127,10 +146,11 @@ export class ToxicCollection {
     return wrapper;
   }
 
-  /** `POST|PATCH /proxies/{proxy}/toxics/{toxic}`: merges attributes, may change toxicity. */
+  /** `POST /proxies/{proxy}/toxics/{toxic}` (2.4 has no PATCH): merges attributes, may change toxicity. */
   update(name: string, body: unknown): ToxicWrapper {
     const old = this.get(name);
     if (!old) throw ApiErrors.ToxicNotFound;
+    if (body === null) body = {};
     if (!isPlainObject(body)) {
       throw ToxiproxyApiError.join(`json: cannot unmarshal ${goKind(body)} into Go value of type struct { Attributes interface {} "json:\\"attributes\\""; Toxicity float32 "json:\\"toxicity\\"" }`, ApiErrors.BadRequestBody);
     }
