@@ -50,19 +50,29 @@ export async function runScript(script: string, opts: { flags?: string[]; env?: 
   const t0 = performance.now();
   const code = await runK6(['run', '--out', 'json=points.ndjson', '--summary-export', 'summary.json', ...(opts.flags ?? []), path], ctx);
   const ms = performance.now() - t0;
+  return readRun({ dir, code, stdout: out, stderr: err, ms, keepDir: opts.keepDir });
+}
+
+/**
+ * What a run left in `dir` (`--out json=points.ndjson`, `--summary-export summary.json`), with
+ * its exit code and output, as a ScriptRun; removes `dir` unless `keepDir`. Shared by the
+ * built-in engine runner above and the real k6 runner (run-real-k6.ts).
+ */
+export async function readRun(r: { dir: string; code: number; stdout: string; stderr: string; ms: number; keepDir?: boolean }): Promise<ScriptRun> {
+  const { dir } = r;
   const points = await readFile(join(dir, 'points.ndjson'), 'utf8').catch(() => '');
   const summaryText = await readFile(join(dir, 'summary.json'), 'utf8').catch(() => undefined);
   const samples = points ? parseJsonStream(points).samples : [];
-  if (!opts.keepDir) await rm(dir, { recursive: true, force: true });
+  if (!r.keepDir) await rm(dir, { recursive: true, force: true });
   const match = (s: Sample, metric: string, tags?: Record<string, string>) => s.metric === metric && Object.entries(tags ?? {}).every(([k, v]) => s.tags[k] === v);
   return {
-    code,
-    stdout: out,
-    stderr: err,
+    code: r.code,
+    stdout: r.stdout,
+    stderr: r.stderr,
     samples,
     summary: summaryText ? JSON.parse(summaryText) : undefined,
     dir,
-    ms,
+    ms: r.ms,
     sum: (m, t) => samples.filter((s) => match(s, m, t)).reduce((a, s) => a + s.value, 0),
     count: (m, t) => samples.filter((s) => match(s, m, t)).length,
   };

@@ -10,6 +10,8 @@ export interface ConformanceServer {
   url: string;
   counts: Map<string, number>;
   count(key: string): number;
+  /** Resolves once `key` has been requested `n` times (polls; for triggering a signal mid-test). */
+  waitFor(key: string, n: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,9 @@ export async function startConformanceServer(opts: ConformanceServerOptions = {}
     url: `http://127.0.0.1:${port}`,
     counts,
     count: (k) => counts.get(k) ?? 0,
+    waitFor: async (k, n) => {
+      while ((counts.get(k) ?? 0) < n) await new Promise((r) => setTimeout(r, 10));
+    },
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();
