@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,17 +8,9 @@ import { PassThrough } from 'node:stream';
 import { compileScenario } from '../build/compile-scenario';
 import { harnessRoot } from '../build/paths';
 import { ExitCode } from '../errors';
-import { BuiltinEngine, HARNESS_BIN } from './builtin-engine';
+import { BuiltinEngine } from './builtin-engine';
 import type { EngineProgress } from './types';
 import { waitGroupGone } from '../testing';
-
-/** Whether `harness k6 run` is implemented yet (the engine is built in parallel). */
-function builtinCliReady(): { ready: boolean; why: string } {
-  const r = spawnSync(process.execPath, [HARNESS_BIN, 'k6', 'run', '--help'], { encoding: 'utf8', timeout: 20_000 });
-  const out = `${r.stdout}${r.stderr}`;
-  if (/not implemented yet/.test(out)) return { ready: false, why: 'harness k6 run is not implemented yet' };
-  return { ready: true, why: '' };
-}
 
 function collect(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough();
@@ -35,11 +26,6 @@ describe('builtin engine end to end', () => {
   const hits: Record<string, number> = {};
 
   before(async function () {
-    const { ready, why } = builtinCliReady();
-    if (!ready) {
-      console.log(`      skipped: ${why}`);
-      this.skip();
-    }
     dir = await mkdtemp(join(tmpdir(), 'harness-builtin-'));
     server = http.createServer((req, res) => {
       let body = '';

@@ -109,20 +109,9 @@ describe('harness run: lifecycle (local runtime, real target) @slow', function (
   }
 });
 
-/** Whether the builtin engine's `harness k6 run` is implemented in this checkout yet. */
-function builtinEngineReady(): boolean {
-  return !readFileSync(join(root, 'harness/commands/k6/index.ts'), 'utf8').includes('not implemented yet');
-}
-
 describe('harness run end to end through the CLI binary, builtin engine @slow', function () {
   this.timeout(180_000);
   let cwd: string;
-  before(function () {
-    if (!builtinEngineReady()) {
-      console.log('    skipped: `harness k6 run` (builtin engine CLI) is not implemented in this checkout yet');
-      this.skip();
-    }
-  });
   beforeEach(async () => {
     cwd = await throwawayProject('harness-run-');
   });
