@@ -187,8 +187,9 @@ describe('k6 http Http1Client over TLS (real https server on 127.0.0.1)', () => 
     const dir = mkdtempSync(join(tmpdir(), 'k6-tls-'));
     try {
       execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem')], { stdio: 'ignore' });
-    } catch {
-      this.skip(); // no openssl on this machine
+    } catch (e) {
+      console.log(`      skipped: cannot make a test certificate with openssl: ${(e as Error).message.split('\n')[0]}`);
+      this.skip();
     }
     const https = await import('node:https');
     server = https.createServer({ key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) }, (_req, res) => res.end('secure'));
