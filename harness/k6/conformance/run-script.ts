@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import type { CommandContext } from '../../commands/context';
+import type { IoContext } from '../../io';
 import { runK6 } from '../cli/run-k6';
 import { parseJsonStream } from '../output/json-output';
 import type { Sample } from '../types';
@@ -38,7 +38,7 @@ export async function runScript(script: string, opts: { flags?: string[]; env?: 
   let err = '';
   stdout.on('data', (c) => (out += c));
   stderr.on('data', (c) => (err += c));
-  const ctx: CommandContext = {
+  const ctx: IoContext = {
     cwd: dir,
     env: { PATH: process.env.PATH, ...opts.env },
     stdout,
