@@ -1,5 +1,5 @@
 import { InvalidConfigError } from '../../harness/errors';
-import { parseDuration } from './duration';
+import { nonNegativeDurationMs as parseDuration } from '../../vocabulary';
 import { parseThreshold, parseThresholdKey } from './thresholds';
 import { isNetworkFault, type ExperimentDefinition } from './types';
 import { builtinToxics } from '../toxiproxy-server/toxics';

@@ -7,5 +7,4 @@ export { checkDataLoss, type DataLossResult } from './data-loss';
 export { readK6Stream, tagPoints, writeTaggedStream, samplesFromPoints, pointsFromSamples, type K6Point, type K6Stream } from './k6-stream';
 export { FaultDriver } from './fault-driver';
 export { Journal, type JournalEntry } from './journal';
-export { parseDuration } from './duration';
 export type * from './types';

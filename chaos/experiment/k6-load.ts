@@ -1,3 +1,4 @@
+import { formatDuration } from '../../vocabulary';
 import { ExitCode, HarnessError } from '../../harness/errors';
 import { readK6Stream, samplesFromPoints } from './k6-stream';
 import type { LoadDriver, LoadResult, LoadStartOptions, RunningLoad } from './load';
@@ -25,12 +26,6 @@ export interface K6LoadOptions {
   readyTimeoutMs?: number;
   /** After the planned duration, how long a graceful stop may take before SIGINT (default 20 s: k6 gracefulStop + summary). */
   finishGraceMs?: number;
-}
-
-/** Go-style duration of whole milliseconds (`15s`, `15333ms`). */
-function k6Duration(ms: number): string {
-  const r = Math.max(1, Math.round(ms));
-  return r % 1000 === 0 ? `${r / 1000}s` : `${r}ms`;
 }
 
 /**
@@ -62,7 +57,7 @@ export class K6Load implements LoadDriver {
       ...(o.vus !== undefined ? { HARNESS_VUS: String(o.vus) } : {}),
       ...o.scriptEnv,
       BASE_URL: opts.targetUrl,
-      HARNESS_DURATION: k6Duration(opts.durationMs),
+      HARNESS_DURATION: formatDuration(Math.max(1, Math.round(opts.durationMs))),
     };
     type Outcome = Awaited<ReturnType<LoadEngine['run']>>;
     const running: Promise<Outcome> = o.engine

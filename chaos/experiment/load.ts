@@ -1,6 +1,6 @@
 import type { LoadSpec } from './types';
 import type { K6Stream } from './k6-stream';
-import { parseDuration } from './duration';
+import { nonNegativeDurationMs as parseDuration } from '../../vocabulary';
 
 /** One request of the background load (`t` = ms since the experiment started). */
 export interface LoadSample {

@@ -1,4 +1,4 @@
-import { parseDuration } from './duration';
+import { nonNegativeDurationMs as parseDuration } from '../../vocabulary';
 import type { ChaosTarget, Probe, TargetAccounting } from './types';
 import { withTimeout } from './with-timeout';
 

@@ -1,5 +1,5 @@
 import { SeededRng } from '../random';
-import { parseDuration } from './duration';
+import { nonNegativeDurationMs as parseDuration } from '../../vocabulary';
 import { isNetworkFault, type ExperimentDefinition, type MethodStep } from './types';
 
 export interface PlannedFault {

@@ -19,9 +19,10 @@ export interface BundleOptions {
   /** The working directory: diagnostics are reported relative to it. */
   cwd: string;
   /**
-   * When set, files inside this directory may import only `k6`, `k6/*`, `https://` modules and
-   * relative files inside it (the `scenarios/` boundary rule; harness code and npm packages
-   * are not available inside a VU on real k6).
+   * When set, files inside this directory may import only `k6`, `k6/*`, `https://` modules,
+   * relative files inside it and the pure `vocabulary/duration` module beside it (the
+   * `scenarios/` boundary rule; harness code and npm packages are not available inside a VU on
+   * real k6).
    */
   boundaryDir?: string;
 }
@@ -81,9 +82,16 @@ export async function bundleScenario(entry: string, o: BundleOptions): Promise<B
   }
 }
 
+/**
+ * The one harness module scenarios may import: k6's duration grammar (no Node imports), so a
+ * scenario reads `HARNESS_DURATION` exactly as `harness run` and k6 do.
+ */
+export const SCENARIO_SHARED_MODULE = join('vocabulary', 'duration');
+
 function boundaryPlugin(dir: string): esbuild.Plugin {
-  const root = dir.endsWith(sep) ? dir : dir + sep;
-  const inside = (p: string) => p.startsWith(root);
+  const withSep = (d: string) => (d.endsWith(sep) ? d : d + sep);
+  const roots = [withSep(dir), withSep(join(dirname(dir), SCENARIO_SHARED_MODULE))];
+  const inside = (p: string) => roots.some((r) => p.startsWith(r));
   return {
     name: 'harness-scenario-boundary',
     setup(build) {
@@ -92,10 +100,10 @@ function boundaryPlugin(dir: string): esbuild.Plugin {
         if (isK6External(args.path)) return { path: args.path, external: true };
         if (args.path.startsWith('.') || isAbsolute(args.path)) {
           const target = resolve(args.resolveDir, args.path);
-          if (inside(target)) return undefined;
-          return { errors: [{ text: `"${args.path}" is outside ${dir}: scenarios may import only k6/*, https:// modules and files under scenarios/` }] };
+          if (inside(target) || inside(withSep(target))) return undefined;
+          return { errors: [{ text: `"${args.path}" is outside ${dir}: scenarios may import only k6/*, https:// modules, files under scenarios/ and ${SCENARIO_SHARED_MODULE}/` }] };
         }
-        return { errors: [{ text: `"${args.path}" cannot be imported by a scenario: scenarios may import only k6, k6/*, https:// modules and files under scenarios/ (they run inside k6, not Node)` }] };
+        return { errors: [{ text: `"${args.path}" cannot be imported by a scenario: scenarios may import only k6, k6/*, https:// modules, files under scenarios/ and ${SCENARIO_SHARED_MODULE}/ (they run inside k6, not Node)` }] };
       });
     },
   };

@@ -146,6 +146,26 @@ describe('compileScenario', () => {
     assert.match(b.problems[0], /^scenarios\/b\.ts:1:\d+ "\.\.\/outside" is outside/);
   });
 
+  it('lets scenarios import vocabulary/duration and nothing else of the harness', async () => {
+    await mkdir(join(dir, 'scenarios'), { recursive: true });
+    await mkdir(join(dir, 'vocabulary', 'duration'), { recursive: true });
+    await mkdir(join(dir, 'vocabulary', 'samples'), { recursive: true });
+    await writeFile(join(dir, 'vocabulary', 'index.ts'), "export * from './duration';\nexport * from './samples';\n");
+    await writeFile(join(dir, 'vocabulary', 'duration', 'index.ts'), "export { ms } from './ms';\n");
+    await writeFile(join(dir, 'vocabulary', 'duration', 'ms.ts'), 'export const ms = (s: string): number => Number(s);\n');
+    await writeFile(join(dir, 'vocabulary', 'samples', 'index.ts'), "import { statSync } from 'node:fs';\nexport const size = (f: string): number => statSync(f).size;\n");
+    await writeFile(join(dir, 'scenarios', 'ok.ts'), "import { ms } from '../vocabulary/duration';\nexport default function (): void { console.log(ms('1')); }\n");
+    const c = await compileScenario(join('scenarios', 'ok.ts'), { outDir: join(dir, 'run-ok'), cwd: dir, cache: false });
+    assert.match(await readFile(c.bundlePath, 'utf8'), /Number\(s\)/);
+    await writeFile(join(dir, 'scenarios', 'all.ts'), "import { ms } from '../vocabulary';\nexport default function (): void { console.log(ms('1')); }\n");
+    const all = await expectCompileError(join('scenarios', 'all.ts'));
+    assert.match(all.problems[0], /^scenarios\/all\.ts:1:\d+ "\.\.\/vocabulary" is outside .*vocabulary\/duration\//);
+    // the allowed module is held to the same rule: it cannot reach Node or the rest of the harness
+    await writeFile(join(dir, 'vocabulary', 'duration', 'ms.ts'), "import { size } from '../samples';\nexport const ms = (s: string): number => size(s);\n");
+    const leak = await expectCompileError(join('scenarios', 'ok.ts'));
+    assert.match(leak.problems[0], /^vocabulary\/duration\/ms\.ts:1:\d+ "\.\.\/samples" is outside/);
+  });
+
   it('a missing file is an invalid-config error', async () => {
     await assert.rejects(compileScenario('nope.ts', { outDir: out, cwd: dir, cache: false }), InvalidConfigError);
   });

@@ -1,5 +1,5 @@
 export { defineConfig, type HarnessConfig, type UserConfig, type RuntimeChoice, type EngineChoice, type OutputName } from './schema';
-export { resolveConfig, redactConfig, defaults, isDuration, type ConfigFlags, type ResolvedConfig, type ResolveInput } from './resolve-config';
+export { resolveConfig, redactConfig, defaults, type ConfigFlags, type ResolvedConfig, type ResolveInput } from './resolve-config';
 export { loadConfigFile, CONFIG_FILES } from './load-config-file';
 export { readComposeImages, parseComposeImages } from './compose-images';
 

@@ -38,6 +38,16 @@ describe('config: resolveConfig', () => {
     );
   });
 
+  it('durations mean what k6 means: a bare number is milliseconds (with a warning), zero is refused', () => {
+    const bare = resolveConfig({ cwd, env: {}, flags: { duration: '90' } });
+    assert.equal(bare.config.run.duration, '90');
+    assert.ok(bare.warnings.some((w) => w.includes('"90" is 90ms') && w.includes('write 90s')), bare.warnings.join('\n'));
+    const env = resolveConfig({ cwd, env: { HARNESS_DURATION: '1m30s' } });
+    assert.deepEqual([env.config.run.duration, env.warnings.filter((w) => w.startsWith('run.duration'))], ['1m30s', []]);
+    assert.throws(() => resolveConfig({ cwd, env: {}, flags: { duration: '0s' } }), (e: unknown) => e instanceof InvalidConfigError && e.problems.some((p) => p.startsWith('run.duration: "0s" is not a positive duration')));
+    assert.equal(resolveConfig({ cwd, env: {}, file: { run: { duration: '2d' } } as never }).config.run.duration, '2d');
+  });
+
   it('external needs a URL; the InfluxDB token comes only from env and is never written', () => {
     assert.throws(() => resolveConfig({ cwd, env: {}, flags: { runtime: 'external' } }), /runtime.targetUrl: required/);
     assert.throws(() => resolveConfig({ cwd, env: {}, file: { influxdb: { token: 'x' } as never } }), /influxdb.token: must not be in the config file/);

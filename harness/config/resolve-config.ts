@@ -1,3 +1,4 @@
+import { formatDuration, parseDuration } from '../../vocabulary';
 import { InvalidConfigError } from '../errors';
 import { readComposeImages } from './compose-images';
 import {
@@ -154,8 +155,10 @@ function validate(c: HarnessConfig, problems: string[], warnings: string[]): voi
   httpUrl(c.influxdb.url, 'influxdb.url', problems);
   if (typeof c.reportsDir !== 'string' || !c.reportsDir) problems.push('reportsDir: must be a non-empty path');
   if (c.run.vus !== undefined) posInt(c.run.vus, 'run.vus', problems);
-  if (c.run.duration !== undefined && !isDuration(c.run.duration)) {
-    problems.push(`run.duration: "${c.run.duration}" is not a duration (e.g. 30s, 1m30s, 500ms)`);
+  if (c.run.duration !== undefined) {
+    const d = parseDuration(c.run.duration);
+    if (!d.ok || d.ms <= 0) problems.push(`run.duration: "${c.run.duration}" is not a positive duration (e.g. 30s, 1m30s, 500ms; a bare number is milliseconds)`);
+    else if (/^\s*[\d.]+\s*$/.test(String(c.run.duration))) warnings.push(`run.duration: "${c.run.duration}" is ${formatDuration(d.ms)} (a bare number is milliseconds, as in k6); write ${c.run.duration}s for seconds`);
   }
   if (c.run.seed !== undefined && (!Number.isSafeInteger(c.run.seed) || c.run.seed < 0)) problems.push(`run.seed: must be a non-negative integer, got ${c.run.seed}`);
   if (!Array.isArray(c.run.outputs)) problems.push('run.outputs: must be a list');
@@ -166,11 +169,6 @@ function validate(c: HarnessConfig, problems: string[], warnings: string[]): voi
     for (const [k, v] of Object.entries(obj)) if (typeof v !== 'string') problems.push(`${section}.${k}: must be a string, got ${JSON.stringify(v)}`);
   }
   if (c.runtime.name !== 'external' && c.runtime.targetUrl) warnings.push(`--target-url is ignored by runtime ${c.runtime.name}; the started stack's URL is used`);
-}
-
-/** k6 durations: `90`, `30s`, `1m30s`, `500ms`, `1h2m`. */
-export function isDuration(s: string): boolean {
-  return /^\d+(\.\d+)?$/.test(s) || /^(\d+(\.\d+)?(ms|s|m|h))+$/.test(s);
 }
 
 function mergeInto(target: object, source: unknown, path: string, problems: string[], extraKeys: string[] = []): void {

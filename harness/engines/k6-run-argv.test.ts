@@ -37,6 +37,11 @@ describe('k6 run argv', () => {
       'run', '--vus', '2', '--duration', '3s', '--no-summary', '--iterations', '4', 's.js',
     ]);
   });
+
+  it('hands k6 and scenarios the canonical duration text (a bare number is milliseconds)', () => {
+    assert.deepEqual(k6RunArgv('s.js', { duration: '90', overrideVia: 'flags' }), ['run', '--duration', '90ms', 's.js']);
+    assert.deepEqual(k6RunArgv('s.js', { duration: '90s' }), ['run', '--env', 'HARNESS_DURATION=1m30s', 's.js']);
+  });
 });
 
 describe('k6 progress parser', () => {

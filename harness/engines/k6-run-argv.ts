@@ -1,15 +1,19 @@
+import { durationMs, formatDuration } from '../../vocabulary';
 import type { EngineRunArgs } from './types';
 
 /** `k6 run` flags for the args (same for real k6 and `harness k6 run`), script path last. */
 export function k6RunArgv(scriptPath: string, a: EngineRunArgs): string[] {
   const argv: string[] = ['run'];
   const env: Record<string, string> = { ...a.env };
+  // Canonical Go text (`90` -> `90ms`, `90s` -> `1m30s`): real k6's `--duration` flag rejects a
+  // bare number, and scenarios then read exactly what the harness validated.
+  const duration = a.duration === undefined ? undefined : formatDuration(durationMs(a.duration));
   if ((a.overrideVia ?? 'env') === 'env') {
     if (a.vus !== undefined) env.HARNESS_VUS = String(a.vus);
-    if (a.duration !== undefined) env.HARNESS_DURATION = a.duration;
+    if (duration !== undefined) env.HARNESS_DURATION = duration;
   } else {
     if (a.vus !== undefined) argv.push('--vus', String(a.vus));
-    if (a.duration !== undefined) argv.push('--duration', a.duration);
+    if (duration !== undefined) argv.push('--duration', duration);
   }
   for (const [k, v] of Object.entries(env)) argv.push('--env', `${k}=${v}`);
   for (const [k, v] of Object.entries(a.tags ?? {})) argv.push('--tag', `${k}=${v}`);

@@ -15,7 +15,7 @@
  * k6's own `--vus`/`--duration` flags would replace a script's `scenarios` entirely, so the
  * harness passes its overrides as these env vars instead and every catalog scenario scales itself.
  */
-import { parseDuration } from './duration';
+import { positiveDurationMs } from '../../vocabulary/duration';
 
 export interface HarnessConfig {
   baseUrl: string;
@@ -48,12 +48,13 @@ export function loadConfig(env: Record<string, string | undefined>): HarnessConf
   const dur = (name: string): number | undefined => {
     const raw = env[name];
     if (raw === undefined || raw === '') return undefined;
-    const s = parseDuration(raw);
-    if (s === undefined || s <= 0) {
-      problems.push(`${name}=${raw}: must be a positive duration like 30s, 2m, 1m30s, 500ms`);
+    // k6's meaning, as `harness run` reads it: a bare number is milliseconds
+    const ms = positiveDurationMs(raw);
+    if (ms === undefined) {
+      problems.push(`${name}=${raw}: must be a positive duration like 30s, 2m, 1m30s, 500ms (a bare number is milliseconds)`);
       return undefined;
     }
-    return s;
+    return ms / 1000;
   };
   const rawBaseUrl = env.BASE_URL || 'http://127.0.0.1:8080';
   const baseUrl = rawBaseUrl.replace(/\/+$/, '');

@@ -1,6 +1,6 @@
 /** The only import surface of the scenario library (scenarios import from './lib'). */
 export { config, loadConfig, type HarnessConfig } from './config';
-export { formatDuration, parseDuration } from './duration';
+export { formatDuration, parseDuration } from '../../vocabulary/duration';
 export {
   constantArrivalRate,
   constantVus,

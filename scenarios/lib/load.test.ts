@@ -6,23 +6,19 @@ import assert from 'node:assert/strict';
 
 // config.ts reads k6's __ENV global at load time
 (globalThis as Record<string, unknown>).__ENV = {};
-const { parseDuration, formatDuration } = await import('./duration');
+const { parseDuration, formatDuration } = await import('../../vocabulary/duration');
 const { loadConfig } = await import('./config');
 const { scaleStages, constantVus, rampingVus, constantArrivalRate, rampingArrivalRate, totalSeconds } = await import('./load');
 const { makeSample, makeBatch } = await import('./payload');
 
 describe('scenarios/lib', () => {
-  it('parses and formats k6 durations', () => {
-    assert.equal(parseDuration('90s'), 90);
-    assert.equal(parseDuration('1m30s'), 90);
-    assert.equal(parseDuration('1h'), 3600);
-    assert.equal(parseDuration('500ms'), 0.5);
-    assert.equal(parseDuration('1.5s'), 1.5);
-    assert.equal(parseDuration('12'), 12);
-    for (const bad of ['', 's', '10x', '1m 30s', 'abc', '5s5']) assert.equal(parseDuration(bad), undefined, bad);
-    assert.equal(formatDuration(90), '90s');
-    assert.equal(formatDuration(1.5), '1500ms');
-    assert.equal(formatDuration(0), '0s');
+  it('reads durations with the harness-wide parser (vocabulary/duration): a bare number is ms', () => {
+    assert.deepEqual(parseDuration('1m30s'), { ok: true, ms: 90_000 });
+    assert.deepEqual(parseDuration('12'), { ok: true, ms: 12 });
+    assert.equal(formatDuration(90_000), '1m30s');
+    assert.equal(loadConfig({ HARNESS_DURATION: '90' }).durationS, 0.09);
+    assert.equal(loadConfig({ HARNESS_DURATION: '90s' }).durationS, 90);
+    assert.throws(() => loadConfig({ HARNESS_DURATION: '0s' }), /HARNESS_DURATION=0s: must be a positive duration/);
   });
 
   it('reads overrides from env and reports every invalid one at once', () => {
@@ -51,9 +47,9 @@ describe('scenarios/lib', () => {
     assert.deepEqual(s.stages, [
       { duration: '3s', target: 5 },
       { duration: '500ms', target: 10 },
-      { duration: '2500ms', target: 10 },
+      { duration: '2.5s', target: 10 },
       { duration: '500ms', target: 20 },
-      { duration: '2500ms', target: 20 },
+      { duration: '2.5s', target: 20 },
     ]);
     assert.equal(totalSeconds(s.stages), 9);
     assert.deepEqual(scaleStages(stages, 50, {}), { start: 50, stages }, 'no override, no change');
@@ -66,7 +62,7 @@ describe('scenarios/lib', () => {
     assert.deepEqual(constantVus({ vus: 10, duration: '30s' }, cfg), { executor: 'constant-vus', vus: 3, duration: '5s' });
     assert.deepEqual(constantVus({ vus: 10, duration: '30s' }, loadConfig({})), { executor: 'constant-vus', vus: 10, duration: '30s' });
     const rv = rampingVus({ startVUs: 10, stages: [{ duration: '10s', target: 10 }, { duration: '10s', target: 300 }] }, cfg);
-    assert.deepEqual(rv.stages, [{ duration: '2500ms', target: 1 }, { duration: '2500ms', target: 3 }]);
+    assert.deepEqual(rv.stages, [{ duration: '2.5s', target: 1 }, { duration: '2.5s', target: 3 }]);
     assert.equal(rv.startVUs, 1);
     const car = constantArrivalRate({ rate: 50, duration: '5m', preAllocatedVUs: 20, maxVUs: 200 }, cfg);
     assert.deepEqual(

@@ -12,14 +12,17 @@ import type {
   Stage,
 } from 'k6/options';
 import { config, type HarnessConfig } from './config';
-import { formatDuration, parseDuration } from './duration';
+import { durationMs, formatDuration } from '../../vocabulary/duration';
 
 type Extra = Pick<ConstantVUsScenario, 'gracefulStop' | 'tags' | 'env' | 'exec' | 'startTime'>;
 
 function seconds(d: string): number {
-  const s = parseDuration(d);
-  if (s === undefined) throw new Error(`invalid duration "${d}"`);
-  return s;
+  return durationMs(d) / 1000;
+}
+
+/** k6 option text (Go's `1m30s`, `2.5s`) for seconds, rounded to whole milliseconds. */
+function text(seconds: number): string {
+  return formatDuration(Math.max(0, Math.round(seconds * 1000)));
 }
 
 /** Integer target scaled by factor; a non-zero target never scales down to 0. */
@@ -44,7 +47,7 @@ export function scaleStages(stages: Stage[], start: number, by: ScaleBy): { stag
   return {
     start: vf === 1 ? start : scaleCount(start, vf),
     stages: stages.map((s) => ({
-      duration: tf === 1 ? s.duration : formatDuration(seconds(s.duration) * tf),
+      duration: tf === 1 ? s.duration : text(seconds(s.duration) * tf),
       target: vf === 1 ? s.target : scaleCount(s.target, vf),
     })),
   };
@@ -63,7 +66,7 @@ export function constantVus(
     ...o,
     executor: 'constant-vus',
     vus: cfg.vus ?? o.vus,
-    duration: cfg.durationS !== undefined ? formatDuration(cfg.durationS) : o.duration,
+    duration: cfg.durationS !== undefined ? text(cfg.durationS) : o.duration,
   };
 }
 
@@ -86,7 +89,7 @@ export function constantArrivalRate(
     executor: 'constant-arrival-rate',
     rate: rate.rate,
     timeUnit: rate.timeUnit,
-    duration: cfg.durationS !== undefined ? formatDuration(cfg.durationS) : o.duration,
+    duration: cfg.durationS !== undefined ? text(cfg.durationS) : o.duration,
     preAllocatedVUs: Math.min(o.preAllocatedVUs, maxVUs),
     maxVUs,
   };

@@ -5,7 +5,8 @@ import { ExitCode, InvalidConfigError } from '../../errors';
 import type { RuntimeRegistry } from '../../runtimes';
 import { redisAccounting, RunSession, selectEngine } from '../../run';
 import { catalog, findExperiment } from '../../../chaos/catalog';
-import { FaultDriver, K6Load, parseDuration, runExperiment, type ExperimentDefinition } from '../../../chaos/experiment';
+import { positiveDurationMs } from '../../../vocabulary';
+import { FaultDriver, K6Load, runExperiment, type ExperimentDefinition } from '../../../chaos/experiment';
 import { messages } from './messages';
 
 export interface ChaosOptions extends Pick<ConfigFlags, 'runtime' | 'engine' | 'vus' | 'env' | 'tag' | 'seed' | 'toxiproxy'> {
@@ -43,7 +44,7 @@ export async function chaos(opts: ChaosOptions, ctx: CommandContext): Promise<nu
   const selected = opts.all ? [...catalog] : opts.experiment ? [findExperiment(opts.experiment)].filter((e) => e !== undefined) : [];
   if (!opts.all && !opts.experiment) problems.push('experiment: name one, or pass --all');
   else if (!selected.length) problems.push(`experiment: unknown "${opts.experiment}"; valid: ${catalog.map((e) => e.name).join(', ')}`);
-  if (opts.duration !== undefined && !parseDuration(opts.duration)) problems.push(`duration: "${opts.duration}" is not a positive duration (e.g. 6s, 1m)`);
+  if (opts.duration !== undefined && positiveDurationMs(opts.duration) === undefined) problems.push(`duration: "${opts.duration}" is not a positive duration (e.g. 6s, 1m; a bare number is milliseconds)`);
   if (opts.runtime === 'external') problems.push('runtime: external has no Toxiproxy or processes to fault; use auto, local or docker');
   if (problems.length) throw new InvalidConfigError('invalid chaos options', problems, { hint: 'harness list shows the experiments' });
 

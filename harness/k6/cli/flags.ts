@@ -1,4 +1,4 @@
-import { parseDuration } from '../options/duration';
+import { parseDuration } from '../../../vocabulary';
 import { parseStageFlag } from '../options/stages';
 import type { OptionLayer } from '../options/types';
 

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { formatFixedDuration } from '../options/duration';
+import { formatFixedDuration } from '../../../vocabulary';
 import { padInt } from '../executors/helpers';
 import type { Executor } from '../executors/types';
 import type { SchedulerState } from './scheduler';

@@ -1,4 +1,4 @@
-import { formatDuration } from '../options/duration';
+import { formatDuration } from '../../../vocabulary';
 import { ArrivalRateLoop } from './arrival-rate-loop';
 import { BASE_FIELDS, baseInfo, FieldReader, padFloat2, padInt, progressDuration } from './helpers';
 import type { BaseScenarioConfig, Executor, ExecutorDefinition, ExecutorProgress, ScenarioRunContext } from './types';

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { formatDuration, formatFixedDuration, parseDuration } from '../options/duration';
+import { formatDuration, formatFixedDuration, parseDuration } from '../../../vocabulary';
 import type { BaseScenarioConfig, ScenarioRunContext, ScenarioVU, Stage } from './types';
 
 /** Reads typed fields of one scenario object, collecting every problem with its dot-path. */

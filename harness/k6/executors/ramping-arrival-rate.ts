@@ -1,4 +1,4 @@
-import { formatDuration } from '../options/duration';
+import { formatDuration } from '../../../vocabulary';
 import { ArrivalRateLoop } from './arrival-rate-loop';
 import { maxVUsRange, readArrivalVUs } from './constant-arrival-rate';
 import { BASE_FIELDS, baseInfo, FieldReader, padFloat2, padInt, progressDuration, sumStages } from './helpers';

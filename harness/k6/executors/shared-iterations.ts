@@ -1,4 +1,4 @@
-import { formatDuration } from '../options/duration';
+import { formatDuration } from '../../../vocabulary';
 import { BASE_FIELDS, baseInfo, FieldReader, padInt, progressDuration, runLoopingVUs, StopControl } from './helpers';
 import type { BaseScenarioConfig, Executor, ExecutorDefinition, ExecutorProgress, ScenarioRunContext } from './types';
 

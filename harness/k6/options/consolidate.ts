@@ -1,7 +1,7 @@
 import { InvalidConfigError } from '../../errors';
 import type { ExecutorRegistry } from '../executors/registry';
 import type { BaseScenarioConfig } from '../executors/types';
-import { parseDuration } from './duration';
+import { parseDuration } from '../../../vocabulary';
 import { DEFAULT_SUMMARY_TREND_STATS, DEFAULT_SYSTEM_TAGS, type K6Options, type OptionLayer } from './types';
 
 const SHORTCUTS = ['duration', 'iterations', 'stages', 'scenarios'] as const;

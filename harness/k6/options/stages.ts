@@ -1,4 +1,4 @@
-import { parseDuration } from './duration';
+import { parseDuration } from '../../../vocabulary';
 
 /** `--stage 30s:10` / `K6_STAGES=30s:10,1m:0` -> `{ duration, target }` (target defaults to 0). */
 export function parseStageFlag(s: string, label: string, problems: string[]): { duration: string; target: number } {

@@ -1,4 +1,4 @@
-import { formatGoDuration } from './go-format';
+import { formatDuration } from '../../../vocabulary';
 
 /** k6's logo (consts.Banner). */
 export const K6_BANNER = [
@@ -57,7 +57,7 @@ export function renderExecutionDescription(d: ExecutionDescription): string {
     (a.startTimeMs ?? 0) === (b.startTimeMs ?? 0) ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : (a.startTimeMs ?? 0) - (b.startTimeMs ?? 0),
   );
   const count = scenarios.length === 1 ? '1 scenario' : `${scenarios.length} scenarios`;
-  const maxDur = formatGoDuration(Math.round(d.maxDurationMs / 100) * 100);
+  const maxDur = formatDuration(Math.round(d.maxDurationMs / 100) * 100);
   let out = `  execution: ${c(d.execution ?? 'local')}\n`;
   out += `     script: ${c(d.script)}\n`;
   out += `     output: ${c(d.outputs.length ? d.outputs.join(', ') : '-')}\n\n`;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { formatGoDuration, goFloat, goJsonString, parseGoDuration, parseRfc3339, rfc3339Nano } from './go-format';
+import { goFloat, goJsonString, parseRfc3339, rfc3339Nano } from './go-format';
 
 describe('Go formatting', () => {
   it('formats floats as strconv.FormatFloat(v, g, -1, 64)', () => {
@@ -27,22 +27,5 @@ describe('Go formatting', () => {
     assert.equal(rfc3339Nano(base + 999.9999999), '2026-11-22T06:41:05Z'); // rounds into the next second
     assert.equal(parseRfc3339('2026-11-22T06:41:04.11425Z'), base + 114.25);
     assert.equal(parseRfc3339('2026-11-22T08:41:04+02:00'), base);
-  });
-
-  it('formats and parses durations as Go (plus k6 extensions)', () => {
-    const table: Array<[number, string]> = [
-      [0, '0s'], [0.0005, '500ns'], [0.0015, '1.5µs'], [1.5, '1.5ms'], [300, '300ms'], [1000, '1s'], [2500, '2.5s'],
-      [30_000, '30s'], [600_000, '10m0s'], [630_000, '10m30s'], [3_600_000, '1h0m0s'], [5_430_500, '1h30m30.5s'], [-1500, '-1.5s'],
-    ];
-    for (const [ms, want] of table) assert.equal(formatGoDuration(ms), want, String(ms));
-    assert.equal(parseGoDuration('10s'), 10_000);
-    assert.equal(parseGoDuration('1m30s'), 90_000);
-    assert.equal(parseGoDuration('1.5h'), 5_400_000);
-    assert.equal(parseGoDuration('2d'), 172_800_000);
-    assert.equal(parseGoDuration('250'), 250);
-    assert.equal(parseGoDuration(1500), 1500);
-    assert.equal(parseGoDuration('300µs'), 0.3);
-    assert.throws(() => parseGoDuration('10 s'), /invalid duration "10 s"/);
-    assert.throws(() => parseGoDuration('soon'), /invalid duration/);
   });
 });

@@ -5,8 +5,7 @@
  * - `goJsonString`: easyjson's string encoder with HTML escaping (`<` → `\u003c`, `&` → `\u0026`).
  * - `rfc3339Nano`: `time.Time.MarshalJSON` (RFC 3339 with up to 9 fractional digits, trailing
  *   zeros trimmed), always in UTC (`Z`).
- * - `formatGoDuration` / `parseGoDuration`: `time.Duration.String()` / `time.ParseDuration`
- *   (plus k6's extensions: a bare number is milliseconds, `d` is days).
+ * Durations (`time.Duration.String()`, `ParseExtendedDuration`) live in `vocabulary/duration`.
  */
 
 export function goFloat(v: number): string {
@@ -88,59 +87,4 @@ export function parseRfc3339(text: string): number {
   const base = Date.parse(`${m[1]}${m[3]}`);
   const frac = m[2] ? Number(m[2].padEnd(9, '0')) / 1e6 : 0;
   return base + frac;
-}
-
-const NS_PER = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9, d: 86400e9 } as const;
-
-/** Go's `time.Duration.String()` for a duration in ms (rounded to whole ns): `10m30s`, `1.5s`, `300ms`, `0s`. */
-export function formatGoDuration(ms: number): string {
-  let ns = Math.round(ms * 1e6);
-  const neg = ns < 0;
-  if (neg) ns = -ns;
-  let out: string;
-  if (ns < 1e9) {
-    if (ns === 0) return '0s';
-    if (ns < 1e3) out = `${ns}ns`;
-    else if (ns < 1e6) out = `${fracStr(ns, 3)}µs`;
-    else out = `${fracStr(ns, 6)}ms`;
-  } else {
-    const secNs = ns % 60e9;
-    let min = Math.floor(ns / 60e9);
-    out = `${fracStr(secNs, 9)}s`;
-    if (min > 0) {
-      const h = Math.floor(min / 60);
-      min %= 60;
-      out = `${min}m${out}`;
-      if (h > 0) out = `${h}h${out}`;
-    }
-  }
-  return neg ? `-${out}` : out;
-}
-
-/** `v / 10^prec` with the fraction's trailing zeros (and a bare point) dropped, as Go's fmtFrac. */
-function fracStr(v: number, prec: number): string {
-  const div = 10 ** prec;
-  const int = Math.floor(v / div);
-  let frac = String(v - int * div).padStart(prec, '0').replace(/0+$/, '');
-  return frac ? `${int}.${frac}` : String(int);
-}
-
-/**
- * Go's `time.ParseDuration` plus k6's extensions (`types.ParseExtendedDuration`: `d` for days;
- * a bare number means milliseconds). Returns ms, or throws with a message quoting the input.
- */
-export function parseGoDuration(input: string | number): number {
-  if (typeof input === 'number') {
-    if (!Number.isFinite(input)) throw new Error(`invalid duration ${input}`);
-    return input;
-  }
-  const s = input.trim();
-  if (/^[+-]?\d+(\.\d+)?$/.test(s)) return Number(s);
-  const m = /^([+-])?((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h|d))+$/.exec(s);
-  if (!m || s === '') throw new Error(`time: invalid duration "${input}"`);
-  let ns = 0;
-  for (const part of s.replace(/^[+-]/, '').matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h|d)/g)) {
-    ns += Number(part[1]) * NS_PER[part[2] as keyof typeof NS_PER];
-  }
-  return (m[1] === '-' ? -ns : ns) / 1e6;
 }

@@ -1,6 +1,6 @@
 import type { MetricRegistry } from '../types';
 import { validateMetricKey, parseSubmetricSelector } from '../metrics/metric-key';
-import { formatGoDuration, parseGoDuration } from '../output/go-format';
+import { formatDuration, parseDuration } from '../../../vocabulary';
 import { parseThresholdExpression, SUPPORTED_METHODS, ThresholdParseError, type ThresholdExpression } from './parser';
 
 /**
@@ -61,13 +61,16 @@ export function parseThresholdsConfig(option: unknown): { config: ThresholdsConf
         }
         abortOnFail = o.abortOnFail === true;
         if (o.delayAbortEval !== undefined && o.delayAbortEval !== null) {
-          try {
-            if (typeof o.delayAbortEval !== 'string' && typeof o.delayAbortEval !== 'number') throw new Error('must be a duration string or a number of ms');
-            delayAbortEvalMs = parseGoDuration(o.delayAbortEval);
-          } catch (e) {
-            problems.push(`${path}.delayAbortEval: ${(e as Error).message}`);
+          if (typeof o.delayAbortEval !== 'string' && typeof o.delayAbortEval !== 'number') {
+            problems.push(`${path}.delayAbortEval: must be a duration string or a number of ms`);
             return;
           }
+          const d = parseDuration(o.delayAbortEval);
+          if (!d.ok) {
+            problems.push(`${path}.delayAbortEval: time: invalid duration ${JSON.stringify(String(o.delayAbortEval))}`); // Go's message, as k6 prints it
+            return;
+          }
+          delayAbortEvalMs = d.ms;
         }
       }
       if (typeof source !== 'string') {
@@ -131,6 +134,6 @@ export function thresholdJson(t: ThresholdDef): string | { threshold: string; ab
   return {
     threshold: t.source,
     abortOnFail: true,
-    delayAbortEval: t.delayAbortEvalMs === undefined ? null : formatGoDuration(t.delayAbortEvalMs),
+    delayAbortEval: t.delayAbortEvalMs === undefined ? null : formatDuration(t.delayAbortEvalMs),
   };
 }

@@ -1,0 +1,7 @@
+/**
+ * k6's vocabulary, independent of any engine: durations, threshold expressions and their
+ * evaluation over metric sinks, the k6 JSON sample stream, and the registry type the harness's
+ * plugin tables share. The engine, the run session, chaos, outputs, reports and gates import it;
+ * it imports nothing of ours. Scenarios (bundled for k6) import only `vocabulary/duration`.
+ */
+export * from './duration';
