@@ -5,3 +5,4 @@
  * it imports nothing of ours. Scenarios (bundled for k6) import only `vocabulary/duration`.
  */
 export * from './duration';
+export * from './registry';

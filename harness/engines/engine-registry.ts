@@ -1,3 +1,4 @@
+import { Registry } from '../../vocabulary';
 import { InfraError, InvalidConfigError } from '../errors';
 import type { Engine, EngineAvailability, EngineEnv } from './types';
 
@@ -18,30 +19,26 @@ export interface ResolvedEngine {
  * when it is installed it is the reference implementation).
  */
 export class EngineRegistry {
-  #entries = new Map<string, EngineFactory>();
+  readonly #entries = new Registry<EngineFactory>({ kind: 'engine', reserved: ['auto'], error: (m) => new InvalidConfigError(m) });
   #autoOrder: string[] = [];
 
   register(key: string, factory: EngineFactory, opts: { auto?: boolean } = {}): this {
-    if (key === 'auto') throw new Error('"auto" is reserved for engine selection');
-    if (this.#entries.has(key)) throw new Error(`engine "${key}" is already registered`);
-    this.#entries.set(key, factory);
+    this.#entries.register(key, factory);
     if (opts.auto !== false) this.#autoOrder.push(key);
     return this;
   }
 
   keys(): string[] {
-    return [...this.#entries.keys()];
+    return this.#entries.keys();
   }
 
   /** Valid values of `--engine`. */
   selections(): string[] {
-    return ['auto', ...this.keys()];
+    return this.#entries.selections();
   }
 
   get(key: string): Engine {
-    const factory = this.#entries.get(key);
-    if (!factory) throw new InvalidConfigError(`unknown engine "${key}"; valid: ${this.selections().join(', ')}`);
-    return factory();
+    return this.#entries.get(key)();
   }
 
   /**

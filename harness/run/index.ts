@@ -5,7 +5,7 @@ export { newRunId, isRunId, proxyName, RUN_ID_PATTERN } from '../run-record';
 export { startWatchdog, type Watchdog } from './watchdog';
 export { reap, type ReapOptions, type ReapReport } from './reaper';
 export { upStateFile, readUpStates, writeUpStates, type UpState } from './up-state';
-export { builtinOutputs, checkOutputs, wantsSamples, OutputRegistry, type RunOutput, type RunOutputContext } from './outputs';
+export { builtinRunOutputs, checkOutputs, wantsSamples, RunOutputRegistry, type RunOutput, type RunOutputContext } from './outputs';
 export { startStack, type StartStackOptions } from './start-stack';
 export { LiveStats, formatLiveStats, type LiveStatsOptions, type LiveSnapshot } from './live-stats';
 export { RunSession, StartedRunSession, EngineStep, type RunSessionOptions, type RunEnd, type FinishedRun, type EngineStepRequest } from './run-session';

@@ -1,5 +1,6 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { Registry } from '../../vocabulary';
 import { InvalidConfigError } from '../errors';
 
 /** What an output's hooks get from the run session. */
@@ -42,23 +43,19 @@ export interface RunOutput {
 
 type Factory = (arg: string | undefined) => RunOutput;
 
-export class OutputRegistry {
-  #entries = new Map<string, Factory>();
-  register(name: string, factory: Factory): this {
-    if (this.#entries.has(name)) throw new Error(`output "${name}" is already registered`);
-    this.#entries.set(name, factory);
-    return this;
+/** The harness's `--out` destinations (not the engine's k6 output types: those are `K6OutputRegistry`). */
+export class RunOutputRegistry extends Registry<Factory> {
+  constructor() {
+    super({ kind: 'output', error: (m) => new InvalidConfigError(m) });
   }
   names(): string[] {
-    return [...this.#entries.keys()];
+    return this.keys();
   }
   /** `spec` is `name` or `name=argument` (`json=out/samples.ndjson`), as k6's `--out`. */
   create(spec: string): RunOutput {
     const eq = spec.indexOf('=');
     const name = eq < 0 ? spec : spec.slice(0, eq);
-    const f = this.#entries.get(name);
-    if (!f) throw new InvalidConfigError(`unknown output "${name}"; valid: ${this.names().join(', ')}`);
-    return f(eq < 0 ? undefined : spec.slice(eq + 1));
+    return this.get(name)(eq < 0 ? undefined : spec.slice(eq + 1));
   }
 }
 
@@ -84,8 +81,8 @@ function jsonOutput(path: string | undefined): RunOutput {
   };
 }
 
-export function builtinOutputs(): OutputRegistry {
-  return new OutputRegistry()
+export function builtinRunOutputs(): RunOutputRegistry {
+  return new RunOutputRegistry()
     .register('json', jsonOutput)
     .register('none', (arg) => ({
       name: 'none',
@@ -106,7 +103,7 @@ export function builtinOutputs(): OutputRegistry {
 }
 
 /** Resolves and checks every requested output; all problems at once. */
-export function checkOutputs(specs: string[], registry = builtinOutputs()): RunOutput[] {
+export function checkOutputs(specs: string[], registry = builtinRunOutputs()): RunOutput[] {
   const problems: string[] = [];
   const out: RunOutput[] = [];
   for (const s of specs) {

@@ -1,3 +1,4 @@
+import { Registry } from '../../vocabulary';
 import { InvalidConfigError } from '../errors';
 import type { Runtime } from './types';
 
@@ -21,12 +22,10 @@ interface Entry {
  * available, else local.
  */
 export class RuntimeRegistry {
-  #entries = new Map<string, Entry>();
+  readonly #entries = new Registry<Entry>({ kind: 'runtime', reserved: ['auto'], error: (m) => new InvalidConfigError(m) });
 
   register(name: string, description: string, factory: RuntimeFactory): this {
-    if (name === 'auto') throw new Error('"auto" is reserved for runtime selection');
-    if (this.#entries.has(name)) throw new Error(`runtime "${name}" is already registered`);
-    this.#entries.set(name, { name, description, factory });
+    this.#entries.register(name, { name, description, factory });
     return this;
   }
 
@@ -35,18 +34,14 @@ export class RuntimeRegistry {
   }
 
   names(): string[] {
-    return [...this.#entries.keys()];
+    return this.#entries.keys();
   }
 
   list(): Array<{ name: string; description: string }> {
-    return [...this.#entries.values()].map(({ name, description }) => ({ name, description }));
+    return this.#entries.values().map(({ name, description }) => ({ name, description }));
   }
 
   async create(name: string, ctx: RuntimeFactoryContext): Promise<Runtime> {
-    const entry = this.#entries.get(name);
-    if (!entry) {
-      throw new InvalidConfigError(`unknown runtime "${name}"; valid: auto, ${this.names().join(', ')}`);
-    }
-    return entry.factory(ctx);
+    return this.#entries.get(name).factory(ctx);
   }
 }

@@ -1,3 +1,4 @@
+import { Registry } from '../../../vocabulary';
 import type { ToxicType } from './toxic';
 
 /**
@@ -6,25 +7,22 @@ import type { ToxicType } from './toxic';
  * `invalid toxic type`, and `require` throws listing the valid keys.
  */
 export class ToxicRegistry {
-  #types = new Map<string, ToxicType>();
+  readonly #types = new Registry<ToxicType>({ kind: 'toxic type' });
 
   register(t: ToxicType<any>): this {
-    if (this.#types.has(t.type)) throw new Error(`toxic type "${t.type}" is already registered`);
-    this.#types.set(t.type, t as ToxicType);
+    this.#types.register(t.type, t as ToxicType);
     return this;
   }
 
   get(type: string): ToxicType | undefined {
-    return this.#types.get(type);
+    return this.#types.find(type);
   }
 
   require(type: string): ToxicType {
-    const t = this.#types.get(type);
-    if (!t) throw new Error(`unknown toxic type "${type}"; valid: ${this.keys().join(', ')}`);
-    return t;
+    return this.#types.get(type);
   }
 
   keys(): string[] {
-    return [...this.#types.keys()];
+    return this.#types.keys();
   }
 }

@@ -1,13 +1,14 @@
+import { Registry } from '../../../vocabulary';
 import type { BaseScenarioConfig, ExecutorDefinition } from './types';
 
 /** kebab-case executor type -> definition. Duplicate keys throw; unknown keys list the valid ones. */
 export class ExecutorRegistry {
-  private readonly defs = new Map<string, ExecutorDefinition<any>>();
+  private readonly defs = new Registry<ExecutorDefinition<any>>({ kind: 'executor', sorted: true });
 
   register<C extends BaseScenarioConfig>(def: ExecutorDefinition<C>): this {
     if (this.defs.has(def.type)) throw new Error(`executor "${def.type}" is already registered`);
     if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(def.type)) throw new Error(`executor type "${def.type}" must be kebab-case`);
-    this.defs.set(def.type, def);
+    this.defs.register(def.type, def);
     return this;
   }
 
@@ -16,17 +17,15 @@ export class ExecutorRegistry {
   }
 
   keys(): string[] {
-    return [...this.defs.keys()].sort();
+    return this.defs.keys();
   }
 
   /** Throws `unknown executor "x"; valid: ...`. */
   get(type: string): ExecutorDefinition<BaseScenarioConfig> {
-    const d = this.defs.get(type);
-    if (!d) throw new Error(this.unknownMessage(type));
-    return d;
+    return this.defs.get(type);
   }
 
   unknownMessage(type: string): string {
-    return `unknown executor "${type}"; valid: ${this.keys().join(', ')}`;
+    return this.defs.unknownMessage(type);
   }
 }

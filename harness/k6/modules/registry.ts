@@ -3,19 +3,19 @@
  * it; built-ins are registered in builtins.ts only. Duplicate keys throw; unknown keys list the
  * supported ones.
  */
+import { Registry } from '../../../vocabulary';
 import type { ModuleFactory } from '../types';
 
 export class ModuleRegistry {
-  private readonly factories = new Map<string, ModuleFactory>();
+  private readonly factories = new Registry<ModuleFactory>({ kind: 'k6 module', sorted: true });
 
   register(path: string, factory: ModuleFactory): this {
-    if (this.factories.has(path)) throw new Error(`k6 module "${path}" is already registered`);
-    this.factories.set(path, factory);
+    this.factories.register(path, factory);
     return this;
   }
 
   resolve(path: string): ModuleFactory {
-    const f = this.factories.get(path);
+    const f = this.factories.find(path);
     if (f) return f;
     const hint = /^https?:\/\//.test(path)
       ? ' (remote modules are not supported by the builtin engine: it runs offline)'
@@ -30,6 +30,6 @@ export class ModuleRegistry {
   }
 
   keys(): string[] {
-    return [...this.factories.keys()].sort();
+    return this.factories.keys();
   }
 }

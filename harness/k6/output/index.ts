@@ -1,6 +1,6 @@
 export type { Output, OutputParams, OutputFactory, WithAbort } from './types';
 export { isWithAbort } from './types';
-export { OutputRegistry, parseOutputSpec, startOutputs, stopOutputs } from './registry';
+export { K6OutputRegistry, parseOutputSpec, startOutputs, stopOutputs } from './registry';
 export { builtinOutputs } from './builtins';
 export { JsonOutput, encodeSamples, encodeMetricLine, encodePointLine, parseJsonStream } from './json-output';
 export { buildSummaryData, compareMetricNames, DEFAULT_SUMMARY_TREND_STATS } from './summary-data';

@@ -1,3 +1,4 @@
+import { Registry } from '../../../vocabulary';
 import type { Output, OutputFactory, OutputParams } from './types';
 
 /** `--out key[=arg]` → `{ key, arg }` (k6 splits at the first `=`). */
@@ -10,17 +11,16 @@ export function parseOutputSpec(spec: string): { key: string; arg: string } {
  * Output types by `--out` key. Registering a key twice throws; an unknown key throws listing the
  * valid ones (`unknown output "x"; valid: json`). Built-ins are added in `builtins.ts`.
  */
-export class OutputRegistry {
-  private readonly factories = new Map<string, OutputFactory>();
+export class K6OutputRegistry {
+  private readonly factories = new Registry<OutputFactory>({ kind: 'output', sorted: true });
 
   register(key: string, factory: OutputFactory): this {
-    if (this.factories.has(key)) throw new Error(`output "${key}" is already registered`);
-    this.factories.set(key, factory);
+    this.factories.register(key, factory);
     return this;
   }
 
   keys(): string[] {
-    return [...this.factories.keys()].sort();
+    return this.factories.keys();
   }
 
   has(key: string): boolean {
@@ -30,14 +30,12 @@ export class OutputRegistry {
   /** Validates without creating (for config validation before anything starts). */
   check(spec: string): string | undefined {
     const { key } = parseOutputSpec(spec);
-    return this.factories.has(key) ? undefined : `unknown output "${key}"; valid: ${this.keys().join(', ')}`;
+    return this.factories.has(key) ? undefined : this.factories.unknownMessage(key);
   }
 
   create(spec: string, params: Omit<OutputParams, 'arg'>): Output {
     const { key, arg } = parseOutputSpec(spec);
-    const f = this.factories.get(key);
-    if (!f) throw new Error(`unknown output "${key}"; valid: ${this.keys().join(', ')}`);
-    return f({ ...params, arg });
+    return this.factories.get(key)({ ...params, arg });
   }
 }
 

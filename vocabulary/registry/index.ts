@@ -1,0 +1,1 @@
+export { Registry, type RegistryOptions } from './registry';
