@@ -6,3 +6,5 @@
  */
 export * from './duration';
 export * from './registry';
+export * from './samples';
+export * from './thresholds';

@@ -1,4 +1,4 @@
-import { aggregate, compare, parseThreshold, parseThresholdKey, type ParsedThreshold } from './thresholds';
+import { parseThresholdsConfig, SampleMetrics, ThresholdsEvaluator, validateMetricKey, type MetricType } from '../../vocabulary';
 import type { K6Stream } from './k6-stream';
 import type { LoadSample } from './load';
 import type { FaultWindow } from './schedule';
@@ -18,34 +18,53 @@ export interface ThresholdResult {
 }
 
 /**
- * Evaluates hypothesis thresholds over the phase-tagged k6 stream: the key's metric (or the
- * derived `accepted` = rate of `http_reqs` with status 202), its Points filtered by every
- * `tag:value` of the selector, aggregated as k6 does. A metric absent from the whole stream
- * fails with a note (a typo must not pass silently).
+ * Evaluates hypothesis thresholds over the phase-tagged k6 stream with the engine's own
+ * evaluator and sinks (vocabulary/thresholds, full k6 grammar and arithmetic): the key's metric
+ * (or the derived `accepted` = rate of `http_reqs` with status 202), its Points selected by every
+ * `tag:value` of the key, aggregated as k6 does; a counter's `rate` is per second of `elapsedMs`
+ * (default: the stream's span). A metric absent from the whole stream, or an aggregation its type
+ * does not have, fails with a note (a typo must not pass silently); a selector no Point matched
+ * is not failed (k6 skips thresholds without samples).
  */
-export function evaluateThresholds(stream: K6Stream, thresholds: Record<string, string[]>): ThresholdResult[] {
-  const out: ThresholdResult[] = [];
+export function evaluateThresholds(stream: K6Stream, thresholds: Record<string, string[]>, elapsedMs?: number): ThresholdResult[] {
+  const { config, problems } = parseThresholdsConfig(thresholds);
+  if (problems.length) throw new Error(problems.join('; '));
   const present = new Set([...stream.types.keys(), ...stream.points.map((p) => p.metric)]);
-  for (const [key, exprs] of Object.entries(thresholds)) {
-    const k = parseThresholdKey(key);
-    if (typeof k === 'string') throw new Error(k);
-    const derived = k.metric === 'accepted';
-    const source = derived ? 'http_reqs' : k.metric;
-    const matching = stream.points.filter((p) => p.metric === source && k.tags.every(([tag, v]) => p.tags[tag] === v));
-    const values = matching.map((p) => (derived ? (p.tags.status === '202' ? 1 : 0) : p.value));
-    const type = derived ? 'rate' : stream.types.get(k.metric);
-    for (const e of exprs) {
-      const t = parseThreshold(e) as ParsedThreshold;
-      if (!present.has(source)) {
-        out.push({ key, threshold: `${e} (metric "${source}" not in the load's samples)`, actual: Number.NaN, ok: false, samples: 0 });
-        continue;
-      }
-      const actual = aggregate(values, t, type);
-      out.push({ key, threshold: e, actual: +actual.toFixed(4), ok: compare(actual, t), samples: values.length });
+  const metrics = new SampleMetrics();
+  for (const m of present) metrics.define(m, (stream.types.get(m) as MetricType | undefined) ?? 'trend');
+  metrics.define(ACCEPTED, 'rate');
+  const sourceOf = (key: string) => {
+    const k = validateMetricKey(key);
+    if (!k.ok) throw new Error(k.error);
+    return k.key.metric === ACCEPTED ? 'http_reqs' : k.key.metric;
+  };
+  // one evaluator per key: results stay in the order written even when two keys select the same submetric
+  const bound = config.entries.map((entry) => ({ entry, evaluator: present.has(sourceOf(entry.key)) ? new ThresholdsEvaluator({ entries: [entry] }, metrics) : undefined }));
+  let lastT = 0;
+  for (const p of stream.points) {
+    metrics.add(p);
+    if (p.metric === 'http_reqs') metrics.add({ metric: ACCEPTED, value: p.tags.status === '202' ? 1 : 0, tags: p.tags });
+    if (p.t > lastT) lastT = p.t;
+  }
+  const out: ThresholdResult[] = [];
+  for (const { entry, evaluator } of bound) {
+    if (!evaluator) {
+      for (const t of entry.thresholds) out.push({ key: entry.key, threshold: `${t.source} (metric "${sourceOf(entry.key)}" not in the load's samples)`, actual: Number.NaN, ok: false, samples: 0 });
+      continue;
+    }
+    const samples = metrics.samples(entry.key);
+    const run = evaluator.evaluate(elapsedMs ?? lastT, { final: true });
+    const error = samples > 0 ? run.errors[0]?.message : undefined;
+    for (const o of evaluator.outcomes()) {
+      if (error !== undefined) out.push({ key: entry.key, threshold: `${o.source} (${error})`, actual: Number.NaN, ok: false, samples });
+      else out.push({ key: entry.key, threshold: o.source, actual: o.value === undefined ? Number.NaN : +o.value.toFixed(4), ok: o.ok, samples });
     }
   }
   return out;
 }
+
+/** Derived from `http_reqs`: a rate of responses with status 202 (accepted for processing). */
+const ACCEPTED = 'accepted';
 
 export interface RecoveryResult {
   fault: string;

@@ -1,6 +1,5 @@
 import { InvalidConfigError } from '../../harness/errors';
-import { nonNegativeDurationMs as parseDuration } from '../../vocabulary';
-import { parseThreshold, parseThresholdKey } from './thresholds';
+import { nonNegativeDurationMs as parseDuration, parseSubmetricSelector, parseThresholdsConfig, validateMetricKey } from '../../vocabulary';
 import { isNetworkFault, type ExperimentDefinition } from './types';
 import { builtinToxics } from '../toxiproxy-server/toxics';
 
@@ -47,14 +46,19 @@ export function validateExperiment(def: ExperimentDefinition): string[] {
     if (end > total) problems.push(`${p}: ends at ${end} ms, after the experiment's duration (${def.duration})`);
   });
   if (!def.method?.length) problems.push('method: at least one step');
-  for (const [key, exprs] of Object.entries(def.hypothesis?.thresholds ?? {})) {
-    const k = parseThresholdKey(key);
-    if (typeof k === 'string') problems.push(`hypothesis.thresholds["${key}"]: ${k}`);
-    exprs.forEach((e, j) => {
-      const r = parseThreshold(e);
-      if (typeof r === 'string') problems.push(`hypothesis.thresholds["${key}"][${j}]: ${r}`);
-    });
+  // k6's grammar (vocabulary/thresholds): keys as `metric{tag:value,...}`, expressions in full
+  for (const key of Object.keys(def.hypothesis?.thresholds ?? {})) {
+    const k = validateMetricKey(key);
+    if (!k.ok) problems.push(`hypothesis.thresholds[${JSON.stringify(key)}]: ${k.error}`);
+    else if (k.key.suffix !== undefined) {
+      try {
+        parseSubmetricSelector(k.key.metric, k.key.suffix);
+      } catch (e) {
+        problems.push(`hypothesis.thresholds[${JSON.stringify(key)}]: ${(e as Error).message}`);
+      }
+    }
   }
+  for (const p of parseThresholdsConfig(def.hypothesis?.thresholds ?? {}).problems) problems.push(`hypothesis.${p}`);
   const slo = def.hypothesis?.errorRateSlo;
   if (slo !== undefined && !(slo >= 0 && slo <= 1)) problems.push('hypothesis.errorRateSlo: must be 0..1');
   dur('verify.recoveryWithin', def.verify?.recoveryWithin, false);

@@ -63,7 +63,7 @@ describe('chaos experiment: schedule, phases, analysis', () => {
       description: '',
       scenario: 'steady',
       duration: '10s',
-      hypothesis: { thresholds: { 'no-pe': ['p(95)<1'], http_req_failed: ['rate<<1'] } },
+      hypothesis: { thresholds: { 'no{pe': ['p(95)<1'], http_req_failed: ['rate<<1'] } },
       method: [{ at: '5x', duration: '1s', link: 'gateway->redis', toxic: { type: 'latncy' as never, attributes: {} } }],
       verify: {},
     });

@@ -23,11 +23,10 @@
  * `performance.timeOrigin + performance.now()`); outputs format it (k6 JSON uses RFC 3339 with ns).
  */
 
-export type Tags = Record<string, string>;
+import type { MetricType, Sample, Tags, ValueType } from '../../vocabulary';
 
-export type MetricType = 'counter' | 'gauge' | 'rate' | 'trend';
-/** k6's "contains": how values are formatted (time in ms, data in bytes). */
-export type ValueType = 'default' | 'time' | 'data';
+// The sample vocabulary is engine-independent (vocabulary/samples); the engine speaks it.
+export type { MetricType, Sample, Tags, ValueType };
 
 export interface MetricDef {
   readonly name: string;
@@ -35,16 +34,6 @@ export interface MetricDef {
   readonly contains: ValueType;
 }
 
-/** One measurement, the unit of the k6 JSON stream every output and report reads. */
-export interface Sample {
-  metric: string;
-  /** ms since epoch, float */
-  time: number;
-  value: number;
-  tags: Tags;
-  /** k6 "metadata" (non-indexed tags), rarely used. */
-  metadata?: Record<string, string>;
-}
 
 export interface MetricRegistry {
   /**

@@ -2,7 +2,7 @@ import { parse } from 'acorn';
 import { simple } from 'acorn-walk';
 import type { Node } from 'acorn';
 import { InvalidConfigError } from '../../errors';
-import { parseThresholdsConfig } from '../../k6/thresholds';
+import { parseThresholdsConfig } from '../../../vocabulary';
 
 /**
  * Validates a compiled script's `thresholds` before anything starts (k6 only parses them once

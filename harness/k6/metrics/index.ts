@@ -1,8 +1,8 @@
 export { BuiltinMetric, BUILTIN_METRICS } from './builtin';
 export { K6MetricRegistry, createMetricRegistry, isValidMetricName } from './metric-registry';
-export { CounterSink, GaugeSink, RateSink, TrendSink, newSink, trendStat, invalidTrendStats, parsePercentileStat } from './sinks';
-export type { Sink, AnySink } from './sinks';
-export { validateMetricKey, parseSubmetricSelector } from './metric-key';
+// Sinks and metric keys are k6 vocabulary (vocabulary/thresholds); the engine re-exports them.
+export { CounterSink, GaugeSink, RateSink, TrendSink, newSink, trendStat, invalidTrendStats, parsePercentileStat, validateMetricKey, parseSubmetricSelector } from '../../../vocabulary';
+export type { Sink, AnySink } from '../../../vocabulary';
 export { GroupTree, k6Id } from './group-tree';
 export type { GroupNode, CheckNode } from './group-tree';
 export { MetricsEngine } from './metrics-engine';

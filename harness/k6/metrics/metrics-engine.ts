@@ -1,28 +1,10 @@
+import { type AnySink, type MetricInfo, type SubmetricInfo, type ThresholdJson, newSink, parseSubmetricSelector, sameTags } from '../../../vocabulary';
 import type { MetricDef, MetricRegistry, MetricType, Sample, SampleSink, Tags, ValueType } from '../types';
 import type { Output } from '../output/types';
-import { type AnySink, newSink } from './sinks';
 import { GroupTree, type CheckNode } from './group-tree';
-import { parseSubmetricSelector, sameTags } from './metric-key';
 
-/** A threshold as k6 serialises it in Metric lines: the source, or the object form when abortOnFail. */
-export type ThresholdJson = string | { threshold: string; abortOnFail: boolean; delayAbortEval: string | null };
-
-export interface SubmetricInfo {
-  /** `parent{suffix}` */
-  name: string;
-  suffix: string;
-  tags: Tags;
-}
-
-/** What outputs need to describe a metric (k6's `Metric` JSON: name, type, contains, thresholds, submetrics). */
-export interface MetricInfo {
-  name: string;
-  type: MetricType;
-  contains: ValueType;
-  thresholds: ThresholdJson[];
-  /** null when none, as k6 (Go nil slice). */
-  submetrics: SubmetricInfo[] | null;
-}
+// What outputs need to describe a metric is k6's `Metric` line (vocabulary/samples).
+export type { MetricInfo, SubmetricInfo, ThresholdJson };
 
 export interface MetricInfoSource {
   metricInfo(name: string): MetricInfo;

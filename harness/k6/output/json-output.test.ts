@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { createMetricRegistry, MetricsEngine } from '../metrics';
-import { parseThresholdsConfig, ThresholdsEvaluator } from '../thresholds';
+import { parseThresholdsConfig, ThresholdsEvaluator } from '../../../vocabulary';
 import { builtinOutputs } from './builtins';
 import { encodeSamples, parseJsonStream } from './json-output';
 import type { Sample } from '../types';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createMetricRegistry, MetricsEngine } from '../metrics';
-import { parseThresholdsConfig, validateThresholds, ThresholdsEvaluator, thresholdsCrossedMessage } from '../thresholds';
+import { parseThresholdsConfig, validateThresholds, ThresholdsEvaluator, thresholdsCrossedMessage } from '../../../vocabulary';
 import {
   buildSummaryData,
   encodeSamples,

@@ -1,8 +1,7 @@
 import type { MetricType, ValueType } from '../types';
 import type { MetricsEngine, MetricState } from '../metrics/metrics-engine';
 import type { GroupNode } from '../metrics/group-tree';
-import { trendStat } from '../metrics/sinks';
-import type { ThresholdsEvaluator } from '../thresholds/evaluator';
+import { trendStat, type ThresholdsEvaluator } from '../../../vocabulary';
 
 /** k6's default `summaryTrendStats`. */
 export const DEFAULT_SUMMARY_TREND_STATS: readonly string[] = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)'];

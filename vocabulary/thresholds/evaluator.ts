@@ -1,7 +1,27 @@
-import type { MetricsEngine, MetricState } from '../metrics/metrics-engine';
-import type { TrendSink } from '../metrics/sinks';
+import type { ThresholdJson } from '../samples';
+import type { AnySink, TrendSink } from './sinks';
 import { compare, sinkKey } from './parser';
 import { thresholdJson, type ThresholdDef, type ThresholdsConfig } from './config';
+
+/** A metric or submetric thresholds are bound to: its sink, and where its JSON thresholds are shown. */
+export interface ThresholdMetric {
+  /** For submetrics `parent{suffix}`. */
+  readonly name: string;
+  readonly sink: AnySink;
+  readonly parent?: ThresholdMetric;
+  thresholds: ThresholdJson[];
+}
+
+/**
+ * What aggregates the samples thresholds read: the engine's `MetricsEngine`, or `SampleMetrics`
+ * over a k6 JSON stream (chaos, reports, gates).
+ */
+export interface ThresholdMetricSource {
+  /** The metric or submetric a threshold key names, created on first use; throws on invalid keys. */
+  ensureSubmetric(key: string): ThresholdMetric;
+  /** Shown in the summary even without samples (k6 does this for metrics with thresholds). */
+  markObserved(metric: ThresholdMetric): void;
+}
 
 /** k6 evaluates thresholds this often during the run (for abortOnFail). */
 export const THRESHOLDS_INTERVAL_MS = 2000;
@@ -10,11 +30,13 @@ export interface ThresholdState {
   readonly def: ThresholdDef;
   /** k6's `LastFailed`; a threshold never evaluated (or whose evaluation errored) counts as ok. */
   lastFailed: boolean;
+  /** The aggregated value it was last compared with (undefined: never evaluated). */
+  lastValue?: number;
 }
 
 interface Bound {
   key: string;
-  state: MetricState;
+  state: ThresholdMetric;
   thresholds: ThresholdState[];
   /** Sticky once set, as k6's `Thresholds.Abort`. */
   abort: boolean;
@@ -46,7 +68,7 @@ export interface ThresholdRunResult {
 export class ThresholdsEvaluator {
   private readonly bound: Bound[] = [];
 
-  constructor(config: ThresholdsConfig, private readonly engine: MetricsEngine) {
+  constructor(config: ThresholdsConfig, private readonly engine: ThresholdMetricSource) {
     for (const { key, thresholds } of config.entries) {
       const state = engine.ensureSubmetric(key); // throws on invalid keys: run validateThresholds first
       let b = this.bound.find((x) => x.state === state);
@@ -87,6 +109,7 @@ export class ThresholdsEvaluator {
         }
         const passes = compare(lhs, t.def.expr.operator, t.def.expr.value);
         t.lastFailed = !passes;
+        t.lastValue = lhs;
         if (!passes) {
           succeeded = false;
           if (b.abort || !t.def.abortOnFail) continue;
@@ -124,6 +147,13 @@ export class ThresholdsEvaluator {
     return () => clearInterval(timer);
   }
 
+  /** Every threshold with its last outcome, in the order written (reports, chaos verdicts, gates). */
+  outcomes(): ThresholdOutcome[] {
+    const out: ThresholdOutcome[] = [];
+    for (const b of this.bound) for (const t of b.thresholds) out.push({ key: b.key, metric: b.state.name, source: t.def.source, ok: !t.lastFailed, value: t.lastValue });
+    return out;
+  }
+
   /** `{ source: { ok } }` for one metric/submetric name, as in handleSummary data; undefined if it has none. */
   resultsFor(name: string): Record<string, { ok: boolean }> | undefined {
     const b = this.bound.find((x) => x.state.name === name);
@@ -132,6 +162,17 @@ export class ThresholdsEvaluator {
     for (const t of b.thresholds) out[t.def.source] = { ok: !t.lastFailed };
     return out;
   }
+}
+
+export interface ThresholdOutcome {
+  /** The key as written (`http_req_failed{phase:baseline}`). */
+  key: string;
+  /** The metric or submetric name it is bound to. */
+  metric: string;
+  source: string;
+  ok: boolean;
+  /** The aggregated value compared; undefined when never evaluated (no samples, or an evaluation error). */
+  value?: number;
 }
 
 /** Raised through `onAbort`: the message is k6's. */

@@ -1,4 +1,4 @@
-import type { MetricType } from '../types';
+import type { MetricType } from '../samples';
 
 /**
  * Aggregators with k6 v0.48's exact arithmetic (`metrics/sink.go`), so summaries computed from

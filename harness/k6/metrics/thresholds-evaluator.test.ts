@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { createMetricRegistry, MetricsEngine } from '../metrics';
-import { parseThresholdsConfig } from './config';
-import { ThresholdsEvaluator, thresholdsCrossedMessage } from './evaluator';
-import type { ThresholdsOption } from './config';
+import { parseThresholdsConfig, ThresholdsEvaluator, thresholdsCrossedMessage, type ThresholdsOption } from '../../../vocabulary';
+import { createMetricRegistry, MetricsEngine } from './index';
 
 function setup(option: ThresholdsOption) {
   const registry = createMetricRegistry();

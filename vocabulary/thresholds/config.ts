@@ -1,6 +1,6 @@
-import type { MetricRegistry } from '../types';
-import { validateMetricKey, parseSubmetricSelector } from '../metrics/metric-key';
-import { formatDuration, parseDuration } from '../../../vocabulary';
+import { formatDuration, parseDuration } from '../duration';
+import type { MetricType, ThresholdJson } from '../samples';
+import { validateMetricKey, parseSubmetricSelector } from './metric-key';
 import { parseThresholdExpression, SUPPORTED_METHODS, ThresholdParseError, type ThresholdExpression } from './parser';
 
 /**
@@ -89,12 +89,17 @@ export function parseThresholdsConfig(option: unknown): { config: ThresholdsConf
   return { config, problems };
 }
 
+/** The metrics a run knows (the engine's metric registry, or the Metric lines of a stream). */
+export interface MetricTypes {
+  get(name: string): { readonly type: MetricType } | undefined;
+}
+
 /**
  * Checks every threshold key and expression against the metrics that exist after the init
  * context ran (built-in + the script's custom metrics). Returns all problems; empty = valid.
  * k6 reports these before any load and exits 104 (`InvalidConfigError`).
  */
-export function validateThresholds(config: ThresholdsConfig, registry: MetricRegistry): string[] {
+export function validateThresholds(config: ThresholdsConfig, registry: MetricTypes): string[] {
   const problems: string[] = [];
   for (const { key, thresholds } of config.entries) {
     const at = `thresholds[${JSON.stringify(key)}]`;
@@ -129,7 +134,7 @@ export function validateThresholds(config: ThresholdsConfig, registry: MetricReg
 }
 
 /** k6's JSON form of a threshold (Metric lines of `--out json`): the source, or an object when abortOnFail. */
-export function thresholdJson(t: ThresholdDef): string | { threshold: string; abortOnFail: boolean; delayAbortEval: string | null } {
+export function thresholdJson(t: ThresholdDef): ThresholdJson {
   if (!t.abortOnFail) return t.source;
   return {
     threshold: t.source,

@@ -1,4 +1,4 @@
-import type { Tags } from '../types';
+import type { Tags } from '../samples';
 
 /**
  * Threshold keys name a metric or a submetric: `http_req_duration`, `http_req_duration{status:200}`,

@@ -1,0 +1,1 @@
+export type { Tags, MetricType, ValueType, Sample, ThresholdJson, SubmetricInfo, MetricInfo } from './types';

@@ -1,0 +1,10 @@
+export { parseThresholdExpression, ThresholdParseError, SUPPORTED_METHODS, sinkKey, compare } from './parser';
+export type { ThresholdExpression, AggregationMethod, ThresholdOperator } from './parser';
+export { parseThresholdsConfig, validateThresholds, thresholdJson } from './config';
+export type { ThresholdsOption, ThresholdsConfig, ThresholdDef, MetricTypes } from './config';
+export { ThresholdsEvaluator, ThresholdsAbortError, thresholdsCrossedMessage, THRESHOLDS_INTERVAL_MS } from './evaluator';
+export type { ThresholdRunResult, ThresholdState, ThresholdOutcome, ThresholdMetric, ThresholdMetricSource } from './evaluator';
+export { CounterSink, GaugeSink, RateSink, TrendSink, newSink, trendStat, invalidTrendStats, parsePercentileStat } from './sinks';
+export type { Sink, AnySink } from './sinks';
+export { validateMetricKey, parseSubmetricSelector, sameTags, type ParsedMetricKey } from './metric-key';
+export { SampleMetrics } from './sample-metrics';
