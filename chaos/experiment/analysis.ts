@@ -44,7 +44,7 @@ export function evaluateThresholds(stream: K6Stream, thresholds: Record<string, 
   for (const p of stream.points) {
     metrics.add(p);
     if (p.metric === 'http_reqs') metrics.add({ metric: ACCEPTED, value: p.tags.status === '202' ? 1 : 0, tags: p.tags });
-    if (p.t > lastT) lastT = p.t;
+    if (p.time > lastT) lastT = p.time;
   }
   const out: ThresholdResult[] = [];
   for (const { entry, evaluator } of bound) {

@@ -4,7 +4,7 @@ export { buildSchedule, recoveryFloorMs, phaseAt, defaultFaultName, type Schedul
 export { HttpLoad, type LoadDriver, type LoadStartOptions, type LoadResult, type RunningLoad, type LoadSample } from './load';
 export { K6Load, type K6LoadOptions } from './k6-load';
 export { checkDataLoss, type DataLossResult } from './data-loss';
-export { readK6Stream, tagPoints, writeTaggedStream, samplesFromPoints, pointsFromSamples, type K6Point, type K6Stream } from './k6-stream';
+export { readK6Stream, tagPoints, writeTaggedStream, samplesFromPoints, pointsFromSamples, type K6Stream } from './k6-stream';
 export { FaultDriver } from './fault-driver';
 export { Journal, type JournalEntry } from './journal';
 export type * from './types';

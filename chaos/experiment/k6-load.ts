@@ -94,8 +94,8 @@ export class K6Load implements LoadDriver {
             hint: `see the engine's output in the run directory (logs/k6.log); the scenario alone: harness run <scenario> --duration 5s`,
           });
         }
-        const stream = readK6Stream(o.engine.samplesFile, (epoch) => epoch - epochAtZero);
-        return { samples: samplesFromPoints(stream.points), stream: { types: stream.types, points: stream.points }, streamFile: o.engine.samplesFile };
+        const stream = await readK6Stream(o.engine.samplesFile, (epoch) => epoch - epochAtZero);
+        return { samples: samplesFromPoints(stream.points), stream, streamFile: o.engine.samplesFile };
       },
     };
   }

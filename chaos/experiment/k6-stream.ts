@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readSamples, SampleFileWriter, type MetricInfo, type MetricType, type Sample } from '../../vocabulary';
 import type { LoadSample } from './load';
 import { phaseAt, type FaultWindow } from './schedule';
 
@@ -12,69 +12,46 @@ import { phaseAt, type FaultWindow } from './schedule';
  * completed, i.e. when the client saw it), so every metric of the stream (http_*, checks,
  * custom ones) is split the same way and per-phase thresholds read the tagged stream.
  */
-export interface K6Point {
-  metric: string;
-  /** ms since the experiment started (journal time). */
-  t: number;
-  value: number;
-  tags: Record<string, string>;
-}
-
 export interface K6Stream {
   /** `Metric` lines: name -> k6 type (`counter`, `gauge`, `rate`, `trend`). */
   types: Map<string, string>;
-  points: K6Point[];
+  /** The `Metric` lines as read, written back unchanged (absent for synthesised streams). */
+  metrics?: Map<string, MetricInfo>;
+  /** The Points, as the one k6 Sample type; `time` is journal time (ms since the experiment started). */
+  points: Sample[];
 }
 
-interface JsonLine {
-  type: string;
-  metric: string;
-  data: { time?: string; value?: number; tags?: Record<string, string> | null; name?: string; type?: string };
-}
-
-/** Reads a k6 JSON stream; `toJournalMs` maps a Point's wall-clock time (epoch ms) to journal time. */
-export function readK6Stream(file: string, toJournalMs: (epochMs: number) => number): K6Stream & { lines: JsonLine[] } {
-  const lines: JsonLine[] = [];
+/** Reads a k6 JSON stream (the one streaming reader); `toJournalMs` maps a Point's epoch ms to journal time. */
+export async function readK6Stream(file: string, toJournalMs: (epochMs: number) => number): Promise<K6Stream> {
   const types = new Map<string, string>();
-  const points: K6Point[] = [];
-  let text = '';
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return { lines, types, points };
+  const metrics = new Map<string, MetricInfo>();
+  const points: Sample[] = [];
+  for await (const r of readSamples(file)) {
+    if (r.type === 'Metric') {
+      types.set(r.metric.name, r.metric.type);
+      metrics.set(r.metric.name, r.metric);
+    } else points.push({ ...r.sample, time: toJournalMs(r.sample.time), tags: { ...r.sample.tags } });
   }
-  for (const raw of text.split('\n')) {
-    if (!raw) continue;
-    let l: JsonLine;
-    try {
-      l = JSON.parse(raw) as JsonLine;
-    } catch {
-      continue; // a line cut by a killed engine
-    }
-    lines.push(l);
-    if (l.type === 'Metric' && l.data.name && l.data.type) types.set(l.data.name, l.data.type);
-    else if (l.type === 'Point' && l.data.time !== undefined) {
-      points.push({ metric: l.metric, t: toJournalMs(Date.parse(l.data.time)), value: Number(l.data.value), tags: { ...(l.data.tags ?? {}) } });
-    }
-  }
-  return { lines, types, points };
+  return { types, metrics, points };
 }
 
 /** Adds `tags.phase` to every Point (in place) from the actual fault windows. */
-export function tagPoints(points: K6Point[], windows: readonly FaultWindow[]): K6Point[] {
-  for (const p of points) p.tags.phase = phaseAt(p.t, windows);
+export function tagPoints(points: Sample[], windows: readonly FaultWindow[]): Sample[] {
+  for (const p of points) p.tags.phase = phaseAt(p.time, windows);
   return points;
 }
 
 /**
- * Writes the phase-tagged stream: `Metric` lines unchanged, every `Point` with its `phase` tag,
- * in the k6 JSON format (`{"metric":..,"type":"Point","data":{"time","value","tags"}}`).
+ * Writes the phase-tagged stream in the k6 JSON format through the one encoder: `Metric` lines
+ * first (as read, or built from the types), then every `Point` with its `phase` tag and its
+ * epoch time.
  */
 export function writeTaggedStream(file: string, stream: K6Stream, toEpochMs: (journalMs: number) => number): void {
-  const out: string[] = [];
-  for (const [name, type] of stream.types) out.push(JSON.stringify({ type: 'Metric', data: { name, type }, metric: name }));
-  for (const p of stream.points) out.push(JSON.stringify({ metric: p.metric, type: 'Point', data: { time: new Date(toEpochMs(p.t)).toISOString(), value: p.value, tags: p.tags } }));
-  writeFileSync(file, out.length ? `${out.join('\n')}\n` : '');
+  using out = new SampleFileWriter(file);
+  for (const [name, type] of stream.types) {
+    out.metric(stream.metrics?.get(name) ?? { name, type: type as MetricType, contains: type === 'trend' && name.endsWith('_duration') ? 'time' : 'default', thresholds: [], submetrics: null });
+  }
+  for (const p of stream.points) out.point({ ...p, time: toEpochMs(p.time) });
 }
 
 /**
@@ -82,12 +59,12 @@ export function writeTaggedStream(file: string, stream: K6Stream, toEpochMs: (jo
  * `http_req_duration` Point; `t` = completion - duration, status from the `status` tag
  * (`0` = no response, with k6's `error_code`).
  */
-export function samplesFromPoints(points: readonly K6Point[]): LoadSample[] {
+export function samplesFromPoints(points: readonly Sample[]): LoadSample[] {
   const out: LoadSample[] = [];
   for (const p of points) {
     if (p.metric !== 'http_req_duration') continue;
     const status = Number(p.tags.status ?? 0) || 0;
-    out.push({ t: p.t - p.value, durationMs: p.value, status, ...(status === 0 ? { error: p.tags.error_code ?? p.tags.error ?? 'request_failed' } : {}) });
+    out.push({ t: p.time - p.value, durationMs: p.value, status, ...(status === 0 ? { error: p.tags.error_code ?? p.tags.error ?? 'request_failed' } : {}) });
   }
   return out.sort((a, b) => a.t - b.t);
 }
@@ -102,14 +79,14 @@ export function pointsFromSamples(samples: readonly LoadSample[], extraTags: Rec
     ['http_req_duration', 'trend'],
     ['http_req_failed', 'rate'],
   ]);
-  const points: K6Point[] = [];
+  const points: Sample[] = [];
   for (const s of samples) {
     const t = s.t + s.durationMs;
     const tags: Record<string, string> = { ...extraTags, method: 'POST', name: 'POST /telemetry', status: String(s.status), ...(s.error ? { error_code: s.error } : {}) };
     const failed = s.status === 0 || s.status >= 500 ? 1 : 0;
-    points.push({ metric: 'http_reqs', t, value: 1, tags: { ...tags } });
-    points.push({ metric: 'http_req_duration', t, value: +s.durationMs.toFixed(3), tags: { ...tags } });
-    points.push({ metric: 'http_req_failed', t, value: failed, tags: { ...tags } });
+    points.push({ metric: 'http_reqs', time: t, value: 1, tags: { ...tags } });
+    points.push({ metric: 'http_req_duration', time: t, value: +s.durationMs.toFixed(3), tags: { ...tags } });
+    points.push({ metric: 'http_req_failed', time: t, value: failed, tags: { ...tags } });
   }
   return { types, points };
 }

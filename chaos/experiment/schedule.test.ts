@@ -94,7 +94,7 @@ describe('chaos experiment: schedule, phases, analysis', () => {
   });
 
   it('evaluates thresholds on any metric of the k6 stream, with multi-tag selectors, k6 aggregations and a note for absent metrics', () => {
-    const pt = (metric: string, t: number, value: number, tags: Record<string, string>) => ({ metric, t, value, tags });
+    const pt = (metric: string, time: number, value: number, tags: Record<string, string>) => ({ metric, time, value, tags });
     const stream = {
       types: new Map([['ingest_errors', 'rate'], ['ingest_accepted', 'counter'], ['http_reqs', 'counter']]),
       points: [
@@ -119,7 +119,7 @@ describe('chaos experiment: schedule, phases, analysis', () => {
     assert.match(r[5].threshold, /not in the load's samples/);
   });
 
-  it('maps a k6 JSON stream to samples and tags every Point by its own time', () => {
+  it('maps a k6 JSON stream to samples and tags every Point by its own time', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'k6-stream-'));
     try {
       const epoch = Date.parse('2025-01-01T00:00:00.000Z');
@@ -131,17 +131,20 @@ describe('chaos experiment: schedule, phases, analysis', () => {
         { metric: 'checks', type: 'Point', data: { time: at(2500), value: 1, tags: {} } },
       ];
       writeFileSync(join(dir, 'k6.ndjson'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n{"cut');
-      const stream = readK6Stream(join(dir, 'k6.ndjson'), (e) => e - epoch);
-      assert.deepEqual(samplesFromPoints(stream.points), [
-        { t: 495, durationMs: 5, status: 202 },
-        { t: 1200, durationMs: 300, status: 0, error: '1211' },
+      const stream = await readK6Stream(join(dir, 'k6.ndjson'), (e) => e - epoch);
+      // the sub-millisecond digits survive the reader (123 µs past each millisecond here)
+      assert.deepEqual(samplesFromPoints(stream.points).map((s) => ({ ...s, t: Math.round(s.t * 1000) / 1000 })), [
+        { t: 495.123, durationMs: 5, status: 202 },
+        { t: 1200.123, durationMs: 300, status: 0, error: '1211' },
       ]);
       tagPoints(stream.points, [{ name: 'x', phase: 'fault:x', startMs: 1000, endMs: 2000 }]);
       assert.deepEqual(stream.points.map((p) => p.tags.phase), ['baseline', 'fault:x', 'recovery']);
       writeTaggedStream(join(dir, 'tagged.jsonl'), stream, (t) => epoch + t);
       const out = readFileSync(join(dir, 'tagged.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
       assert.equal(out[0].type, 'Metric');
-      assert.deepEqual(out[2], { metric: 'http_req_duration', type: 'Point', data: { time: new Date(epoch + 1500).toISOString(), value: 300, tags: { status: '0', error_code: '1211', phase: 'fault:x' } } });
+      assert.deepEqual(out[0], { type: 'Metric', data: { name: 'http_req_duration', type: 'trend', contains: 'default', thresholds: [], submetrics: null }, metric: 'http_req_duration' }, 'Metric lines are written back in full k6 form');
+      assert.deepEqual({ ...out[2], data: { ...out[2].data, time: undefined } }, { metric: 'http_req_duration', type: 'Point', data: { time: undefined, value: 300, tags: { error_code: '1211', phase: 'fault:x', status: '0' } } });
+      assert.ok(Math.abs(Date.parse(out[2].data.time) - (epoch + 1500)) < 1, out[2].data.time);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

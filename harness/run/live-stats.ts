@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { LineTail } from '../../vocabulary';
 
 export interface LiveStatsOptions {
   /** The k6 JSON sample stream (`--out json=<path>`); it may not exist yet when started. */
@@ -43,8 +43,8 @@ const NL = 0x0a;
  *
  *     live: 12,345 requests  1,987 req/s (avg 1,950)  errors 3 (0.02%)  iterations 12,001  VUs 150  elapsed 0m21s
  *
- * Tails the growing file: every `pollMs` it reads only the bytes past the last offset into one
- * reused buffer (a partial last line is carried to the next read) and counts with native
+ * Tails the growing file with the k6 stream's one reader (`LineTail`, vocabulary/samples): every
+ * `pollMs` it takes the complete lines appended since the last poll and counts with native
  * `Buffer.indexOf` searches for each metric's line prefix, no per-line JSON.parse or string; at
  * full load the stream is ~200k lines/s on cores shared with the engine and the target.
  * Prints every `reportMs` while the stream grows, and once more on `stop()`. Timers are unref'd; `stop()` is idempotent
@@ -52,10 +52,7 @@ const NL = 0x0a;
  */
 export class LiveStats implements Disposable {
   readonly #o: Required<Omit<LiveStatsOptions, 'bufferBytes'>>;
-  #buf: Buffer;
-  #carry = 0;
-  #offset = 0;
-  #fd: number | undefined;
+  readonly #tail: LineTail;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
 
@@ -70,7 +67,7 @@ export class LiveStats implements Disposable {
 
   constructor(o: LiveStatsOptions) {
     this.#o = { now: () => performance.now(), pollMs: 1000, reportMs: 5000, ...o };
-    this.#buf = Buffer.allocUnsafe(o.bufferBytes ?? 1 << 20);
+    this.#tail = new LineTail(o.path, { bufferBytes: o.bufferBytes });
     this.#lastReportAt = this.#o.now();
   }
 
@@ -97,41 +94,16 @@ export class LiveStats implements Disposable {
       return;
     }
     // Quiet once the stream stops growing (the engine exited; chaos still checks recovery).
-    if (this.#offset > this.#lastReportOffset && this.#o.now() - this.#lastReportAt >= this.#o.reportMs) this.report();
+    if (this.#tail.offset > this.#lastReportOffset && this.#o.now() - this.#lastReportAt >= this.#o.reportMs) this.report();
   }
 
   /** Reads everything appended since the last poll and updates the counters. */
   poll(): void {
     if (this.#stopped) return;
-    if (this.#fd === undefined) {
-      try {
-        this.#fd = openSync(this.#o.path, 'r');
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return; // the engine has not created it yet
-        throw e;
-      }
-    }
-    for (;;) {
-      const want = this.#buf.length - this.#carry;
-      const n = readSync(this.#fd, this.#buf, this.#carry, want, this.#offset);
-      if (n === 0) return;
-      this.#firstDataAt ??= this.#o.now();
-      this.#offset += n;
-      const end = this.#carry + n;
-      const lastNl = this.#buf.lastIndexOf(NL, end - 1);
-      if (lastNl < 0) {
-        // No complete line yet: keep it all; grow when one line fills the buffer.
-        this.#carry = end;
-        if (end === this.#buf.length) {
-          const bigger = Buffer.allocUnsafe(this.#buf.length * 2);
-          this.#buf.copy(bigger, 0, 0, end);
-          this.#buf = bigger;
-        }
-      } else {
-        this.#scan(this.#buf.subarray(0, lastNl + 1));
-        this.#carry = this.#buf.copy(this.#buf, 0, lastNl + 1, end);
-      }
-      if (n < want) return; // reached the end of what is written so far
+    for (let lines = this.#tail.read(); ; lines = this.#tail.read()) {
+      if (this.#tail.offset > 0) this.#firstDataAt ??= this.#o.now();
+      if (!lines) return;
+      this.#scan(lines);
     }
   }
 
@@ -174,7 +146,7 @@ export class LiveStats implements Disposable {
     this.#o.write(formatLiveStats(this.snapshot()));
     this.#lastReportAt = this.#o.now();
     this.#lastReportRequests = this.#requests;
-    this.#lastReportOffset = this.#offset;
+    this.#lastReportOffset = this.#tail.offset;
   }
 
   /** Last poll, the final line (only if the stream ever had data), timers cleared, file closed. Idempotent. */
@@ -197,8 +169,7 @@ export class LiveStats implements Disposable {
   }
 
   #close(): void {
-    if (this.#fd !== undefined) closeSync(this.#fd);
-    this.#fd = undefined;
+    this.#tail.close();
   }
 }
 

@@ -5,8 +5,7 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { IoContext } from '../../io';
 import { runK6 } from '../cli/run-k6';
-import { parseJsonStream } from '../output/json-output';
-import type { Sample } from '../types';
+import { readSamples, type Sample } from '../../../vocabulary';
 
 export const SCRIPTS_DIR = fileURLToPath(new URL('./scripts/', import.meta.url));
 export const REFERENCE_DIR = fileURLToPath(new URL('./fixtures/k6-v0.48/', import.meta.url));
@@ -60,9 +59,9 @@ export async function runScript(script: string, opts: { flags?: string[]; env?: 
  */
 export async function readRun(r: { dir: string; code: number; stdout: string; stderr: string; ms: number; keepDir?: boolean }): Promise<ScriptRun> {
   const { dir } = r;
-  const points = await readFile(join(dir, 'points.ndjson'), 'utf8').catch(() => '');
   const summaryText = await readFile(join(dir, 'summary.json'), 'utf8').catch(() => undefined);
-  const samples = points ? parseJsonStream(points).samples : [];
+  const samples: Sample[] = [];
+  for await (const line of readSamples(join(dir, 'points.ndjson'))) if (line.type === 'Point') samples.push(line.sample);
   if (!r.keepDir) await rm(dir, { recursive: true, force: true });
   const match = (s: Sample, metric: string, tags?: Record<string, string>) => s.metric === metric && Object.entries(tags ?? {}).every(([k, v]) => s.tags[k] === v);
   return {

@@ -1,14 +1,10 @@
-import { type AnySink, type MetricInfo, type SubmetricInfo, type ThresholdJson, newSink, parseSubmetricSelector, sameTags } from '../../../vocabulary';
+import { type AnySink, type MetricInfo, type MetricInfoSource, type SubmetricInfo, type ThresholdJson, newSink, parseSubmetricSelector, sameTags } from '../../../vocabulary';
 import type { MetricDef, MetricRegistry, MetricType, Sample, SampleSink, Tags, ValueType } from '../types';
 import type { Output } from '../output/types';
 import { GroupTree, type CheckNode } from './group-tree';
 
 // What outputs need to describe a metric is k6's `Metric` line (vocabulary/samples).
-export type { MetricInfo, SubmetricInfo, ThresholdJson };
-
-export interface MetricInfoSource {
-  metricInfo(name: string): MetricInfo;
-}
+export type { MetricInfo, MetricInfoSource, SubmetricInfo, ThresholdJson };
 
 /** One aggregated metric or submetric. */
 export interface MetricState {

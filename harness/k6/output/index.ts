@@ -12,4 +12,4 @@ export { summaryResult, writeSummaryResult, summaryDataJson } from './handle-sum
 export { gojaStringify } from './goja-json';
 export { renderBanner, renderExecutionDescription, logfmtLine, K6_BANNER } from './banner';
 export type { ExecutionDescription, ScenarioLine } from './banner';
-export { goFloat, goJsonString, rfc3339Nano, parseRfc3339 } from './go-format';
+export { goFloat, goJsonString, rfc3339Nano, parseRfc3339 } from '../../../vocabulary';
