@@ -6,16 +6,14 @@
 import { Registry } from '../../../vocabulary';
 import type { ModuleFactory } from '../types';
 
-export class ModuleRegistry {
-  private readonly factories = new Registry<ModuleFactory>({ kind: 'k6 module', sorted: true });
-
-  register(path: string, factory: ModuleFactory): this {
-    this.factories.register(path, factory);
-    return this;
+export class ModuleRegistry extends Registry<ModuleFactory> {
+  constructor() {
+    super({ kind: 'k6 module', sorted: true });
   }
 
+  /** The factory, or throws with what k6 users need to hear (remote modules, xk6 extensions). */
   resolve(path: string): ModuleFactory {
-    const f = this.factories.find(path);
+    const f = this.find(path);
     if (f) return f;
     const hint = /^https?:\/\//.test(path)
       ? ' (remote modules are not supported by the builtin engine: it runs offline)'
@@ -23,13 +21,5 @@ export class ModuleRegistry {
         ? ' (xk6 extensions need a custom k6 binary; run with the real k6)'
         : '';
     throw new Error(`unknown module "${path}"${hint}; supported: ${this.keys().join(', ')}`);
-  }
-
-  has(path: string): boolean {
-    return this.factories.has(path);
-  }
-
-  keys(): string[] {
-    return this.factories.keys();
   }
 }

@@ -11,31 +11,20 @@ export function parseOutputSpec(spec: string): { key: string; arg: string } {
  * Output types by `--out` key. Registering a key twice throws; an unknown key throws listing the
  * valid ones (`unknown output "x"; valid: json`). Built-ins are added in `builtins.ts`.
  */
-export class K6OutputRegistry {
-  private readonly factories = new Registry<OutputFactory>({ kind: 'output', sorted: true });
-
-  register(key: string, factory: OutputFactory): this {
-    this.factories.register(key, factory);
-    return this;
-  }
-
-  keys(): string[] {
-    return this.factories.keys();
-  }
-
-  has(key: string): boolean {
-    return this.factories.has(key);
+export class K6OutputRegistry extends Registry<OutputFactory> {
+  constructor() {
+    super({ kind: 'output', sorted: true });
   }
 
   /** Validates without creating (for config validation before anything starts). */
   check(spec: string): string | undefined {
     const { key } = parseOutputSpec(spec);
-    return this.factories.has(key) ? undefined : this.factories.unknownMessage(key);
+    return this.has(key) ? undefined : this.unknownMessage(key);
   }
 
   create(spec: string, params: Omit<OutputParams, 'arg'>): Output {
     const { key, arg } = parseOutputSpec(spec);
-    return this.factories.get(key)({ ...params, arg });
+    return this.get(key)({ ...params, arg });
   }
 }
 
