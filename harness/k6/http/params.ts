@@ -2,6 +2,7 @@
  * k6/http argument helpers: request params, bodies, `http.url`, `http.file`, `expectedStatuses`.
  * Values come from the script's realm, so type checks avoid `instanceof` on built-ins.
  */
+import { parseDuration } from '../../../vocabulary';
 import { randomBytes } from 'node:crypto';
 
 /** `http.expectedStatuses(...)`: the only response callback k6 accepts. */
@@ -77,23 +78,11 @@ export function toBuffer(x: ArrayBuffer | ArrayBufferView): Buffer {
   return Buffer.from(x as ArrayBuffer);
 }
 
-/** Go's time.ParseDuration subset k6 accepts for `timeout` ('10s', '1m30s', '500ms'); a number is ms. */
+/** k6 reads `timeout` with `types.GetDurationValue`: a duration string (`10s`, `1m30s`, `500ms`) or a number of ms. */
 export function parseTimeout(v: unknown): number {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string') {
-    const s = v.trim();
-    if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
-    const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
-    const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-    let total = 0;
-    let m: RegExpExecArray | null;
-    let pos = 0;
-    while ((m = re.exec(s))) {
-      total += Number(m[1]) * unit[m[2]];
-      pos = re.lastIndex;
-    }
-    if (pos === s.length && pos > 0) return total;
-  }
+  const d = typeof v === 'string' ? parseDuration(v) : undefined;
+  if (d?.ok && d.ms >= 0) return d.ms;
   throw new Error(`invalid timeout value ${JSON.stringify(v)}: use a duration string like "10s" or a number of milliseconds`);
 }
 
