@@ -1,4 +1,5 @@
 import { readSamples, SampleFileWriter, type MetricInfo, type MetricType, type Sample } from '../../vocabulary';
+import type { K6Stream } from './k6-stream-type';
 import type { LoadSample } from './load';
 import { phaseAt, type FaultWindow } from './schedule';
 
@@ -12,14 +13,7 @@ import { phaseAt, type FaultWindow } from './schedule';
  * completed, i.e. when the client saw it), so every metric of the stream (http_*, checks,
  * custom ones) is split the same way and per-phase thresholds read the tagged stream.
  */
-export interface K6Stream {
-  /** `Metric` lines: name -> k6 type (`counter`, `gauge`, `rate`, `trend`). */
-  types: Map<string, string>;
-  /** The `Metric` lines as read, written back unchanged (absent for synthesised streams). */
-  metrics?: Map<string, MetricInfo>;
-  /** The Points, as the one k6 Sample type; `time` is journal time (ms since the experiment started). */
-  points: Sample[];
-}
+export type { K6Stream };
 
 /** Reads a k6 JSON stream (the one streaming reader); `toJournalMs` maps a Point's epoch ms to journal time. */
 export async function readK6Stream(file: string, toJournalMs: (epochMs: number) => number): Promise<K6Stream> {

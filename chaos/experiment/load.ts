@@ -1,5 +1,5 @@
 import type { LoadSpec } from './types';
-import type { K6Stream } from './k6-stream';
+import type { K6Stream } from './k6-stream-type';
 import { nonNegativeDurationMs as parseDuration } from '../../vocabulary';
 
 /** One request of the background load (`t` = ms since the experiment started). */

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { Logger, Sample } from '../types';
-import type { MetricInfoSource } from '../metrics/metrics-engine';
+import type { MetricInfoSource } from '../../../vocabulary';
 
 /**
  * An `--out` destination (k6 `output.Output`).
