@@ -27,12 +27,12 @@ export function captureContext(cwd: string, opts: { signal?: AbortSignal; env?: 
 }
 
 /**
- * A throwaway project dir that sees this checkout's target/, chaos/, scenarios/, harness/ and
+ * A throwaway project dir that sees this checkout's target/, chaos/, scenarios/, vocabulary/, harness/ and
  * node_modules (symlinked) with its own reports/, so a test's runs never mix with others.
  */
 export async function throwawayProject(prefix: string, root = resolve('.')): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
-  for (const d of ['target', 'chaos', 'scenarios', 'node_modules', 'harness']) await symlink(join(root, d), join(dir, d));
+  for (const d of ['target', 'chaos', 'scenarios', 'vocabulary', 'node_modules', 'harness']) await symlink(join(root, d), join(dir, d));
   for (const f of ['compose.yml', 'package.json', 'package-lock.json', 'tsconfig.json']) await cp(join(root, f), join(dir, f));
   return dir;
 }
