@@ -10,7 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { InfraError } from '../harness/errors/index';
+import { InfraError } from './shared/errors';
 
 export type TargetComponent = 'gateway' | 'worker';
 

@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { freePort, startRedisServer } from '../harness/testing/index';
+import { freePort, request, sample, startRedisServer } from './testing/index';
 import { waitForDrain } from './shared/accounting';
-import { request, sample } from './testing';
 
 describe('npm run target (target/main.ts: gateway + worker in the foreground)', function () {
   this.timeout(30_000);

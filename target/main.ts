@@ -4,7 +4,7 @@
  * SIGINT/SIGTERM stop the gateway first (no new samples), then the worker (after its batch).
  * If either exits on its own, the other is stopped and the exit code passed on.
  */
-import { exitCodeOf, formatError } from '../harness/errors/index';
+import { ExitCode, exitCodeOf, formatError } from './shared/errors';
 import { loadGatewayConfig } from './gateway/config';
 import { launchTarget, type LaunchedTarget } from './launcher';
 import { loadWorkerConfig } from './worker/config';
@@ -21,7 +21,7 @@ async function main(): Promise<number> {
   }
   if (problems.length) {
     process.stderr.write(problems.join('\n') + '\n');
-    return 104;
+    return ExitCode.InvalidConfig;
   }
   const pass = (line: string, stream: 'stdout' | 'stderr') => (stream === 'stdout' ? process.stdout : process.stderr).write(line + '\n');
   let stopping = false;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { InvalidConfigError } from '../../harness/errors/index';
+import { InvalidConfigError } from '../shared/errors';
 import { loadWorkerConfig } from '../worker/config';
 import { loadGatewayConfig } from './config';
 

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { startRedisServer, type StartedRedisServer } from '../../harness/testing/index';
+import { gatewayFor, request, sample, type StartedRedisServer, startRedisServer } from '../testing/index';
 import { verifyAccounting } from '../shared/accounting';
 import { redisKeys } from '../shared/keys';
-import { gatewayFor, request, sample } from '../testing';
 import type { StartedGateway } from './server';
 
 describe('gateway endpoints (real redis-server)', function () {

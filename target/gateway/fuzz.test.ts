@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { freePort, startRedisServer } from '../../harness/testing/index';
+import { freePort, request, sample, startRedisServer } from '../testing/index';
 import { launchTarget } from '../launcher';
-import { request, sample } from '../testing';
 
 /** mulberry32: a seeded RNG so a failing body can be reproduced from the printed seed. */
 function rng(seed: number) {

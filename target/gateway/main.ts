@@ -6,7 +6,7 @@
  */
 import cluster from 'node:cluster';
 import client from 'prom-client';
-import { exitCodeOf, formatError } from '../../harness/errors/index';
+import { exitCodeOf, formatError } from '../shared/errors';
 import { announce, createLogger } from '../shared/logger';
 import { runPrimary } from './cluster';
 import { loadGatewayConfig } from './config';

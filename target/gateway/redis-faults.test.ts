@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { startRedisServer } from '../../harness/testing/index';
-import { eventually, gatewayFor, request, sample } from '../testing';
+import { eventually, gatewayFor, request, sample, startRedisServer } from '../testing/index';
 
 describe('gateway when Redis dies and comes back (real redis-server)', function () {
   this.timeout(25_000);

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { Redis } from 'ioredis';
-import { freePort, startRedisServer } from '../../harness/testing/index';
+import { freePort, request, sample, startRedisServer } from '../testing/index';
 import { launchTarget } from '../launcher';
 import { redisKeys } from '../shared/keys';
-import { request, sample } from '../testing';
 
 /** POST over a fresh connection; resolves with the status and id, or the network error. */
 function post(url: string, body: unknown, agent: http.Agent): Promise<{ status: number; id?: string } | { error: string }> {

@@ -3,7 +3,7 @@
  * each reader records a problem instead of throwing, so a config loader reports every bad
  * variable at once through one `InvalidConfigError`.
  */
-import { InvalidConfigError } from '../../harness/errors/index';
+import { InvalidConfigError } from './errors';
 
 export type Env = Record<string, string | undefined>;
 

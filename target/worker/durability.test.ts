@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { startRedisServer } from '../../harness/testing/index';
+import { eventually, gatewayFor, request, sample, startRedisServer } from '../testing/index';
 import { launchTarget } from '../launcher';
 import { verifyAccounting, waitForDrain } from '../shared/accounting';
 import { redisKeys } from '../shared/keys';
-import { eventually, gatewayFor, request, sample } from '../testing';
 
 describe('worker durability: N accepted -> N processed (real redis-server, worker as a child process)', function () {
   this.timeout(30_000);

@@ -2,7 +2,7 @@
  * `node --import tsx target/worker/main.ts`: the worker, configured by environment (see
  * docs/target.md). Prints a "worker ready" JSON line; SIGTERM/SIGINT stop it gracefully.
  */
-import { exitCodeOf, formatError } from '../../harness/errors/index';
+import { exitCodeOf, formatError } from '../shared/errors';
 import { loadWorkerConfig } from './config';
 import { startWorker } from './worker';
 

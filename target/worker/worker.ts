@@ -10,7 +10,7 @@
  * redelivered record is counted once (and reported as a duplicate).
  */
 import type { Redis } from 'ioredis';
-import { InfraError } from '../../harness/errors/index';
+import { InfraError } from '../shared/errors';
 import { announce, createLogger, type Logger } from '../shared/logger';
 import { bucketLabel, redisKeys } from '../shared/keys';
 import { createFailFastRedis } from '../shared/redis';

@@ -7,7 +7,7 @@ import type Docker from 'dockerode';
 import { resolveConfig } from '../../config/resolve-config';
 import { PidFile } from '../../run-record';
 import { reap } from '../../run/reaper';
-import { sample } from '../../../target/testing';
+import { sample } from '../../../target/testing/index';
 import { DockerRuntime } from './docker-runtime';
 import { ensureImage } from './pull-image';
 import { targetContextHash } from './target-image';

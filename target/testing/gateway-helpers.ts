@@ -1,8 +1,8 @@
 /** Small helpers for the target's own tests (not imported by production code). */
-import { loadGatewayConfig } from './gateway/config';
-import { startGateway, type StartedGateway } from './gateway/server';
-import type { Sample } from './gateway/schema';
-import { createLogger } from './shared/logger';
+import { loadGatewayConfig } from '../gateway/config';
+import { startGateway, type StartedGateway } from '../gateway/server';
+import type { Sample } from '../gateway/schema';
+import { createLogger } from '../shared/logger';
 
 export function sample(i = 0, device = `dev-${i % 7}`): Sample {
   return { device_id: device, timestamp: 1_700_000_000_000 + i, metrics: { temp_c: 20 + (i % 10), seq: i } };

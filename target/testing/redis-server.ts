@@ -11,7 +11,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import { InfraError } from '../errors/index';
+import { InfraError } from '../shared/errors';
 import { freePort } from './free-port';
 
 export interface RedisServerOptions {
