@@ -31,6 +31,8 @@ export interface GatewayConfig {
   /** Whether ingestion starts running (POST /start, /stop toggle it). */
   startIngesting: boolean;
   version: string;
+  /** Test-only introspection routes (GET /debug/prototypes); never in production. */
+  debugEndpoints: boolean;
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -61,6 +63,7 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
     shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     startIngesting: r.bool('INGEST_START', true),
     version: r.string('TARGET_VERSION', '0.1.0'),
+    debugEndpoints: r.bool('TARGET_DEBUG_ENDPOINTS', false),
   };
   r.check(cfg.queueHighWater <= cfg.queueCapacity, `QUEUE_HIGH_WATER: must be <= QUEUE_CAPACITY (${cfg.queueCapacity}), got ${cfg.queueHighWater}`);
   r.done('gateway');
