@@ -1,5 +1,7 @@
 /**
- * Telemetry payloads for the TelemetryHub gateway (schema: target/gateway/schema.ts).
+ * Telemetry payloads for the TelemetryHub gateway. Scenario code imports only k6/* and scenarios/lib,
+ * so this is its own copy of the shape; payload.test.ts sends what it generates to a real gateway
+ * (schema: target/gateway/schema.ts) and fails if the two drift apart.
  *
  *   POST /telemetry        { device_id, timestamp, metrics: { name: number } }
  *   POST /telemetry/batch  [ sample, sample, ... ]   (all-or-nothing, 1..BATCH_MAX, default 1000)
