@@ -13,12 +13,16 @@ export const TARGET_DOCKERFILE = 'target/Dockerfile';
 const CONTEXT_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'node_modules'];
 /** Stand-ins for node_modules in the hash: npm records every install in node_modules/.package-lock.json. */
 const HASHED_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'node_modules/.package-lock.json'];
-/** What runs in the image; their import graphs (plus all of target/) are the sources sent and hashed. */
+/**
+ * What runs in the image; their import graphs (plus all of target/) are the sources sent and hashed.
+ * The target's entries resolve within target/ (target/layering.test.ts); the harness/ and chaos/
+ * files in the image are there only for the built-in Toxiproxy server's entry.
+ */
 export const IMAGE_ENTRY_POINTS = ['target/gateway/main.ts', 'target/worker/main.ts', 'harness/runtimes/local/builtin-toxiproxy-main.ts'];
 
-/** Tests and fixtures never run in the image: left out of the context and of the hash. */
+/** Tests, their helpers (target/testing/) and fixtures never run in the image: left out of the context and of the hash. */
 export function excludedFromTargetContext(rel: string): boolean {
-  return /\.test\.ts$/.test(rel) || /(^|\/)fixtures(\/|$)/.test(rel);
+  return /\.test\.ts$/.test(rel) || /(^|\/)fixtures(\/|$)/.test(rel) || rel.startsWith('target/testing/');
 }
 
 /**
