@@ -15,7 +15,7 @@ const CONTEXT_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'no
 const HASHED_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'node_modules/.package-lock.json'];
 /**
  * What runs in the image; their import graphs (plus all of target/) are the sources sent and hashed.
- * The target's entries resolve within target/ (target/layering.test.ts); the harness/ and chaos/
+ * The target's entries resolve within target/ (.dependency-cruiser.cjs); the harness/ and chaos/
  * files in the image are there only for the built-in Toxiproxy server's entry.
  */
 export const IMAGE_ENTRY_POINTS = ['target/gateway/main.ts', 'target/worker/main.ts', 'harness/runtimes/local/builtin-toxiproxy-main.ts'];
