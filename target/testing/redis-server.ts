@@ -17,7 +17,7 @@ import { freePort } from './free-port';
 export interface RedisServerOptions {
   /** Default: a free port. */
   port?: number;
-  /** Default /usr/bin/redis-server, or REDIS_SERVER_BIN. */
+  /** Default: REDIS_SERVER_BIN, else `redis-server` from PATH. */
   bin?: string;
   /** Extra command-line arguments, e.g. ['--maxmemory', '64mb']. */
   args?: string[];
@@ -42,7 +42,7 @@ export interface StartedRedisServer extends AsyncDisposable {
 export async function startRedisServer(opts: RedisServerOptions = {}): Promise<StartedRedisServer> {
   const host = '127.0.0.1';
   const port = opts.port ?? (await freePort(host));
-  const bin = opts.bin ?? process.env.REDIS_SERVER_BIN ?? '/usr/bin/redis-server';
+  const bin = opts.bin ?? process.env.REDIS_SERVER_BIN ?? 'redis-server';
   const timeout = opts.startTimeoutMs ?? 10_000;
   let child: ChildProcess | undefined;
   let stopped = false;
