@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Entry point of the `harness` bin: TypeScript runs directly through tsx's loader.
 import { register } from 'tsx/esm/api';
+import { runMain } from './run-main.mjs';
 
 register();
 const { main } = await import('../cli.ts');
-process.exitCode = await main(process.argv.slice(2));
+runMain(main, process.argv.slice(2));

@@ -47,6 +47,8 @@ export class ManagedContainer {
   #out: WriteStream;
   #tail = '';
   #follow: Promise<void> = Promise.resolve();
+  /** The current `docker logs --follow` response, until it ends. */
+  #logStream: (NodeJS.ReadableStream & { destroy?: () => void; socket?: RefSocket }) | undefined;
   #removing: Promise<void> | undefined;
 
   private constructor(
@@ -126,13 +128,39 @@ export class ManagedContainer {
       },
     });
     this.deps.docker.modem.demuxStream(stream, sink, sink);
+    const followed = stream as typeof stream & { socket?: RefSocket };
     // Following logs must not keep the harness alive (`harness up` returns while containers run).
-    (stream as unknown as { socket?: { unref?: () => void } }).socket?.unref?.();
+    followed.socket?.unref?.();
+    this.#logStream = followed;
     this.#follow = new Promise<void>((resolve) => {
-      stream.once('end', resolve);
-      stream.once('close', resolve);
-      stream.once('error', () => resolve());
+      const done = () => {
+        if (this.#logStream === followed) this.#logStream = undefined;
+        resolve();
+      };
+      stream.once('end', done);
+      stream.once('close', done);
+      stream.once('error', done);
     });
+  }
+
+  /**
+   * Waits (at most `ms`) for the log follow to end after the container stopped, so its last lines
+   * reach the log file, then drops it. While we wait, the follow's socket is ref'd again and the
+   * timer is a normal one: a wait that only unref'd handles could end is a promise Node abandons
+   * when nothing else runs (the harness then exited 13 in the middle of its teardown).
+   */
+  async #settleFollow(ms: number): Promise<void> {
+    const stream = this.#logStream;
+    if (!stream) return;
+    stream.socket?.ref?.();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.#follow, new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+    clearTimeout(timer);
+    if (this.#logStream === stream) {
+      // Still open (the daemon keeps some follows open after the container is gone): close it.
+      this.#logStream = undefined;
+      stream.destroy?.();
+    }
   }
 
   #write(text: string): void {
@@ -161,7 +189,7 @@ export class ManagedContainer {
     const exited = this.#container.wait({ condition: 'not-running', abortSignal: ac.signal }).then(
       async (r: { StatusCode?: number }) => {
         if (ac.signal.aborted) return;
-        await Promise.race([this.#follow, sleep(500)]);
+        await this.#settleFollow(500);
         throw new InfraError(`${this.spec.component} container exited (code ${r?.StatusCode}) before it was ready (${strategy.describe()})\n    ${this.lastLines()}`, {
           hint: `see ${this.spec.logFile} (or \`docker logs ${this.name}\`)`,
         });
@@ -201,7 +229,7 @@ export class ManagedContainer {
     } finally {
       clearTimeout(timer);
     }
-    await Promise.race([this.#follow, sleep(2000)]);
+    await this.#settleFollow(2000);
   }
 
   /**
@@ -230,8 +258,8 @@ export class ManagedContainer {
         await this.#container.remove({ force: true, v: true }).catch((e: Error) => {
           if (!/404|no such container/i.test(e.message)) throw e;
         });
-        await Promise.race([this.#follow, sleep(1000)]);
       } finally {
+        await this.#settleFollow(1000);
         await new Promise<void>((r) => this.#out.end(r));
         await this.deps.pidFile?.removeDocker('containers', this.id);
       }
@@ -244,6 +272,8 @@ function ms(n: number): number {
   return n * 1_000_000; // Docker durations are nanoseconds
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref());
+/** The socket under an HTTP response (ref/unref decide whether it keeps the process alive). */
+interface RefSocket {
+  ref?: () => void;
+  unref?: () => void;
 }
