@@ -4,7 +4,7 @@
  * lazily so `harness list` does not load the engine. `main` is the single exit point.
  */
 import yargs from 'yargs';
-import { ExitCode, exitCodeOf, formatError } from './errors';
+import { ExitCode, UsageError, exitCodeOf, formatError } from './errors';
 import { defaultContext, type CommandContext } from './commands/context';
 
 export async function main(argv: string[], ctx?: CommandContext): Promise<number> {
@@ -59,14 +59,16 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
     const { k6 } = await import('./commands/k6/index');
     return k6(argv.slice(1), ctx);
   }
+  // `harness` alone is a request for help, not a mistake.
+  if (argv.length === 0) argv = ['--help'];
   let code: number = ExitCode.Ok;
-  const parser = yargs(argv)
+  const parser = yargs()
     .scriptName('harness')
     .usage('$0 <command> [options]')
     .command(
       'setup',
       'Install what the harness needs on this machine (redis-server, docker) where possible',
-      (y) => y.option('for', { choices: ['run', 'test'] as const, default: 'run' as const }),
+      (y) => y.option('for', { requiresArg: true, choices: ['run', 'test'] as const, default: 'run' as const }),
       async (a) => {
         const { setup } = await import('./commands/setup/index');
         code = await setup({ for: a.for }, ctx);
@@ -84,18 +86,18 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
       (y) =>
         y
           .positional('scenario', { type: 'string', demandOption: true, describe: 'catalog name (harness list) or path to a .ts/.js script' })
-          .option('runtime', { choices: ['auto', 'docker', 'local', 'external'] as const, describe: 'where the target runs (default auto: docker if available, else local)' })
-          .option('target-url', { type: 'string', describe: 'with --runtime external: the gateway URL' })
-          .option('engine', { choices: ['auto', 'k6', 'builtin'] as const, describe: 'load engine (default auto: k6 if installed, else builtin)' })
-          .option('vus', { type: 'number', describe: 'peak VUs override' })
-          .option('duration', { type: 'string', describe: 'total duration override (30s, 1m30s)' })
+          .option('runtime', { requiresArg: true, choices: ['auto', 'docker', 'local', 'external'] as const, describe: 'where the target runs (default auto: docker if available, else local)' })
+          .option('target-url', { requiresArg: true, type: 'string', describe: 'with --runtime external: the gateway URL' })
+          .option('engine', { requiresArg: true, choices: ['auto', 'k6', 'builtin'] as const, describe: 'load engine (default auto: k6 if installed, else builtin)' })
+          .option('vus', { requiresArg: true, type: 'number', describe: 'peak VUs override' })
+          .option('duration', { requiresArg: true, type: 'string', describe: 'total duration override (30s, 1m30s)' })
           .option('env', { type: 'string', array: true, describe: 'K=V for the script (__ENV), repeatable' })
           .option('tag', { type: 'string', array: true, describe: 'K=V tag on every sample, repeatable' })
           .option('out', { type: 'string', array: true, describe: 'json | influxdb (roadmap) | none, repeatable' })
           .option('keep-up', { type: 'boolean', describe: 'leave the stack running afterwards (stop with harness down)' })
-          .option('seed', { type: 'number', describe: 'seed for payloads and faults (printed and stored)' })
-          .option('toxiproxy', { choices: ['auto', 'binary', 'builtin', 'none'] as const, describe: 'local runtime: which Toxiproxy server' })
-          .option('config', { type: 'string', describe: 'config file (default harness.config.ts)' })
+          .option('seed', { requiresArg: true, type: 'number', describe: 'seed for payloads and faults (printed and stored)' })
+          .option('toxiproxy', { requiresArg: true, choices: ['auto', 'binary', 'builtin', 'none'] as const, describe: 'local runtime: which Toxiproxy server' })
+          .option('config', { requiresArg: true, type: 'string', describe: 'config file (default harness.config.ts)' })
           .example('$0 run smoke --runtime local --duration 10s', 'a short smoke run on local processes')
           .example('$0 run ./my-test.ts --runtime external --target-url http://127.0.0.1:8080', 'against a running gateway'),
       async (a) => {
@@ -134,11 +136,11 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
       'Bring the stack up and leave it running for exploration (stop with harness down)',
       (y) =>
         y
-          .option('runtime', { choices: ['auto', 'docker', 'local', 'external'] as const })
-          .option('target-url', { type: 'string' })
-          .option('seed', { type: 'number' })
-          .option('toxiproxy', { choices: ['auto', 'binary', 'builtin', 'none'] as const })
-          .option('config', { type: 'string' }),
+          .option('runtime', { requiresArg: true, choices: ['auto', 'docker', 'local', 'external'] as const })
+          .option('target-url', { requiresArg: true, type: 'string' })
+          .option('seed', { requiresArg: true, type: 'number' })
+          .option('toxiproxy', { requiresArg: true, choices: ['auto', 'binary', 'builtin', 'none'] as const })
+          .option('config', { requiresArg: true, type: 'string' }),
       async (a) => {
         const { up } = await import('./commands/up/index');
         code = await up({ runtime: a.runtime, targetUrl: a['target-url'], seed: a.seed, toxiproxy: a.toxiproxy, config: a.config }, ctx);
@@ -147,7 +149,7 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
     .command(
       'down',
       'Stop what harness up (or run --keep-up) left running',
-      (y) => y.option('run-id', { type: 'string' }).option('config', { type: 'string' }),
+      (y) => y.option('run-id', { requiresArg: true, type: 'string' }).option('config', { requiresArg: true, type: 'string' }),
       async (a) => {
         const { down } = await import('./commands/down/index');
         code = await down({ runId: a['run-id'], config: a.config }, ctx);
@@ -165,7 +167,7 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
     .command(
       'reap',
       'Remove leftovers of crashed runs (processes, Toxiproxy proxies, labelled containers/networks)',
-      (y) => y.option('run-id', { type: 'string' }).option('toxiproxy-url', { type: 'string' }).option('config', { type: 'string' }),
+      (y) => y.option('run-id', { requiresArg: true, type: 'string' }).option('toxiproxy-url', { requiresArg: true, type: 'string' }).option('config', { requiresArg: true, type: 'string' }),
       async (a) => {
         const { reap } = await import('./commands/reap/index');
         code = await reap({ runId: a['run-id'], toxiproxyUrl: a['toxiproxy-url'], config: a.config }, ctx);
@@ -178,15 +180,16 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
         y
           .positional('experiment', { type: 'string', describe: 'experiment name (harness list)' })
           .option('all', { type: 'boolean', describe: 'the game-day: every experiment in order' })
-          .option('runtime', { choices: ['auto', 'docker', 'local'] as const, describe: 'where the target runs (default auto)' })
-          .option('engine', { choices: ['auto', 'k6', 'builtin'] as const, describe: 'engine for the background load' })
-          .option('vus', { type: 'number', describe: 'peak VUs of the background load' })
+          .option('runtime', { requiresArg: true, choices: ['auto', 'docker', 'local'] as const, describe: 'where the target runs (default auto)' })
+          .option('engine', { requiresArg: true, choices: ['auto', 'k6', 'builtin'] as const, describe: 'engine for the background load' })
+          .option('vus', { requiresArg: true, type: 'number', describe: 'peak VUs of the background load' })
           .option('env', { type: 'string', array: true, describe: 'K=V for the scenario (__ENV), repeatable' })
           .option('tag', { type: 'string', array: true, describe: 'K=V tag on every sample, repeatable' })
-          .option('seed', { type: 'number', describe: 'seed for the fault schedule, jitter and toxicity (printed and stored)' })
-          .option('duration', { type: 'string', describe: "scales the experiment's whole timeline (the recovery phase keeps a floor)" })
-          .option('toxiproxy', { choices: ['auto', 'binary', 'builtin', 'none'] as const, describe: 'local runtime: which Toxiproxy server' })
-          .option('config', { type: 'string', describe: 'config file (default harness.config.ts)' })
+          .option('seed', { requiresArg: true, type: 'number', describe: 'seed for the fault schedule, jitter and toxicity (printed and stored)' })
+          .option('duration', { requiresArg: true, type: 'string', describe: "scales the experiment's whole timeline (the recovery phase keeps a floor)" })
+          .option('toxiproxy', { requiresArg: true, choices: ['auto', 'binary', 'builtin', 'none'] as const, describe: 'local runtime: which Toxiproxy server' })
+          .option('config', { requiresArg: true, type: 'string', describe: 'config file (default harness.config.ts)' })
+          .check((a) => Boolean(a.all || a.experiment) || 'missing argument [experiment] (or pass --all)')
           .example('$0 chaos redis-latency --duration 20s --seed 7', 'one experiment, short')
           .example('$0 chaos --all', 'the game-day'),
       async (a) => {
@@ -214,9 +217,9 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
       'The built-in Toxiproxy-compatible server, standalone (like toxiproxy-server)',
       (y) =>
         y
-          .option('host', { type: 'string', default: '127.0.0.1' })
-          .option('port', { type: 'number', default: 8474 })
-          .option('seed', { type: 'number' }),
+          .option('host', { requiresArg: true, type: 'string', default: '127.0.0.1' })
+          .option('port', { requiresArg: true, type: 'number', default: 8474 })
+          .option('seed', { requiresArg: true, type: 'number' }),
       async (a) => {
         const { toxiproxyServer } = await import('./commands/toxiproxy-server/index');
         code = await toxiproxyServer({ host: a.host, port: a.port, seed: a.seed }, ctx);
@@ -226,9 +229,45 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
     .strict()
     .help()
     .exitProcess(false)
-    .fail((msg, err) => {
-      throw err ?? new (class extends Error {})(msg);
+    .fail((msg, err, usage) => {
+      // A command's own error passes through untouched; anything yargs rejects is a usage error.
+      if (err instanceof Error && err.name !== 'YError') throw err;
+      throw usageError(msg ?? String(err ?? 'invalid command line'), (usage as unknown as { help(): string }).help(), argv);
     });
-  await parser.parseAsync();
+  // With a callback yargs hands --help/--version output to us instead of printing it.
+  await parser.parseAsync(argv, {}, (_err, _args, output) => {
+    if (output) ctx.stdout.write(`${output}\n`);
+  });
   return code;
+}
+
+/**
+ * Turns yargs' message into one line that says what is wrong, prefixed with the command
+ * (`harness run: unknown option --bogus`), for a UsageError that carries the command's usage.
+ */
+export function usageError(msg: string, usage: string, argv: string[]): UsageError {
+  const usageLine = usage.split('\n')[0] ?? 'harness';
+  const command = usageLine.split(/\s+[<[]/)[0]!.trim() || 'harness';
+  const topLevel = command === 'harness';
+  let what = msg.replace(/\s+/g, ' ').trim();
+  const unknown = /^Unknown arguments?: (.+)$/.exec(what);
+  const choice = /^Invalid values: Argument: (\S+), Given: (.+), Choices: (.+)$/.exec(what);
+  if (unknown) {
+    const name = unknown[1]!.split(', ')[0]!;
+    const dashed = argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`) || a === `-${name}`);
+    if (dashed) what = `unknown option ${dashed.split('=')[0]}`;
+    else if (topLevel) what = `unknown command "${name}"`;
+    else what = `unexpected argument "${name}"`;
+  } else if (choice) {
+    const choices = choice[3]!.replace(/"/g, '');
+    what = `invalid value ${choice[2]} for --${choice[1]}; choose one of: ${choices}`;
+  } else if (/^Not enough non-option arguments/.test(what) && !topLevel) {
+    const required = usageLine.match(/<[^>]+>/g) ?? [];
+    what = `missing argument ${required.join(' ') || '(see usage)'}`;
+  } else if (/^Not enough arguments following: /.test(what)) {
+    what = `missing value for --${what.replace(/^Not enough arguments following: /, '')}`;
+  } else if (/^Missing required argument: /.test(what)) {
+    what = `missing argument ${what.replace(/^Missing required argument: /, '')}`;
+  }
+  return new UsageError(`${command}: ${what}`, usage);
 }

@@ -30,7 +30,15 @@ export interface HarnessErrorOptions {
   cause?: unknown;
 }
 
+/**
+ * Brands every HarnessError. `instanceof` alone is not enough: the same module can be loaded
+ * twice (tsx serves a file to both the ESM and the CJS loader, e.g. under mocha), and an
+ * InvalidConfigError from the other copy must still be a 104, not a "bug in the harness".
+ */
+const BRAND = Symbol.for('telemetryhub-harness.HarnessError');
+
 export class HarnessError extends Error {
+  readonly [BRAND] = true;
   readonly hint?: string;
   readonly exitCode: ExitCode;
   constructor(message: string, opts: HarnessErrorOptions = {}) {
@@ -54,6 +62,20 @@ export class InvalidConfigError extends HarnessError {
   }
 }
 
+/**
+ * The command line itself is wrong (unknown command or option, missing argument, a value not
+ * among the choices): one line saying what, then the command's usage. Exit 104, like any
+ * invalid input; nothing has started.
+ */
+export class UsageError extends HarnessError {
+  /** The usage text of the command that was being parsed (`harness run --help`). */
+  readonly usage: string;
+  constructor(message: string, usage: string) {
+    super(message, { exitCode: ExitCode.InvalidConfig });
+    this.usage = usage;
+  }
+}
+
 export class InfraError extends HarnessError {
   constructor(message: string, opts: Omit<HarnessErrorOptions, 'exitCode'> = {}) {
     super(message, { ...opts, exitCode: ExitCode.InfraFailure });
@@ -73,11 +95,12 @@ export class ThresholdsFailedError extends HarnessError {
 }
 
 export function isHarnessError(e: unknown): e is HarnessError {
-  return e instanceof HarnessError;
+  return e instanceof HarnessError || (typeof e === 'object' && e !== null && (e as { [BRAND]?: unknown })[BRAND] === true);
 }
 
-/** One line for the terminal: the message, then the hint on its own line. */
+/** One line for the terminal: the message, then the hint (or a usage error's usage) below. */
 export function formatError(e: unknown): string {
+  if (isHarnessError(e) && typeof (e as Partial<UsageError>).usage === 'string') return `${e.message}\n\n${(e as UsageError).usage.trimEnd()}`;
   if (isHarnessError(e)) return e.hint ? `${e.message}\n  hint: ${e.hint}` : e.message;
   const err = e instanceof Error ? e : new Error(String(e));
   return `internal error: ${err.stack ?? err.message}\n  this is a bug in the harness; please report it with the run directory attached`;
