@@ -67,7 +67,7 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
     .usage('$0 <command> [options]')
     .command(
       'setup',
-      'Install what the harness needs on this machine (redis-server, docker) where possible',
+      'Install what the harness needs (redis-server; --for test also wrk, Docker and its base image) when root, else print the commands',
       (y) => y.option('for', { requiresArg: true, choices: ['run', 'test'] as const, default: 'run' as const }),
       async (a) => {
         const { setup } = await import('./commands/setup/index');

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import Docker from 'dockerode';
 import { InfraError } from '../../errors';
 import { ensureDebianPackage, which } from '../../setup';
@@ -61,10 +61,23 @@ export async function ensureDockerDaemon(o: DaemonOptions): Promise<{ docker: Do
   while (Date.now() < deadline) {
     const v = await pingDocker(docker);
     if (v) return { docker, version: v };
-    if (exited !== null) break;
+    // Ours exiting at once usually means another dockerd holds /var/run/docker.pid and is still
+    // starting (two setups at once): keep waiting for the socket while that one lives.
+    if (exited !== null && !otherDockerdAlive()) break;
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new InfraError(`dockerd did not come up${exited !== null ? ` (exited ${exited})` : ` within ${(o.timeoutMs ?? 60_000) / 1000}s`}`, {
     hint: 'see /var/log/harness-dockerd.log; containers may be unsupported here, use --runtime local',
   });
+}
+
+function otherDockerdAlive(): boolean {
+  try {
+    const pid = Number(readFileSync('/var/run/docker.pid', 'utf8').trim());
+    if (!pid) return false;
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
