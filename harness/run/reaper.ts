@@ -143,15 +143,18 @@ async function reapDocker(runId: string | undefined, keep: string[], env: Record
     const docker = new Docker(socket ? { socketPath: socket } : undefined);
     const label = runId ? `harness.run-id=${runId}` : 'harness.run-id';
     const containers = await timed(docker.listContainers({ all: true, filters: { label: [label] } }), 5000);
+    // Without --run-id, a run whose harness still runs is not a leftover (shared daemon: another checkout's run).
+    const ownerAlive = (labels: Record<string, string> | undefined) =>
+      !runId && labels?.['harness.owner-pid'] !== undefined && isSameProcessAlive(Number(labels['harness.owner-pid']), labels['harness.owner-start']);
     for (const c of containers) {
-      if (keep.includes(c.Labels['harness.run-id'])) continue;
+      if (keep.includes(c.Labels['harness.run-id']) || ownerAlive(c.Labels)) continue;
       await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {});
       log(`removed container ${c.Names[0] ?? c.Id.slice(0, 12)}`);
       out.containers += 1;
     }
     const networks = await timed(docker.listNetworks({ filters: { label: [label] } }), 5000);
     for (const n of networks) {
-      if (keep.includes(n.Labels?.['harness.run-id'] ?? '')) continue;
+      if (keep.includes(n.Labels?.['harness.run-id'] ?? '') || ownerAlive(n.Labels)) continue;
       await docker.getNetwork(n.Id).remove().catch(() => {});
       log(`removed network ${n.Name}`);
       out.networks += 1;

@@ -24,7 +24,11 @@ describe('harness run --runtime docker, end to end with the builtin engine @slow
     cwd = await throwawayProject('harness-docker-run-');
   });
   afterEach(async () => {
-    await reap({ root: runsRoot(cwd), env: process.env, log: () => {}, docker: true }).catch(() => {});
+    // Only this test's runs: a reap of every labelled object would also hit runs of other
+    // checkouts sharing the daemon.
+    for (const runId of await listRunIds(runsRoot(cwd)).catch(() => [])) {
+      await reap({ root: runsRoot(cwd), runId, env: process.env, log: () => {}, docker: true }).catch(() => {});
+    }
     await rm(cwd, { recursive: true, force: true });
   });
 

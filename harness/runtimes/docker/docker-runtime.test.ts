@@ -7,11 +7,12 @@ import type Docker from 'dockerode';
 import { resolveConfig } from '../../config/resolve-config';
 import { PidFile } from '../../run-record';
 import { reap } from '../../run/reaper';
+import { listRunIds } from '../../run/run-directory';
 import { sample } from '../../../target/testing/index';
 import { DockerRuntime } from './docker-runtime';
 import { ensureImage } from './pull-image';
 import { targetContextHash } from './target-image';
-import { LABEL_RUN_ID } from './labels';
+import { LABEL_OWNER_PID, LABEL_OWNER_START, LABEL_RUN_ID, runLabels } from './labels';
 import { dockerOrSkip } from './testing';
 import type { StartedDockerStack } from './started-docker-stack';
 import { portOpen } from '../../testing';
@@ -78,7 +79,8 @@ describe('docker runtime (real dockerd, target image built from target/Dockerfil
     root = await mkdtemp(join(tmpdir(), 'harness-docker-'));
   });
   afterEach(async () => {
-    await reap({ root, env: process.env, log: quiet, docker: true }).catch(() => {});
+    // Only this test's runs: a reap of every labelled object would also hit other checkouts' runs.
+    for (const runId of await listRunIds(root).catch(() => [])) await reap({ root, runId, env: process.env, log: quiet, docker: true }).catch(() => {});
     await rm(root, { recursive: true, force: true });
   });
 
@@ -177,5 +179,22 @@ describe('docker runtime (real dockerd, target image built from target/Dockerfil
     assert.deepEqual(await labelled(docker, runId), { containers: [], networks: [] });
     assert.ok(existsSync(join(runDir, 'logs', 'gateway.log')));
     await stack.stop(); // still safe after reap
+  });
+
+  it('`harness reap` without --run-id leaves a run whose harness is alive alone, removes one whose harness died', async () => {
+    const image = config.images.base!;
+    const make = async (runId: string, owner: Record<string, string>) =>
+      (await docker.createContainer({ name: `harness-${runId}-probe`, Image: image, Cmd: ['sleep', '60'], Labels: { ...runLabels(runId, 'probe'), ...owner } })).id;
+    // This process owns `live`; `dead` names an owner pid that cannot exist (above pid_max).
+    const live = await make('20250101T000000-ownlive-a1a1', {});
+    const dead = await make('20250101T000000-owndead-b2b2', { [LABEL_OWNER_PID]: '4194399', [LABEL_OWNER_START]: '1' });
+    try {
+      await reap({ root, env: process.env, log: quiet, docker: true });
+      const left = new Set((await docker.listContainers({ all: true })).map((c) => c.Id));
+      assert.ok(left.has(live), 'the live run is left alone');
+      assert.ok(!left.has(dead), 'the dead run is reaped');
+    } finally {
+      for (const id of [live, dead]) await docker.getContainer(id).remove({ force: true }).catch(() => {});
+    }
   });
 });

@@ -7,4 +7,4 @@ export { ensureTargetImage, targetContextHash, targetContextDir, TARGET_DOCKERFI
 export { ensureImage, pullImage } from './pull-image';
 export { buildImage } from './image-build';
 export { composeImage, composeImages } from './images';
-export { LABEL_RUN_ID, LABEL_COMPONENT, LABEL_CONTEXT_HASH, containerName, runLabels } from './labels';
+export { LABEL_RUN_ID, LABEL_COMPONENT, LABEL_CONTEXT_HASH, LABEL_OWNER_PID, LABEL_OWNER_START, containerName, runLabels } from './labels';
