@@ -4,7 +4,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { PidFileContent } from '../run/pid-file';
+import type { PidFileContent } from '../run-record';
 import { resolveConfig } from '../config/resolve-config';
 import { which } from '../setup';
 import { groupMembers, portOpen, waitGroupGone } from '../testing';
