@@ -115,6 +115,7 @@ export async function ensureTargetImage(docker: Docker, o: TargetImageOptions): 
   const base = await docker.getImage(o.baseImage).inspect().catch(() => undefined);
   if (!base) throw new InfraError(`base image ${o.baseImage} is missing`, { hint: 'it is created by the docker runtime (ensureBaseImage) or pulled; see docs/runtimes.md' });
   const sources = await imageSourceFiles(contextDir);
+  await assertDockerfileCopies(contextDir, sources);
   const hash = await targetContextHash(contextDir, base.Id, sources);
   const current = await docker.getImage(o.tag).inspect().catch(() => undefined);
   if (current?.Config?.Labels?.[LABEL_CONTEXT_HASH] === hash) {
@@ -149,4 +150,20 @@ export async function ensureTargetImage(docker: Docker, o: TargetImageOptions): 
 async function pruneSupersededStages(docker: Docker): Promise<void> {
   const stages = await docker.listImages({ filters: { dangling: ['true'], label: ['harness.stage=target-deps'] } }).catch(() => []);
   for (const old of stages.sort((a, b) => b.Created - a.Created).slice(1)) await docker.getImage(old.Id).remove().catch(() => {});
+}
+
+/**
+ * Every top-level folder the image's entry points import from must be COPY'd by the Dockerfile,
+ * or the containers die at start with ERR_MODULE_NOT_FOUND. Say so before building, by name.
+ */
+async function assertDockerfileCopies(contextDir: string, sources: string[]): Promise<void> {
+  const dockerfile = await readFile(join(contextDir, TARGET_DOCKERFILE), 'utf8');
+  const copied = new Set([...dockerfile.matchAll(/^COPY\s+(?!--from)(.+)$/gm)].flatMap((m) => m[1]!.trim().split(/\s+/).slice(0, -1)));
+  const needed = [...new Set(sources.filter((f) => f.includes('/')).map((f) => f.split('/')[0]!))];
+  const missing = needed.filter((d) => !copied.has(d));
+  if (missing.length) {
+    throw new InfraError(`${TARGET_DOCKERFILE} does not copy ${missing.map((d) => `${d}/`).join(', ')}, which the image's entry points import`, {
+      hint: `add \`COPY ${missing[0]} ./${missing[0]}\` to the runtime stage of ${TARGET_DOCKERFILE}`,
+    });
+  }
 }
