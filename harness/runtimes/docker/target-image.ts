@@ -123,18 +123,28 @@ export async function ensureTargetImage(docker: Docker, o: TargetImageOptions): 
     return { built: false, hash, ms: Date.now() - t0 };
   }
   o.log(current ? `image ${o.tag} is stale (context changed); rebuilding` : `image ${o.tag} is missing; building it`);
-  await buildImage(docker, {
-    contextDir,
-    entries: [...CONTEXT_FILES, ...sources],
-    // Tool caches (the scenario build cache) change all the time and would defeat the node_modules layer cache.
-    exclude: (rel) => rel === 'node_modules/.cache' || rel.startsWith('node_modules/.cache/'),
-    dockerfile: TARGET_DOCKERFILE,
-    tag: o.tag,
-    buildArgs: { BASE_IMAGE: o.baseImage },
-    labels: { [LABEL_CONTEXT_HASH]: hash },
-    log: o.log,
-    signal: o.signal,
-  });
+  const build = () =>
+    buildImage(docker, {
+      contextDir,
+      entries: [...CONTEXT_FILES, ...sources],
+      // Tool caches (the scenario build cache) change all the time and would defeat the node_modules layer cache.
+      exclude: (rel) => rel === 'node_modules/.cache' || rel.startsWith('node_modules/.cache/'),
+      dockerfile: TARGET_DOCKERFILE,
+      tag: o.tag,
+      buildArgs: { BASE_IMAGE: o.baseImage },
+      labels: { [LABEL_CONTEXT_HASH]: hash },
+      log: o.log,
+      signal: o.signal,
+    });
+  try {
+    await build();
+  } catch (e) {
+    // Another checkout sharing the daemon pruned a cache layer this build was stacking on
+    // (`unknown parent image ID`): the cache is gone, so a second build starts clean and works.
+    if (!/unknown parent image|failed to set parent|No such image/i.test(String((e as Error).message))) throw e;
+    o.log('build lost a cached layer to a concurrent prune; building again');
+    await build();
+  }
   // Only an image we built (it has our label); `docker rmi` refuses one that still has other tags.
   if (current?.Config?.Labels?.[LABEL_CONTEXT_HASH]) await docker.getImage(current.Id).remove().catch(() => {});
   await pruneSupersededStages(docker);
