@@ -167,11 +167,17 @@ export class RunSession {
     });
     Object.assign(this.info, { runtime: stack.runtime, targetUrl: stack.targetUrl, toxiproxy: stack.toxiproxy });
     if (o.keep) {
+      // A kept stack that `harness down` cannot find would be a leak: stop it if recording fails.
+      try {
+        const file = upStateFile(this.ctx.cwd, this.config.reportsDir);
+        const states = await readUpStates(file);
+        states.push({ runId: this.runId, runDir: this.dir.path, runtime: stack.runtime, targetUrl: stack.targetUrl, gatewayUrl: stack.gatewayUrl, redisUrl: stack.redisUrl, toxiproxy: stack.toxiproxy, startedAt: String(this.info.startedAt) });
+        await writeUpStates(file, states);
+      } catch (e) {
+        await stack.stop().catch((stopError: unknown) => this.say(`could not stop the stack: ${formatError(stopError)}`));
+        throw e;
+      }
       this.#keptStack = true;
-      const file = upStateFile(this.ctx.cwd, this.config.reportsDir);
-      const states = await readUpStates(file);
-      states.push({ runId: this.runId, runDir: this.dir.path, runtime: stack.runtime, targetUrl: stack.targetUrl, gatewayUrl: stack.gatewayUrl, redisUrl: stack.redisUrl, toxiproxy: stack.toxiproxy, startedAt: String(this.info.startedAt) });
-      await writeUpStates(file, states);
     }
     await this.writeRunJson();
     this.#started = new StartedRunSession(this, stack);

@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { readJsonFile } from './run-directory';
 
 /** `reports/.harness-up.json`: the stack `harness up` (or `run --keep-up`) left running. */
@@ -15,7 +15,8 @@ export interface UpState {
 }
 
 export function upStateFile(cwd: string, reportsDir = 'reports'): string {
-  return join(cwd, reportsDir, '.harness-up.json');
+  // resolve, not join: an absolute HARNESS_REPORTS_DIR is used as is (as runsRoot does).
+  return resolve(cwd, reportsDir, '.harness-up.json');
 }
 
 export async function readUpStates(file: string): Promise<UpState[]> {
