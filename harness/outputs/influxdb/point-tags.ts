@@ -1,0 +1,45 @@
+import type { ChaosPhases } from './chaos-phases';
+import type { StreamSample } from './sample-source';
+
+/** What every point carries besides the sample's own tags. */
+export interface RunTags {
+  runId: string;
+  /** Used when a sample has no `testid` tag (k6 users set it with `--tag testid=...`). */
+  testId: string;
+  /** Tags dropped from every point; `url` only when a `name` tag exists (k6 sets one per request). */
+  dropTags: ReadonlySet<string>;
+  /** Chaos runs: `chaos_phase` and `fault` from the experiment's journal. */
+  phases?: ChaosPhases;
+}
+
+/**
+ * A sample's tags as written: its own, minus the dropped high-cardinality ones, plus `run_id`,
+ * `scenario`, `testid` and, during chaos runs, `chaos_phase` and `fault`. A stream that was
+ * phase-tagged after the fact (`chaos-samples.jsonl`, tag `phase`) keeps its phase.
+ */
+export function pointTags(s: StreamSample, run: RunTags, keepAsFields: ReadonlySet<string> = EMPTY): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const [k, v] of Object.entries(s.tags)) {
+    if (keepAsFields.has(k)) continue;
+    if (run.dropTags.has(k) && (k !== 'url' || s.tags.name !== undefined)) continue;
+    tags[k] = v;
+  }
+  tags.run_id = run.runId;
+  tags.scenario = s.tags.scenario ?? 'default';
+  tags.testid = s.tags.testid ?? run.testId;
+  const phase = s.tags.phase !== undefined ? splitPhase(s.tags.phase) : run.phases?.at(s.time);
+  if (phase) {
+    delete tags.phase;
+    tags.chaos_phase = phase.phase;
+    if (phase.fault) tags.fault = phase.fault;
+  }
+  return tags;
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
+
+/** chaos's phase names: `baseline`, `recovery`, or the fault's phase (`fault:<name>` or a name). */
+function splitPhase(p: string): { phase: string; fault?: string } {
+  if (p === 'baseline' || p === 'recovery') return { phase: p };
+  return { phase: 'fault', fault: p.startsWith('fault:') ? p.slice(6) : p };
+}
