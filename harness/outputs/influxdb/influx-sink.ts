@@ -13,10 +13,14 @@ setLogger({ error: () => {}, warn: () => {} });
  */
 export class InfluxSink implements LineSink {
   readonly #api: WriteApi;
+  readonly maxLines: number;
 
-  constructor(s: InfluxSettings, o: { timeoutMs?: number } = {}) {
+  /** `maxLines`: the largest `write` (the client would otherwise split a batch on its own). */
+  constructor(s: InfluxSettings, o: { timeoutMs?: number; maxLines?: number } = {}) {
+    this.maxLines = o.maxLines ?? 10_000;
     this.#api = new InfluxDB({ url: s.url, token: s.token, timeout: o.timeoutMs ?? 10_000 }).getWriteApi(s.org, s.bucket, 'ns', {
-      batchSize: Number.MAX_SAFE_INTEGER,
+      batchSize: this.maxLines + 1,
+      maxBatchBytes: 1 << 30,
       flushInterval: 0,
       maxRetries: 0,
       maxBufferLines: Number.MAX_SAFE_INTEGER,
@@ -27,6 +31,7 @@ export class InfluxSink implements LineSink {
   }
 
   write(lines: string[]): Promise<void> {
+    if (lines.length > this.maxLines) return Promise.reject(new Error(`a write of ${lines.length} lines exceeds ${this.maxLines}`));
     this.#api.writeRecords(lines);
     return this.#api.flush();
   }

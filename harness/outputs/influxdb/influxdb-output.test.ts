@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { run } from '../../commands/run';
+import { listRunIds, runsRoot } from '../../run';
+import { captureContext, throwawayProject } from '../../testing';
+import { startVictoriaMetrics, victoriaMetricsBin, type StartedVictoriaMetrics } from './testing/victoria-metrics';
+
+const fixture = resolve('harness/outputs/influxdb/fixtures/hits.ts');
+const TOKEN = 'tok-3f1e9a-never-written';
+
+interface Point {
+  metric: string;
+  time: string;
+  tags: Record<string, string>;
+}
+
+/** The run's k6 JSON stream, as the test's own independent reading of it. */
+function pointsOf(runDir: string): Point[] {
+  return readFileSync(join(runDir, 'samples.ndjson'), 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('"type":"Point"'))
+    .map((l) => JSON.parse(l) as { metric: string; data: { time: string; tags: Record<string, string> | null } })
+    .map((p) => ({ metric: p.metric, time: p.data.time, tags: p.data.tags ?? {} }));
+}
+
+function countBy<T>(xs: T[], key: (x: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const x of xs) out[key(x)] = (out[key(x)] ?? 0) + 1;
+  return out;
+}
+
+/** Every file of the run directory, recursively (gzip'd spool segments read raw: the token would be in clear only in plain files). */
+function filesOf(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? filesOf(join(dir, f)) : [join(dir, f)]));
+}
+
+describe('--out influxdb: a real run into a real VictoriaMetrics (/api/v2/write) @slow', function () {
+  this.timeout(120_000);
+  let vm: StartedVictoriaMetrics;
+  let target: Server;
+  let targetUrl: string;
+  let cwd: string;
+
+  before(async function () {
+    const { bin, why } = victoriaMetricsBin();
+    if (!bin) {
+      console.log(`    skipped: ${why}`);
+      this.skip();
+    }
+    vm = await startVictoriaMetrics(bin);
+    target = createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+    targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    await vm?.dispose();
+    target?.close();
+  });
+  beforeEach(async () => (cwd = await throwawayProject('harness-influx-')));
+  afterEach(async () => rm(cwd, { recursive: true, force: true }));
+
+  async function runWith(shape: 'raw' | 'rollup') {
+    const ctx = captureContext(cwd, { env: { INFLUX_TOKEN: TOKEN, HARNESS_INFLUXDB_SHAPE: shape } });
+    const code = await run({ scenario: fixture, runtime: 'external', targetUrl, engine: 'builtin', out: [`influxdb=${vm.url}/k6`], watchdog: false }, ctx);
+    const [id] = await listRunIds(runsRoot(cwd));
+    const runDir = join(runsRoot(cwd), id);
+    const mine = (await vm.export()).filter((s) => s.metric.run_id === id);
+    return { code, ctx, id, runDir, mine, points: pointsOf(runDir), runJson: JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) };
+  }
+
+  it('raw: exactly one point per sample of the stream, in k6 schema, with run_id, scenario and testid; the token is never printed or written', async () => {
+    const r = await runWith('raw');
+    assert.equal(r.code, 0, r.ctx.err());
+    assert.ok(r.points.length > 100, `a real stream (${r.points.length} points)`);
+    const stored = countBy(
+      r.mine.filter((s) => s.metric.__name__.endsWith('_value')).flatMap((s) => s.values.map(() => s.metric.__name__.replace(/_value$/, ''))),
+      (m) => m,
+    );
+    assert.deepEqual(stored, countBy(r.points, (p) => p.metric));
+    const req = r.mine.find((s) => s.metric.__name__ === 'http_req_duration_value')!;
+    assert.equal(req.metric.scenario, 'default');
+    assert.equal(req.metric.testid, r.id);
+    assert.equal(req.metric.name, 'hit');
+    // k6's tagsAsFields (vu, iter, url) are fields; VictoriaMetrics keeps numeric fields only
+    assert.ok(r.points.some((p) => p.tags.url) && !r.mine.some((s) => 'url' in s.metric), 'url is a field in k6 schema, not a tag');
+    assert.deepEqual({ ...r.runJson.influxdb, url: undefined }, { url: undefined, bucket: 'k6', shape: 'raw', produced: r.points.length, written: r.points.length, spooled: 0, replayed: 0, pending: 0, late: 0 });
+    assert.match(r.ctx.err(), new RegExp(`influxdb: ${r.points.length} points \\(raw\\): ${r.points.length} written, 0 spooled, 0 replayed`));
+    for (const f of filesOf(r.runDir)) assert.ok(!readFileSync(f, 'utf8').includes(TOKEN), `token not in ${f}`);
+    assert.ok(!r.ctx.out().includes(TOKEN) && !r.ctx.err().includes(TOKEN), 'token not printed');
+  });
+
+  it('rollup: one point per metric, tag set and second; counts add up to the samples', async () => {
+    const r = await runWith('rollup');
+    assert.equal(r.code, 0, r.ctx.err());
+    const drop = new Set(['vu', 'iter', 'url']);
+    // independent expectation: distinct (metric, tags minus vu/iter/url, second)
+    const series = new Set(
+      r.points.map((p) => {
+        const tags = Object.entries(p.tags)
+          .filter(([k]) => !drop.has(k))
+          .sort()
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',');
+        return `${p.metric}|${tags}|${Math.floor(Date.parse(p.time) / 1000)}`;
+      }),
+    );
+    const counts = r.mine.filter((s) => s.metric.__name__.endsWith('_count'));
+    assert.equal(
+      counts.reduce((n, s) => n + s.values.length, 0),
+      series.size,
+      'one point per metric, tag set and second',
+    );
+    const sumOfCounts = countBy(
+      counts.flatMap((s) => s.values.flatMap((v) => Array<string>(v).fill(s.metric.__name__.replace(/_count$/, '')))),
+      (m) => m,
+    );
+    assert.deepEqual(sumOfCounts, countBy(r.points, (p) => p.metric), 'sum of count = samples per metric');
+    assert.ok(r.mine.some((s) => s.metric.__name__ === 'http_req_duration_p99'), 'trend percentiles');
+    assert.ok(!r.mine.some((s) => 'vu' in s.metric || 'url' in s.metric), 'high-cardinality tags dropped');
+    assert.equal(r.runJson.influxdb.produced, series.size);
+    assert.equal(r.runJson.influxdb.written, series.size);
+  });
+});
