@@ -91,7 +91,7 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
           .option('duration', { type: 'string', describe: 'total duration override (30s, 1m30s)' })
           .option('env', { type: 'string', array: true, describe: 'K=V for the script (__ENV), repeatable' })
           .option('tag', { type: 'string', array: true, describe: 'K=V tag on every sample, repeatable' })
-          .option('out', { type: 'string', array: true, describe: 'json | influxdb (roadmap) | none, repeatable' })
+          .option('out', { type: 'string', array: true, describe: 'json | influxdb[=URL] | none, repeatable' })
           .option('keep-up', { type: 'boolean', describe: 'leave the stack running afterwards (stop with harness down)' })
           .option('seed', { type: 'number', describe: 'seed for payloads and faults (printed and stored)' })
           .option('toxiproxy', { choices: ['auto', 'binary', 'builtin', 'none'] as const, describe: 'local runtime: which Toxiproxy server' })
@@ -151,6 +151,15 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
       async (a) => {
         const { down } = await import('./commands/down/index');
         code = await down({ runId: a['run-id'], config: a.config }, ctx);
+      },
+    )
+    .command(
+      'push <run-dir>',
+      'Write the points a run spooled while InfluxDB was unreachable (reports/runs/<id>/influxdb-spool)',
+      (y) => y.positional('run-dir', { type: 'string', demandOption: true }).option('url', { type: 'string', describe: 'InfluxDB URL[/bucket] (default: INFLUX_URL / config)' }).option('config', { type: 'string' }),
+      async (a) => {
+        const { push } = await import('./commands/push/index');
+        code = await push({ runDir: a['run-dir'], url: a.url, config: a.config }, ctx);
       },
     )
     .command(

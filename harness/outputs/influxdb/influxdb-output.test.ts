@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { run } from '../../commands/run';
+import type { RunEngine } from '../../run';
 import { listRunIds, runsRoot } from '../../run';
 import { captureContext, throwawayProject } from '../../testing';
 import { startVictoriaMetrics, victoriaMetricsBin, type StartedVictoriaMetrics } from './testing/victoria-metrics';
@@ -123,5 +124,69 @@ describe('--out influxdb: a real run into a real VictoriaMetrics (/api/v2/write)
     assert.ok(!r.mine.some((s) => 'vu' in s.metric || 'url' in s.metric), 'high-cardinality tags dropped');
     assert.equal(r.runJson.influxdb.produced, series.size);
     assert.equal(r.runJson.influxdb.written, series.size);
+  });
+
+  it('streams while the engine runs: points arrive before the engine exits', async () => {
+    // Stand-in engine: writes k6 JSON lines, then waits for them in the database before exiting.
+    const engine: RunEngine = {
+      name: 'stand-in',
+      async run(req) {
+        const file = req.args.outJsonPath!;
+        const t = Date.now() - 5000;
+        appendFileSync(file, `${JSON.stringify({ type: 'Metric', data: { name: 'http_reqs', type: 'counter' }, metric: 'http_reqs' })}\n`);
+        for (let i = 0; i < 50; i++) appendFileSync(file, `${JSON.stringify({ metric: 'http_reqs', type: 'Point', data: { time: new Date(t + i * 100).toISOString(), value: 1, tags: { status: '200' } } })}\n`);
+        for (let i = 0; i < 100; i++) {
+          const arrived = (await vm.export()).filter((s) => s.metric.__name__ === 'http_reqs_count' && s.metric.run_id === 'streaming-run');
+          if (arrived.length) return 0;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        return 1; // nothing arrived while the engine ran
+      },
+    };
+    const ctx = captureContext(cwd);
+    const code = await run({ scenario: fixture, runtime: 'external', targetUrl, out: [`influxdb=${vm.url}/k6`], watchdog: false, runId: 'streaming-run', engineOverride: engine }, ctx);
+    assert.equal(code, 0, ctx.err());
+  });
+
+  /** A stand-in engine writing `n` raw-shaped samples (distinct timestamps) while `during(i)` may act. */
+  function writingEngine(n: number, during: (i: number, runDir: string) => Promise<void>): RunEngine {
+    return {
+      name: 'stand-in',
+      async run(req) {
+        const file = req.args.outJsonPath!;
+        const t = Date.now() - 60_000;
+        for (let i = 0; i < n; i++) {
+          appendFileSync(file, `${JSON.stringify({ metric: 'outage_reqs', type: 'Point', data: { time: new Date(t + i).toISOString(), value: i, tags: { status: '200' } } })}\n`);
+          await during(i, dirname(file));
+        }
+        return 0;
+      },
+    };
+  }
+
+  it('outage: the server stops mid-run and comes back: written + replayed = produced, nothing twice, verdict unchanged', async () => {
+    const until = async (what: string, ok: () => boolean) => {
+      for (let k = 0; k < 300 && !ok(); k++) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(ok(), what);
+    };
+    const engine = writingEngine(3000, async (i, runDir) => {
+      if (i % 100 === 99) await new Promise((r) => setTimeout(r, 20));
+      if (i === 1000) await vm.stop();
+      // the server stays down until the output has given up on a batch and spooled it
+      if (i === 2000) await until('a batch was spooled', () => existsSync(join(runDir, 'influxdb-spool')));
+      if (i === 2000) await vm.start();
+    });
+    const ctx = captureContext(cwd, { env: { HARNESS_INFLUXDB_SHAPE: 'raw' } });
+    const code = await run({ scenario: fixture, runtime: 'external', targetUrl, out: [`influxdb=${vm.url}/k6`], watchdog: false, runId: 'outage-run', engineOverride: engine }, ctx);
+    assert.equal(code, 0, ctx.err());
+    const rec = JSON.parse(readFileSync(join(runsRoot(cwd), 'outage-run', 'run.json'), 'utf8')).influxdb;
+    assert.equal(rec.produced, 3000);
+    assert.ok(rec.spooled > 0, `points were spooled: ${JSON.stringify(rec)}`);
+    assert.equal(rec.written + rec.replayed, rec.produced, JSON.stringify(rec));
+    assert.equal(rec.pending, 0);
+    const values = (await vm.export()).filter((x) => x.metric.run_id === 'outage-run').flatMap((x) => x.values);
+    assert.equal(values.length, 3000, 'each point stored once');
+    assert.equal(new Set(values).size, 3000);
+    assert.match(ctx.err(), /influxdb: 3000 points \(raw\): \d+ written, \d+ spooled, \d+ replayed/);
   });
 });
