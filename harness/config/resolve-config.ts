@@ -62,7 +62,7 @@ export function defaults(cwd: string): HarnessConfig {
       base: compose.base,
     },
     ports: { gateway: 8080, toxiproxyApi: 8474, redis: 6379, influxdb: 8086, grafana: 3000 },
-    influxdb: { url: 'http://127.0.0.1:8086', org: 'harness', bucket: 'k6', shape: 'rollup', dropTags: ['vu', 'iter', 'url'] },
+    influxdb: { url: 'http://127.0.0.1:8086', org: 'harness', bucket: 'k6', shape: 'rollup', dropTags: ['vu', 'iter', 'url'], sampleTarget: true },
     reportsDir: 'reports',
     run: { outputs: ['json'], keepUp: false, env: {}, tags: {} },
     gateway: { env: {} },
@@ -123,6 +123,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
     if (v) c.influxdb[k.toLowerCase() as 'url' | 'org' | 'bucket'] = v;
   }
   if (e('HARNESS_INFLUXDB_SHAPE')) c.influxdb.shape = e('HARNESS_INFLUXDB_SHAPE') as HarnessConfig['influxdb']['shape'];
+  if (e('HARNESS_INFLUXDB_SAMPLE_TARGET')) c.influxdb.sampleTarget = !/^(0|false|no|off)$/i.test(e('HARNESS_INFLUXDB_SAMPLE_TARGET')!);
   if (env.HARNESS_INFLUXDB_DROP_TAGS !== undefined) c.influxdb.dropTags = env.HARNESS_INFLUXDB_DROP_TAGS.split(',').map((t) => t.trim()).filter(Boolean);
   const token = e('HARNESS_INFLUXDB_TOKEN') ?? e('INFLUX_TOKEN') ?? e('K6_INFLUXDB_TOKEN');
   if (token) c.influxdb.token = token;
@@ -158,6 +159,7 @@ function validate(c: HarnessConfig, problems: string[], warnings: string[]): voi
   for (const [k, v] of Object.entries(c.ports)) if (!Number.isInteger(v) || v < 1 || v > 65535) problems.push(`ports.${k}: must be a port 1..65535, got ${JSON.stringify(v)}`);
   httpUrl(c.influxdb.url, 'influxdb.url', problems);
   oneOf(c.influxdb.shape, ['rollup', 'raw'], 'influxdb.shape', problems);
+  if (typeof c.influxdb.sampleTarget !== 'boolean') problems.push('influxdb.sampleTarget: must be true or false');
   if (!Array.isArray(c.influxdb.dropTags) || c.influxdb.dropTags.some((t) => typeof t !== 'string')) problems.push('influxdb.dropTags: must be a list of tag names');
   if (typeof c.reportsDir !== 'string' || !c.reportsDir) problems.push('reportsDir: must be a non-empty path');
   if (c.run.vus !== undefined) posInt(c.run.vus, 'run.vus', problems);

@@ -39,6 +39,8 @@ export interface HarnessConfig {
     shape: InfluxShape;
     /** Tags left out of points (default `vu`, `iter`, `url`; `url` only when a `name` tag exists). */
     dropTags: string[];
+    /** Also sample the target every second (gateway /metrics, Redis INFO); not on `external`. Default true. */
+    sampleTarget: boolean;
   };
   /** Where `runs/<run-id>/` and `.harness-up.json` go, relative to the project root. */
   reportsDir: string;

@@ -13,6 +13,8 @@ export interface RunOutputContext {
   cwd: string;
   env: Record<string, string | undefined>;
   log: (line: string) => void;
+  /** `onEngineStart` only: the target under load (outputs that sample it: InfluxDB). */
+  target?: { runtime: string; gatewayUrl: string; redisUrl?: string };
 }
 
 /**

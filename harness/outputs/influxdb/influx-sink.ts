@@ -16,7 +16,7 @@ export class InfluxSink implements LineSink {
   readonly maxLines: number;
 
   /** `maxLines`: the largest `write` (the client would otherwise split a batch on its own). */
-  constructor(s: InfluxSettings, o: { timeoutMs?: number; maxLines?: number } = {}) {
+  constructor(s: Pick<InfluxSettings, 'url' | 'token' | 'org' | 'bucket'>, o: { timeoutMs?: number; maxLines?: number } = {}) {
     this.maxLines = o.maxLines ?? 10_000;
     this.#api = new InfluxDB({ url: s.url, token: s.token, timeout: o.timeoutMs ?? 10_000 }).getWriteApi(s.org, s.bucket, 'ns', {
       batchSize: this.maxLines + 1,

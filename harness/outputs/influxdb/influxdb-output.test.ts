@@ -88,7 +88,7 @@ describe('--out influxdb: a real run into a real VictoriaMetrics (/api/v2/write)
     assert.equal(req.metric.name, 'hit');
     // k6's tagsAsFields (vu, iter, url) are fields; VictoriaMetrics keeps numeric fields only
     assert.ok(r.points.some((p) => p.tags.url) && !r.mine.some((s) => 'url' in s.metric), 'url is a field in k6 schema, not a tag');
-    assert.deepEqual({ ...r.runJson.influxdb, url: undefined }, { url: undefined, bucket: 'k6', shape: 'raw', produced: r.points.length, written: r.points.length, spooled: 0, replayed: 0, pending: 0, late: 0 });
+    assert.deepEqual({ ...r.runJson.influxdb, url: undefined }, { url: undefined, bucket: 'k6', shape: 'raw', produced: r.points.length, written: r.points.length, spooled: 0, replayed: 0, pending: 0, late: 0, targetPoints: 0 });
     assert.match(r.ctx.err(), new RegExp(`influxdb: ${r.points.length} points \\(raw\\): ${r.points.length} written, 0 spooled, 0 replayed`));
     for (const f of filesOf(r.runDir)) assert.ok(!readFileSync(f, 'utf8').includes(TOKEN), `token not in ${f}`);
     assert.ok(!r.ctx.out().includes(TOKEN) && !r.ctx.err().includes(TOKEN), 'token not printed');
@@ -188,5 +188,19 @@ describe('--out influxdb: a real run into a real VictoriaMetrics (/api/v2/write)
     assert.equal(values.length, 3000, 'each point stored once');
     assert.equal(new Set(values).size, 3000);
     assert.match(ctx.err(), /influxdb: 3000 points \(raw\): \d+ written, \d+ spooled, \d+ replayed/);
+  });
+
+  it('local runtime: the target side (gateway /metrics, Redis INFO) lands in the same bucket, tagged with the run', async () => {
+    const ctx = captureContext(cwd);
+    const code = await run({ scenario: 'smoke', runtime: 'local', toxiproxy: 'builtin', engine: 'builtin', duration: '3s', vus: 2, out: [`influxdb=${vm.url}/k6`], watchdog: false, runId: 'target-run' }, ctx);
+    assert.equal(code, 0, ctx.err());
+    const mine = (await vm.export()).filter((s) => s.metric.run_id === 'target-run');
+    const received = mine.filter((s) => s.metric.__name__ === 'telemetryhub_samples_received_total_value').flatMap((s) => s.values);
+    assert.ok(received.length >= 2, `sampled every second: ${received.length}`);
+    assert.ok(Math.max(...received) > 0, 'the gateway counted the load');
+    assert.ok(mine.some((s) => s.metric.__name__ === 'telemetryhub_queue_size_value' && s.metric.source === 'gateway'));
+    assert.ok(mine.some((s) => s.metric.__name__ === 'redis_used_memory' && s.metric.source === 'redis'));
+    const rec = JSON.parse(readFileSync(join(runsRoot(cwd), 'target-run', 'run.json'), 'utf8')).influxdb;
+    assert.ok(rec.targetPoints > 0 && rec.written === rec.produced, JSON.stringify(rec));
   });
 });

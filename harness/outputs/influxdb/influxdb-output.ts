@@ -10,6 +10,7 @@ import { RawShape } from './raw-shape';
 import { RollupShape, type PointShape } from './rollup-shape';
 import { followSamples, type SampleSource } from './sample-source';
 import { Spool } from './spool';
+import { TargetSampler, type TargetEndpoints } from './target-sampler';
 
 /** The part of the run session's output context this output uses (harness/run `RunOutputContext`). */
 export interface InfluxOutputContext {
@@ -17,6 +18,8 @@ export interface InfluxOutputContext {
   runDir: string;
   cwd: string;
   log: (line: string) => void;
+  /** The target under load: sampled (gateway /metrics, Redis INFO) unless it is `external`. */
+  target?: TargetEndpoints & { runtime: string };
 }
 
 export interface InfluxOutputDeps {
@@ -36,6 +39,8 @@ export interface InfluxRunRecord extends WriteStats {
   pending: number;
   /** Rollup: samples later than their second's close (counted in the next open second). */
   late: number;
+  /** Of `produced`: the target's own points (gateway /metrics, Redis INFO). */
+  targetPoints: number;
 }
 
 /**
@@ -51,8 +56,8 @@ export interface InfluxRunRecord extends WriteStats {
 export function influxdbOutput(arg: string | undefined, base: InfluxSettings, deps: InfluxOutputDeps = {}) {
   const { settings, problems } = influxSettings(base, arg);
   const source = deps.source ?? followSamples;
-  const totals: InfluxRunRecord = { url: publicUrl(settings.url), bucket: settings.bucket, shape: settings.shape, produced: 0, written: 0, spooled: 0, replayed: 0, pending: 0, late: 0 };
-  let stream: { abort: AbortController; done: Promise<void>; writer: PointWriter; shape: PointShape; sink: LineSink & { close?(): void }; rollup?: RollupShape } | undefined;
+  const totals: InfluxRunRecord = { url: publicUrl(settings.url), bucket: settings.bucket, shape: settings.shape, produced: 0, written: 0, spooled: 0, replayed: 0, pending: 0, late: 0, targetPoints: 0 };
+  let stream: { abort: AbortController; done: Promise<void>; writer: PointWriter; shape: PointShape; sink: LineSink & { close?(): void }; rollup?: RollupShape; sampler?: TargetSampler; sampled: () => number } | undefined;
   let ran = false;
 
   async function consume(file: string, signal: AbortSignal, shape: PointShape, writer: PointWriter, rollup: RollupShape | undefined, phases: ChaosPhases): Promise<void> {
@@ -83,7 +88,9 @@ export function influxdbOutput(arg: string | undefined, base: InfluxSettings, de
     } catch (e) {
       ctx.log(`influxdb: reading the sample stream failed: ${(e as Error).message}`);
     }
+    await s.sampler?.stop();
     const stats = await s.writer.close();
+    totals.targetPoints += s.sampled();
     s.sink.close?.();
     for (const k of ['produced', 'written', 'spooled', 'replayed'] as const) totals[k] += stats[k];
     totals.late += s.rollup?.late ?? 0;
@@ -108,7 +115,15 @@ export function influxdbOutput(arg: string | undefined, base: InfluxSettings, de
       const abort = new AbortController();
       const done = consume(file, abort.signal, shape, writer, rollup, phases);
       done.catch(() => {}); // awaited (and reported) in finishStream
-      stream = { abort, done, writer, shape, sink, rollup };
+      let sampled = 0;
+      const sampler =
+        ctx.target && ctx.target.runtime !== 'external' && settings.sampleTarget
+          ? new TargetSampler(ctx.target, { run_id: ctx.runId, testid: ctx.runId }, (line) => {
+              sampled++;
+              writer.add(line);
+            }).start()
+          : undefined;
+      stream = { abort, done, writer, shape, sink, rollup, sampler, sampled: () => sampled };
       ctx.log(`influxdb: streaming to ${describeSettings(settings)}`);
     },
     async onSamplesFile(_file: string, ctx: InfluxOutputContext): Promise<void> {
