@@ -195,6 +195,7 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
           .option('seed', { type: 'number', describe: 'seed for the fault schedule, jitter and toxicity (printed and stored)' })
           .option('duration', { type: 'string', describe: "scales the experiment's whole timeline (the recovery phase keeps a floor)" })
           .option('toxiproxy', { choices: ['auto', 'binary', 'builtin', 'none'] as const, describe: 'local runtime: which Toxiproxy server' })
+          .option('out', { type: 'string', array: true, describe: 'json | influxdb[=URL], repeatable (phases and faults tagged, events as annotations)' })
           .option('config', { type: 'string', describe: 'config file (default harness.config.ts)' })
           .example('$0 chaos redis-latency --duration 20s --seed 7', 'one experiment, short')
           .example('$0 chaos --all', 'the game-day'),
@@ -212,6 +213,7 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
             seed: a.seed,
             duration: a.duration,
             toxiproxy: a.toxiproxy,
+            out: a.out,
             config: a.config,
           },
           ctx,

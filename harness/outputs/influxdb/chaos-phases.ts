@@ -1,5 +1,17 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 
+/** A journal entry worth an annotation (everything but the frequent probes and the plan). */
+export interface ChaosEvent {
+  event: string;
+  /** Epoch ms. */
+  at: number;
+  fault?: string;
+  /** One line for a Grafana annotation: the event, the fault and the rest of its fields. */
+  text: string;
+}
+
+const QUIET = new Set(['probe', 'schedule']);
+
 interface Window {
   fault: string;
   start: number;
@@ -18,7 +30,10 @@ export class ChaosPhases {
   #offset = 0;
   #carry = '';
 
-  constructor(readonly journalFile: string) {}
+  constructor(
+    readonly journalFile: string,
+    private readonly onEvent: (e: ChaosEvent) => void = () => {},
+  ) {}
 
   /** Reads journal entries appended since the last call (cheap: a few lines per fault). */
   refresh(): void {
@@ -43,14 +58,20 @@ export class ChaosPhases {
   }
 
   #entry(line: string): void {
-    let e: { event?: string; fault?: string; at?: string };
+    let e: { event?: string; fault?: string; at?: string; t?: number } & Record<string, unknown>;
     try {
       e = JSON.parse(line);
     } catch {
       return;
     }
     const at = e.at ? Date.parse(e.at) : NaN;
-    if (!e.fault || Number.isNaN(at)) return;
+    if (Number.isNaN(at) || typeof e.event !== 'string') return;
+    if (!QUIET.has(e.event)) {
+      const { event, fault, at: _at, t: _t, ...rest } = e;
+      const more = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
+      this.onEvent({ event, at, fault: typeof fault === 'string' ? fault : undefined, text: `${event}${typeof fault === 'string' ? ` ${fault}` : ''}${more}`.slice(0, 300) });
+    }
+    if (!e.fault) return;
     if (e.event === 'inject') this.#windows.push({ fault: e.fault, start: at });
     else if (e.event === 'restored') {
       const w = this.#windows.findLast((x) => x.fault === e.fault && x.end === undefined);

@@ -1,9 +1,11 @@
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import { InvalidConfigError } from '../../errors';
 import { ChaosPhases } from './chaos-phases';
 import { describeSettings, influxSettings, publicUrl, type InfluxSettings } from './config';
 import { InfluxSink } from './influx-sink';
+import { encodeLine, msToNs } from './line-protocol';
 import type { RunTags } from './point-tags';
 import { PointWriter, type LineSink, type PointWriterOptions, type WriteStats } from './point-writer';
 import { RawShape } from './raw-shape';
@@ -57,25 +59,46 @@ export function influxdbOutput(arg: string | undefined, base: InfluxSettings, de
   const { settings, problems } = influxSettings(base, arg);
   const source = deps.source ?? followSamples;
   const totals: InfluxRunRecord = { url: publicUrl(settings.url), bucket: settings.bucket, shape: settings.shape, produced: 0, written: 0, spooled: 0, replayed: 0, pending: 0, late: 0, targetPoints: 0 };
-  let stream: { abort: AbortController; done: Promise<void>; writer: PointWriter; shape: PointShape; sink: LineSink & { close?(): void }; rollup?: RollupShape; sampler?: TargetSampler; sampled: () => number } | undefined;
-  let ran = false;
+  /** One per run: where points go, the chaos journal, the target sampler. */
+  let pipe: { writer: PointWriter; sink: LineSink & { close?(): void }; phases: ChaosPhases; refresh: NodeJS.Timeout; sampler?: TargetSampler; sampled: () => number } | undefined;
+  /** One per engine step: the followed sample stream. */
+  let stream: { abort: AbortController; done: Promise<void>; rollup?: RollupShape } | undefined;
 
-  async function consume(file: string, signal: AbortSignal, shape: PointShape, writer: PointWriter, rollup: RollupShape | undefined, phases: ChaosPhases): Promise<void> {
+  async function consume(file: string, signal: AbortSignal, shape: PointShape, writer: PointWriter, rollup: RollupShape | undefined): Promise<void> {
     const emit = (line: string) => writer.add(line);
     let n = 0;
-    let refreshed = 0;
     for await (const r of source(file, { follow: true, signal })) {
       if (r.type === 'Metric') rollup?.metricType(r.metric.name, r.metric.type);
       else shape.add(r.sample, emit);
-      if (++n % 4096 === 0) {
-        if (Date.now() - refreshed > 500) {
-          phases.refresh();
-          refreshed = Date.now();
-        }
-        await yieldToIo(); // let the writer's requests progress while a backlog is read
-      }
+      if (++n % 4096 === 0) await yieldToIo(); // let the writer's requests progress while a backlog is read
     }
     shape.flush(emit);
+  }
+
+  function openPipe(ctx: InfluxOutputContext): NonNullable<typeof pipe> {
+    if (pipe) return pipe;
+    const sink = (deps.sink ?? ((s) => new InfluxSink(s)))(settings);
+    const writer = new PointWriter(sink, new Spool(ctx.runDir), { log: ctx.log, ...deps.writer });
+    const scenario = runScenario(ctx.runDir);
+    const own = { run_id: ctx.runId, testid: ctx.runId, ...(scenario ? { scenario } : {}) };
+    // chaos events (journal entries) as annotation points; the same reads tag samples with their phase
+    const phases = new ChaosPhases(join(ctx.runDir, 'chaos-journal.jsonl'), (e) => {
+      const line = encodeLine('chaos_events', { ...own, event: e.event, ...(e.fault ? { fault: e.fault } : {}) }, { text: e.text, value: { int: 1 } }, msToNs(e.at));
+      if (line) writer.add(line);
+    });
+    phases.refresh();
+    const refresh = setInterval(() => phases.refresh(), 200);
+    refresh.unref();
+    let sampled = 0;
+    const sampler =
+      ctx.target && ctx.target.runtime !== 'external' && settings.sampleTarget
+        ? new TargetSampler(ctx.target, own, (line) => {
+            sampled++;
+            writer.add(line);
+          }).start()
+        : undefined;
+    ctx.log(`influxdb: streaming to ${describeSettings(settings)}`);
+    return (pipe = { writer, sink, phases, refresh, sampler, sampled: () => sampled });
   }
 
   async function finishStream(ctx: InfluxOutputContext): Promise<void> {
@@ -88,12 +111,20 @@ export function influxdbOutput(arg: string | undefined, base: InfluxSettings, de
     } catch (e) {
       ctx.log(`influxdb: reading the sample stream failed: ${(e as Error).message}`);
     }
-    await s.sampler?.stop();
-    const stats = await s.writer.close();
-    totals.targetPoints += s.sampled();
-    s.sink.close?.();
-    for (const k of ['produced', 'written', 'spooled', 'replayed'] as const) totals[k] += stats[k];
     totals.late += s.rollup?.late ?? 0;
+  }
+
+  async function closePipe(): Promise<void> {
+    const p = pipe;
+    if (!p) return;
+    pipe = undefined;
+    clearInterval(p.refresh);
+    p.phases.refresh(); // the experiment's last entries (rollback, verdict)
+    await p.sampler?.stop();
+    const stats = await p.writer.close();
+    p.sink.close?.();
+    totals.targetPoints += p.sampled();
+    for (const k of ['produced', 'written', 'spooled', 'replayed'] as const) totals[k] += stats[k];
   }
 
   return {
@@ -104,34 +135,22 @@ export function influxdbOutput(arg: string | undefined, base: InfluxSettings, de
     },
     async onEngineStart(file: string, ctx: InfluxOutputContext): Promise<void> {
       await finishStream(ctx);
-      ran = true;
-      const phases = new ChaosPhases(join(ctx.runDir, 'chaos-journal.jsonl'));
-      phases.refresh();
+      const { writer, phases } = openPipe(ctx);
       const tags: RunTags = { runId: ctx.runId, testId: ctx.runId, dropTags: new Set(settings.dropTags), phases };
       const rollup = settings.shape === 'rollup' ? new RollupShape(tags, deps.graceMs) : undefined;
-      const shape: PointShape = rollup ?? new RawShape(tags);
-      const sink = (deps.sink ?? ((s) => new InfluxSink(s)))(settings);
-      const writer = new PointWriter(sink, new Spool(ctx.runDir), { log: ctx.log, ...deps.writer });
       const abort = new AbortController();
-      const done = consume(file, abort.signal, shape, writer, rollup, phases);
+      const done = consume(file, abort.signal, rollup ?? new RawShape(tags), writer, rollup);
       done.catch(() => {}); // awaited (and reported) in finishStream
-      let sampled = 0;
-      const sampler =
-        ctx.target && ctx.target.runtime !== 'external' && settings.sampleTarget
-          ? new TargetSampler(ctx.target, { run_id: ctx.runId, testid: ctx.runId }, (line) => {
-              sampled++;
-              writer.add(line);
-            }).start()
-          : undefined;
-      stream = { abort, done, writer, shape, sink, rollup, sampler, sampled: () => sampled };
-      ctx.log(`influxdb: streaming to ${describeSettings(settings)}`);
+      stream = { abort, done, rollup };
     },
+    /** The engine is done: its last samples are read; the writer stays open for the run's last events. */
     async onSamplesFile(_file: string, ctx: InfluxOutputContext): Promise<void> {
       await finishStream(ctx);
     },
     async afterRun(result: { info: Readonly<Record<string, unknown>> }, ctx: InfluxOutputContext): Promise<void> {
+      if (!pipe) return;
       await finishStream(ctx);
-      if (!ran) return;
+      await closePipe();
       const spool = new Spool(ctx.runDir);
       totals.pending = spool.pendingLines();
       (result.info as Record<string, unknown>).influxdb = { ...totals };
@@ -139,6 +158,16 @@ export function influxdbOutput(arg: string | undefined, base: InfluxSettings, de
       ctx.log(`influxdb: ${totals.produced} points (${settings.shape}): ${totals.written} written, ${totals.spooled} spooled, ${totals.replayed} replayed${wait}`);
     },
   };
+}
+
+/** The harness scenario of the run (run.json `scenario`), for points that are not samples. */
+function runScenario(runDir: string): string | undefined {
+  try {
+    const s = (JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { scenario?: unknown }).scenario;
+    return typeof s === 'string' ? basename(s).replace(/\.[cm]?[jt]s$/, '') : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export type InfluxOutput = ReturnType<typeof influxdbOutput>;
