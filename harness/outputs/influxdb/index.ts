@@ -1,4 +1,4 @@
-export { influxdbOutput, type InfluxOutput, type InfluxOutputContext, type InfluxOutputDeps, type InfluxRunRecord } from './influxdb-output';
+export { influxdbOutput, grafanaLink, type InfluxOutput, type InfluxOutputContext, type InfluxOutputDeps, type InfluxRunRecord } from './influxdb-output';
 export { influxSettings, describeSettings, type InfluxSettings } from './config';
 export { InfluxSink } from './influx-sink';
 export { PointWriter, type LineSink, type WriteStats, type PointWriterOptions } from './point-writer';

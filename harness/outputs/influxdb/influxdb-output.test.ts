@@ -143,9 +143,13 @@ describe('--out influxdb: a real run into a real VictoriaMetrics (/api/v2/write)
         return 1; // nothing arrived while the engine ran
       },
     };
-    const ctx = captureContext(cwd);
+    const ctx = captureContext(cwd, { env: { GRAFANA_URL: 'http://127.0.0.1:3000/' } });
     const code = await run({ scenario: fixture, runtime: 'external', targetUrl, out: [`influxdb=${vm.url}/k6`], watchdog: false, runId: 'streaming-run', engineOverride: engine }, ctx);
     assert.equal(code, 0, ctx.err());
+    // GRAFANA_URL: the run's dashboard link, printed and in run.json
+    const link = JSON.parse(readFileSync(join(runsRoot(cwd), 'streaming-run', 'run.json'), 'utf8')).grafanaUrl as string;
+    assert.match(link, /^http:\/\/127\.0\.0\.1:3000\/d\/harness-load-test\?var-run_id=streaming-run&from=\d+&to=\d+$/);
+    assert.ok(ctx.err().includes(`grafana: ${link}`));
   });
 
   /** A stand-in engine writing `n` raw-shaped samples (distinct timestamps) while `during(i)` may act. */

@@ -17,6 +17,8 @@ import { TargetSampler, type TargetEndpoints } from './target-sampler';
 /** The part of the run session's output context this output uses (harness/run `RunOutputContext`). */
 export interface InfluxOutputContext {
   runId: string;
+  /** `GRAFANA_URL`: the run's dashboard link is printed and recorded. */
+  env?: Record<string, string | undefined>;
   runDir: string;
   cwd: string;
   log: (line: string) => void;
@@ -156,8 +158,25 @@ export function influxdbOutput(arg: string | undefined, base: InfluxSettings, de
       (result.info as Record<string, unknown>).influxdb = { ...totals };
       const wait = totals.pending ? `; ${totals.pending} waiting in ${relative(ctx.cwd, spool.dir) || spool.dir}: harness push ${relative(ctx.cwd, ctx.runDir) || ctx.runDir}` : '';
       ctx.log(`influxdb: ${totals.produced} points (${settings.shape}): ${totals.written} written, ${totals.spooled} spooled, ${totals.replayed} replayed${wait}`);
+      const grafana = grafanaLink(ctx.env?.GRAFANA_URL, result.info, ctx.runId);
+      if (grafana) {
+        (result.info as Record<string, unknown>).grafanaUrl = grafana;
+        ctx.log(`grafana: ${grafana}`);
+      }
     },
   };
+}
+
+/**
+ * The run's dashboard (grafana/dashboards: Chaos for experiments, else Load test) with its
+ * run id and time range, when `GRAFANA_URL` is set.
+ */
+export function grafanaLink(base: string | undefined, info: Readonly<Record<string, unknown>>, runId: string, now = Date.now()): string | undefined {
+  if (!base) return undefined;
+  const uid = info.kind === 'chaos' ? 'harness-chaos' : 'harness-load-test';
+  const from = typeof info.startedAt === 'string' ? Date.parse(info.startedAt) - 5000 : now - 15 * 60_000;
+  const q = new URLSearchParams({ 'var-run_id': runId, from: String(from), to: String(now + 5000) });
+  return `${base.replace(/\/+$/, '')}/d/${uid}?${q}`;
 }
 
 /** The harness scenario of the run (run.json `scenario`), for points that are not samples. */
