@@ -32,6 +32,8 @@ export interface InfluxOutputDeps {
   writer?: PointWriterOptions;
   /** Rollup: how far behind the newest sample a second is closed. */
   graceMs?: number;
+  /** After the engine exits, how long points are still sent before the rest is spooled (30 s). */
+  finishWithinMs?: number;
 }
 
 /** What run.json records under `influxdb` (no token). */
@@ -72,7 +74,11 @@ export function influxdbOutput(arg: string | undefined, base: InfluxSettings, de
     for await (const r of source(file, { follow: true, signal })) {
       if (r.type === 'Metric') rollup?.metricType(r.metric.name, r.metric.type);
       else shape.add(r.sample, emit);
-      if (++n % 4096 === 0) await yieldToIo(); // let the writer's requests progress while a backlog is read
+      if (++n % 1024 === 0) {
+        // backpressure: a slow server slows this reading (the stream is on disk), never the engine
+        if (writer.backlogged) await writer.room();
+        else if (n % 8192 === 0) await yieldToIo(); // let the writer's requests progress
+      }
     }
     shape.flush(emit);
   }
@@ -107,12 +113,15 @@ export function influxdbOutput(arg: string | undefined, base: InfluxSettings, de
     const s = stream;
     if (!s) return;
     stream = undefined;
+    // the engine is done: what the server has not taken by then goes to the spool
+    pipe?.writer.sendUntil(Date.now() + (deps.finishWithinMs ?? 30_000));
     s.abort.abort();
     try {
       await s.done;
     } catch (e) {
       ctx.log(`influxdb: reading the sample stream failed: ${(e as Error).message}`);
     }
+    pipe?.writer.sendUntil(Infinity); // events and target points after the load are sent as they come
     totals.late += s.rollup?.late ?? 0;
   }
 
@@ -121,6 +130,7 @@ export function influxdbOutput(arg: string | undefined, base: InfluxSettings, de
     if (!p) return;
     pipe = undefined;
     clearInterval(p.refresh);
+    p.writer.sendUntil(Date.now() + (deps.finishWithinMs ?? 30_000));
     p.phases.refresh(); // the experiment's last entries (rollback, verdict)
     await p.sampler?.stop();
     const stats = await p.writer.close();

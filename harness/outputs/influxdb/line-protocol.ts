@@ -15,13 +15,24 @@ const escString = (s: string) => s.replace(/[\\"]/g, (c) => `\\${c}`);
 
 /** One line; undefined when no field is writable (every value non-finite). */
 export function encodeLine(measurement: string, tags: Readonly<Record<string, string>>, fields: Readonly<Record<string, FieldValue>>, timeNs: string): string | undefined {
-  let line = escMeasurement(measurement);
+  const f = encodeFields(fields);
+  return f === undefined ? undefined : `${escapeMeasurement(measurement)}${encodeTags(tags)} ${f} ${timeNs}`;
+}
+
+/** `,k1=v1,k2=v2`: sorted by key, escaped, empty values left out (the series part of a line). */
+export function encodeTags(tags: Readonly<Record<string, string>>): string {
+  let out = '';
   for (const k of Object.keys(tags).sort()) {
     const v = tags[k];
     if (v === undefined || v === '') continue;
-    line += `,${escKey(k)}=${escKey(v)}`;
+    out += `,${escKey(k)}=${escKey(v)}`;
   }
-  let sep = ' ';
+  return out;
+}
+
+/** `f1=1.5,f2=3i,f3="x"`, or undefined when no value is writable. */
+export function encodeFields(fields: Readonly<Record<string, FieldValue>>): string | undefined {
+  let line = '';
   for (const [k, v] of Object.entries(fields)) {
     let text: string;
     if (typeof v === 'number') {
@@ -32,11 +43,25 @@ export function encodeLine(measurement: string, tags: Readonly<Record<string, st
       if (!Number.isFinite(v.int)) continue;
       text = `${Math.trunc(v.int)}i`;
     }
-    line += `${sep}${escKey(k)}=${text}`;
-    sep = ',';
+    line += `${line ? ',' : ''}${escKey(k)}=${text}`;
   }
-  if (sep === ' ') return undefined;
-  return `${line} ${timeNs}`;
+  return line || undefined;
+}
+
+const measurements = new Map<string, string>();
+/** Escaped measurement name (cached: a run has a few dozen metric names). */
+export function escapeMeasurement(name: string): string {
+  let e = measurements.get(name);
+  if (e === undefined) {
+    e = escMeasurement(name);
+    if (measurements.size < 10_000) measurements.set(name, e);
+  }
+  return e;
+}
+
+/** A string field value, quoted and escaped. */
+export function stringField(v: string): string {
+  return `"${escString(v)}"`;
 }
 
 /**

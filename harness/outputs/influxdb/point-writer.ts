@@ -52,6 +52,8 @@ export class PointWriter {
   #nextProbe = 0;
   #probeMs: number;
   #wake: (() => void) | undefined;
+  #room: Array<() => void> = [];
+  #deadline = Infinity;
   #loop: Promise<void>;
   readonly #o: Required<Omit<PointWriterOptions, 'log'>> & { log: (l: string) => void };
 
@@ -72,12 +74,37 @@ export class PointWriter {
     if (this.#batch.length >= this.#o.batchLines) this.#enqueue();
   }
 
+  /**
+   * The queue is full: a producer that can wait (the sample stream, already on disk) should
+   * `await room()` instead of adding, so a slow server slows the reading, not the engine, and
+   * nothing is spooled for being merely slow. What is added anyway overflows to the spool.
+   */
+  get backlogged(): boolean {
+    return this.#queue.length >= this.#o.maxQueuedBatches;
+  }
+
+  room(): Promise<void> {
+    if (!this.backlogged) return Promise.resolve();
+    return new Promise((resolve) => this.#room.push(resolve));
+  }
+
+  /** From `at` (epoch ms) on, nothing is sent: the rest goes to the spool (bounded finish time). */
+  sendUntil(at: number): void {
+    this.#deadline = at;
+    this.#wake?.();
+  }
+
   #enqueue(): void {
     if (!this.#batch.length) return;
     this.#queue.push(this.#batch);
     this.#batch = [];
     while (this.#queue.length > this.#o.maxQueuedBatches) this.#spool(this.#queue.shift()!);
     this.#wake?.();
+  }
+
+  #freeRoom(): void {
+    if (this.backlogged) return;
+    for (const r of this.#room.splice(0)) r();
   }
 
   #spool(batch: string[]): void {
@@ -89,6 +116,7 @@ export class PointWriter {
     for (;;) {
       if (!this.#queue.length && this.#batch.length && (this.#closing || Date.now() - this.#batchSince >= this.#o.flushMs)) this.#enqueue();
       const batch = this.#queue.shift();
+      this.#freeRoom();
       if (!batch) {
         if (this.#closing) return;
         await new Promise<void>((resolve) => {
@@ -110,6 +138,7 @@ export class PointWriter {
 
   /** true when written. While down, only one probe per backoff period; the rest spools at once. */
   async #send(batch: string[]): Promise<boolean> {
+    if (Date.now() >= this.#deadline) return false;
     if (this.#down && Date.now() < this.#nextProbe) return false;
     const attempts = this.#down || this.#closing ? 1 : this.#o.attempts;
     let delay = this.#o.minBackoffMs;
@@ -135,6 +164,7 @@ export class PointWriter {
   }
 
   async #replay(): Promise<void> {
+    if (Date.now() >= this.#deadline) return;
     const r = await this.spool.replay((lines) => this.sink.write(lines), this.#o.batchLines);
     this.stats.replayed += r.replayed;
     if (r.failed !== undefined) {

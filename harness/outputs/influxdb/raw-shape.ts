@@ -1,5 +1,5 @@
-import { encodeLine, msToNs, type FieldValue } from './line-protocol';
-import { pointTags, type RunTags } from './point-tags';
+import { escapeMeasurement, msToNs, stringField } from './line-protocol';
+import { SeriesTags, type RunTags } from './point-tags';
 import type { StreamSample } from './sample-source';
 import type { PointShape } from './rollup-shape';
 
@@ -10,23 +10,20 @@ import type { PointShape } from './rollup-shape';
  */
 export class RawShape implements PointShape {
   static readonly TAGS_AS_FIELDS: Readonly<Record<string, 'int' | 'string'>> = { vu: 'int', iter: 'int', url: 'string' };
-  readonly #asFields = new Set(Object.keys(RawShape.TAGS_AS_FIELDS));
+  readonly #tags: SeriesTags;
 
-  constructor(private readonly run: RunTags) {}
+  constructor(run: RunTags) {
+    this.#tags = new SeriesTags(run, new Set(Object.keys(RawShape.TAGS_AS_FIELDS)));
+  }
 
   add(s: StreamSample, emit: (line: string) => void): void {
-    const fields: Record<string, FieldValue> = { value: s.value };
-    for (const k of this.#asFields) {
-      const v = s.tags[k];
-      if (v === undefined) continue;
-      if (RawShape.TAGS_AS_FIELDS[k] === 'int') {
-        const n = Number(v);
-        if (Number.isInteger(n)) fields[k] = { int: n };
-      } else fields[k] = v;
-    }
-    // k6's tagsAsFields are fields here (not series), whatever the drop list says
-    const line = encodeLine(s.metric, pointTags(s, this.run, this.#asFields), fields, msToNs(s.time));
-    if (line) emit(line);
+    if (typeof s.value !== 'number' || !Number.isFinite(s.value)) return;
+    let fields = `value=${s.value}`;
+    const { vu, iter, url } = s.tags;
+    if (vu !== undefined && /^\d+$/.test(vu)) fields += `,vu=${vu}i`;
+    if (iter !== undefined && /^\d+$/.test(iter)) fields += `,iter=${iter}i`;
+    if (url !== undefined) fields += `,url=${stringField(url)}`;
+    emit(`${escapeMeasurement(s.metric)}${this.#tags.encoded(s)} ${fields} ${msToNs(s.time)}`);
   }
 
   flush(): void {}

@@ -1,6 +1,6 @@
 import * as hdr from 'hdr-histogram-js';
-import { encodeLine, secondsToNs, type FieldValue } from './line-protocol';
-import { pointTags, type RunTags } from './point-tags';
+import { encodeFields, escapeMeasurement, secondsToNs, type FieldValue } from './line-protocol';
+import { SeriesTags, type RunTags } from './point-tags';
 import type { StreamSample } from './sample-source';
 
 /** Turns samples into line-protocol points (`raw`: one each; `rollup`: one per series and second). */
@@ -12,7 +12,8 @@ export interface PointShape {
 
 interface Bucket {
   metric: string;
-  tags: Record<string, string>;
+  /** Encoded (`,k=v...`). */
+  tags: string;
   second: number;
   count: number;
   sum: number;
@@ -42,11 +43,14 @@ export class RollupShape implements PointShape {
   #closedBelow = -Infinity;
   #trends = new Set<string>();
   late = 0;
+  readonly #tags: SeriesTags;
 
   constructor(
-    private readonly run: RunTags,
+    run: RunTags,
     private readonly graceMs = 2000,
-  ) {}
+  ) {
+    this.#tags = new SeriesTags(run);
+  }
 
   /** A Metric line's type: trends get percentiles. */
   metricType(name: string, type: string): void {
@@ -60,8 +64,8 @@ export class RollupShape implements PointShape {
       this.late++;
       second = this.#closedBelow;
     }
-    const tags = pointTags(s, this.run);
-    const key = `${s.metric}\u0000${second}\u0000${seriesKey(tags)}`;
+    const tags = this.#tags.encoded(s);
+    const key = `${s.metric}\u0000${second}\u0000${tags}`;
     let b = this.#buckets.get(key);
     if (!b) {
       b = { metric: s.metric, tags, second, count: 0, sum: 0, min: Infinity, max: -Infinity };
@@ -95,8 +99,8 @@ export class RollupShape implements PointShape {
         b.hist.reset();
         this.#pool.push(b.hist);
       }
-      const line = encodeLine(b.metric, b.tags, fields, secondsToNs(b.second));
-      if (line) emit(line);
+      const f = encodeFields(fields);
+      if (f) emit(`${escapeMeasurement(b.metric)}${b.tags} ${f} ${secondsToNs(b.second)}`);
     }
   }
 
@@ -114,9 +118,3 @@ const PERCENTILES: ReadonlyArray<[string, number]> = [
 
 /** k6's built-in trends, for a stream whose Metric lines were not seen (they normally come first). */
 const TREND_NAMES = /^(http_req_(duration|blocked|connecting|tls_handshaking|sending|waiting|receiving)|iteration_duration|group_duration|ws_.*duration|grpc_req_duration)$/;
-
-function seriesKey(tags: Record<string, string>): string {
-  let k = '';
-  for (const name of Object.keys(tags).sort()) k += `${name}=${tags[name]}\u0001`;
-  return k;
-}

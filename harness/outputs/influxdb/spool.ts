@@ -1,6 +1,6 @@
-import { createWriteStream, mkdirSync, readdirSync, readFileSync, unlinkSync, type WriteStream } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { constants, createGzip, gunzipSync, type Gzip } from 'node:zlib';
+import { constants, gunzipSync, gzipSync } from 'node:zlib';
 
 /** Where a run's unsent points wait: `<run-dir>/influxdb-spool/` (what `harness push` reads). */
 export const SPOOL_DIR = 'influxdb-spool';
@@ -10,7 +10,9 @@ const SEGMENT_LINES = 100_000;
 
 /**
  * Points the server did not take, on disk in the run directory as gzip'd line protocol
- * (`influxdb-spool/<seq>.lp.gz`, one complete gzip file per segment), replayed oldest first.
+ * (`influxdb-spool/<seq>.lp.gz`), replayed oldest first. Each append is one gzip member written
+ * synchronously (a multi-member gzip file, as `gzip -c a >> f` makes): on disk at once, nothing
+ * buffered in memory, and a harness killed mid-run leaves readable segments.
  * A segment is deleted once every line of it was written, and a replay that fails part-way
  * re-spools the rest, so each spooled point is replayed exactly once (and a point sent twice
  * anyway, e.g. after a timeout the server did honour, lands on the same series and timestamp:
@@ -20,7 +22,7 @@ const SEGMENT_LINES = 100_000;
  */
 export class Spool {
   readonly dir: string;
-  #current: { file: string; out: WriteStream; gz: Gzip; lines: number } | undefined;
+  #current: { file: string; lines: number } | undefined;
   #seq: number;
 
   constructor(runDir: string) {
@@ -50,26 +52,16 @@ export class Spool {
     if (!lines.length) return;
     if (!this.#current) {
       mkdirSync(this.dir, { recursive: true });
-      const file = join(this.dir, `${this.#seq++}.lp.gz`);
-      const out = createWriteStream(file);
-      const gz = createGzip();
-      gz.pipe(out);
-      this.#current = { file, out, gz, lines: 0 };
+      this.#current = { file: join(this.dir, `${this.#seq++}.lp.gz`), lines: 0 };
     }
-    this.#current.gz.write(`${lines.join('\n')}\n`);
+    appendFileSync(this.#current.file, gzipSync(`${lines.join('\n')}\n`, { level: 1 }));
     this.#current.lines += lines.length;
-    if (this.#current.lines >= SEGMENT_LINES) void this.rotate();
+    if (this.#current.lines >= SEGMENT_LINES) this.#current = undefined;
   }
 
   /** Closes the open segment (it becomes replayable). */
   async rotate(): Promise<void> {
-    const c = this.#current;
-    if (!c) return;
     this.#current = undefined;
-    await new Promise<void>((resolve, reject) => {
-      c.out.once('close', resolve).once('error', reject);
-      c.gz.end();
-    });
   }
 
   /**
