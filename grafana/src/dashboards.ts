@@ -110,6 +110,14 @@ export function loadTestDashboard(): Dashboard {
       .withTarget(new InfluxqlQueryBuilder('A', `SELECT sum("count") AS "requests", sum("sum") / sum("count") AS "mean_ms", max("p95") AS "p95_ms", max("p99") AS "p99_ms", max("max") AS "max_ms" FROM "http_req_duration" WHERE ${RUN} GROUP BY "name", "method", "status"`).table())
       .gridPos({ x: 12, y, w: 12, h: 8 }),
   );
+  y += 8;
+  d.withPanel(
+    new TablePanelBuilder()
+      .title('Thresholds (ok: 1 passed, 0 crossed)')
+      .datasource(INFLUX)
+      .withTarget(new InfluxqlQueryBuilder('A', `SELECT last("ok") AS "ok" FROM "k6_thresholds" WHERE ${RUN} GROUP BY "metric", "threshold"`).table())
+      .gridPos({ x: 0, y, w: 24, h: 6 }),
+  );
   return d.build();
 }
 

@@ -88,8 +88,12 @@ describe('--out influxdb: a real run into a real VictoriaMetrics (/api/v2/write)
     assert.equal(req.metric.name, 'hit');
     // k6's tagsAsFields (vu, iter, url) are fields; VictoriaMetrics keeps numeric fields only
     assert.ok(r.points.some((p) => p.tags.url) && !r.mine.some((s) => 'url' in s.metric), 'url is a field in k6 schema, not a tag');
-    assert.deepEqual({ ...r.runJson.influxdb, url: undefined }, { url: undefined, bucket: 'k6', shape: 'raw', produced: r.points.length, written: r.points.length, spooled: 0, replayed: 0, pending: 0, late: 0, targetPoints: 0 });
-    assert.match(r.ctx.err(), new RegExp(`influxdb: ${r.points.length} points \\(raw\\): ${r.points.length} written, 0 spooled, 0 replayed`));
+    // plus one point for the fixture's threshold (http_req_failed rate<0.5, passed)
+    const n = r.points.length + 1;
+    assert.deepEqual({ ...r.runJson.influxdb, url: undefined }, { url: undefined, bucket: 'k6', shape: 'raw', produced: n, written: n, spooled: 0, replayed: 0, pending: 0, late: 0, targetPoints: 0, thresholdPoints: 1 });
+    assert.match(r.ctx.err(), new RegExp(`influxdb: ${n} points \\(raw\\): ${n} written, 0 spooled, 0 replayed`));
+    const th = r.mine.find((s) => s.metric.__name__ === 'k6_thresholds_ok');
+    assert.deepEqual([th?.metric.metric, th?.metric.threshold, th?.values], ['http_req_failed', 'rate<0.5', [1]]);
     for (const f of filesOf(r.runDir)) assert.ok(!readFileSync(f, 'utf8').includes(TOKEN), `token not in ${f}`);
     assert.ok(!r.ctx.out().includes(TOKEN) && !r.ctx.err().includes(TOKEN), 'token not printed');
   });
@@ -122,8 +126,8 @@ describe('--out influxdb: a real run into a real VictoriaMetrics (/api/v2/write)
     assert.deepEqual(sumOfCounts, countBy(r.points, (p) => p.metric), 'sum of count = samples per metric');
     assert.ok(r.mine.some((s) => s.metric.__name__ === 'http_req_duration_p99'), 'trend percentiles');
     assert.ok(!r.mine.some((s) => 'vu' in s.metric || 'url' in s.metric), 'high-cardinality tags dropped');
-    assert.equal(r.runJson.influxdb.produced, series.size);
-    assert.equal(r.runJson.influxdb.written, series.size);
+    assert.equal(r.runJson.influxdb.produced, series.size + 1, 'and one threshold point');
+    assert.equal(r.runJson.influxdb.written, series.size + 1);
   });
 
   it('streams while the engine runs: points arrive before the engine exits', async () => {

@@ -47,6 +47,8 @@ export interface InfluxRunRecord extends WriteStats {
   late: number;
   /** Of `produced`: the target's own points (gateway /metrics, Redis INFO). */
   targetPoints: number;
+  /** Of `produced`: one `k6_thresholds` point per threshold of the run's summary. */
+  thresholdPoints: number;
 }
 
 /**
@@ -62,7 +64,7 @@ export interface InfluxRunRecord extends WriteStats {
 export function influxdbOutput(arg: string | undefined, base: InfluxSettings, deps: InfluxOutputDeps = {}) {
   const { settings, problems } = influxSettings(base, arg);
   const source = deps.source ?? followSamples;
-  const totals: InfluxRunRecord = { url: publicUrl(settings.url), bucket: settings.bucket, shape: settings.shape, produced: 0, written: 0, spooled: 0, replayed: 0, pending: 0, late: 0, targetPoints: 0 };
+  const totals: InfluxRunRecord = { url: publicUrl(settings.url), bucket: settings.bucket, shape: settings.shape, produced: 0, written: 0, spooled: 0, replayed: 0, pending: 0, late: 0, targetPoints: 0, thresholdPoints: 0 };
   /** One per run: where points go, the chaos journal, the target sampler. */
   let pipe: { writer: PointWriter; sink: LineSink & { close?(): void }; phases: ChaosPhases; refresh: NodeJS.Timeout; sampler?: TargetSampler; sampled: () => number } | undefined;
   /** One per engine step: the followed sample stream. */
@@ -162,6 +164,7 @@ export function influxdbOutput(arg: string | undefined, base: InfluxSettings, de
     async afterRun(result: { info: Readonly<Record<string, unknown>> }, ctx: InfluxOutputContext): Promise<void> {
       if (!pipe) return;
       await finishStream(ctx);
+      totals.thresholdPoints += writeThresholds(ctx, pipe.writer);
       await closePipe();
       const spool = new Spool(ctx.runDir);
       totals.pending = spool.pendingLines();
@@ -187,6 +190,33 @@ export function grafanaLink(base: string | undefined, info: Readonly<Record<stri
   const from = typeof info.startedAt === 'string' ? Date.parse(info.startedAt) - 5000 : now - 15 * 60_000;
   const q = new URLSearchParams({ 'var-run_id': runId, from: String(from), to: String(now + 5000) });
   return `${base.replace(/\/+$/, '')}/d/${uid}?${q}`;
+}
+
+/**
+ * The run's thresholds (the engine's `summary.json`, k6's summary-export: `true` = failed) as
+ * points at the run's end: measurement `k6_thresholds`, tags `metric` and `threshold`, field
+ * `ok` (1 passed, 0 crossed). Returns how many.
+ */
+function writeThresholds(ctx: InfluxOutputContext, writer: PointWriter): number {
+  let summary: { metrics?: Record<string, { thresholds?: Record<string, boolean> }> };
+  try {
+    summary = JSON.parse(readFileSync(join(ctx.runDir, 'summary.json'), 'utf8'));
+  } catch {
+    return 0; // no summary (the engine did not finish)
+  }
+  const scenario = runScenario(ctx.runDir);
+  const ts = msToNs(Date.now());
+  let n = 0;
+  for (const [metric, m] of Object.entries(summary.metrics ?? {})) {
+    for (const [threshold, failed] of Object.entries(m.thresholds ?? {})) {
+      const line = encodeLine('k6_thresholds', { run_id: ctx.runId, testid: ctx.runId, ...(scenario ? { scenario } : {}), metric, threshold }, { ok: { int: failed ? 0 : 1 } }, ts);
+      if (line) {
+        writer.add(line);
+        n++;
+      }
+    }
+  }
+  return n;
 }
 
 /** The harness scenario of the run (run.json `scenario`), for points that are not samples. */
