@@ -55,8 +55,9 @@ export interface InfluxRunRecord extends WriteStats {
  * `--out influxdb[=URL]`: streams the k6 JSON stream into InfluxDB while the engine writes it.
  *
  *   onEngineStart ─▶ follow samples.ndjson ─▶ shape (rollup | raw) ─▶ PointWriter ─▶ /api/v2/write
- *                                                                        └─▶ influxdb-spool/ (server down)
- *   onSamplesFile ─▶ last lines, flush, replay ─▶ afterRun: summary line + run.json `influxdb`
+ *                    target sampler (1 s), chaos journal ───────────────▲     └─▶ influxdb-spool/ (down)
+ *   onSamplesFile ─▶ the stream's last lines (sent for up to 30 s, then spooled)
+ *   afterRun      ─▶ thresholds, last journal entries, flush, replay ─▶ summary line, run.json `influxdb`
  *
  * The run's verdict never depends on the database: no hook throws for a write problem; what was
  * not written stays in the spool for `harness push <run-dir>`.
