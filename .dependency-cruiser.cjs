@@ -55,6 +55,13 @@ module.exports = {
       to: { path: '^harness/(commands/|run/|cli\\.ts$)' },
     },
     {
+      name: 'outputs-not-run-or-commands',
+      severity: 'error',
+      comment: 'An output (harness/outputs, e.g. InfluxDB streaming) is what the run session plugs in: it declares the context it needs and never imports the run layer, the commands or the CLI.',
+      from: { path: '^harness/outputs/', pathNot: TESTS },
+      to: { path: '^harness/(run/|commands/|cli\\.ts$)' },
+    },
+    {
       name: 'runtimes-not-run-or-commands',
       severity: 'error',
       comment: 'A runtime never imports the run layer it serves: it is handed a PidFile and a run id (harness/run-record).',

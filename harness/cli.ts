@@ -93,7 +93,7 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
           .option('duration', { requiresArg: true, type: 'string', describe: 'total duration override (30s, 1m30s)' })
           .option('env', { type: 'string', array: true, describe: 'K=V for the script (__ENV), repeatable' })
           .option('tag', { type: 'string', array: true, describe: 'K=V tag on every sample, repeatable' })
-          .option('out', { type: 'string', array: true, describe: 'json | influxdb (roadmap) | none, repeatable' })
+          .option('out', { type: 'string', array: true, describe: 'json | influxdb[=URL] | none, repeatable' })
           .option('keep-up', { type: 'boolean', describe: 'leave the stack running afterwards (stop with harness down)' })
           .option('seed', { requiresArg: true, type: 'number', describe: 'seed for payloads and faults (printed and stored)' })
           .option('toxiproxy', { requiresArg: true, choices: ['auto', 'binary', 'builtin', 'none'] as const, describe: 'local runtime: which Toxiproxy server' })
@@ -156,6 +156,15 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
       },
     )
     .command(
+      'push <run-dir>',
+      'Write the points a run spooled while InfluxDB was unreachable (reports/runs/<id>/influxdb-spool)',
+      (y) => y.positional('run-dir', { type: 'string', demandOption: true }).option('url', { requiresArg: true, type: 'string', describe: 'InfluxDB URL[/bucket] (default: INFLUX_URL / config)' }).option('config', { requiresArg: true, type: 'string' }),
+      async (a) => {
+        const { push } = await import('./commands/push/index');
+        code = await push({ runDir: a['run-dir'], url: a.url, config: a.config }, ctx);
+      },
+    )
+    .command(
       'doctor',
       'What is available (Docker, k6, Toxiproxy, redis-server, InfluxDB, Grafana, wrk) and what to do about what is missing',
       (y) => y.option('json', { type: 'boolean' }),
@@ -188,6 +197,7 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
           .option('seed', { requiresArg: true, type: 'number', describe: 'seed for the fault schedule, jitter and toxicity (printed and stored)' })
           .option('duration', { requiresArg: true, type: 'string', describe: "scales the experiment's whole timeline (the recovery phase keeps a floor)" })
           .option('toxiproxy', { requiresArg: true, choices: ['auto', 'binary', 'builtin', 'none'] as const, describe: 'local runtime: which Toxiproxy server' })
+          .option('out', { type: 'string', array: true, describe: 'json | influxdb[=URL], repeatable (phases and faults tagged, events as annotations)' })
           .option('config', { requiresArg: true, type: 'string', describe: 'config file (default harness.config.ts)' })
           .check((a) => Boolean(a.all || a.experiment) || 'missing argument [experiment] (or pass --all)')
           .example('$0 chaos redis-latency --duration 20s --seed 7', 'one experiment, short')
@@ -206,6 +216,7 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
             seed: a.seed,
             duration: a.duration,
             toxiproxy: a.toxiproxy,
+            out: a.out,
             config: a.config,
           },
           ctx,

@@ -1,6 +1,7 @@
 import { gatewayBench } from './gateway-bench';
 import { engineBench } from './engine-bench';
+import { influxdbBench } from './influxdb-bench';
 import type { BenchSuite } from './types';
 
 /** Every benchmark suite, in the order they run. Add new suites here. */
-export const suites: BenchSuite[] = [gatewayBench, engineBench];
+export const suites: BenchSuite[] = [gatewayBench, engineBench, influxdbBench];

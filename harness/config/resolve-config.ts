@@ -62,7 +62,7 @@ export function defaults(cwd: string): HarnessConfig {
       base: compose.base,
     },
     ports: { gateway: 8080, toxiproxyApi: 8474, redis: 6379, influxdb: 8086, grafana: 3000 },
-    influxdb: { url: 'http://127.0.0.1:8086', org: 'harness', bucket: 'k6' },
+    influxdb: { url: 'http://127.0.0.1:8086', org: 'harness', bucket: 'k6', shape: 'rollup', dropTags: ['vu', 'iter', 'url'], sampleTarget: true },
     reportsDir: 'reports',
     run: { outputs: ['json'], keepUp: false, env: {}, tags: {} },
     gateway: { env: {} },
@@ -87,7 +87,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   const known = new Set(Object.keys(c));
   for (const k of Object.keys(file)) if (!known.has(k)) problems.push(`${k}: unknown key in harness.config (valid: ${[...known].join(', ')})`);
   if ('token' in ((file as { influxdb?: object }).influxdb ?? {})) {
-    problems.push('influxdb.token: must not be in the config file; set HARNESS_INFLUXDB_TOKEN in the environment');
+    problems.push('influxdb.token: must not be in the config file; set INFLUX_TOKEN (or HARNESS_INFLUXDB_TOKEN) in the environment');
   }
   mergeInto(c.runtime, file.runtime, 'runtime', problems);
   if (file.engine !== undefined) c.engine = file.engine as HarnessConfig['engine'];
@@ -117,10 +117,15 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   if (e('HARNESS_DURATION')) c.run.duration = e('HARNESS_DURATION');
   if (e('HARNESS_SEED')) c.run.seed = num(e('HARNESS_SEED')!, 'HARNESS_SEED', problems);
   if (e('HARNESS_OUT')) c.run.outputs = e('HARNESS_OUT')!.split(',').map((s) => s.trim()) as OutputName[];
-  if (e('HARNESS_INFLUXDB_URL')) c.influxdb.url = e('HARNESS_INFLUXDB_URL')!;
-  if (e('HARNESS_INFLUXDB_ORG')) c.influxdb.org = e('HARNESS_INFLUXDB_ORG')!;
-  if (e('HARNESS_INFLUXDB_BUCKET')) c.influxdb.bucket = e('HARNESS_INFLUXDB_BUCKET')!;
-  const token = e('HARNESS_INFLUXDB_TOKEN') ?? e('K6_INFLUXDB_TOKEN');
+  // the InfluxDB CLI's names; the HARNESS_INFLUXDB_* ones win when both are set
+  for (const k of ['URL', 'ORG', 'BUCKET'] as const) {
+    const v = e(`HARNESS_INFLUXDB_${k}`) ?? e(`INFLUX_${k}`);
+    if (v) c.influxdb[k.toLowerCase() as 'url' | 'org' | 'bucket'] = v;
+  }
+  if (e('HARNESS_INFLUXDB_SHAPE')) c.influxdb.shape = e('HARNESS_INFLUXDB_SHAPE') as HarnessConfig['influxdb']['shape'];
+  if (e('HARNESS_INFLUXDB_SAMPLE_TARGET')) c.influxdb.sampleTarget = !/^(0|false|no|off)$/i.test(e('HARNESS_INFLUXDB_SAMPLE_TARGET')!);
+  if (env.HARNESS_INFLUXDB_DROP_TAGS !== undefined) c.influxdb.dropTags = env.HARNESS_INFLUXDB_DROP_TAGS.split(',').map((t) => t.trim()).filter(Boolean);
+  const token = e('HARNESS_INFLUXDB_TOKEN') ?? e('INFLUX_TOKEN') ?? e('K6_INFLUXDB_TOKEN');
   if (token) c.influxdb.token = token;
 
   // --- flags -------------------------------------------------------------------------------
@@ -153,6 +158,9 @@ function validate(c: HarnessConfig, problems: string[], warnings: string[]): voi
   for (const [k, v] of Object.entries(c.images)) if (v !== undefined && (typeof v !== 'string' || !v)) problems.push(`images.${k}: must be a non-empty image reference`);
   for (const [k, v] of Object.entries(c.ports)) if (!Number.isInteger(v) || v < 1 || v > 65535) problems.push(`ports.${k}: must be a port 1..65535, got ${JSON.stringify(v)}`);
   httpUrl(c.influxdb.url, 'influxdb.url', problems);
+  oneOf(c.influxdb.shape, ['rollup', 'raw'], 'influxdb.shape', problems);
+  if (typeof c.influxdb.sampleTarget !== 'boolean') problems.push('influxdb.sampleTarget: must be true or false');
+  if (!Array.isArray(c.influxdb.dropTags) || c.influxdb.dropTags.some((t) => typeof t !== 'string')) problems.push('influxdb.dropTags: must be a list of tag names');
   if (typeof c.reportsDir !== 'string' || !c.reportsDir) problems.push('reportsDir: must be a non-empty path');
   if (c.run.vus !== undefined) posInt(c.run.vus, 'run.vus', problems);
   if (c.run.duration !== undefined) {

@@ -4,6 +4,7 @@
  * environment (`HARNESS_*`) < command-line flags.
  */
 export type RuntimeChoice = 'auto' | 'docker' | 'local' | 'external';
+export type InfluxShape = 'rollup' | 'raw';
 export type EngineChoice = 'auto' | 'k6' | 'builtin';
 export type ToxiproxyServerChoice = 'auto' | 'binary' | 'builtin' | 'none';
 /** An output key, optionally with k6's `=argument` (`json=out/samples.ndjson`). */
@@ -27,12 +28,19 @@ export interface HarnessConfig {
   images: Record<'redis' | 'toxiproxy' | 'influxdb' | 'grafana', string> & { target: string; base?: string };
   /** Host ports published on 127.0.0.1 by `docker` / `harness up` (local picks free ports). */
   ports: { gateway: number; toxiproxyApi: number; redis: number; influxdb: number; grafana: number };
+  /** `--out influxdb` (docs/influxdb.md); env `INFLUX_URL|ORG|BUCKET|TOKEN` as the InfluxDB CLI. */
   influxdb: {
     url: string;
     org: string;
     bucket: string;
-    /** Only from the environment (HARNESS_INFLUXDB_TOKEN); never printed or written. */
+    /** Only from the environment (INFLUX_TOKEN or HARNESS_INFLUXDB_TOKEN); never printed or written. */
     token?: string;
+    /** `rollup` (default): a point per metric, tag set and second; `raw`: k6's schema, a point per sample. */
+    shape: InfluxShape;
+    /** Tags left out of points (default `vu`, `iter`, `url`; `url` only when a `name` tag exists). */
+    dropTags: string[];
+    /** Also sample the target every second (gateway /metrics, Redis INFO); not on `external`. Default true. */
+    sampleTarget: boolean;
   };
   /** Where `runs/<run-id>/` and `.harness-up.json` go, relative to the project root. */
   reportsDir: string;

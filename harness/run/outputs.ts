@@ -1,7 +1,9 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Registry } from '../../vocabulary';
+import type { HarnessConfig } from '../config';
 import { InvalidConfigError } from '../errors';
+import { influxdbOutput } from '../outputs/influxdb';
 
 /** What an output's hooks get from the run session. */
 export interface RunOutputContext {
@@ -11,6 +13,8 @@ export interface RunOutputContext {
   cwd: string;
   env: Record<string, string | undefined>;
   log: (line: string) => void;
+  /** `onEngineStart` only: the target under load (outputs that sample it: InfluxDB). */
+  target?: { runtime: string; gatewayUrl: string; redisUrl?: string };
 }
 
 /**
@@ -81,7 +85,8 @@ function jsonOutput(path: string | undefined): RunOutput {
   };
 }
 
-export function builtinRunOutputs(): RunOutputRegistry {
+/** `config`: what outputs are configured with (`influxdb` settings). */
+export function builtinRunOutputs(config?: Pick<HarnessConfig, 'influxdb'>): RunOutputRegistry {
   return new RunOutputRegistry()
     .register('json', jsonOutput)
     .register('none', (arg) => ({
@@ -91,15 +96,10 @@ export function builtinRunOutputs(): RunOutputRegistry {
         if (arg !== undefined) throw new InvalidConfigError('none takes no argument');
       },
     }))
-    .register('influxdb', () => ({
-      name: 'influxdb',
-      check() {
-        // TODO(#9): stream samples to InfluxDB through the run session's onSamplesFile/afterRun hooks.
-        throw new InvalidConfigError('InfluxDB streaming is not yet available', [], {
-          hint: 'use --out json (the k6 JSON stream is kept in the run directory: samples.ndjson); InfluxDB streaming is on the roadmap (see docs/cli.md)',
-        });
-      },
-    }));
+    .register('influxdb', (arg) => {
+      if (!config) throw new InvalidConfigError('influxdb needs the resolved configuration', [], { hint: 'builtinRunOutputs(config) (a bug: please report)' });
+      return influxdbOutput(arg, config.influxdb) satisfies RunOutput;
+    });
 }
 
 /** Resolves and checks every requested output; all problems at once. */

@@ -6,7 +6,7 @@ import { loadConfig } from '../config';
 import { AbortedError, ExitCode, InfraError, InvalidConfigError } from '../errors';
 import { captureContext } from '../testing';
 import { PidFile } from '../run-record';
-import { checkOutputs, type RunOutput } from './outputs';
+import { builtinRunOutputs, checkOutputs, type RunOutput } from './outputs';
 import type { RunEngine } from './run-engine';
 import { RunSession, type RunSessionOptions } from './run-session';
 
@@ -81,9 +81,11 @@ describe('RunSession: one lifecycle for run, chaos and up', () => {
     assert.equal(existsSync(join(finished.runDir, 'samples.ndjson')), false);
   });
 
-  it('--out none cannot be combined, influxdb fails fast with a hint, json=- is refused', () => {
+  it('--out none cannot be combined, a bad influxdb URL fails fast with a hint, json=- is refused', async () => {
     assert.throws(() => checkOutputs(['none', 'json']), (e: InvalidConfigError) => e.problems.some((p) => /none: cannot be combined/.test(p)));
-    assert.throws(() => checkOutputs(['influxdb']), (e: InvalidConfigError) => e.exitCode === ExitCode.InvalidConfig && e.problems.some((p) => /not yet available.*--out json/.test(p)));
+    const { config } = await loadConfig({ cwd, env: {} });
+    assert.throws(() => checkOutputs(['influxdb=not-a-url'], builtinRunOutputs(config)), (e: InvalidConfigError) => e.exitCode === ExitCode.InvalidConfig && e.problems.some((p) => /"not-a-url" is not a URL.*docs\/influxdb.md/.test(p)));
+    assert.deepEqual(checkOutputs(['influxdb=http://127.0.0.1:8086/mydb'], builtinRunOutputs(config)).map((o) => o.name), ['influxdb=http://127.0.0.1:8086/mydb']);
     assert.throws(() => checkOutputs(['json=-']), (e: InvalidConfigError) => e.problems.some((p) => /json=- \(stdout\)/.test(p)));
     assert.throws(() => checkOutputs(['kafka']), (e: InvalidConfigError) => e.problems.some((p) => /unknown output "kafka"; valid: json, none, influxdb/.test(p)));
     assert.deepEqual(checkOutputs(['json', 'json=a.ndjson']).map((o) => o.name), ['json', 'json=a.ndjson']);

@@ -253,7 +253,7 @@ export class StartedRunSession {
    * chaos passes `logs/k6.log`). Chaos's background load runs through it too.
    */
   engine(engine: RunEngine, io: { stdout?: Writable; stderr?: Writable } = {}): EngineStep {
-    return new EngineStep(this.session, engine, io);
+    return new EngineStep(this.session, engine, io, this.stack);
   }
 }
 
@@ -269,6 +269,7 @@ export class EngineStep {
     private readonly session: RunSession,
     private readonly engine: RunEngine,
     private readonly io: { stdout?: Writable; stderr?: Writable },
+    private readonly stack?: StartedTargetStack,
   ) {
     this.name = engine.name;
   }
@@ -287,7 +288,8 @@ export class EngineStep {
     // Beside the engine's own progress line: req/s and errors from the sample stream (same for k6 and builtin).
     const live = samples ? new LiveStats({ path: dir.samples, write: (l) => s.say(l) }).start() : undefined;
     if (live) scope.defer(() => live.stop(), 'live stats');
-    if (samples) for (const out of s.outputs) await out.onEngineStart?.(dir.samples, s.outputContext());
+    const target = this.stack && { runtime: this.stack.runtime, gatewayUrl: this.stack.gatewayUrl, redisUrl: this.stack.redisUrl };
+    if (samples) for (const out of s.outputs) await out.onEngineStart?.(dir.samples, { ...s.outputContext(), target });
     let outcome: EngineOutcome;
     try {
       const r = await this.engine.run({

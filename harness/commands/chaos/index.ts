@@ -3,13 +3,13 @@ import type { CommandContext } from '../context';
 import { loadConfig, redactConfig, type ConfigFlags } from '../../config';
 import { ExitCode, InvalidConfigError } from '../../errors';
 import type { RuntimeRegistry } from '../../runtimes';
-import { redisAccounting, RunSession, selectEngine } from '../../run';
+import { builtinRunOutputs, checkOutputs, redisAccounting, RunSession, selectEngine } from '../../run';
 import { catalog, findExperiment } from '../../../chaos/catalog';
 import { positiveDurationMs } from '../../../vocabulary';
 import { FaultDriver, K6Load, runExperiment, type ExperimentDefinition } from '../../../chaos/experiment';
 import { messages } from './messages';
 
-export interface ChaosOptions extends Pick<ConfigFlags, 'runtime' | 'engine' | 'vus' | 'env' | 'tag' | 'seed' | 'toxiproxy'> {
+export interface ChaosOptions extends Pick<ConfigFlags, 'runtime' | 'engine' | 'vus' | 'env' | 'tag' | 'seed' | 'toxiproxy' | 'out'> {
   experiment?: string;
   /** The game-day: every catalog experiment in order, each on a fresh stack. */
   all?: boolean;
@@ -52,11 +52,14 @@ export async function chaos(opts: ChaosOptions, ctx: CommandContext): Promise<nu
   const { config, warnings } = await loadConfig({
     cwd: ctx.cwd,
     env: ctx.env,
-    flags: { runtime: opts.runtime, engine: opts.engine, vus: opts.vus, env: opts.env, tag: opts.tag, seed: opts.seed, toxiproxy: opts.toxiproxy },
+    flags: { runtime: opts.runtime, engine: opts.engine, vus: opts.vus, env: opts.env, tag: opts.tag, seed: opts.seed, toxiproxy: opts.toxiproxy, out: opts.out },
     configFile: opts.config,
   });
   for (const w of warnings) say(`warning: ${w}`);
   if (config.runtime.name === 'external') throw new InvalidConfigError('invalid chaos options', ['runtime: external (from the config) has no Toxiproxy or processes to fault; use --runtime local or docker']);
+  // --out (InfluxDB streaming): checked once here, fresh outputs for each experiment's session
+  if (config.run.outputs.includes('none')) throw new InvalidConfigError('invalid chaos options', ['out: none: an experiment reads the sample stream (use json or influxdb)']);
+  checkOutputs(config.run.outputs, builtinRunOutputs(config));
 
   // Validate every scenario and the engine before anything starts.
   const { resolveScenario } = await import('../../build');
@@ -81,6 +84,7 @@ export async function chaos(opts: ChaosOptions, ctx: CommandContext): Promise<nu
         info: { kind: 'chaos', experiment: def.name, scenario: def.scenario, duration: opts.duration },
         watchdog: opts.watchdog,
         runtimes: opts.runtimes,
+        outputs: checkOutputs(config.run.outputs, builtinRunOutputs(config)),
         verdict: (code, shownDir) => messages.verdict(def.name, code, shownDir),
         tearingDown: messages.tearingDown,
       },

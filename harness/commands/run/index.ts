@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { loadConfig, type ConfigFlags } from '../../config';
 import type { RuntimeRegistry } from '../../runtimes';
-import { checkOutputs, RunSession, selectEngine, type RunEngine } from '../../run';
+import { builtinRunOutputs, checkOutputs, RunSession, selectEngine, type RunEngine } from '../../run';
 import type { CommandContext } from '../context';
 import { messages } from './messages';
 import { precheckThresholds } from './precheck-thresholds';
@@ -30,7 +30,7 @@ export async function run(opts: RunOptions, ctx: CommandContext): Promise<number
   const say = (line: string) => ctx.stderr.write(`${line}\n`);
   const { config, warnings } = await loadConfig({ cwd: ctx.cwd, env: ctx.env, flags: opts, configFile: opts.config });
   for (const w of warnings) say(`warning: ${w}`);
-  const outputs = checkOutputs(config.run.outputs);
+  const outputs = checkOutputs(config.run.outputs, builtinRunOutputs(config));
 
   const { resolveScenario } = await import('../../build');
   const scenario = await resolveScenario(opts.scenario, ctx.cwd);

@@ -20,6 +20,10 @@ export async function setup(opts: SetupOptions, ctx: CommandContext): Promise<nu
   if (opts.for === 'test') {
     // wrk is the near-physical-limit load generator the benchmarks compare against.
     await ensureDebianPackage({ bin: 'wrk', pkg: 'wrk', log, env: ctx.env });
+    // a real server speaking InfluxDB's /api/v2/write for the --out influxdb tests
+    await ensureDebianPackage({ bin: 'victoria-metrics', pkg: 'victoria-metrics', log, env: ctx.env });
+    // InfluxDB 1.x runs every Grafana panel's InfluxQL in the dashboards' test
+    await ensureDebianPackage({ bin: 'influxd', pkg: 'influxdb', log, env: ctx.env });
     await setupDocker(ctx, log);
   }
   return ExitCode.Ok;

@@ -1,0 +1,72 @@
+import type { ChaosPhases } from './chaos-phases';
+import { encodeTags } from './line-protocol';
+import type { StreamSample } from './sample-source';
+
+/** What every point carries besides the sample's own tags. */
+export interface RunTags {
+  runId: string;
+  /** Used when a sample has no `testid` tag (k6 users set it with `--tag testid=...`). */
+  testId: string;
+  /** Tags dropped from every point; `url` only when a `name` tag exists (k6 sets one per request). */
+  dropTags: ReadonlySet<string>;
+  /** Chaos runs: `chaos_phase` and `fault` from the experiment's journal. */
+  phases?: ChaosPhases;
+}
+
+/**
+ * A sample's tags as written: its own, minus the dropped high-cardinality ones, plus `run_id`,
+ * `scenario`, `testid` and, during chaos runs, `chaos_phase` and `fault`. A stream that was
+ * phase-tagged after the fact (`chaos-samples.jsonl`, tag `phase`) keeps its phase.
+ */
+export function pointTags(s: StreamSample, run: RunTags, keepAsFields: ReadonlySet<string> = EMPTY): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const [k, v] of Object.entries(s.tags)) {
+    if (keepAsFields.has(k)) continue;
+    if (run.dropTags.has(k) && (k !== 'url' || s.tags.name !== undefined)) continue;
+    tags[k] = v;
+  }
+  tags.run_id = run.runId;
+  tags.scenario = s.tags.scenario ?? 'default';
+  tags.testid = s.tags.testid ?? run.testId;
+  const phase = s.tags.phase !== undefined ? splitPhase(s.tags.phase) : run.phases?.at(s.time);
+  if (phase) {
+    delete tags.phase;
+    tags.chaos_phase = phase.phase;
+    if (phase.fault) tags.fault = phase.fault;
+  }
+  return tags;
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
+
+/**
+ * `pointTags` encoded (`encodeTags`), cached by the sample's own tags and its chaos phase: a
+ * run has few distinct tag sets, so the hot path is one string build and one map lookup per
+ * sample instead of filtering, sorting and escaping every tag of every sample.
+ */
+export class SeriesTags {
+  #cache = new Map<string, string>();
+  constructor(
+    private readonly run: RunTags,
+    private readonly keepAsFields: ReadonlySet<string> = EMPTY,
+  ) {}
+
+  encoded(s: StreamSample): string {
+    const phase = s.tags.phase === undefined ? this.run.phases?.at(s.time) : undefined;
+    let key = phase ? `${phase.phase}\u0002${phase.fault ?? ''}\u0003` : '';
+    for (const k in s.tags) key += `${k}\u0001${s.tags[k]}\u0002`;
+    let enc = this.#cache.get(key);
+    if (enc === undefined) {
+      enc = encodeTags(pointTags(s, this.run, this.keepAsFields));
+      if (this.#cache.size >= 100_000) this.#cache.clear(); // a run with unbounded tag values
+      this.#cache.set(key, enc);
+    }
+    return enc;
+  }
+}
+
+/** chaos's phase names: `baseline`, `recovery`, or the fault's phase (`fault:<name>` or a name). */
+function splitPhase(p: string): { phase: string; fault?: string } {
+  if (p === 'baseline' || p === 'recovery') return { phase: p };
+  return { phase: 'fault', fault: p.startsWith('fault:') ? p.slice(6) : p };
+}

@@ -1,0 +1,189 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Spool } from './spool';
+
+/** Where batches of line protocol go (InfluxDB's `/api/v2/write`); rejects when not written. */
+export interface LineSink {
+  write(lines: string[]): Promise<void>;
+}
+
+export interface PointWriterOptions {
+  batchLines?: number;
+  /** A partial batch is sent after this long. */
+  flushMs?: number;
+  /** Batches held in memory; beyond that the oldest goes to the spool (bounded memory). */
+  maxQueuedBatches?: number;
+  /** Attempts per batch while the server is up, with exponential backoff from `minBackoffMs`. */
+  attempts?: number;
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface WriteStats {
+  /** Points handed to the writer. */
+  produced: number;
+  /** Written while streaming. */
+  written: number;
+  /** Put in the spool (server down, slow, or the writer closed with a backlog). */
+  spooled: number;
+  /** Spooled points written later (this run or `harness push`). */
+  replayed: number;
+}
+
+/**
+ * Batches points to a sink without ever blocking the producer or holding unbounded memory:
+ *
+ *   add(line) ─▶ batch ─▶ queue (≤ maxQueuedBatches) ─▶ sender ─▶ sink ──ok──▶ written
+ *                                 │ overflow                │ failed after retries / server down
+ *                                 ▼                         ▼
+ *                               spool ◀─────────────────────┘ ──(server back)──▶ replay ─▶ replayed
+ *
+ * One sender, one request in flight. While the server is considered down, queued batches are
+ * spooled and one batch probes it every backoff period; the first success replays the spool.
+ * Invariant: produced = written + spooled + still queued, and replayed ≤ spooled.
+ */
+export class PointWriter {
+  readonly stats: WriteStats = { produced: 0, written: 0, spooled: 0, replayed: 0 };
+  #batch: string[] = [];
+  #batchSince = 0;
+  #queue: string[][] = [];
+  #closing = false;
+  #down = false;
+  #nextProbe = 0;
+  #probeMs: number;
+  #wake: (() => void) | undefined;
+  #room: Array<() => void> = [];
+  #deadline = Infinity;
+  #loop: Promise<void>;
+  readonly #o: Required<Omit<PointWriterOptions, 'log'>> & { log: (l: string) => void };
+
+  constructor(
+    private readonly sink: LineSink,
+    private readonly spool: Spool,
+    o: PointWriterOptions = {},
+  ) {
+    this.#o = { batchLines: 5000, flushMs: 1000, maxQueuedBatches: 20, attempts: 3, minBackoffMs: 200, maxBackoffMs: 5000, log: () => {}, ...o };
+    this.#probeMs = this.#o.minBackoffMs;
+    this.#loop = this.#run();
+  }
+
+  add(line: string): void {
+    this.stats.produced++;
+    if (this.#batch.length === 0) this.#batchSince = Date.now();
+    this.#batch.push(line);
+    if (this.#batch.length >= this.#o.batchLines) this.#enqueue();
+  }
+
+  /**
+   * The queue is full: a producer that can wait (the sample stream, already on disk) should
+   * `await room()` instead of adding, so a slow server slows the reading, not the engine, and
+   * nothing is spooled for being merely slow. What is added anyway overflows to the spool.
+   */
+  get backlogged(): boolean {
+    return this.#queue.length >= this.#o.maxQueuedBatches;
+  }
+
+  room(): Promise<void> {
+    if (!this.backlogged) return Promise.resolve();
+    return new Promise((resolve) => this.#room.push(resolve));
+  }
+
+  /** From `at` (epoch ms) on, nothing is sent: the rest goes to the spool (bounded finish time). */
+  sendUntil(at: number): void {
+    this.#deadline = at;
+    this.#wake?.();
+  }
+
+  #enqueue(): void {
+    if (!this.#batch.length) return;
+    this.#queue.push(this.#batch);
+    this.#batch = [];
+    while (this.#queue.length > this.#o.maxQueuedBatches) this.#spool(this.#queue.shift()!);
+    this.#wake?.();
+  }
+
+  #freeRoom(): void {
+    if (this.backlogged) return;
+    for (const r of this.#room.splice(0)) r();
+  }
+
+  #spool(batch: string[]): void {
+    this.spool.append(batch);
+    this.stats.spooled += batch.length;
+  }
+
+  async #run(): Promise<void> {
+    for (;;) {
+      if (!this.#queue.length && this.#batch.length && (this.#closing || Date.now() - this.#batchSince >= this.#o.flushMs)) this.#enqueue();
+      const batch = this.#queue.shift();
+      this.#freeRoom();
+      if (!batch) {
+        if (this.#closing) return;
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, Math.min(this.#o.flushMs, 250));
+          this.#wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+        this.#wake = undefined;
+        continue;
+      }
+      if (await this.#send(batch)) {
+        this.stats.written += batch.length;
+        if (this.stats.spooled > this.stats.replayed) await this.#replay();
+      } else this.#spool(batch);
+    }
+  }
+
+  /** true when written. While down, only one probe per backoff period; the rest spools at once. */
+  async #send(batch: string[]): Promise<boolean> {
+    if (Date.now() >= this.#deadline) return false;
+    if (this.#down && Date.now() < this.#nextProbe) return false;
+    const attempts = this.#down || this.#closing ? 1 : this.#o.attempts;
+    let delay = this.#o.minBackoffMs;
+    for (let i = 1; ; i++) {
+      try {
+        await this.sink.write(batch);
+        if (this.#down) this.#o.log(`influxdb: server is back`);
+        this.#down = false;
+        this.#probeMs = this.#o.minBackoffMs;
+        return true;
+      } catch (e) {
+        if (i >= attempts) {
+          if (!this.#down) this.#o.log(`influxdb: write failed (${(e as Error).message}); spooling to ${this.spool.dir} until the server is back`);
+          this.#down = true;
+          this.#nextProbe = Date.now() + this.#probeMs;
+          this.#probeMs = Math.min(this.#probeMs * 2, this.#o.maxBackoffMs);
+          return false;
+        }
+        await sleep(delay * (0.8 + Math.random() * 0.4));
+        delay = Math.min(delay * 2, this.#o.maxBackoffMs);
+      }
+    }
+  }
+
+  async #replay(): Promise<void> {
+    if (Date.now() >= this.#deadline) return;
+    const r = await this.spool.replay((lines) => this.sink.write(lines), this.#o.batchLines);
+    this.stats.replayed += r.replayed;
+    if (r.failed !== undefined) {
+      this.#down = true;
+      this.#nextProbe = Date.now() + this.#probeMs;
+    }
+  }
+
+  /**
+   * Sends what is held (one attempt per batch), spools the rest, then tries the spool once
+   * (it stops at the first failure). Never throws.
+   */
+  async close(): Promise<WriteStats> {
+    this.#closing = true;
+    this.#enqueue();
+    this.#wake?.();
+    await this.#loop;
+    if (this.stats.spooled > this.stats.replayed) await this.#replay();
+    await this.spool.rotate();
+    return this.stats;
+  }
+}
