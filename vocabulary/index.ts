@@ -6,5 +6,6 @@
  */
 export * from './duration';
 export * from './registry';
+export * from './rollup';
 export * from './samples';
 export * from './thresholds';

@@ -1,0 +1,111 @@
+import type { MetricType, Sample, Tags } from '../samples';
+import { HistogramPool, RollupCell } from './rollup-cell';
+
+/** One closed (metric, tag set, second): lent to the callback, recycled after it returns. */
+export interface RolledSecond {
+  metric: string;
+  tags: Tags;
+  /** Unix seconds. */
+  second: number;
+  cell: RollupCell;
+}
+
+export interface SecondRollupOptions {
+  /** The tags a sample's series is keyed by (default: all its tags; `() => ({})` = one series per metric). */
+  series?: (s: Sample) => Tags;
+  /** A second is closed once a sample this far past its end arrives (default 2000 ms). */
+  graceMs?: number;
+}
+
+/**
+ * Per-second rollups of a k6 sample stream: one `RollupCell` per metric, tag set and second
+ * (count, sum, min, max; trends also an HDR histogram for percentiles). Seconds are closed by
+ * the stream's own clock: once a sample `graceMs` past a second's end arrives, that second is
+ * handed to `emit` and its memory reused. A sample later than that (rare: engines stamp and
+ * write nearly in order) goes into the oldest open second and is counted in `late`, so no
+ * (series, second) is emitted twice. The InfluxDB `rollup` shape, reports and gates share it.
+ *
+ *   sample ─▶ cell[metric|tags|second] ─(stream time > second + 1 s + grace)─▶ emit(rolled)
+ */
+export class SecondRollup {
+  readonly #cells = new Map<string, RolledSecond>();
+  readonly #pool = new HistogramPool();
+  readonly #trends = new Set<string>();
+  readonly #series: (s: Sample) => Tags;
+  readonly #graceMs: number;
+  #watermark = -Infinity;
+  /** Every second below this has been emitted. */
+  #closedBelow = -Infinity;
+  late = 0;
+
+  constructor(o: SecondRollupOptions = {}) {
+    this.#series = o.series ?? ((s) => s.tags);
+    this.#graceMs = o.graceMs ?? 2000;
+  }
+
+  /** A Metric line's type: trends get percentiles. */
+  metricType(name: string, type: MetricType | string): void {
+    if (type === 'trend') this.#trends.add(name);
+  }
+
+  isTrend(metric: string): boolean {
+    return this.#trends.has(metric) || TREND_NAMES.test(metric);
+  }
+
+  add(s: Sample, emit: (r: RolledSecond) => void): void {
+    if (typeof s.value !== 'number' || !Number.isFinite(s.value)) return;
+    let second = Math.floor(s.time / 1000);
+    if (second < this.#closedBelow) {
+      this.late++;
+      second = this.#closedBelow;
+    }
+    const tags = this.#series(s);
+    const key = `${s.metric}\u0000${second}\u0000${seriesKey(tags)}`;
+    let r = this.#cells.get(key);
+    if (!r) {
+      r = { metric: s.metric, tags, second, cell: new RollupCell(this.isTrend(s.metric) ? this.#pool.take() : undefined) };
+      this.#cells.set(key, r);
+    }
+    r.cell.add(s.value);
+    if (s.time > this.#watermark) {
+      this.#watermark = s.time;
+      const closeBelow = Math.floor((this.#watermark - this.#graceMs) / 1000);
+      if (closeBelow > this.#closedBelow) this.#close(closeBelow, emit);
+    }
+  }
+
+  /** Emits every second still open (the stream ended, or a live view wants everything so far: then pass `upTo`). */
+  flush(emit: (r: RolledSecond) => void): void {
+    this.#close(Infinity, emit);
+  }
+
+  /** Open seconds, without closing them (a live view's newest, still-growing points). */
+  *open(): Iterable<RolledSecond> {
+    yield* this.#cells.values();
+  }
+
+  #close(below: number, emit: (r: RolledSecond) => void): void {
+    this.#closedBelow = below;
+    const done: RolledSecond[] = [];
+    for (const [key, r] of this.#cells) {
+      if (r.second >= below) continue;
+      this.#cells.delete(key);
+      done.push(r);
+    }
+    done.sort((a, b) => a.second - b.second);
+    for (const r of done) {
+      emit(r);
+      this.#pool.give(r.cell.hist);
+    }
+  }
+}
+
+/** k6's built-in trends, for a stream whose Metric lines were not seen (they normally come first). */
+const TREND_NAMES = /^(http_req_(duration|blocked|connecting|tls_handshaking|sending|waiting|receiving)|iteration_duration|group_duration|ws_.*duration|grpc_req_duration)$/;
+
+/** A tag set's key, independent of the tags' order. */
+export function seriesKey(tags: Tags): string {
+  let k = '';
+  for (const name of Object.keys(tags).sort()) k += `${name}=${tags[name]}\u0001`;
+  return k;
+}
