@@ -2,7 +2,8 @@
  * The project's layers, checked by `npm run lint:layers` (part of `npm test`): a wrong arrow is a
  * failing test. docs/architecture.md draws the picture; in short, arrows point down:
  *
- *   harness/cli.ts ─▶ harness/commands ─▶ harness/run (run session) ─▶ harness/runtimes, harness/engines
+ *   harness/cli.ts ─▶ harness/commands ─▶ harness/run (run session) ─▶ harness/runtimes, harness/engines,
+ *                                                                       harness/report (─▶ vocabulary only)
  *                              │                 │                      harness/k6 (the engine)
  *                              └─▶ chaos ────────┴─▶ vocabulary ◀──────────┘
  *   target/     imports nothing of ours (the target image copies only target/)
@@ -89,6 +90,20 @@ module.exports = {
         'chaos declares the target, accounting and engine it needs (chaos/experiment/types.ts) and the harness wires them in: it imports no commands, CLI, run session, engines, runtimes or target code.',
       from: { path: '^chaos/', pathNot: TESTS },
       to: { path: '^(target/|harness/(commands/|cli\\.ts$|run/|engines/|runtimes/|k6/))' },
+    },
+    {
+      name: 'report-reads-run-directories-only',
+      severity: 'error',
+      comment: "harness/report builds reports from a run directory's files and the vocabulary: the run session and `harness report` call it, it imports neither them nor engines, runtimes or chaos.",
+      from: { path: '^harness/report/', pathNot: TESTS },
+      to: { path: '^(harness/(?!report/)|chaos/|target/|scenarios/)' },
+    },
+    {
+      name: 'report-page-is-browser-code',
+      severity: 'error',
+      comment: 'harness/report/page is bundled into report.html for a browser: it imports only itself, the report data type and uPlot (no Node modules).',
+      from: { path: '^harness/report/page/', pathNot: TESTS },
+      to: { pathNot: '^(harness/report/page/|harness/report/report-data\\.ts$|node_modules/uplot/)' },
     },
     {
       name: 'commands-not-cli',

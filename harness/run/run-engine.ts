@@ -30,17 +30,20 @@ export interface EngineOutcome {
 /** The slice of harness/engines' Engine that the run session uses (tests substitute it). */
 export interface RunEngine {
   readonly name: string;
+  /** As its availability probe printed it (`v0.48.0`), shown in reports. */
+  readonly version?: string;
   /** Resolves with k6's exit code, or the whole outcome. */
   run(req: EngineRunRequest): Promise<number | EngineOutcome>;
 }
 
 /** `auto|k6|builtin` through harness/engines' registry; returns the engine and why it was picked. */
 export async function selectEngine(choice: string, env: Record<string, string | undefined>): Promise<{ engine: RunEngine; why: string }> {
-  const { engine, why } = await resolveEngine(choice, env);
+  const { engine, why, availability } = await resolveEngine(choice, env);
   return {
     why,
     engine: {
       name: engine.key,
+      version: availability.version,
       async run(req) {
         const r = await engine.run({ ...req, killTimeoutMs: req.killTimeoutMs ?? 30_000 });
         return { exitCode: r.exitCode, interrupted: r.interrupted, killedBy: r.killedBy };

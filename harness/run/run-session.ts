@@ -8,8 +8,10 @@ import type { EngineProgress, EngineRunArgs } from '../engines';
 import { AbortedError, ExitCode, exitCodeOf, formatError, isHarnessError } from '../errors';
 import type { IoContext } from '../io';
 import type { RuntimeRegistry, StartedTargetStack } from '../runtimes';
+import { hostFacts } from './host-facts';
 import { LiveStats } from './live-stats';
 import { wantsSamples, type RunOutput, type RunOutputContext } from './outputs';
+import { reportOutput } from './report-output';
 import type { EngineOutcome, RunEngine } from './run-engine';
 import { RunScope } from './run-scope';
 import { startStack } from './start-stack';
@@ -30,6 +32,8 @@ export interface RunSessionOptions {
   runtimes?: RuntimeRegistry;
   /** `--out`, checked (`checkOutputs`); their hooks are the session's plug points. */
   outputs?: RunOutput[];
+  /** report.html, junit.xml and summary.md in the run directory after the run (default true). */
+  report?: boolean;
   /** The verdict line on stdout; without it none is printed (`harness up` prints its own). */
   verdict?: (code: number, shownDir: string) => string;
   /** Printed before teardown (default `tearing down ...`). */
@@ -81,8 +85,9 @@ export class RunSession {
     seed: number,
   ) {
     this.seed = seed;
-    this.outputs = o.outputs ?? [];
-    this.info = { runId: scope.runId, ...o.info, seed, startedAt: new Date().toISOString() };
+    // the report runs last: it shows the verdict after every other output (a gate) had its say
+    this.outputs = [...(o.outputs ?? []), ...(o.report === false ? [] : [reportOutput()])];
+    this.info = { runId: scope.runId, ...o.info, seed, startedAt: new Date().toISOString(), ...hostFacts(o.ctx.cwd) };
   }
 
   /** Creates the run directory and scope and writes config.json, seed and a first run.json. */
@@ -283,6 +288,7 @@ export class EngineStep {
     const { dir, scope, ctx } = s;
     const samples = wantsSamples(s.outputs);
     s.info.engine = this.engine.name;
+    if (this.engine.version) s.info.engineVersion = this.engine.version;
     await s.writeRunJson();
     let pid: number | undefined;
     // Beside the engine's own progress line: req/s and errors from the sample stream (same for k6 and builtin).

@@ -1,0 +1,255 @@
+/**
+ * The report page: one script for both the self-contained `report.html` (data embedded as JSON)
+ * and the live dashboard (the same data pushed every second over SSE at `/events`). Bundled
+ * with uPlot by esbuild into the HTML (render-html.ts); it requests nothing from the network.
+ */
+import uPlot from 'uplot';
+import type { ReportData, TimeWindow } from '../report-data';
+import { h, fmtMs, fmtNum, fmtPct, fmtValue } from './dom';
+
+const charts = new Map<string, { plot: uPlot; shape: string }>();
+
+function readEmbedded(): ReportData {
+  const el = document.getElementById('report-data');
+  return JSON.parse(el?.textContent ?? '{}') as ReportData;
+}
+
+function render(d: ReportData): void {
+  document.title = `${title(d)} — harness report`;
+  replace('header', header(d));
+  replace('thresholds', thresholdsSection(d));
+  renderCharts(d);
+  replace('checks', checksSection(d));
+  replace('endpoints', endpointsSection(d));
+  replace('footer', h('p', { class: 'muted' }, `${d.live ? 'live, updated' : 'generated'} ${d.generatedAt} · ${fmtNum(d.totals.samples)} samples · one point per ${d.step} s`));
+}
+
+function replace(id: string, node: Node): void {
+  const el = document.getElementById(id)!;
+  el.replaceChildren(node);
+}
+
+function title(d: ReportData): string {
+  const m = d.meta;
+  return m.kind === 'chaos' ? `chaos ${m.experiment ?? ''}` : (m.scenario ?? m.runId);
+}
+
+function header(d: ReportData): Node {
+  const m = d.meta;
+  const ok = d.live ? undefined : m.exitCode === 0;
+  const badge = h('span', { class: `badge ${d.live ? 'live' : ok ? 'pass' : 'fail'}` }, d.live ? 'RUNNING' : (m.verdict ?? (ok ? 'passed' : 'failed')).toUpperCase());
+  const rows: Array<[string, string | undefined]> = [
+    ['run', m.runId],
+    ['scenario', m.scenario],
+    ['experiment', m.experiment],
+    ['seed', m.seed?.toString()],
+    ['engine', [m.engine, m.engineVersion].filter(Boolean).join(' ') || undefined],
+    ['runtime', m.runtime],
+    ['git commit', m.gitCommit],
+    ['machine', m.machine],
+    ['started', m.startedAt],
+    ['duration', m.durationMs === undefined ? undefined : fmtMs(m.durationMs)],
+    ['exit code', m.exitCode?.toString()],
+  ];
+  const t = d.totals;
+  const kpis = [
+    ['requests', fmtNum(t.requests)],
+    ['failed', t.requests ? fmtPct(t.failedRequests / t.requests) : '–'],
+    ['p95', t.duration ? fmtMs(t.duration.p95) : '–'],
+    ['p99', t.duration ? fmtMs(t.duration.p99) : '–'],
+    ['max VUs', fmtNum(t.vusMax)],
+    ['iterations', fmtNum(t.iterations)],
+  ];
+  return h('div', {}, [
+    h('h1', {}, [title(d), ' ', badge]),
+    h('div', { class: 'kpis' }, kpis.map(([k, v]) => h('div', { class: 'kpi' }, [h('div', { class: 'kpi-v' }, v), h('div', { class: 'kpi-k' }, k)]))),
+    h('dl', { class: 'meta' }, rows.filter(([, v]) => v !== undefined).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v!)])),
+    h('div', { class: 'cmd' }, [h('span', { class: 'muted' }, 'reproduce: '), h('code', {}, m.command)]),
+  ]);
+}
+
+function thresholdsSection(d: ReportData): Node {
+  if (!d.thresholds.length) return h('div', {}, [h('h2', {}, 'Thresholds'), h('p', { class: 'muted' }, 'none defined')]);
+  const failed = d.thresholds.filter((t) => !t.ok).length;
+  return h('div', {}, [
+    h('h2', {}, `Thresholds (${d.thresholds.length - failed}/${d.thresholds.length} passed)`),
+    h('table', { id: 'thresholds-table' }, [
+      h('thead', {}, h('tr', {}, ['metric', 'expression', 'observed', 'result', 'abortOnFail'].map((c) => h('th', {}, c)))),
+      h(
+        'tbody',
+        {},
+        d.thresholds.map((t) =>
+          h('tr', { class: t.ok ? 'ok' : 'bad', 'data-verdict': t.ok ? 'pass' : 'fail' }, [
+            h('td', {}, h('code', {}, t.key)),
+            h('td', {}, h('code', {}, t.source)),
+            h('td', { class: 'num' }, t.value === null ? (t.note ?? '–') : fmtValue(t.value)),
+            h('td', {}, h('span', { class: `badge ${t.ok ? 'pass' : 'fail'}` }, t.ok ? 'pass' : 'FAIL')),
+            h('td', {}, t.abortOnFail ? 'yes' : 'no'),
+          ]),
+        ),
+      ),
+    ]),
+  ]);
+}
+
+function checksSection(d: ReportData): Node {
+  if (!d.checks.length) return h('div', {}, [h('h2', {}, 'Checks'), h('p', { class: 'muted' }, 'none')]);
+  const groups = new Map<string, typeof d.checks>();
+  for (const c of d.checks) groups.set(c.group, [...(groups.get(c.group) ?? []), c]);
+  const items = [...groups.keys()].sort().map((g) => {
+    const list = groups.get(g)!;
+    const depth = g === '' ? 0 : g.split('::').length - 1;
+    return h('li', { style: `margin-left:${depth * 1.2}em` }, [
+      h('div', { class: 'group' }, g === '' ? '█ root group' : `█ ${g.split('::').filter(Boolean).join(' › ')}`),
+      h(
+        'ul',
+        {},
+        list.map((c) => {
+          const n = c.passes + c.fails;
+          const rate = n ? c.passes / n : 1;
+          return h('li', { class: c.fails ? 'bad' : 'ok' }, [h('span', { class: 'mark' }, c.fails ? '✗' : '✓'), ` ${c.name} `, h('span', { class: 'muted' }, `${fmtPct(rate)} — ✓ ${fmtNum(c.passes)} / ✗ ${fmtNum(c.fails)}`)]);
+        }),
+      ),
+    ]);
+  });
+  return h('div', {}, [h('h2', {}, 'Checks'), h('ul', { class: 'checks' }, items)]);
+}
+
+function endpointsSection(d: ReportData): Node {
+  if (!d.endpoints.length) return h('div', {}, [h('h2', {}, 'Endpoints'), h('p', { class: 'muted' }, 'no HTTP requests')]);
+  return h('div', {}, [
+    h('h2', {}, 'Endpoints (name tag)'),
+    h('table', {}, [
+      h('thead', {}, h('tr', {}, ['name', 'requests', 'error rate', 'p50', 'p90', 'p95', 'p99', 'max'].map((c) => h('th', {}, c)))),
+      h(
+        'tbody',
+        {},
+        d.endpoints.map((e) =>
+          h('tr', { class: e.failed ? 'bad' : '' }, [
+            h('td', {}, h('code', {}, e.name)),
+            h('td', { class: 'num' }, fmtNum(e.count)),
+            h('td', { class: 'num' }, fmtPct(e.errorRate)),
+            ...[e.p50, e.p90, e.p95, e.p99, e.max].map((v) => h('td', { class: 'num' }, fmtMs(v))),
+          ]),
+        ),
+      ),
+    ]),
+  ]);
+}
+
+const PALETTE = ['#2563eb', '#16a34a', '#f59e0b', '#dc2626', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#ea580c', '#475569'];
+const STATUS_COLOR = (s: string, i: number) => (s.startsWith('2') ? '#16a34a' : s.startsWith('4') ? '#f59e0b' : s.startsWith('5') ? '#dc2626' : s === '0' ? '#7c3aed' : PALETTE[i % PALETTE.length]);
+
+interface ChartSpec {
+  id: string;
+  title: string;
+  unit: string;
+  series: Array<{ label: string; color: string; values: Array<number | null> }>;
+}
+
+function chartSpecs(d: ReportData): ChartSpec[] {
+  const s = d.series;
+  const per = (v: Array<number | null>) => v.map((x) => (x === null ? null : x / d.step));
+  const statuses = Object.keys(s.reqsByStatus);
+  const errs = Object.keys(s.errorsByStatus);
+  return [
+    {
+      id: 'reqs',
+      title: 'Requests per second',
+      unit: 'req/s',
+      series: [{ label: 'total', color: '#2563eb', values: per(s.reqs) }, ...statuses.map((k, i) => ({ label: `status ${k}`, color: STATUS_COLOR(k, i), values: per(s.reqsByStatus[k]) }))],
+    },
+    {
+      id: 'errors',
+      title: 'Errors per second by status',
+      unit: 'err/s',
+      series: errs.length ? errs.map((k, i) => ({ label: `status ${k}`, color: STATUS_COLOR(k, i), values: per(s.errorsByStatus[k]) })) : [{ label: 'failed', color: '#dc2626', values: s.t.map(() => 0) }],
+    },
+    {
+      id: 'latency',
+      title: 'Request duration percentiles',
+      unit: 'ms',
+      series: [
+        { label: 'p50', color: '#16a34a', values: s.p50 },
+        { label: 'p90', color: '#2563eb', values: s.p90 },
+        { label: 'p95', color: '#f59e0b', values: s.p95 },
+        { label: 'p99', color: '#dc2626', values: s.p99 },
+      ],
+    },
+    { id: 'vus', title: 'Virtual users', unit: 'VUs', series: [{ label: 'VUs', color: '#7c3aed', values: s.vus }] },
+    { id: 'iterations', title: 'Iterations per second', unit: 'it/s', series: [{ label: 'iterations', color: '#0891b2', values: per(s.iterations) }] },
+  ];
+}
+
+/** Fault windows (red) and phases (grey) shaded behind the lines. */
+function windowsPlugin(windows: () => TimeWindow[]): uPlot.Plugin {
+  return {
+    hooks: {
+      drawClear: [
+        (u: uPlot) => {
+          const ctx = u.ctx;
+          const { top, height } = u.bbox;
+          ctx.save();
+          for (const w of windows()) {
+            const x0 = u.valToPos(w.start / 1000, 'x', true);
+            const x1 = u.valToPos(w.end / 1000, 'x', true);
+            ctx.fillStyle = w.kind === 'fault' ? 'rgba(220,38,38,0.13)' : 'rgba(100,116,139,0.08)';
+            ctx.fillRect(x0, top, Math.max(1, x1 - x0), height);
+            ctx.fillStyle = w.kind === 'fault' ? 'rgba(185,28,28,0.9)' : 'rgba(71,85,105,0.9)';
+            ctx.font = `${11 * devicePixelRatio}px sans-serif`;
+            // faults labelled at the top, phases at the bottom: they often start at the same second
+            ctx.fillText(w.name, x0 + 4 * devicePixelRatio, w.kind === 'fault' ? top + 12 * devicePixelRatio : top + height - 4 * devicePixelRatio);
+          }
+          ctx.restore();
+        },
+      ],
+    },
+  };
+}
+
+let current: ReportData;
+
+function renderCharts(d: ReportData): void {
+  const root = document.getElementById('charts')!;
+  const width = Math.max(320, Math.min(root.clientWidth || 900, 1400) / (root.clientWidth > 900 ? 2 : 1) - 24);
+  for (const spec of chartSpecs(d)) {
+    const shape = spec.series.map((s) => s.label).join('|');
+    const data = [d.series.t, ...spec.series.map((s) => s.values)] as uPlot.AlignedData;
+    const have = charts.get(spec.id);
+    if (have && have.shape === shape) {
+      have.plot.setData(data);
+      continue;
+    }
+    have?.plot.destroy();
+    let box = document.querySelector<HTMLElement>(`[data-chart="${spec.id}"]`);
+    if (!box) {
+      box = h('div', { class: 'chart', 'data-chart': spec.id }, [h('h3', {}, spec.title)]) as HTMLElement;
+      root.append(box);
+    }
+    const opts: uPlot.Options = {
+      width,
+      height: 220,
+      plugins: [windowsPlugin(() => current.windows)],
+      scales: { x: { time: true } },
+      axes: [{}, { label: spec.unit, size: 60 }],
+      series: [{}, ...spec.series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, spanGaps: false, points: { show: d.series.t.length < 60 } }))],
+    };
+    charts.set(spec.id, { plot: new uPlot(opts, data, box), shape });
+  }
+}
+
+function start(): void {
+  current = readEmbedded();
+  render(current);
+  if (current.live && typeof EventSource !== 'undefined') {
+    const es = new EventSource('/events');
+    es.onmessage = (ev) => {
+      current = JSON.parse(ev.data) as ReportData;
+      render(current);
+      document.body.dataset.updates = String(Number(document.body.dataset.updates ?? 0) + 1);
+      if (!current.live) es.close();
+    };
+  }
+}
+
+start();
