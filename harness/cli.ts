@@ -165,6 +165,19 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
       },
     )
     .command(
+      'report <run>',
+      'Write report.html, junit.xml and summary.md of a run from its directory (any run, also older ones)',
+      (y) =>
+        y
+          .positional('run', { type: 'string', demandOption: true, describe: 'run directory, run id, or latest' })
+          .option('config', { requiresArg: true, type: 'string' })
+          .example('$0 report latest', 'the newest run under reports/runs'),
+      async (a) => {
+        const { report } = await import('./commands/report/index');
+        code = await report({ run: a.run, config: a.config }, ctx);
+      },
+    )
+    .command(
       'doctor',
       'What is available (Docker, k6, Toxiproxy, redis-server, InfluxDB, Grafana, wrk) and what to do about what is missing',
       (y) => y.option('json', { type: 'boolean' }),

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildReportData } from './build-report-data';
+import { FIXTURE_T0, k6Percentile, writeFixtureRun, type FixtureTruth } from './testing/fixture-run';
+import type { ReportData } from './report-data';
+
+describe('harness/report buildReportData (one streaming pass over a run directory)', () => {
+  let dir: string;
+  let truth: FixtureTruth;
+  let data: ReportData;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'report-data-'));
+    truth = writeFixtureRun(dir);
+    data = await buildReportData(dir);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('one row per threshold, from Metric lines and summary.json (submetrics), with observed value, verdict and abortOnFail', () => {
+    const rows = data.thresholds.map((t) => [t.key, t.source, t.ok, t.abortOnFail]);
+    assert.deepEqual(rows, [
+      ['http_req_duration', 'p(95)<500', true, false],
+      ['http_req_duration', 'p(99)<1000', true, true],
+      ['http_req_duration{name:GET /health}', 'max<0.001', false, false],
+      ['http_req_failed', 'rate<0.01', false, false],
+      ['checks', 'rate>0.9', true, false],
+    ]);
+    const value = (key: string, source: string) => data.thresholds.find((t) => t.key === key && t.source === source)!.value!;
+    assert.equal(value('http_req_failed', 'rate<0.01'), truth.failed / truth.requests);
+    assert.ok(Math.abs(value('http_req_duration', 'p(95)<500') - k6Percentile(truth.durations, 95)) < 1e-9, 'exact k6 percentile (the engine sinks)');
+    assert.equal(value('http_req_duration{name:GET /health}', 'max<0.001'), Math.max(...truth.healthDurations));
+  });
+
+  it('per-second series: one point per second, request counts add up, fault window from the journal', () => {
+    assert.equal(data.step, 1);
+    assert.equal(data.series.t.length, truth.seconds);
+    assert.equal(data.series.t[0], FIXTURE_T0 / 1000);
+    assert.equal(data.series.reqs.reduce((a, b) => a + b, 0), truth.requests);
+    assert.equal(data.series.errorsByStatus['503'].reduce((a, b) => a + b, 0), truth.failed);
+    assert.deepEqual(Object.keys(data.series.reqsByStatus), ['200', '202', '503']);
+    assert.ok(data.series.p99[5]! > 200 && data.series.p99[1]! < 100, 'latency rises inside the fault window');
+    assert.deepEqual(data.series.vus.slice(0, 3), [5, 6, 7]);
+    const fault = data.windows.find((w) => w.kind === 'fault')!;
+    assert.deepEqual([fault.name, fault.start - FIXTURE_T0, fault.end - FIXTURE_T0], ['redis-latency', 4000, 7000]);
+    assert.deepEqual(data.windows.filter((w) => w.kind === 'phase').map((w) => w.name), ['baseline', 'recovery']);
+  });
+
+  it('checks with passes and fails per group, endpoints by name tag', () => {
+    const checks = Object.fromEntries(data.checks.map((c) => [`${c.group}|${c.name}`, { passes: c.passes, fails: c.fails }]));
+    assert.deepEqual(checks, truth.checks);
+    const post = data.endpoints.find((e) => e.name === 'POST /telemetry')!;
+    assert.equal(post.count + data.endpoints.find((e) => e.name === 'GET /health')!.count, truth.requests);
+    assert.equal(post.failed, truth.failed);
+  });
+
+  it('metadata and the command that reproduces the run', () => {
+    assert.equal(data.meta.command, "harness run fixture --seed 42 --runtime local --engine builtin --duration 12s --env 'FOO=a b'");
+    assert.equal(data.meta.gitCommit, '0123456789abcdef0123456789abcdef01234567');
+    assert.equal(data.meta.verdict, 'thresholds crossed');
+  });
+
+  it('a run longer than MAX_POINTS seconds halves its resolution instead of growing', async () => {
+    const { SeriesTable } = await import('./series-table');
+    const t = new SeriesTable(100);
+    for (let s = 0; s < 1000; s++) t.add(s, { reqs: 1, status: '200' });
+    const series = t.series();
+    assert.ok(series.t.length <= 100, `${series.t.length} points`);
+    assert.equal(t.step, 16);
+    assert.equal(series.reqs.reduce((a, b) => a + b, 0), 1000);
+  });
+});
