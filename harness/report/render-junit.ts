@@ -20,8 +20,10 @@ export function renderJunit(d: ReportData): string {
     return `    <testcase name="${x(c.name)}" classname="${x(`checks${c.group ? `.${c.group.split('::').filter(Boolean).join('.')}` : ''}`)}" time="0">${body}</testcase>`;
   });
   const suite = (sname: string, id: number, cases: string[], failures: number) =>
-    `  <testsuite name="${x(`${name} ${sname}`)}" id="${id}" package="harness" hostname="${x(d.meta.machine?.split(',')[0] ?? 'localhost')}" tests="${cases.length}" failures="${failures}" errors="0" time="${seconds}" timestamp="${x(timestamp)}">\n    <properties>\n${props(d)}\n    </properties>\n${cases.join('\n')}${cases.length ? '\n' : ''}    <system-out>${x(`run ${d.meta.runId}: ${d.meta.command}`)}</system-out>\n    <system-err></system-err>\n  </testsuite>`;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n${suite('thresholds', 0, th, d.thresholds.filter((t) => !t.ok).length)}\n${suite('checks', 1, ch, d.checks.filter((c) => c.fails > 0).length)}\n</testsuites>\n`;
+    `  <testsuite name="${x(`${name} ${sname}`)}" id="${id}" package="harness" hostname="localhost" tests="${cases.length}" failures="${failures}" errors="0" time="${seconds}" timestamp="${x(timestamp)}">\n    <properties>\n${props(d)}\n    </properties>\n${cases.join('\n')}${cases.length ? '\n' : ''}    <system-out>${x(`run ${d.meta.runId}: ${d.meta.command}`)}</system-out>\n    <system-err></system-err>\n  </testsuite>`;
+  const tests = th.length + ch.length;
+  const failures = d.thresholds.filter((t) => !t.ok).length + d.checks.filter((c) => c.fails > 0).length;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${x(name)}" tests="${tests}" failures="${failures}" errors="0" time="${seconds}">\n${suite('thresholds', 0, th, d.thresholds.filter((t) => !t.ok).length)}\n${suite('checks', 1, ch, d.checks.filter((c) => c.fails > 0).length)}\n</testsuites>\n`;
 }
 
 function props(d: ReportData): string {

@@ -67,6 +67,32 @@ describe('RunSession: one lifecycle for run, chaos and up', () => {
     assert.equal(read(join(cwd, 'out/copy.ndjson')), read(join(dir, 'samples.ndjson')));
     assert.equal(ctx.out(), `verdict 0 ${finished.shownDir}\n`);
     assert.match(ctx.err(), /tearing down/);
+    // every run gets its report (the session's last output), with where it ran
+    for (const f of ['report.html', 'junit.xml', 'summary.md']) assert.ok(existsSync(join(dir, f)), f);
+    assert.match(read(join(dir, 'summary.md')), /^## ✅ .*\(exit 0\)/);
+    assert.match(info.machine, /Node v/);
+  });
+
+  it('the report comes after every other output: a gate that re-codes the run is what the report shows', async () => {
+    const { opts } = await options();
+    const gate: RunOutput = { name: 'gate', check() {}, afterRun: () => ExitCode.ThresholdsFailed };
+    opts.outputs = [...(opts.outputs ?? []), gate];
+    const finished = await RunSession.run(opts, async (session) => {
+      const started = await session.startStack();
+      return (await started.engine({ name: 'x', run: async (req) => (writeFileSync(req.args.outJsonPath!, ''), 0) }).run({ args: {} })).exitCode;
+    });
+    assert.equal(finished.code, ExitCode.ThresholdsFailed);
+    assert.match(read(join(finished.runDir, 'summary.md')), /^## ❌ .*\(exit 99\)/);
+  });
+
+  it('report: false (tests, tools) writes none', async () => {
+    const { opts } = await options();
+    opts.report = false;
+    const finished = await RunSession.run(opts, async (session) => {
+      const started = await session.startStack();
+      return (await started.engine({ name: 'x', run: async (req) => (writeFileSync(req.args.outJsonPath!, ''), 0) }).run({ args: {} })).exitCode;
+    });
+    assert.equal(existsSync(join(finished.runDir, 'report.html')), false);
   });
 
   it('--out none: the engine is asked for no sample stream', async () => {

@@ -1,0 +1,71 @@
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+/**
+ * Debian's `chromium` for the report's browser tests (installed by `harness setup --for test`;
+ * `CHROMIUM_BIN` overrides, a path or a name on PATH). Undefined with the reason when absent:
+ * the test then skips, printing it.
+ */
+export function findChromium(env: Record<string, string | undefined> = process.env): { path: string } | { reason: string } {
+  const want = env.CHROMIUM_BIN || 'chromium';
+  const candidates = isAbsolute(want) ? [want] : (env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, want));
+  for (const c of candidates) {
+    try {
+      accessSync(c, constants.X_OK);
+      return { path: c };
+    } catch {
+      // next
+    }
+  }
+  return { reason: `${want} not found (${env.CHROMIUM_BIN ? 'CHROMIUM_BIN' : 'PATH'}); run \`harness setup --for test\` (apt-get install chromium)` };
+}
+
+/** Headless, sandbox off (root in CI), nothing phoning home: every request the page makes is the test's. */
+export function launchChromium(path: string): Promise<Browser> {
+  return chromium.launch({
+    executablePath: path,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** Where tests leave screenshots for people to look at (`reports/test-artifacts/`, ignored by git). */
+export function artifactDir(name: string): string {
+  const dir = resolve(process.env.TEST_ARTIFACTS_DIR ?? 'reports/test-artifacts', name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+export interface PageFacts {
+  /** Per chart: its id and how many opaque, coloured pixels its canvas has (drawn lines). */
+  charts: Array<{ id: string; ink: number }>;
+  thresholdVerdicts: string[];
+  title: string;
+  updates: number;
+}
+
+/**
+ * What the report page shows, read in the page. Source text, not a function: this file is
+ * type-checked for Node (no DOM types), the expression runs in the browser.
+ */
+const PAGE_FACTS = `(() => {
+  const charts = [...document.querySelectorAll('[data-chart]')].map((box) => {
+    const canvas = box.querySelector('canvas');
+    let ink = 0;
+    if (canvas && canvas.width && canvas.height) {
+      const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      for (let i = 0; i < px.length; i += 4) {
+        const r = px[i], g = px[i + 1], b = px[i + 2], a = px[i + 3];
+        // series strokes: opaque and saturated (axes and grid are grey, window shading is translucent)
+        if (a > 200 && Math.max(r, g, b) - Math.min(r, g, b) > 80) ink++;
+      }
+    }
+    return { id: box.dataset.chart || '', ink };
+  });
+  const thresholdVerdicts = [...document.querySelectorAll('#thresholds-table tbody tr')].map((tr) => tr.dataset.verdict || '');
+  return { charts, thresholdVerdicts, title: document.title, updates: Number(document.body.dataset.updates || 0) };
+})()`;
+
+export async function pageFacts(page: import('playwright-core').Page): Promise<PageFacts> {
+  return (await page.evaluate(PAGE_FACTS)) as PageFacts;
+}
