@@ -95,6 +95,7 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
           .option('tag', { type: 'string', array: true, describe: 'K=V tag on every sample, repeatable' })
           .option('out', { type: 'string', array: true, describe: 'json | influxdb[=URL] | none, repeatable' })
           .option('keep-up', { type: 'boolean', describe: 'leave the stack running afterwards (stop with harness down)' })
+          .option('dashboard', { type: 'boolean', describe: 'serve the report live on http://127.0.0.1:5665 during the run (or HARNESS_DASHBOARD=true)' })
           .option('seed', { requiresArg: true, type: 'number', describe: 'seed for payloads and faults (printed and stored)' })
           .option('toxiproxy', { requiresArg: true, choices: ['auto', 'binary', 'builtin', 'none'] as const, describe: 'local runtime: which Toxiproxy server' })
           .option('config', { requiresArg: true, type: 'string', describe: 'config file (default harness.config.ts)' })
@@ -118,7 +119,7 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
             toxiproxy: a.toxiproxy,
             config: a.config,
           },
-          ctx,
+          withDashboard(ctx, a.dashboard),
         );
       },
     )
@@ -208,6 +209,7 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
           .option('env', { type: 'string', array: true, describe: 'K=V for the scenario (__ENV), repeatable' })
           .option('tag', { type: 'string', array: true, describe: 'K=V tag on every sample, repeatable' })
           .option('seed', { requiresArg: true, type: 'number', describe: 'seed for the fault schedule, jitter and toxicity (printed and stored)' })
+          .option('dashboard', { type: 'boolean', describe: 'serve the report live on http://127.0.0.1:5665 (or HARNESS_DASHBOARD=true)' })
           .option('duration', { requiresArg: true, type: 'string', describe: "scales the experiment's whole timeline (the recovery phase keeps a floor)" })
           .option('toxiproxy', { requiresArg: true, choices: ['auto', 'binary', 'builtin', 'none'] as const, describe: 'local runtime: which Toxiproxy server' })
           .option('out', { type: 'string', array: true, describe: 'json | influxdb[=URL], repeatable (phases and faults tagged, events as annotations)' })
@@ -232,7 +234,7 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
             out: a.out,
             config: a.config,
           },
-          ctx,
+          withDashboard(ctx, a.dashboard),
         );
       },
     )
@@ -294,4 +296,9 @@ export function usageError(msg: string, usage: string, argv: string[]): UsageErr
     what = `missing argument ${what.replace(/^Missing required argument: /, '')}`;
   }
   return new UsageError(`${command}: ${what}`, usage);
+}
+
+/** `--dashboard` is HARNESS_DASHBOARD=true for this command (the run session's report output reads it). */
+function withDashboard(ctx: CommandContext, dashboard: boolean | undefined): CommandContext {
+  return dashboard ? { ...ctx, env: { ...ctx.env, HARNESS_DASHBOARD: 'true' } } : ctx;
 }

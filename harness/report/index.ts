@@ -7,3 +7,5 @@ export { renderReportHtml, jsonForScript } from './render-html';
 export { renderJunit } from './render-junit';
 export { renderMarkdown } from './render-markdown';
 export { writeReports, REPORT_FILES } from './write-reports';
+export { DashboardServer, DASHBOARD_PORT, type DashboardServerOptions } from './dashboard-server';
+export { LiveReport } from './live-report';

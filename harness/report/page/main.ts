@@ -138,7 +138,17 @@ function endpointsSection(d: ReportData): Node {
 }
 
 const PALETTE = ['#2563eb', '#16a34a', '#f59e0b', '#dc2626', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#ea580c', '#475569'];
-const STATUS_COLOR = (s: string, i: number) => (s.startsWith('2') ? '#16a34a' : s.startsWith('4') ? '#f59e0b' : s.startsWith('5') ? '#dc2626' : s === '0' ? '#7c3aed' : PALETTE[i % PALETTE.length]);
+/** Greens for 2xx, ambers for 4xx, reds for 5xx, violet for no response; shades tell codes of one class apart. */
+const SHADES: Record<string, string[]> = { '2': ['#16a34a', '#0d9488', '#65a30d'], '4': ['#f59e0b', '#ea580c', '#ca8a04'], '5': ['#dc2626', '#be123c', '#9f1239'] };
+function statusColor(status: string, i: number, all: string[]): string {
+  if (status === '0') return '#7c3aed';
+  const shades = SHADES[status[0]];
+  if (!shades) return PALETTE[i % PALETTE.length];
+  const n = all.filter((s) => s[0] === status[0]).indexOf(status);
+  return shades[n % shades.length];
+}
+/** Whole seconds at least: a short live run must not get millisecond ticks. */
+const TIME_INCRS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400];
 
 interface ChartSpec {
   id: string;
@@ -157,13 +167,13 @@ function chartSpecs(d: ReportData): ChartSpec[] {
       id: 'reqs',
       title: 'Requests per second',
       unit: 'req/s',
-      series: [{ label: 'total', color: '#2563eb', values: per(s.reqs) }, ...statuses.map((k, i) => ({ label: `status ${k}`, color: STATUS_COLOR(k, i), values: per(s.reqsByStatus[k]) }))],
+      series: [{ label: 'total', color: '#2563eb', values: per(s.reqs) }, ...statuses.map((k, i) => ({ label: `status ${k}`, color: statusColor(k, i, statuses), values: per(s.reqsByStatus[k]) }))],
     },
     {
       id: 'errors',
       title: 'Errors per second by status',
       unit: 'err/s',
-      series: errs.length ? errs.map((k, i) => ({ label: `status ${k}`, color: STATUS_COLOR(k, i), values: per(s.errorsByStatus[k]) })) : [{ label: 'failed', color: '#dc2626', values: s.t.map(() => 0) }],
+      series: errs.length ? errs.map((k, i) => ({ label: `status ${k}`, color: statusColor(k, i, errs), values: per(s.errorsByStatus[k]) })) : [{ label: 'failed', color: '#dc2626', values: s.t.map(() => 0) }],
     },
     {
       id: 'latency',
@@ -231,7 +241,7 @@ function renderCharts(d: ReportData): void {
       height: 220,
       plugins: [windowsPlugin(() => current.windows)],
       scales: { x: { time: true } },
-      axes: [{}, { label: spec.unit, size: 60 }],
+      axes: [{ incrs: TIME_INCRS }, { label: spec.unit, size: 60 }],
       series: [{}, ...spec.series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, spanGaps: false, points: { show: d.series.t.length < 60 } }))],
     };
     charts.set(spec.id, { plot: new uPlot(opts, data, box), shape });

@@ -42,6 +42,9 @@ export interface PageFacts {
   thresholdVerdicts: string[];
   title: string;
   updates: number;
+  /** The header's requests figure and verdict badge. */
+  requests: number;
+  badge: string;
 }
 
 /**
@@ -53,7 +56,13 @@ const PAGE_FACTS = `(() => {
     const canvas = box.querySelector('canvas');
     let ink = 0;
     if (canvas && canvas.width && canvas.height) {
-      const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      // read through a copy: repeated reads of the page's own canvas make Chrome warn in the console
+      const copy = document.createElement('canvas');
+      copy.width = canvas.width;
+      copy.height = canvas.height;
+      const cx = copy.getContext('2d', { willReadFrequently: true });
+      cx.drawImage(canvas, 0, 0);
+      const px = cx.getImageData(0, 0, canvas.width, canvas.height).data;
       for (let i = 0; i < px.length; i += 4) {
         const r = px[i], g = px[i + 1], b = px[i + 2], a = px[i + 3];
         // series strokes: opaque and saturated (axes and grid are grey, window shading is translucent)
@@ -63,9 +72,22 @@ const PAGE_FACTS = `(() => {
     return { id: box.dataset.chart || '', ink };
   });
   const thresholdVerdicts = [...document.querySelectorAll('#thresholds-table tbody tr')].map((tr) => tr.dataset.verdict || '');
-  return { charts, thresholdVerdicts, title: document.title, updates: Number(document.body.dataset.updates || 0) };
+  const requests = Number((document.querySelector('.kpi .kpi-v') || {}).textContent?.replace(/,/g, '') || 0);
+  const badge = (document.querySelector('h1 .badge') || {}).textContent || '';
+  return { charts, thresholdVerdicts, title: document.title, updates: Number(document.body.dataset.updates || 0), requests, badge };
 })()`;
 
 export async function pageFacts(page: import('playwright-core').Page): Promise<PageFacts> {
   return (await page.evaluate(PAGE_FACTS)) as PageFacts;
+}
+
+/** Polls `pageFacts` until `ok` holds (the page's CSP forbids the eval that `waitForFunction` with source text needs). */
+export async function waitForFacts(page: import('playwright-core').Page, ok: (f: PageFacts) => boolean, timeoutMs = 30_000): Promise<PageFacts> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const f = await pageFacts(page);
+    if (ok(f)) return f;
+    if (Date.now() > until) throw new Error(`page never got there in ${timeoutMs} ms: ${JSON.stringify({ ...f, charts: f.charts.map((c) => `${c.id}:${c.ink}`) })}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { artifactDir, findChromium, launchChromium, pageFacts, waitForFacts } from '../../report/testing/browser';
+import { reap, runsRoot } from '../../run';
+import { freePort, throwawayProject } from '../../testing';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+describe('harness run --dashboard: the report live in a real headless Chromium @slow', function () {
+  this.timeout(180_000);
+  let cwd: string;
+  let browser: Browser | undefined;
+  before(async function () {
+    const found = findChromium();
+    if ('reason' in found) {
+      console.log(`    skipped: ${found.reason}`);
+      this.skip();
+    }
+    browser = await launchChromium(found.path);
+    cwd = await throwawayProject('harness-dashboard-');
+  });
+  after(async () => {
+    await browser?.close();
+    if (cwd) {
+      await reap({ root: runsRoot(cwd), env: process.env, log: () => {}, docker: false }).catch(() => {});
+      await rm(cwd, { recursive: true, force: true });
+    }
+  });
+
+  it('serves the page on 127.0.0.1 while the run goes on, pushes updates every second, and the run ends without waiting for the browser', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(root, 'harness/bin/harness.mjs'), 'run', 'smoke', '--runtime', 'local', '--engine', 'builtin', '--toxiproxy', 'none', '--duration', '10s', '--vus', '2', '--dashboard'], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, K6_BIN: '', HARNESS_DASHBOARD_PORT: String(port) },
+    });
+    let err = '';
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr!.on('data', (d) => {
+        err += d;
+        const m = /dashboard: (http:\/\/127\.0\.0\.1:(\d+)\/)/.exec(err);
+        if (m) resolve(m[1]);
+      });
+      child.once('exit', (code) => reject(new Error(`exited ${code} before the dashboard: ${err}`)));
+    });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    assert.equal(url, `http://127.0.0.1:${port}/`);
+
+    const page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
+    const problems: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(url);
+    const first = await pageFacts(page);
+    assert.equal(first.badge, 'RUNNING');
+    // updates arrive while the load runs: more of them, with more requests each time
+    // charts lag the totals by a second or two: a second is charted once it is over
+    const during = await waitForFacts(page, (f) => f.updates >= 3 && f.requests > 0 && f.charts.every((c) => c.ink > 0));
+    await page.screenshot({ path: join(artifactDir('dashboard'), 'live.png'), fullPage: true });
+    assert.ok(during.requests > 0, `requests shown live: ${during.requests}`);
+    for (const c of during.charts) assert.ok(c.ink > 0, `live chart ${c.id} drawn`);
+
+    // the page stays open: the run must end on its own, and the last update is the final report
+    const code = await exited;
+    assert.equal(code, 0, err + out);
+    const final = await waitForFacts(page, (f) => f.badge !== 'RUNNING', 10_000);
+    await page.close();
+    assert.equal(final.badge, 'PASSED');
+    assert.ok(final.requests >= during.requests);
+    assert.deepEqual(problems, []);
+    assert.deepEqual([...new Set(requests)].sort(), [url, `${url}events`].sort(), 'the page itself and its event stream, nothing else');
+    const [id] = await readdir(runsRoot(cwd));
+    assert.ok(existsSync(join(runsRoot(cwd), id, 'report.html')));
+  });
+});
