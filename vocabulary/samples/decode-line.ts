@@ -32,11 +32,20 @@ export function decodeLine(line: string): StreamRecord | undefined {
   return { type: 'Point', sample };
 }
 
+/** Engines stamp a request's samples (and a batch's) with one time: consecutive lines repeat it. */
+let lastTimeText = '';
+let lastTime: number | undefined;
+
 function pointTime(text: string): number | undefined {
+  if (text === lastTimeText) return lastTime;
+  let t: number | undefined;
   try {
-    return parseRfc3339(text);
+    t = parseRfc3339(text);
   } catch {
-    const t = Date.parse(text);
-    return Number.isNaN(t) ? undefined : t;
+    const d = Date.parse(text);
+    t = Number.isNaN(d) ? undefined : d;
   }
+  lastTimeText = text;
+  lastTime = t;
+  return t;
 }
