@@ -1,7 +1,8 @@
 import { gatewayBench } from './gateway-bench';
 import { engineBench } from './engine-bench';
 import { influxdbBench } from './influxdb-bench';
+import { reportBench } from './report-bench';
 import type { BenchSuite } from './types';
 
 /** Every benchmark suite, in the order they run. Add new suites here. */
-export const suites: BenchSuite[] = [gatewayBench, engineBench, influxdbBench];
+export const suites: BenchSuite[] = [gatewayBench, engineBench, influxdbBench, reportBench];
