@@ -13,10 +13,10 @@ export const RUN_FILES = {
   journal: 'chaos-journal.jsonl',
 } as const;
 
-/** The run's sample stream: `samples.ndjson`, or undefined when the run wrote none. */
+/** The run's sample stream: `samples.ndjson`, else `samples.ndjson.gz` (read decompressing), or undefined when the run wrote none. */
 export function samplesFileOf(runDir: string): string | undefined {
-  const f = join(runDir, RUN_FILES.samples);
-  return existsSync(f) ? f : undefined;
+  for (const f of [join(runDir, RUN_FILES.samples), join(runDir, `${RUN_FILES.samples}.gz`)]) if (existsSync(f)) return f;
+  return undefined;
 }
 
 async function readJson(file: string): Promise<Record<string, unknown> | undefined> {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DASHBOARD_PORT, DashboardServer, LiveReport, REPORT_FILES, RUN_FILES, writeReports } from '../report';
+import { DASHBOARD_PORT, DashboardServer, LiveReport, REPORT_FILES, RUN_FILES, samplesFileOf, writeReports } from '../report';
 import type { RunOutput, RunOutputContext } from './outputs';
 
 /** `HARNESS_DASHBOARD=true` (or `--dashboard`): the live dashboard; `HARNESS_DASHBOARD_PORT` moves it (0: any free port). */
@@ -31,7 +31,7 @@ export function reportOutput(): RunOutput {
     },
     async afterRun({ code, info }, ctx) {
       try {
-        if (!existsSync(join(ctx.runDir, RUN_FILES.samples)) && !existsSync(join(ctx.runDir, RUN_FILES.summary))) return;
+        if (!samplesFileOf(ctx.runDir) && !existsSync(join(ctx.runDir, RUN_FILES.summary))) return;
         try {
           const { data } = await writeReports(ctx.runDir, { info: { ...info, exitCode: code, finishedAt: new Date().toISOString() } });
           ctx.log(`  report: ${join(ctx.runDir, REPORT_FILES.html)}`);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeLine, LineTail, readSamples, SampleFileWriter, type StreamRecord } from './index';
@@ -95,5 +96,21 @@ describe('vocabulary/samples: the k6 JSON stream', () => {
     );
     const back = await collect(readSamples(file));
     assert.deepEqual(back[1], { type: 'Point', sample: { metric: 'http_req_duration', time: Date.parse('2026-01-02T03:04:05Z') + 1.5, value: 1234567.5, tags: { phase: 'baseline', url: 'http://x/?a=1&b=2' } } });
+  });
+
+  it('reads a .gz stream (k6 --out json=file.gz) streaming, the same records as the plain file; a cut-short one up to where it breaks', async () => {
+    const plain = metricLine + point(1) + point(2, '{"name":"ünïcødé ✓"}') + Array.from({ length: 5000 }, (_, i) => point(i + 3)).join('');
+    const file = join(dir, 's.ndjson.gz');
+    writeFileSync(file, gzipSync(plain));
+    writeFileSync(join(dir, 's.ndjson'), plain);
+    const fromGz = await collect(readSamples(file));
+    assert.equal(fromGz.length, 5003);
+    assert.deepEqual(fromGz, await collect(readSamples(join(dir, 's.ndjson'))));
+    const gz = gzipSync(plain);
+    writeFileSync(file, gz.subarray(0, Math.floor(gz.length / 2)));
+    const cut = await collect(readSamples(file));
+    assert.ok(cut.length > 2 && cut.length < 5003, `${cut.length} records before the cut`);
+    assert.deepEqual(await collect(readSamples(join(dir, 'nope.ndjson.gz'))), []);
+    await assert.rejects(collect(readSamples(file, { follow: true })), /cannot be followed/);
   });
 });

@@ -1,4 +1,7 @@
+import { createReadStream } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
 import { decodeLine, type StreamRecord } from './decode-line';
 import { LineTail } from './line-tail';
 
@@ -22,8 +25,16 @@ export interface ReadSamplesOptions {
  * decoded at the end; a line a killed engine cut short is skipped.
  *
  *   for await (const r of readSamples('samples.ndjson')) if (r.type === 'Point') use(r.sample);
+ *
+ * A path ending in `.gz` (k6's `--out json=file.gz`) is decompressed as it is read, streaming;
+ * such a file cannot be followed (a gzip member is only readable once its writer flushed it).
  */
 export async function* readSamples(path: string, opts: ReadSamplesOptions = {}): AsyncGenerator<StreamRecord> {
+  if (path.endsWith('.gz')) {
+    if (opts.follow) throw new Error(`readSamples(${path}): a gzip-compressed stream cannot be followed; follow the plain file while it is written`);
+    yield* readGzip(path);
+    return;
+  }
   using tail = new LineTail(path, { bufferBytes: opts.bufferBytes });
   for (;;) {
     const batch = tail.read();
@@ -42,10 +53,44 @@ export async function* readSamples(path: string, opts: ReadSamplesOptions = {}):
   if (last) yield last;
 }
 
+/** Whole lines out of the decompressed chunks; a stream a killed writer cut short ends where it became unreadable. */
+async function* readGzip(path: string): AsyncGenerator<StreamRecord> {
+  const input = createReadStream(path);
+  const gunzip = createGunzip();
+  input.on('error', (e) => gunzip.destroy(e));
+  input.pipe(gunzip);
+  const utf8 = new StringDecoder('utf8'); // a character may straddle two chunks
+  let carry = '';
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      const text = carry + utf8.write(chunk);
+      const nl = text.lastIndexOf('\n');
+      if (nl < 0) {
+        carry = text;
+        continue;
+      }
+      carry = text.slice(nl + 1);
+      yield* decodeText(text.slice(0, nl));
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return; // a missing file reads as empty, as the plain reader
+    if (code !== 'Z_BUF_ERROR') throw e; // "unexpected end of file": a writer killed mid-stream
+  } finally {
+    input.destroy();
+  }
+  const last = decodeLine(carry + utf8.end());
+  if (last) yield last;
+}
+
 /** Decoded before anything is yielded: the batch is a view the next read reuses. */
 function decodeBatch(batch: Buffer): StreamRecord[] {
+  return decodeText(batch.toString('utf8'));
+}
+
+function decodeText(text: string): StreamRecord[] {
   const records: StreamRecord[] = [];
-  for (const line of batch.toString('utf8').split('\n')) {
+  for (const line of text.split('\n')) {
     const r = decodeLine(line);
     if (r) records.push(r);
   }

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { loadConfig } from '../../config';
 import { ExitCode, InvalidConfigError } from '../../errors';
-import { REPORT_FILES, RUN_FILES, writeReports } from '../../report';
+import { REPORT_FILES, RUN_FILES, samplesFileOf, writeReports } from '../../report';
 import { isRunId, listRunIds, runsRoot } from '../../run';
 import type { CommandContext } from '../context';
 
@@ -20,7 +20,7 @@ export interface ReportOptions {
  */
 export async function report(opts: ReportOptions, ctx: CommandContext): Promise<number> {
   const dir = await resolveRunDir(opts, ctx);
-  if (!existsSync(join(dir, RUN_FILES.samples)) && !existsSync(join(dir, RUN_FILES.summary))) {
+  if (!samplesFileOf(dir) && !existsSync(join(dir, RUN_FILES.summary))) {
     throw new InvalidConfigError(`${shown(dir, ctx)} has no ${RUN_FILES.samples} and no ${RUN_FILES.summary}: nothing to report`, [], {
       hint: 'runs with --out none keep no samples; `harness up` runs none',
     });

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { writeFixtureRun } from '../../report/testing/fixture-run';
 
 const BIN = fileURLToPath(new URL('../../bin/harness.mjs', import.meta.url));
@@ -38,6 +39,19 @@ describe('harness report <run> (the binary)', () => {
     const r = harness(cwd, 'report', 'old');
     assert.equal(r.status, 0, r.stderr);
     assert.match(readFileSync(join(dir, 'summary.md'), 'utf8'), /Thresholds: 3\/4 passed/);
+  });
+
+  it('reads a gzip-compressed stream (samples.ndjson.gz) the same way', () => {
+    const dir = join(cwd, 'gz');
+    writeFixtureRun(dir);
+    writeFileSync(join(dir, 'samples.ndjson.gz'), gzipSync(readFileSync(join(dir, 'samples.ndjson'))));
+    const plain = harness(cwd, 'report', 'gz');
+    assert.equal(plain.status, 0, plain.stderr);
+    const expected = readFileSync(join(dir, 'summary.md'), 'utf8');
+    rmSync(join(dir, 'samples.ndjson'));
+    const gz = harness(cwd, 'report', 'gz');
+    assert.equal(gz.status, 0, gz.stderr);
+    assert.equal(readFileSync(join(dir, 'summary.md'), 'utf8'), expected);
   });
 
   it('exit 104 with a hint for a missing run, or one with nothing to report', () => {
