@@ -1,4 +1,7 @@
-import { mkdir, writeFile, readdir, readFile, stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { mkdir, writeFile, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import { join, resolve } from 'node:path';
 
 /**
@@ -8,7 +11,8 @@ import { join, resolve } from 'node:path';
  *   config.json     the resolved configuration (secrets redacted)
  *   seed            the seed, one line
  *   script.js       the compiled scenario
- *   samples.ndjson  the k6 `--out json` stream
+ *   samples.ndjson  the k6 `--out json` stream while the run goes on; gzip-compressed into
+ *                   samples.ndjson.gz when it is over (vocabulary readSamples reads either)
  *   summary.json    the `--summary-export` / handleSummary data
  *   exit-code       the exit code, one line
  *   pids.json       processes started for the run (read by `harness reap`)
@@ -37,6 +41,10 @@ export class RunDirectory {
   get samples() {
     return join(this.path, 'samples.ndjson');
   }
+  /** Where the stream is kept once the run is over (`compressSamples`). */
+  get samplesGz() {
+    return `${this.samples}.gz`;
+  }
   get summary() {
     return join(this.path, 'summary.json');
   }
@@ -59,6 +67,19 @@ export class RunDirectory {
   }
   async writeJson(file: string, value: unknown): Promise<void> {
     await writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
+  }
+  /**
+   * samples.ndjson → samples.ndjson.gz (as k6's `--out json=file.gz`), streaming: the run's
+   * biggest file shrinks about tenfold. Written beside and renamed, so a crash leaves one
+   * complete file or the other. Returns whether there was a stream to compress.
+   */
+  async compressSamples(): Promise<boolean> {
+    if (!existsSync(this.samples)) return false;
+    const part = `${this.samplesGz}.part`;
+    await pipeline(createReadStream(this.samples), createGzip({ level: 6 }), createWriteStream(part));
+    await rename(part, this.samplesGz);
+    await rm(this.samples, { force: true });
+    return true;
   }
   async writeSeed(seed: number): Promise<void> {
     await writeFile(this.seedFile, `${seed}\n`);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { loadConfig } from '../config';
 import { AbortedError, ExitCode, InfraError, InvalidConfigError } from '../errors';
 import { captureContext } from '../testing';
@@ -64,7 +65,9 @@ describe('RunSession: one lifecycle for run, chaos and up', () => {
     assert.equal(info.engine, 'stand-in');
     assert.equal(info.exitCode, 0);
     assert.ok(info.finishedAt >= info.startedAt);
-    assert.equal(read(join(cwd, 'out/copy.ndjson')), read(join(dir, 'samples.ndjson')));
+    // the copy was taken while the stream was plain; the run directory keeps it gzip-compressed
+    assert.equal(existsSync(join(dir, 'samples.ndjson')), false);
+    assert.equal(read(join(cwd, 'out/copy.ndjson')), gunzipSync(readFileSync(join(dir, 'samples.ndjson.gz'))).toString('utf8'));
     assert.equal(ctx.out(), `verdict 0 ${finished.shownDir}\n`);
     assert.match(ctx.err(), /tearing down/);
     // every run gets its report (the session's last output), with where it ran
@@ -105,6 +108,7 @@ describe('RunSession: one lifecycle for run, chaos and up', () => {
     assert.equal(finished.code, 0);
     assert.equal(outJson, undefined);
     assert.equal(existsSync(join(finished.runDir, 'samples.ndjson')), false);
+    assert.equal(existsSync(join(finished.runDir, 'samples.ndjson.gz')), false);
   });
 
   it('--out none cannot be combined, a bad influxdb URL fails fast with a hint, json=- is refused', async () => {

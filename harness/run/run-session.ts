@@ -62,7 +62,7 @@ export interface FinishedRun {
  *     │                                        outputs.onSamplesFile
  *     ▼
  *   finish(code | error) ─▶ exit-code rules ─▶ teardown ─▶ outputs.afterRun (may re-code)
- *                        ─▶ run.json (finishedAt, exitCode), exit-code file ─▶ verdict line
+ *                        ─▶ samples.ndjson.gz ─▶ run.json (finishedAt, exitCode), exit-code file ─▶ verdict line
  *
  * Exit code rules (here only): a thrown error maps through `exitCodeOf`, except that once the
  * signal fired every failure but InvalidConfig is ExternalAbort (105); a clean 0 after the
@@ -220,6 +220,9 @@ export class RunSession {
         if (code === ExitCode.Ok || code === ExitCode.ThresholdsFailed) code = exitCodeOf(e);
       }
     }
+    // every reader of the finished stream (reports, gates, `harness report`) reads .gz through
+    // the vocabulary reader; in-run readers (live stats, chaos, outputs) saw the plain file
+    await this.dir.compressSamples().catch((e) => this.say(`samples.ndjson left uncompressed: ${(e as Error).message}`));
     this.info.finishedAt = new Date().toISOString();
     this.info.exitCode = code;
     await this.writeRunJson().catch(() => {});

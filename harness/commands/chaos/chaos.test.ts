@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { buildSchedule } from '../../../chaos/experiment';
 import redisFlap from '../../../chaos/redis-flap';
 import { ExitCode } from '../../errors';
@@ -133,7 +134,7 @@ describe('harness chaos through the command function (local runtime, builtin eng
     assert.equal(verdict.verdict, 'passed', JSON.stringify(verdict.problems));
 
     // The engine's own k6 JSON stream...
-    const k6 = readFileSync(join(runDir, 'samples.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const k6 = gunzipSync(readFileSync(join(runDir, 'samples.ndjson.gz'))).toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
     const k6Reqs = k6.filter((l) => l.type === 'Point' && l.metric === 'http_reqs');
     assert.ok(k6Reqs.length > 20, `requests in the k6 stream: ${k6Reqs.length}`);
     assert.ok(k6Reqs.every((l) => l.data.tags.experiment === 'redis-latency' && typeof l.data.tags.run_id === 'string'));

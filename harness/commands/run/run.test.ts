@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { PidFile, listRunIds, reap, runsRoot, type PidFileContent } from '../../run';
 import type { RunEngine } from './engine-adapter';
 import { run } from './index';
@@ -138,11 +139,11 @@ describe('harness run end to end through the CLI binary, builtin engine @slow', 
     assert.match(r.out, /PASSED/);
     assert.match(r.err, /^ {2}live: [1-9][\d,]* requests {2}[\d,]+ req\/s \(avg [\d,]+\) {2}errors \d+ \([\d.]+%\) {2}iterations [\d,]+ {2}VUs \S+ {2}elapsed \d+m\d\ds$/m, 'the harness live stats line');
     const { dir, pids } = await onlyRun(cwd);
-    for (const f of ['run.json', 'config.json', 'seed', 'script.js', 'samples.ndjson', 'summary.json', 'exit-code', 'logs/gateway.log', 'logs/worker.log', 'logs/redis.log']) {
+    for (const f of ['run.json', 'config.json', 'seed', 'script.js', 'samples.ndjson.gz', 'summary.json', 'report.html', 'junit.xml', 'summary.md', 'exit-code', 'logs/gateway.log', 'logs/worker.log', 'logs/redis.log']) {
       assert.ok(existsSync(join(dir, f)), `${f} in the run directory`);
     }
     assert.equal(readFileSync(join(dir, 'exit-code'), 'utf8').trim(), '0');
-    assert.match(readFileSync(join(dir, 'samples.ndjson'), 'utf8'), /"metric":"http_reqs"/);
+    assert.match(gunzipSync(readFileSync(join(dir, 'samples.ndjson.gz'))).toString('utf8'), /"metric":"http_reqs"/);
     assert.deepEqual(pids.processes, []);
   });
 

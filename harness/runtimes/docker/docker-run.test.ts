@@ -40,7 +40,7 @@ describe('harness run --runtime docker, end to end with the builtin engine @slow
     assert.match(ctx.err(), /docker stack up in/);
     const [id] = await listRunIds(runsRoot(cwd));
     const dir = join(runsRoot(cwd), id);
-    for (const f of ['summary.json', 'samples.ndjson', 'exit-code', 'logs/gateway.log', 'logs/worker.log', 'logs/redis.log', 'logs/toxiproxy.log']) {
+    for (const f of ['summary.json', 'samples.ndjson.gz', 'exit-code', 'logs/gateway.log', 'logs/worker.log', 'logs/redis.log', 'logs/toxiproxy.log']) {
       assert.ok(existsSync(join(dir, f)), `${f} in the run directory`);
     }
     assert.equal(readFileSync(join(dir, 'exit-code'), 'utf8').trim(), '0');
