@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildReportData } from './build-report-data';
@@ -58,6 +58,29 @@ describe('harness/report buildReportData (one streaming pass over a run director
     assert.equal(data.meta.command, "harness run fixture --seed 42 --runtime local --engine builtin --duration 12s --env 'FOO=a b'");
     assert.equal(data.meta.gitCommit, '0123456789abcdef0123456789abcdef01234567');
     assert.equal(data.meta.verdict, 'thresholds crossed');
+  });
+
+  it("a chaos experiment's hypothesis thresholds (chaos-result-<name>.json) join the table, marked as chaos's", async () => {
+    const chaosDir = mkdtempSync(join(tmpdir(), 'report-chaos-'));
+    try {
+      writeFixtureRun(chaosDir);
+      const thresholds = [
+        { key: 'http_req_failed{phase:baseline}', threshold: 'rate<0.01', actual: 0, ok: true, samples: 150 },
+        { key: 'accepted{phase:recovery}', threshold: 'rate>0.99', actual: null, ok: false, samples: 0 },
+      ];
+      writeFileSync(join(chaosDir, 'chaos-result-redis-latency.json'), JSON.stringify({ name: 'redis-latency', thresholds }));
+      const d = await buildReportData(chaosDir);
+      assert.deepEqual(
+        d.thresholds.filter((t) => t.origin === 'chaos').map((t) => [t.key, t.source, t.value, t.ok]),
+        [
+          ['http_req_failed{phase:baseline}', 'rate<0.01', 0, true],
+          ['accepted{phase:recovery}', 'rate>0.99', null, false],
+        ],
+      );
+      assert.equal(d.thresholds.length, data.thresholds.length + 2);
+    } finally {
+      rmSync(chaosDir, { recursive: true, force: true });
+    }
   });
 
   it('a run longer than MAX_POINTS seconds halves its resolution instead of growing', async () => {

@@ -1,7 +1,7 @@
 import { readSamples } from '../../vocabulary';
 import { ReportBuilder } from './report-builder';
 import type { ReportData } from './report-data';
-import { readChaosWindows, readRunDirFacts, reportMeta, samplesFileOf, summaryDurationMs, summaryThresholds } from './read-run-dir';
+import { readChaosThresholds, readChaosWindows, readRunDirFacts, reportMeta, samplesFileOf, summaryDurationMs, summaryThresholds } from './read-run-dir';
 
 /**
  * A finished run's report data, from its directory alone (so `harness report` works on any old
@@ -16,5 +16,7 @@ export async function buildReportData(runDir: string, o: { info?: Record<string,
   const file = samplesFileOf(runDir);
   if (file) for await (const r of readSamples(file, { bufferBytes: 1 << 20 })) builder.add(r);
   builder.end();
-  return builder.snapshot(reportMeta(facts), await readChaosWindows(runDir));
+  const data = builder.snapshot(reportMeta(facts), await readChaosWindows(runDir));
+  data.thresholds.push(...(await readChaosThresholds(runDir)));
+  return data;
 }

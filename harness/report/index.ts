@@ -2,7 +2,7 @@ export type { ReportData, ReportMeta, ReportSeries, ThresholdRow, CheckRow, Endp
 export { ReportBuilder, type ReportBuilderOptions, type KnownThresholds } from './report-builder';
 export { SeriesTable, MAX_POINTS } from './series-table';
 export { buildReportData } from './build-report-data';
-export { readRunDirFacts, reportMeta, readChaosWindows, summaryThresholds, summaryDurationMs, samplesFileOf, RUN_FILES } from './read-run-dir';
+export { readRunDirFacts, reportMeta, readChaosWindows, readChaosThresholds, summaryThresholds, summaryDurationMs, samplesFileOf, RUN_FILES } from './read-run-dir';
 export { renderReportHtml, jsonForScript } from './render-html';
 export { renderJunit } from './render-junit';
 export { renderMarkdown } from './render-markdown';

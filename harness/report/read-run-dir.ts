@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KnownThresholds } from './report-builder';
-import type { ReportMeta, TimeWindow } from './report-data';
+import type { ReportMeta, ThresholdRow, TimeWindow } from './report-data';
 
 /** The files of a run directory a report reads (names as harness/run's RunDirectory writes them). */
 export const RUN_FILES = {
@@ -111,6 +111,29 @@ function reproduce(kind: string, i: Record<string, unknown>, run: Record<string,
     for (const [k, v] of Object.entries((run.tags ?? {}) as Record<string, unknown>)) parts.push('--tag', q(`${k}=${v}`));
   }
   return parts.join(' ');
+}
+
+/**
+ * A chaos experiment's hypothesis thresholds as chaos judged them (`chaos-result-<name>.json`:
+ * over the phase-tagged samples, which the k6 stream does not carry), shown beside the scenario's.
+ */
+export async function readChaosThresholds(runDir: string): Promise<ThresholdRow[]> {
+  let names: string[];
+  try {
+    names = (await readdir(runDir)).filter((n) => /^chaos-result-.+\.json$/.test(n)).sort();
+  } catch {
+    return [];
+  }
+  const rows: ThresholdRow[] = [];
+  for (const n of names) {
+    const r = await readJson(join(runDir, n));
+    for (const t of (Array.isArray(r?.thresholds) ? r.thresholds : []) as Array<Record<string, unknown>>) {
+      if (typeof t.key !== 'string' || typeof t.threshold !== 'string') continue;
+      const value = typeof t.actual === 'number' && Number.isFinite(t.actual) ? t.actual : null;
+      rows.push({ key: t.key, source: t.threshold, abortOnFail: false, value, ok: t.ok === true, origin: 'chaos', note: value === null ? 'not evaluated' : undefined });
+    }
+  }
+  return rows;
 }
 
 /**

@@ -70,6 +70,8 @@ export interface ThresholdRow {
   value: number | null;
   ok: boolean;
   note?: string;
+  /** `chaos`: a chaos experiment's hypothesis threshold, judged by chaos over its phase-tagged samples. */
+  origin?: 'chaos';
 }
 
 export interface CheckRow {

@@ -70,7 +70,7 @@ export class RunDirectory {
   }
   /**
    * samples.ndjson → samples.ndjson.gz (as k6's `--out json=file.gz`), streaming: the run's
-   * biggest file shrinks about tenfold. Written beside and renamed, so a crash leaves one
+   * biggest file shrinks 20-30 times. Written beside and renamed, so a crash leaves one
    * complete file or the other. Returns whether there was a stream to compress.
    */
   async compressSamples(): Promise<boolean> {

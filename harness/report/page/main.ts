@@ -80,7 +80,7 @@ function thresholdsSection(d: ReportData): Node {
         {},
         d.thresholds.map((t) =>
           h('tr', { class: t.ok ? 'ok' : 'bad', 'data-verdict': t.ok ? 'pass' : 'fail' }, [
-            h('td', {}, h('code', {}, t.key)),
+            h('td', {}, t.origin === 'chaos' ? [h('code', {}, t.key), ' ', h('span', { class: 'muted', title: 'chaos hypothesis, judged over the phase-tagged samples' }, 'chaos')] : h('code', {}, t.key)),
             h('td', {}, h('code', {}, t.source)),
             h('td', { class: 'num' }, t.value === null ? (t.note ?? '–') : fmtValue(t.value)),
             h('td', {}, h('span', { class: `badge ${t.ok ? 'pass' : 'fail'}` }, t.ok ? 'pass' : 'FAIL')),
