@@ -56,6 +56,15 @@ describe('vocabulary/rollup SecondRollup', () => {
     assert.equal(seriesKey({ b: '1', a: '2' }), seriesKey({ a: '2', b: '1' }));
   });
 
+  it('a series can be any value with its own key (the InfluxDB shape keys by pre-encoded tags)', () => {
+    const r = new SecondRollup<string>({ series: (x) => `,status=${x.tags.status}`, key: (t) => t });
+    const got: string[] = [];
+    r.add(s('http_reqs', 1, 1, { status: '200', url: 'a' }), () => {});
+    r.add(s('http_reqs', 2, 1, { status: '200', url: 'b' }), () => {});
+    r.flush((x) => got.push(`${x.metric}${x.tags} ${x.cell.count}`));
+    assert.deepEqual(got, ['http_reqs,status=200 2']);
+  });
+
   it('RollupCell.merge adds counts and histograms; percentiles stay within [min, max]', () => {
     const pool = new HistogramPool();
     const a = new RollupCell(pool.take());

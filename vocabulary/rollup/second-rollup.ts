@@ -2,17 +2,20 @@ import type { MetricType, Sample, Tags } from '../samples';
 import { HistogramPool, RollupCell } from './rollup-cell';
 
 /** One closed (metric, tag set, second): lent to the callback, recycled after it returns. */
-export interface RolledSecond {
+export interface RolledSecond<S = Tags> {
   metric: string;
-  tags: Tags;
+  /** The series' tags as `series` returned them (a Tags object, or e.g. pre-encoded line-protocol tags). */
+  tags: S;
   /** Unix seconds. */
   second: number;
   cell: RollupCell;
 }
 
-export interface SecondRollupOptions {
+export interface SecondRollupOptions<S = Tags> {
   /** The tags a sample's series is keyed by (default: all its tags; `() => ({})` = one series per metric). */
-  series?: (s: Sample) => Tags;
+  series?: (s: Sample) => S;
+  /** The series' identity (default: `seriesKey` of a Tags object; an encoded string can be its own key). */
+  key?: (series: S) => string;
   /** A second is closed once a sample this far past its end arrives (default 2000 ms). */
   graceMs?: number;
 }
@@ -27,19 +30,21 @@ export interface SecondRollupOptions {
  *
  *   sample ─▶ cell[metric|tags|second] ─(stream time > second + 1 s + grace)─▶ emit(rolled)
  */
-export class SecondRollup {
-  readonly #cells = new Map<string, RolledSecond>();
+export class SecondRollup<S = Tags> {
+  readonly #cells = new Map<string, RolledSecond<S>>();
   readonly #pool = new HistogramPool();
   readonly #trends = new Set<string>();
-  readonly #series: (s: Sample) => Tags;
+  readonly #series: (s: Sample) => S;
+  readonly #key: (series: S) => string;
   readonly #graceMs: number;
   #watermark = -Infinity;
   /** Every second below this has been emitted. */
   #closedBelow = -Infinity;
   late = 0;
 
-  constructor(o: SecondRollupOptions = {}) {
-    this.#series = o.series ?? ((s) => s.tags);
+  constructor(o: SecondRollupOptions<S> = {}) {
+    this.#series = o.series ?? ((s) => s.tags as S);
+    this.#key = o.key ?? ((t) => seriesKey(t as Tags));
     this.#graceMs = o.graceMs ?? 2000;
   }
 
@@ -52,7 +57,7 @@ export class SecondRollup {
     return this.#trends.has(metric) || TREND_NAMES.test(metric);
   }
 
-  add(s: Sample, emit: (r: RolledSecond) => void): void {
+  add(s: Sample, emit: (r: RolledSecond<S>) => void): void {
     if (typeof s.value !== 'number' || !Number.isFinite(s.value)) return;
     let second = Math.floor(s.time / 1000);
     if (second < this.#closedBelow) {
@@ -60,7 +65,7 @@ export class SecondRollup {
       second = this.#closedBelow;
     }
     const tags = this.#series(s);
-    const key = `${s.metric}\u0000${second}\u0000${seriesKey(tags)}`;
+    const key = `${s.metric}\u0000${second}\u0000${this.#key(tags)}`;
     let r = this.#cells.get(key);
     if (!r) {
       r = { metric: s.metric, tags, second, cell: new RollupCell(this.isTrend(s.metric) ? this.#pool.take() : undefined) };
@@ -74,19 +79,14 @@ export class SecondRollup {
     }
   }
 
-  /** Emits every second still open (the stream ended, or a live view wants everything so far: then pass `upTo`). */
-  flush(emit: (r: RolledSecond) => void): void {
+  /** Emits every second still open (the stream ended). */
+  flush(emit: (r: RolledSecond<S>) => void): void {
     this.#close(Infinity, emit);
   }
 
-  /** Open seconds, without closing them (a live view's newest, still-growing points). */
-  *open(): Iterable<RolledSecond> {
-    yield* this.#cells.values();
-  }
-
-  #close(below: number, emit: (r: RolledSecond) => void): void {
+  #close(below: number, emit: (r: RolledSecond<S>) => void): void {
     this.#closedBelow = below;
-    const done: RolledSecond[] = [];
+    const done: RolledSecond<S>[] = [];
     for (const [key, r] of this.#cells) {
       if (r.second >= below) continue;
       this.#cells.delete(key);
