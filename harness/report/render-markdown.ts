@@ -14,7 +14,7 @@ export function renderMarkdown(d: ReportData, o: { reportLink?: string } = {}): 
   if (d.thresholds.length) {
     const failed = d.thresholds.filter((t) => !t.ok).length;
     lines.push(`### Thresholds: ${d.thresholds.length - failed}/${d.thresholds.length} passed`, '', '| | metric | expression | observed | abortOnFail |', '|---|---|---|---:|---|');
-    for (const t of d.thresholds) lines.push(`| ${t.ok ? '✅' : '❌'} | \`${cell(t.key)}\` | \`${cell(t.source)}\` | ${t.value === null ? cell(t.note ?? '–') : num(t.value)} | ${t.abortOnFail ? 'yes' : 'no'} |`);
+    for (const t of d.thresholds) lines.push(`| ${t.ok ? '✅' : '❌'} | \`${cell(t.key)}\` | \`${cell(t.source)}\` | ${t.value === null ? cell(t.note ?? '–') : num(t.value)} | ${t.abortOnFail === null ? '–' : t.abortOnFail ? 'yes' : 'no'} |`);
     lines.push('');
   } else lines.push('No thresholds defined.', '');
   const t = d.totals;

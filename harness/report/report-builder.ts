@@ -30,7 +30,7 @@ interface Bound {
   key: string;
   metric: string;
   evaluator?: ThresholdsEvaluator;
-  thresholds: Array<{ source: string; abortOnFail: boolean; failed?: boolean }>;
+  thresholds: Array<{ source: string; abortOnFail: boolean | null; failed?: boolean }>;
 }
 
 /** Metrics charted per second; everything else goes only to thresholds, checks and endpoints. */
@@ -85,11 +85,11 @@ export class ReportBuilder {
     this.#rollup.metricType(m.name, m.type);
     // keys of this metric: its own line's thresholds, and those summary.json named (submetrics too)
     const mine = new Map<string, Bound['thresholds']>();
-    const put = (key: string, source: string, abortOnFail: boolean, failed?: boolean) => {
+    const put = (key: string, source: string, abortOnFail: boolean | null, failed?: boolean) => {
       const list = mine.get(key) ?? [];
       const t = list.find((x) => x.source === source);
       if (t) {
-        t.abortOnFail ||= abortOnFail;
+        t.abortOnFail ??= abortOnFail;
         t.failed ??= failed;
       } else list.push({ source, abortOnFail, failed });
       mine.set(key, list);
@@ -202,7 +202,7 @@ export class ReportBuilder {
     }
     // named by summary.json but never seen in the stream
     for (const [key, sources] of this.#pending) {
-      for (const [source, v] of sources) rows.push({ key, source, abortOnFail: false, value: null, ok: v.failed === undefined ? true : !v.failed, note: 'no samples' });
+      for (const [source, v] of sources) rows.push({ key, source, abortOnFail: null, value: null, ok: v.failed === undefined ? true : !v.failed, note: 'no samples' });
     }
     return rows;
   }
@@ -257,9 +257,10 @@ function thresholdOf(t: ThresholdJson): { source: string; abortOnFail: boolean }
   return typeof t === 'string' ? { source: t, abortOnFail: false } : { source: t.threshold, abortOnFail: t.abortOnFail };
 }
 
-function abortOf(list: ThresholdJson[] | undefined, source: string): boolean {
-  for (const t of list ?? []) if (typeof t !== 'string' && t.threshold === source) return t.abortOnFail;
-  return false;
+/** From the metric's own Metric line (null when the line does not list the threshold: submetrics). */
+function abortOf(list: ThresholdJson[] | undefined, source: string): boolean | null {
+  for (const t of list ?? []) if (t === source || (typeof t !== 'string' && t.threshold === source)) return typeof t === 'string' ? false : t.abortOnFail;
+  return null;
 }
 
 function metricOf(key: string): string {

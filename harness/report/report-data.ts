@@ -65,7 +65,8 @@ export interface ThresholdRow {
   /** The key as written: metric or submetric (`http_req_duration{name:POST /telemetry}`). */
   key: string;
   source: string;
-  abortOnFail: boolean;
+  /** null: not known (a submetric threshold only summary.json names: k6 writes no Metric line for it). */
+  abortOnFail: boolean | null;
   /** The aggregated value compared; null when never evaluated (no samples, evaluation error). */
   value: number | null;
   ok: boolean;

@@ -84,7 +84,7 @@ function thresholdsSection(d: ReportData): Node {
             h('td', {}, h('code', {}, t.source)),
             h('td', { class: 'num' }, t.value === null ? (t.note ?? '–') : fmtValue(t.value)),
             h('td', {}, h('span', { class: `badge ${t.ok ? 'pass' : 'fail'}` }, t.ok ? 'pass' : 'FAIL')),
-            h('td', {}, t.abortOnFail ? 'yes' : 'no'),
+            h('td', { title: t.abortOnFail === null ? 'not known: k6 writes submetric thresholds on no Metric line' : '' }, t.abortOnFail === null ? '–' : t.abortOnFail ? 'yes' : 'no'),
           ]),
         ),
       ),
