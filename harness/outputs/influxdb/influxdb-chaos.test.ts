@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { gunzipSync } from 'node:zlib';
 import { readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -31,7 +32,7 @@ describe('harness chaos --out influxdb: phases, faults and events in a real Vict
     assert.equal(code, 0, ctx.err());
     const [id] = readdirSync(runsRoot(cwd));
     const runDir = join(runsRoot(cwd), id);
-    const requests = readFileSync(join(runDir, 'samples.ndjson'), 'utf8')
+    const requests = gunzipSync(readFileSync(join(runDir, 'samples.ndjson.gz'))).toString('utf8')
       .split('\n')
       .filter((l) => l.startsWith('{"metric":"http_reqs","type":"Point"')).length;
     const mine = (await vm.export()).filter((s) => s.metric.run_id === id);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { gunzipSync } from 'node:zlib';
 import { appendFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -21,7 +22,7 @@ interface Point {
 
 /** The run's k6 JSON stream, as the test's own independent reading of it. */
 function pointsOf(runDir: string): Point[] {
-  return readFileSync(join(runDir, 'samples.ndjson'), 'utf8')
+  return gunzipSync(readFileSync(join(runDir, 'samples.ndjson.gz'))).toString('utf8')
     .split('\n')
     .filter((l) => l.includes('"type":"Point"'))
     .map((l) => JSON.parse(l) as { metric: string; data: { time: string; tags: Record<string, string> | null } })
