@@ -24,10 +24,10 @@ export async function setup(opts: SetupOptions, ctx: CommandContext): Promise<nu
     await ensureDebianPackage({ bin: 'victoria-metrics', pkg: 'victoria-metrics', log, env: ctx.env });
     // InfluxDB 1.x runs every Grafana panel's InfluxQL in the dashboards' test
     await ensureDebianPackage({ bin: 'influxd', pkg: 'influxdb', log, env: ctx.env });
-    await setupDocker(ctx, log);
     // The report's tests: the page in a real headless browser, junit.xml against its schema.
     await ensureDebianPackage({ bin: 'chromium', pkg: 'chromium', log, env: ctx.env });
     await ensureDebianPackage({ bin: 'xmllint', pkg: 'libxml2-utils', log, env: ctx.env });
+    await setupDocker(ctx, log);
   }
   return ExitCode.Ok;
 }
