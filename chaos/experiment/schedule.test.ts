@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SeededRng } from '../random';
 import { catalog } from '../catalog';
-import { buildSchedule, phaseAt } from './schedule';
+import { buildSchedule, phaseAt, recoveryFloorMs, type Schedule } from './schedule';
 import { validateExperiment } from './define-experiment';
 import { recoveryTimes, evaluateThresholds } from './analysis';
 import { pointsFromSamples, readK6Stream, samplesFromPoints, tagPoints, writeTaggedStream } from './k6-stream';
@@ -19,7 +19,7 @@ describe('chaos experiment: schedule, phases, analysis', () => {
     const starts = (s: typeof a) => s.faults.map((f) => f.startMs);
     assert.deepEqual(starts(a), starts(b));
     assert.notDeepEqual(starts(a), starts(c));
-    for (const f of a.faults) assert.ok(Math.abs(f.startMs - (8000 + 6000 * (Number(f.name.split('-')[1]) - 1))) <= 1000);
+    for (const f of a.faults) assert.ok(Math.abs(f.startMs - 8000 * Number(f.name.split('-')[1])) <= 1000);
   });
 
   it('the same seed gives the same jitter sequence', () => {
@@ -45,6 +45,66 @@ describe('chaos experiment: schedule, phases, analysis', () => {
     assert.equal(buildSchedule(redisLatency, { seed: 1 }).totalMs, 32_000, 'at scale 1: fault ends at 20 s, + 12 s');
     const noBudget = { ...redisLatency, verify: {} };
     assert.equal(buildSchedule(noBudget, { seed: 1, durationMs: 6000 }).totalMs, 6000);
+  });
+
+  /**
+   * What the verdict needs, checked without the schedule's own episode logic: after every fault,
+   * the next fault that starts once it is over starts at least the recovery floor later (the
+   * analysis measures recovery until then), and the timeline runs at least the floor past it.
+   */
+  const recoveryWindowViolations = (s: Schedule, floor: number): string[] => {
+    const bad: string[] = [];
+    for (const f of s.faults) {
+      const next = s.faults.filter((g) => g !== f && g.startMs >= f.endMs).reduce((m, g) => Math.min(m, g.startMs), s.totalMs);
+      if (next - f.endMs < floor) bad.push(`${f.name} ends at ${f.endMs}, next fault or end at ${next} (< ${floor} ms later)`);
+    }
+    return bad;
+  };
+
+  it('property: for seeds 1..2000 and any --duration, every catalog experiment leaves each fault its recovery window', () => {
+    let checked = 0;
+    let moved = 0;
+    for (const def of catalog) {
+      const floor = recoveryFloorMs(def);
+      for (const durationMs of [undefined, 4000, 8000, 12_000, 60_000]) {
+        for (let seed = 1; seed <= 2000; seed++) {
+          const s = buildSchedule(def, { seed, durationMs });
+          const bad = recoveryWindowViolations(s, floor);
+          assert.deepEqual(bad, [], `${def.name} seed ${seed} duration ${durationMs ?? def.duration}: ${bad.join('; ')}`);
+          // Never before the planned (scaled, jittered) moment, never out of order.
+          assert.deepEqual(s.faults.map((f) => f.index), [...s.faults].sort((a, b) => a.startMs - b.startMs || a.index - b.index).map((f) => f.index));
+          assert.ok(s.faults.every((f) => f.startMs >= 0 && f.endMs >= f.startMs && f.endMs <= s.totalMs));
+          if (durationMs === undefined) assert.equal(s.totalMs, Math.max(s.scaledMs, Math.max(...s.faults.map((f) => f.endMs)) + floor));
+          checked++;
+          if (durationMs !== undefined && durationMs < 12_000 && s.totalMs > s.scaledMs + floor) moved++;
+        }
+      }
+    }
+    assert.equal(checked, catalog.length * 5 * 2000);
+    assert.ok(moved > 0, 'short --duration values do make the schedule move faults (the check is not vacuous)');
+  });
+
+  it('jitter or a short --duration that would crowd two faults moves the later one (and what follows) back', () => {
+    const def = { ...redisFlap, duration: '40s' };
+    // At scale 0.2 the flaps would be 1.6 s apart and 0.4 s long: each is moved to the previous end + 4 s.
+    const s = buildSchedule(def, { seed: 3, durationMs: 8000 });
+    const floor = recoveryFloorMs(def);
+    assert.equal(floor, 4000);
+    for (let i = 1; i < s.faults.length; i++) assert.equal(s.faults[i].startMs, s.faults[i - 1].endMs + floor, `flap ${i + 1}`);
+    assert.equal(s.totalMs, s.faults[3].endMs + floor);
+    // A schedule that already leaves room is not touched (scale 1: offsets are the jittered plan).
+    const one = buildSchedule(def, { seed: 3 });
+    one.faults.forEach((f, i) => assert.ok(Math.abs(f.startMs - 8000 * (i + 1)) <= 1000));
+  });
+
+  it('faults planned to overlap act together (no window between them); a definition that crowds its faults is rejected', () => {
+    const both = catalog.find((e) => e.name === 'client-bandwidth')!;
+    const s = buildSchedule(both, { seed: 1 });
+    assert.deepEqual(s.faults.map((f) => [f.startMs, f.endMs]), [[10_000, 20_000], [10_000, 20_000]]);
+    const crowded = { ...redisFlap, method: redisFlap.method.map((m, i) => ({ ...m, at: `${8 + 6 * i}s` })) };
+    const problems = validateExperiment(crowded);
+    assert.equal(problems.length, 3, problems.join('\n'));
+    assert.match(problems[0], /^method\[1\]: may start 2000 ms after method\[0\] ends \(with jitter\), less than its recovery window of 4000 ms/);
   });
 
   it('tags phases from actual fault windows', () => {
