@@ -142,15 +142,23 @@ describe('chaos experiment: schedule, phases, analysis', () => {
     assert.deepEqual(th.map((t) => t.ok), [true, false]);
   });
 
-  it('recovery ignores empty buckets after the load stopped, but not inside the window', () => {
+  it('recovery ignores empty buckets after the load stopped; inside the window an empty bucket is bad only while a failing request hangs across it', () => {
     const samples = [] as Array<{ t: number; durationMs: number; status: number }>;
     // load ends at 2500, the analysis window at 3000
     for (let t = 0; t < 2500; t += 50) samples.push({ t, durationMs: 10, status: t >= 1000 && t < 1600 ? 503 : 202 });
     const window = [{ name: 'x', phase: 'fault:x', startMs: 1000, endMs: 1200 }];
     assert.equal(recoveryTimes(samples, window, { slo: 0.05, bucketMs: 100, endMs: 3000 })[0].recoveryMs, 400);
-    // a silent gap after the errors (e.g. hanging requests) is not counted as recovered
-    const gap = samples.filter((s) => !(s.t >= 1600 && s.t < 2000));
-    assert.equal(recoveryTimes(gap, window, { slo: 0.05, bucketMs: 100, endMs: 3000 })[0].recoveryMs, 800);
+    // The load generator stalled after the errors (nothing offered 1600-2000): neutral, recovered at the first good bucket.
+    const stalled = samples.filter((s) => !(s.t >= 1600 && s.t < 2000));
+    assert.equal(recoveryTimes(stalled, window, { slo: 0.05, bucketMs: 100, endMs: 3000 })[0].recoveryMs, 800, 'the recovery point is a bucket with answers');
+    const stallLater = samples.filter((s) => !(s.t >= 1800 && s.t < 2000));
+    assert.equal(recoveryTimes(stallLater, window, { slo: 0.05, bucketMs: 100, endMs: 3000 })[0].recoveryMs, 400, 'a stall after recovery does not undo it');
+    // The target hung instead: requests sent 1600-2000 all time out at 2100 (in flight across the silent buckets).
+    const hung = stallLater.concat([1800, 1850, 1900, 1950].map((t) => ({ t, durationMs: 2100 - t, status: 0 })));
+    assert.equal(recoveryTimes(hung, window, { slo: 0.05, bucketMs: 100, endMs: 3000 })[0].recoveryMs, 1000, 'recovered only after the hang ended');
+    // ...and a hang that ends after the window still marks the silent buckets it spanned.
+    const hungLong = stallLater.concat([{ t: 1750, durationMs: 5000, status: 0 }]);
+    assert.equal(recoveryTimes(hungLong, window, { slo: 0.05, bucketMs: 100, endMs: 3000 })[0].recoveryMs, 800);
   });
 
   it('evaluates thresholds on any metric of the k6 stream, with multi-tag selectors, k6 aggregations and a note for absent metrics', () => {
