@@ -64,8 +64,10 @@ describe('game-day: harness chaos --all --runtime local with a random seed @slow
   this.timeout(GAME_DAY_TIMEOUT_MS + 3 * 60_000);
   let reports: string | undefined;
 
-  after(() => {
-    if (reports) rmSync(reports, { recursive: true, force: true });
+  afterEach(function () {
+    // Kept after a failure, for its journals and logs.
+    if (reports && this.currentTest?.state === 'failed') console.log(`    run directories kept in ${reports}`);
+    else if (reports) rmSync(reports, { recursive: true, force: true });
   });
 
   it('exits 0; every experiment passed (verdict, recovery within budget, no data loss) and left nothing running', async function () {

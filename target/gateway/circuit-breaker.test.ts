@@ -77,15 +77,36 @@ describe('CircuitBreaker', () => {
   });
 
   it('probeNow() lets the next call probe at once (the client reconnected); no-op when closed', async () => {
-    const b = new CircuitBreaker({ failureThreshold: 1, openMs: 5000, minOpenMs: 5000, now });
+    const changes: string[] = [];
+    const b = new CircuitBreaker({ failureThreshold: 1, openMs: 5000, minOpenMs: 5000, now, onStateChange: (f, to) => changes.push(`${f}->${to}`) });
     b.probeNow();
     assert.equal(b.state, 'closed');
     await assert.rejects(b.exec(boom));
     assert.equal(b.state, 'open');
     b.probeNow();
     assert.equal(b.state, 'half-open');
+    assert.deepEqual(changes, ['closed->open', 'open->half-open'], 'the gateway logs the reconnect as the breaker going half-open');
     assert.equal(await b.exec(ok), 'ok');
     assert.equal(b.state, 'closed');
+  });
+
+  it('a reconnect during a probe that then fails (sent before the reconnect) allows the next probe at once', async () => {
+    const b = new CircuitBreaker({ failureThreshold: 1, openMs: 5000, minOpenMs: 5000, now });
+    await assert.rejects(b.exec(boom));
+    t += 5000;
+    let fail!: (e: Error) => void;
+    const probe = b.exec(() => new Promise<void>((_, rej) => (fail = rej)));
+    b.probeNow();
+    fail(new Error("Stream isn't writeable"));
+    await assert.rejects(probe);
+    assert.equal(b.state, 'half-open', 'not open for another 10 s');
+    assert.equal(await b.exec(ok), 'ok');
+    assert.equal(b.state, 'closed');
+    // Without a reconnect, a failed probe reopens it as usual.
+    await assert.rejects(b.exec(boom));
+    t += 5000;
+    await assert.rejects(b.exec(boom));
+    assert.equal(b.state, 'open');
   });
 
   it('defaults: the first open interval is min(500 ms, openMs)', async () => {

@@ -40,6 +40,8 @@ export class CircuitBreaker {
   #openFor: number;
   /** The half-open probe in flight, if any. */
   #probe: Promise<unknown> | undefined;
+  /** probeNow() was called while that probe was in flight. */
+  #nudged = false;
   #trips = 0;
   readonly #now: () => number;
   readonly #minOpenMs: number;
@@ -80,7 +82,10 @@ export class CircuitBreaker {
    * probe now instead of after the interval. A no-op when closed or already probing.
    */
   probeNow(): void {
-    if (this.#state === 'open') this.#openedAt = this.#now() - this.#openFor;
+    if (this.#state === 'open') this.#set('half-open');
+    // A probe already in flight may have been sent before the reconnect and fail for that:
+    // then the next call probes again at once instead of waiting out a doubled interval.
+    else if (this.#probe) this.#nudged = true;
   }
 
   async exec<T>(fn: () => Promise<T>): Promise<T> {
@@ -109,9 +114,11 @@ export class CircuitBreaker {
       return v;
     } catch (e) {
       this.#onFailure(true);
+      if (this.#nudged) this.#set('half-open');
       throw e;
     } finally {
       this.#probe = undefined;
+      this.#nudged = false;
     }
   }
 
