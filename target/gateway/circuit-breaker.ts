@@ -79,7 +79,7 @@ export class CircuitBreaker {
 
   /**
    * The dependency signalled it is reachable again: if open, the next call is the half-open
-   * probe now instead of after the interval. A no-op when closed or already probing.
+   * probe now instead of after the interval. A no-op when closed.
    */
   probeNow(): void {
     if (this.#state === 'open') this.#set('half-open');
