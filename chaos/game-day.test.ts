@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { LocalRuntime } from '../harness/runtimes/local';
 import { portOpen } from '../harness/testing';
 import { catalog } from './catalog';
-import { parseDuration } from './experiment';
+import { nonNegativeDurationMs as parseDuration } from '../vocabulary';
 import { randomSeed } from './random';
 
 const cwd = process.cwd();
