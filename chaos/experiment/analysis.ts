@@ -75,8 +75,15 @@ export interface RecoveryResult {
 
 /**
  * Recovery time per fault: from the fault's end, the first bucket after which every bucket up
- * to the next fault (or the end of the load) has an error rate within `slo`. Buckets with no
- * completed request do not count as recovered (requests may be hanging).
+ * to the next fault (or the end of the load) has an error rate within `slo`; requests count in
+ * the bucket in which they completed (when the client saw them).
+ *
+ * A bucket in which no request completed has no error rate. It is neutral when nothing that
+ * failed was in flight at its end: the load generator offered nothing for a moment (a CPU stall
+ * of the engine on a busy machine; one 250 ms stall counted as 5.5 s of "not recovered" in a
+ * docker game-day). It is bad when a request that eventually failed (a hang ending in a timeout
+ * or reset, even one ending after the window) was unanswered at its end: the target was hanging.
+ * The recovery point itself is always a bucket with completed requests, all within the SLO.
  */
 export function recoveryTimes(
   samples: readonly LoadSample[],
@@ -85,12 +92,12 @@ export function recoveryTimes(
 ): RecoveryResult[] {
   const bucketMs = opts.bucketMs ?? 250;
   const ordered = [...windows].filter((w) => w.endMs !== undefined).sort((a, b) => a.startMs - b.startMs);
+  const failures = samples.filter(isFailure);
   return ordered.map((w, i) => {
     const from = w.endMs!;
     const until = Math.min(opts.endMs, ...ordered.slice(i + 1).map((n) => n.startMs).filter((s) => s >= from), opts.endMs);
-    const buckets: Array<{ n: number; failed: number }> = [];
-    for (let t = from; t < until; t += bucketMs) buckets.push({ n: 0, failed: 0 });
-    // Attribute a request to the bucket in which it completed: that is when the client saw it.
+    const buckets: Array<{ n: number; failed: number; hung: boolean }> = [];
+    for (let t = from; t < until; t += bucketMs) buckets.push({ n: 0, failed: 0, hung: false });
     for (const s of samples) {
       const done = s.t + s.durationMs;
       if (done < from || done >= until) continue;
@@ -99,16 +106,19 @@ export function recoveryTimes(
       b.n++;
       if (isFailure(s)) b.failed++;
     }
-    // Buckets after the last completed request (the load stopped a moment before `until`) say
-    // nothing; an empty bucket inside the window still counts as not recovered.
+    buckets.forEach((b, j) => {
+      const bEnd = from + (j + 1) * bucketMs;
+      // Sent by the bucket's end, still unanswered at it, and failed in the end.
+      b.hung = b.n === 0 && failures.some((f) => f.t < bEnd && f.t + f.durationMs >= bEnd);
+    });
+    const good = (b: (typeof buckets)[number]) => (b.n > 0 ? b.failed / b.n <= opts.slo : !b.hung);
+    // Buckets after the last completed request (the load stopped a moment before `until`) say nothing.
     let last = buckets.length - 1;
     while (last >= 0 && buckets[last].n === 0) last--;
     let recoveredAt: number | undefined;
     for (let j = last; j >= 0; j--) {
-      const b = buckets[j];
-      const good = b.n > 0 && b.failed / b.n <= opts.slo;
-      if (!good) break;
-      recoveredAt = j;
+      if (!good(buckets[j])) break;
+      if (buckets[j].n > 0) recoveredAt = j;
     }
     return { fault: w.name, endedAtMs: from, recoveryMs: recoveredAt === undefined ? undefined : recoveredAt * bucketMs };
   });

@@ -1,5 +1,6 @@
 import { InvalidConfigError } from '../../harness/errors';
 import { nonNegativeDurationMs as parseDuration, parseSubmetricSelector, parseThresholdsConfig, validateMetricKey } from '../../vocabulary';
+import { recoveryWindowProblems } from './schedule';
 import { isNetworkFault, type ExperimentDefinition } from './types';
 import { builtinToxics } from '../toxiproxy-server/toxics';
 
@@ -62,6 +63,8 @@ export function validateExperiment(def: ExperimentDefinition): string[] {
   const slo = def.hypothesis?.errorRateSlo;
   if (slo !== undefined && !(slo >= 0 && slo <= 1)) problems.push('hypothesis.errorRateSlo: must be 0..1');
   dur('verify.recoveryWithin', def.verify?.recoveryWithin, false);
+  // Only once the timings parse: every fault must leave the target its recovery window.
+  if (!problems.length) problems.push(...recoveryWindowProblems(def));
   return problems;
 }
 

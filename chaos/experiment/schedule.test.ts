@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SeededRng } from '../random';
 import { catalog } from '../catalog';
-import { buildSchedule, phaseAt } from './schedule';
+import { buildSchedule, phaseAt, recoveryFloorMs, type Schedule } from './schedule';
 import { validateExperiment } from './define-experiment';
 import { recoveryTimes, evaluateThresholds } from './analysis';
 import { pointsFromSamples, readK6Stream, samplesFromPoints, tagPoints, writeTaggedStream } from './k6-stream';
@@ -19,7 +19,7 @@ describe('chaos experiment: schedule, phases, analysis', () => {
     const starts = (s: typeof a) => s.faults.map((f) => f.startMs);
     assert.deepEqual(starts(a), starts(b));
     assert.notDeepEqual(starts(a), starts(c));
-    for (const f of a.faults) assert.ok(Math.abs(f.startMs - (8000 + 6000 * (Number(f.name.split('-')[1]) - 1))) <= 1000);
+    for (const f of a.faults) assert.ok(Math.abs(f.startMs - 8000 * Number(f.name.split('-')[1])) <= 1000);
   });
 
   it('the same seed gives the same jitter sequence', () => {
@@ -45,6 +45,66 @@ describe('chaos experiment: schedule, phases, analysis', () => {
     assert.equal(buildSchedule(redisLatency, { seed: 1 }).totalMs, 32_000, 'at scale 1: fault ends at 20 s, + 12 s');
     const noBudget = { ...redisLatency, verify: {} };
     assert.equal(buildSchedule(noBudget, { seed: 1, durationMs: 6000 }).totalMs, 6000);
+  });
+
+  /**
+   * What the verdict needs, checked without the schedule's own episode logic: after every fault,
+   * the next fault that starts once it is over starts at least the recovery floor later (the
+   * analysis measures recovery until then), and the timeline runs at least the floor past it.
+   */
+  const recoveryWindowViolations = (s: Schedule, floor: number): string[] => {
+    const bad: string[] = [];
+    for (const f of s.faults) {
+      const next = s.faults.filter((g) => g !== f && g.startMs >= f.endMs).reduce((m, g) => Math.min(m, g.startMs), s.totalMs);
+      if (next - f.endMs < floor) bad.push(`${f.name} ends at ${f.endMs}, next fault or end at ${next} (< ${floor} ms later)`);
+    }
+    return bad;
+  };
+
+  it('property: for seeds 1..2000 and any --duration, every catalog experiment leaves each fault its recovery window', () => {
+    let checked = 0;
+    let moved = 0;
+    for (const def of catalog) {
+      const floor = recoveryFloorMs(def);
+      for (const durationMs of [undefined, 4000, 8000, 12_000, 60_000]) {
+        for (let seed = 1; seed <= 2000; seed++) {
+          const s = buildSchedule(def, { seed, durationMs });
+          const bad = recoveryWindowViolations(s, floor);
+          assert.deepEqual(bad, [], `${def.name} seed ${seed} duration ${durationMs ?? def.duration}: ${bad.join('; ')}`);
+          // Never before the planned (scaled, jittered) moment, never out of order.
+          assert.deepEqual(s.faults.map((f) => f.index), [...s.faults].sort((a, b) => a.startMs - b.startMs || a.index - b.index).map((f) => f.index));
+          assert.ok(s.faults.every((f) => f.startMs >= 0 && f.endMs >= f.startMs && f.endMs <= s.totalMs));
+          if (durationMs === undefined) assert.equal(s.totalMs, Math.max(s.scaledMs, Math.max(...s.faults.map((f) => f.endMs)) + floor));
+          checked++;
+          if (durationMs !== undefined && durationMs < 12_000 && s.totalMs > s.scaledMs + floor) moved++;
+        }
+      }
+    }
+    assert.equal(checked, catalog.length * 5 * 2000);
+    assert.ok(moved > 0, 'short --duration values do make the schedule move faults (the check is not vacuous)');
+  });
+
+  it('jitter or a short --duration that would crowd two faults moves the later one (and what follows) back', () => {
+    const def = { ...redisFlap, duration: '40s' };
+    // At scale 0.2 the flaps would be 1.6 s apart and 0.4 s long: each is moved to the previous end + 4 s.
+    const s = buildSchedule(def, { seed: 3, durationMs: 8000 });
+    const floor = recoveryFloorMs(def);
+    assert.equal(floor, 4000);
+    for (let i = 1; i < s.faults.length; i++) assert.equal(s.faults[i].startMs, s.faults[i - 1].endMs + floor, `flap ${i + 1}`);
+    assert.equal(s.totalMs, s.faults[3].endMs + floor);
+    // A schedule that already leaves room is not touched (scale 1: offsets are the jittered plan).
+    const one = buildSchedule(def, { seed: 3 });
+    one.faults.forEach((f, i) => assert.ok(Math.abs(f.startMs - 8000 * (i + 1)) <= 1000));
+  });
+
+  it('faults planned to overlap act together (no window between them); a definition that crowds its faults is rejected', () => {
+    const both = catalog.find((e) => e.name === 'client-bandwidth')!;
+    const s = buildSchedule(both, { seed: 1 });
+    assert.deepEqual(s.faults.map((f) => [f.startMs, f.endMs]), [[10_000, 20_000], [10_000, 20_000]]);
+    const crowded = { ...redisFlap, method: redisFlap.method.map((m, i) => ({ ...m, at: `${8 + 6 * i}s` })) };
+    const problems = validateExperiment(crowded);
+    assert.equal(problems.length, 3, problems.join('\n'));
+    assert.match(problems[0], /^method\[1\]: may start 2000 ms after method\[0\] ends \(with jitter\), less than its recovery window of 4000 ms/);
   });
 
   it('tags phases from actual fault windows', () => {
@@ -82,15 +142,23 @@ describe('chaos experiment: schedule, phases, analysis', () => {
     assert.deepEqual(th.map((t) => t.ok), [true, false]);
   });
 
-  it('recovery ignores empty buckets after the load stopped, but not inside the window', () => {
+  it('recovery ignores empty buckets after the load stopped; inside the window an empty bucket is bad only while a failing request hangs across it', () => {
     const samples = [] as Array<{ t: number; durationMs: number; status: number }>;
     // load ends at 2500, the analysis window at 3000
     for (let t = 0; t < 2500; t += 50) samples.push({ t, durationMs: 10, status: t >= 1000 && t < 1600 ? 503 : 202 });
     const window = [{ name: 'x', phase: 'fault:x', startMs: 1000, endMs: 1200 }];
     assert.equal(recoveryTimes(samples, window, { slo: 0.05, bucketMs: 100, endMs: 3000 })[0].recoveryMs, 400);
-    // a silent gap after the errors (e.g. hanging requests) is not counted as recovered
-    const gap = samples.filter((s) => !(s.t >= 1600 && s.t < 2000));
-    assert.equal(recoveryTimes(gap, window, { slo: 0.05, bucketMs: 100, endMs: 3000 })[0].recoveryMs, 800);
+    // The load generator stalled after the errors (nothing offered 1600-2000): neutral, recovered at the first good bucket.
+    const stalled = samples.filter((s) => !(s.t >= 1600 && s.t < 2000));
+    assert.equal(recoveryTimes(stalled, window, { slo: 0.05, bucketMs: 100, endMs: 3000 })[0].recoveryMs, 800, 'the recovery point is a bucket with answers');
+    const stallLater = samples.filter((s) => !(s.t >= 1800 && s.t < 2000));
+    assert.equal(recoveryTimes(stallLater, window, { slo: 0.05, bucketMs: 100, endMs: 3000 })[0].recoveryMs, 400, 'a stall after recovery does not undo it');
+    // The target hung instead: requests sent 1600-2000 all time out at 2100 (in flight across the silent buckets).
+    const hung = stallLater.concat([1800, 1850, 1900, 1950].map((t) => ({ t, durationMs: 2100 - t, status: 0 })));
+    assert.equal(recoveryTimes(hung, window, { slo: 0.05, bucketMs: 100, endMs: 3000 })[0].recoveryMs, 1000, 'recovered only after the hang ended');
+    // ...and a hang that ends after the window still marks the silent buckets it spanned.
+    const hungLong = stallLater.concat([{ t: 1750, durationMs: 5000, status: 0 }]);
+    assert.equal(recoveryTimes(hungLong, window, { slo: 0.05, bucketMs: 100, endMs: 3000 })[0].recoveryMs, 800);
   });
 
   it('evaluates thresholds on any metric of the k6 stream, with multi-tag selectors, k6 aggregations and a note for absent metrics', () => {

@@ -57,7 +57,7 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
     redisRetryBackoffMs: r.int('REDIS_RETRY_BACKOFF_MS', 50, 1, 10_000),
     redisCommandTimeoutMs: r.int('REDIS_COMMAND_TIMEOUT_MS', 500, 10, 60_000),
     breakerFailureThreshold: r.int('BREAKER_FAILURE_THRESHOLD', 5, 1, 10_000),
-    breakerOpenMs: r.int('BREAKER_OPEN_MS', 5000, 10, 600_000),
+    breakerOpenMs: r.int('BREAKER_OPEN_MS', 2000, 10, 600_000),
     apiKey: r.optionalString('API_KEY'),
     rateLimitPerDevice: r.int('RATE_LIMIT_PER_DEVICE', 0, 0),
     shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),

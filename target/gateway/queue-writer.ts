@@ -1,7 +1,7 @@
 /**
  * Writes accepted samples to the Redis queue: one atomic script decides each request (capacity
  * check, rate limit, idempotent push, accepted counter), retried with backoff within a deadline,
- * every attempt through the circuit breaker.
+ * every attempt through the circuit breaker (which the client's reconnect lets probe at once).
  *
  * Group commit: the attempts of all requests that reach this point in the same event-loop turn
  * go to Redis as ONE script call (each request still decided on its own, in order, all or
@@ -67,6 +67,9 @@ export class QueueWriter {
     private readonly opts: QueueWriterOptions,
   ) {
     this.#scripts = defineScripts(redis);
+    // The client reconnected (it retries in the background, see createFailFastRedis): probe now
+    // rather than when the breaker's timer says, so a short Redis outage ends when Redis is back.
+    redis.on('ready', () => breaker.probeNow());
   }
 
   /** One attempt of one request, sent with the others of this event-loop turn. */

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
 import { eventually, gatewayFor, request, sample, startRedisServer } from '../testing/index';
+import { redisKeys } from '../shared/keys';
+import { createFailFastRedis } from '../shared/redis';
+import { CircuitBreaker } from './circuit-breaker';
+import { QueueWriter } from './queue-writer';
 
 describe('gateway when Redis dies and comes back (real redis-server)', function () {
   this.timeout(25_000);
@@ -64,5 +68,24 @@ describe('gateway when Redis dies and comes back (real redis-server)', function 
     await redis.restart();
     await eventually(() => request(`${gw.url}/health/ready`), (r) => r.status === 200, 10_000, 'ready');
     assert.equal((await request(`${gw.url}/telemetry`, { body: sample() })).status, 202);
+  });
+  it('the breaker probes as soon as the Redis client reconnects, not when its open interval says', async () => {
+    await using redis = await startRedisServer();
+    const client = createFailFastRedis(redis.url, { name: 'reconnect-test' });
+    try {
+      // Ten minutes open: within this test only the reconnect (QueueWriter's wiring) can end it.
+      const breaker = new CircuitBreaker({ failureThreshold: 1, openMs: 600_000, minOpenMs: 600_000 });
+      new QueueWriter(client, redisKeys('reconnect-test:'), breaker, { capacity: 10, rateLimitPerDevice: 0, retryDeadlineMs: 0, retryBackoffMs: 1 });
+      await eventually(async () => client.status, (s) => s === 'ready', 10_000, 'client ready');
+      await redis.kill();
+      await assert.rejects(breaker.exec(() => client.ping()));
+      assert.equal(breaker.state, 'open');
+      await redis.restart();
+      await eventually(async () => breaker.state, (s) => s === 'half-open', 10_000, 'half-open once the client reconnected');
+      assert.equal(await breaker.exec(() => client.ping()), 'PONG');
+      assert.equal(breaker.state, 'closed');
+    } finally {
+      client.disconnect();
+    }
   });
 });

@@ -11,9 +11,17 @@ export interface FailFastRedisOptions {
 }
 
 /**
+ * Longest pause between reconnect attempts while Redis is unreachable: how late, at most, the
+ * gateway notices Redis is back (its breaker probes on reconnect). One refused connect per
+ * process per half second costs nothing; a 1 s cap added up to a second to every recovery.
+ */
+export const RECONNECT_MAX_DELAY_MS = 500;
+
+/**
  * An ioredis client that fails fast while Redis is unreachable instead of queueing commands
  * forever: no offline queue, no per-request retries, a command timeout. It keeps reconnecting in
- * the background (capped backoff), so callers decide about retries (bounded, behind a breaker).
+ * the background (backoff capped at RECONNECT_MAX_DELAY_MS), so callers decide about retries
+ * (bounded, behind a breaker) and learn of Redis coming back from the client's `ready` event.
  */
 export function createFailFastRedis(url: string, opts: FailFastRedisOptions = {}): Redis {
   const options: RedisOptions = {
@@ -21,7 +29,7 @@ export function createFailFastRedis(url: string, opts: FailFastRedisOptions = {}
     maxRetriesPerRequest: 0,
     commandTimeout: opts.commandTimeoutMs ?? 500,
     connectTimeout: opts.connectTimeoutMs ?? 1000,
-    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 5), 1000),
+    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 5), RECONNECT_MAX_DELAY_MS),
     enableReadyCheck: true,
     lazyConnect: false,
     connectionName: opts.name,
