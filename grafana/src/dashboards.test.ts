@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { chaos } from '../../harness/commands/chaos';
 import { run } from '../../harness/commands/run';
 import { Spool } from '../../harness/outputs/influxdb';
@@ -72,7 +73,7 @@ describe('grafana: every panel query runs on a real InfluxDB 1.x against a real 
       assert.ok(info.influxdb.pending > 0, `${id}: points were spooled`);
       const r = await new Spool(runDir).replay((lines) => influx.write('k6', lines), 5000);
       assert.equal(r.replayed, info.influxdb.pending);
-      const non2xx = readFileSync(join(runDir, 'samples.ndjson'), 'utf8')
+      const non2xx = gunzipSync(readFileSync(join(runDir, 'samples.ndjson.gz'))).toString('utf8')
         .split('\n')
         .filter((l) => l.startsWith('{"metric":"http_reqs","type":"Point"') && !/"status":"2\d\d"/.test(l)).length;
       runs[key] = { id: info.runId, from: Date.parse(info.startedAt) - 60_000, to: Date.parse(info.finishedAt) + 60_000, non2xx };
