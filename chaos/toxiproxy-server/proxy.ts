@@ -48,7 +48,7 @@ export class Proxy {
   async start(): Promise<void> {
     if (this.enabled) return;
     const { host, port } = splitHostPort(this.listen);
-    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true }, (client) => this.#accept(client));
+    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (client) => this.#accept(client));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e: NodeJS.ErrnoException) => {
         // Go resolves the host before binding and names the resolved address.
@@ -103,8 +103,11 @@ export class Proxy {
       client.destroy();
       return;
     }
+    // Go sets TCP_NODELAY on every TCP socket; without it Nagle's algorithm holds a response's
+    // last partial segment until the client's delayed ACK (40 ms on Linux) for some clients.
+    client.setNoDelay(true);
     client.on('error', () => {});
-    const upstream = net.connect({ host: target.host || '127.0.0.1', port: target.port, allowHalfOpen: true });
+    const upstream = net.connect({ host: target.host || '127.0.0.1', port: target.port, allowHalfOpen: true, noDelay: true });
     upstream.pause();
     upstream.once('error', () => client.destroy());
     upstream.once('connect', () => {
