@@ -2,6 +2,7 @@ import net from 'node:net';
 import type { Rng } from '../random';
 import { ToxiproxyApiError } from './api-errors';
 import { ProxyConnection } from './link';
+import type { ToxiproxyMetrics } from './metrics';
 import { ToxicCollection, toxicJson } from './toxic-collection';
 import type { ToxicRegistry } from './toxics';
 
@@ -37,6 +38,7 @@ export class Proxy {
     public upstream: string,
     private readonly registry: ToxicRegistry,
     private readonly rng: Rng,
+    private readonly metrics?: ToxiproxyMetrics,
   ) {
     this.toxics = new ToxicCollection(registry);
   }
@@ -116,9 +118,13 @@ export class Proxy {
         client.destroy();
         return;
       }
-      const conn = new ProxyConnection(client, upstream, this.toxics, this.registry, this.rng, (c) =>
-        this.#connections.delete(c),
-      );
+      const labels = { proxy: this.name, listener: this.listen, upstream: this.upstream };
+      const conn = new ProxyConnection(client, upstream, this.toxics, this.registry, this.rng, (c) => {
+        this.#connections.delete(c);
+        for (const link of [c.upstreamLink, c.downstreamLink]) {
+          this.metrics?.addLink({ ...labels, direction: link.direction }, link.received, link.sent);
+        }
+      });
       this.#connections.add(conn);
     });
   }

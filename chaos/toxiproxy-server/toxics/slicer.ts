@@ -7,9 +7,9 @@ const TIMER_RESOLUTION_MS = 1;
  * Slices data into smaller chunks of `average_size` ± `size_variation` bytes, waiting `delay`
  * microseconds between them (simulates fragmented packets). `average_size` 0 = off.
  *
- * Microsecond waits are honoured on average: the delay owed is accumulated against the time the
- * chunk started, and pieces are written back to back until at least a timer's resolution is
- * owed, then one timer waits until the cumulative due time. (A timer per piece would make every
+ * Microsecond waits are honoured on average: the delay owed is accumulated, and pieces are
+ * written back to back until at least a timer's resolution is owed, then one timer waits until
+ * the cumulative due time. (A timer per piece would make every
  * 10 µs delay at least 1 ms.)
  */
 export const SlicerToxic: ToxicType<{ average_size: number; size_variation: number; delay: number }> = {
@@ -27,7 +27,9 @@ export const SlicerToxic: ToxicType<{ average_size: number; size_variation: numb
           await push(data.subarray(0, size));
           data = data.subarray(size);
           if (data.length === 0 || delay <= 0) continue;
-          due += delay / 1000;
+          // Lateness is not caught up (a gap is never shorter than `delay`, as Go's time.Sleep per
+          // piece); only delay still owed accumulates.
+          due = Math.max(due, performance.now()) + delay / 1000;
           if (due - performance.now() >= TIMER_RESOLUTION_MS) await sleepUntil(due, ctx.signal);
         }
       },

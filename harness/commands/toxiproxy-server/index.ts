@@ -6,10 +6,13 @@ export interface ToxiproxyServerCommandOptions {
   host?: string;
   port?: number;
   seed?: number;
+  proxyMetrics?: boolean;
+  runtimeMetrics?: boolean;
 }
 
 /**
- * `harness toxiproxy-server [--host 127.0.0.1] [--port 8474] [--seed N]`: the built-in
+ * `harness toxiproxy-server [--host 127.0.0.1] [--port 8474] [--seed N] [--proxy-metrics]
+ * [--runtime-metrics]`: the built-in
  * Toxiproxy-compatible server, standalone (like `toxiproxy-server`), until Ctrl-C.
  */
 export async function toxiproxyServer(opts: ToxiproxyServerCommandOptions, ctx: CommandContext): Promise<number> {
@@ -19,7 +22,13 @@ export async function toxiproxyServer(opts: ToxiproxyServerCommandOptions, ctx: 
   }
   if (opts.seed !== undefined && !Number.isInteger(opts.seed)) problems.push(`seed: must be an integer, got ${opts.seed}`);
   if (problems.length) throw new InvalidConfigError('invalid toxiproxy-server options', problems);
-  const server = await startToxiproxyServer({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 8474, seed: opts.seed });
+  const server = await startToxiproxyServer({
+    host: opts.host ?? '127.0.0.1',
+    port: opts.port ?? 8474,
+    seed: opts.seed,
+    proxyMetrics: opts.proxyMetrics,
+    runtimeMetrics: opts.runtimeMetrics,
+  });
   ctx.stdout.write(`toxiproxy-server (harness built-in, Toxiproxy 2.x API) listening on ${server.url} seed=${server.seed}\n`);
   try {
     await new Promise<void>((resolve) => {
