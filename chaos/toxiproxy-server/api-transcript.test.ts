@@ -73,3 +73,22 @@ describe('toxiproxy-server: API transcript (Toxiproxy 2.4)', () => {
     }
   });
 });
+
+describe('toxiproxy-server: opt-in API token', () => {
+  it('answers 401 without `Authorization: Bearer <token>` and serves the API with it', async () => {
+    await using server = await startToxiproxyServer({ port: 0, apiToken: 's3cret' });
+    for (const authorization of [undefined, 'Bearer wrong', 'Bearer s3cre', 's3cret']) {
+      const res = await fetch(`${server.url}/proxies`, { headers: authorization ? { authorization } : {} });
+      assert.equal(res.status, 401, `authorization ${authorization}`);
+      assert.match(await res.text(), /API token/);
+    }
+    const ok = await fetch(`${server.url}/proxies`, { headers: { authorization: 'Bearer s3cret' } });
+    assert.equal(ok.status, 200);
+    assert.equal(await ok.text(), '{}');
+  });
+
+  it('is off by default, as in Toxiproxy 2.4', async () => {
+    await using server = await startToxiproxyServer({ port: 0 });
+    assert.equal((await fetch(`${server.url}/version`)).status, 200);
+  });
+});

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiErrors, ToxiproxyApiError } from './api-errors';
 import { goDecode, goField, goKind, isPlainObject } from './go-json';
@@ -110,7 +111,16 @@ export class ToxiproxyApi {
     private readonly rng: Rng,
     private readonly version = TOXIPROXY_VERSION,
     private readonly metrics = new ToxiproxyMetrics(),
+    /** When set, every request must carry `Authorization: Bearer <token>` (not in Toxiproxy 2.4). */
+    private readonly apiToken?: string,
   ) {}
+
+  #authorized(req: IncomingMessage): boolean {
+    if (!this.apiToken) return true;
+    const given = Buffer.from(req.headers.authorization ?? '');
+    const wanted = Buffer.from(`Bearer ${this.apiToken}`);
+    return given.length === wanted.length && timingSafeEqual(given, wanted);
+  }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
     const chunks: Buffer[] = [];
@@ -128,6 +138,7 @@ export class ToxiproxyApi {
 
   async #route(method: string, url: string, body: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/')) return goHttpError(res, 403, 'User agent not allowed');
+    if (!this.#authorized(req)) return apiError(res, new ToxiproxyApiError('missing or wrong API token (Authorization: Bearer <token>)', 401));
     const path = url.split('?')[0];
     // gorilla/mux redirects a path that path.Clean would change (`//`, `/./`, `/../`) to its
     // clean form, with no body.

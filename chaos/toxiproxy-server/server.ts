@@ -22,6 +22,11 @@ export interface ToxiproxyServerOptions {
   proxyMetrics?: boolean;
   /** Serve `/metrics` with process figures (Toxiproxy's `-runtime-metrics`; no `go_*` series). */
   runtimeMetrics?: boolean;
+  /**
+   * Require `Authorization: Bearer <apiToken>` on every API request (401 otherwise). Off by
+   * default: Toxiproxy 2.4 has no token, and its clients (toxiproxy-node-client) send none.
+   */
+  apiToken?: string;
 }
 
 /** A running server: only this type exposes the URL and `stop()` (idempotent). */
@@ -41,7 +46,7 @@ export interface StartedToxiproxyServer extends AsyncDisposable {
 export async function startToxiproxyServer(opts: ToxiproxyServerOptions = {}): Promise<StartedToxiproxyServer> {
   const host = opts.host ?? '127.0.0.1';
   const seed = opts.seed ?? randomSeed();
-  const api = new ToxiproxyApi(opts.toxics ?? builtinToxics(), new SeededRng(seed), opts.version, new ToxiproxyMetrics(opts));
+  const api = new ToxiproxyApi(opts.toxics ?? builtinToxics(), new SeededRng(seed), opts.version, new ToxiproxyMetrics(opts), opts.apiToken || undefined);
   const server = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => api.handle(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>

@@ -28,8 +28,10 @@ export async function toxiproxyServer(opts: ToxiproxyServerCommandOptions, ctx: 
     seed: opts.seed,
     proxyMetrics: opts.proxyMetrics,
     runtimeMetrics: opts.runtimeMetrics,
+    // From the environment, not a flag: a flag would show the token in `ps`.
+    apiToken: ctx.env.HARNESS_TOXIPROXY_TOKEN || undefined,
   });
-  ctx.stdout.write(`toxiproxy-server (harness built-in, Toxiproxy 2.x API) listening on ${server.url} seed=${server.seed}\n`);
+  ctx.stdout.write(`toxiproxy-server (harness built-in, Toxiproxy 2.x API) listening on ${server.url} seed=${server.seed}${ctx.env.HARNESS_TOXIPROXY_TOKEN ? ' (API token required)' : ''}\n`);
   try {
     await new Promise<void>((resolve) => {
       if (ctx.signal.aborted) return resolve();
