@@ -245,10 +245,15 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
         y
           .option('host', { requiresArg: true, type: 'string', default: '127.0.0.1' })
           .option('port', { requiresArg: true, type: 'number', default: 8474 })
-          .option('seed', { requiresArg: true, type: 'number' }),
+          .option('seed', { requiresArg: true, type: 'number' })
+          .option('proxy-metrics', { type: 'boolean', default: false, describe: 'serve /metrics with per-proxy byte counters (as -proxy-metrics)' })
+          .option('runtime-metrics', { type: 'boolean', default: false, describe: 'serve /metrics with process figures (as -runtime-metrics)' }),
       async (a) => {
         const { toxiproxyServer } = await import('./commands/toxiproxy-server/index');
-        code = await toxiproxyServer({ host: a.host, port: a.port, seed: a.seed }, ctx);
+        code = await toxiproxyServer(
+          { host: a.host, port: a.port, seed: a.seed, proxyMetrics: a['proxy-metrics'], runtimeMetrics: a['runtime-metrics'] },
+          ctx,
+        );
       },
     )
     .demandCommand(1, 'name a command; `harness --help` lists them')

@@ -4,7 +4,8 @@ import { SeededRng, type Rng } from '../random';
  * Seeded sequences of Toxiproxy API calls for the differential test (built-in server vs the real
  * one): proxies created, listed, read, updated, populated and deleted; toxics of every type with
  * valid and invalid attributes, streams and toxicities; resets; bad JSON, wrong JSON types,
- * unknown names, conflicting listen ports, unknown routes and methods. Test-only.
+ * unknown names, conflicting listen ports, unknown routes and methods, `/metrics` and `/version`.
+ * Test-only.
  *
  * Listen ports are symbolic (`$P0`…`$P3`): each server gets its own free ports substituted, so
  * the two servers never fight over a port, and answers are mapped back before comparing.
@@ -19,7 +20,7 @@ export interface ApiCall {
 export const PORT_SLOTS = 4;
 
 const PROXY_NAMES = ['redis', 'gateway', 'db'];
-const TOXIC_TYPES = ['latency', 'timeout', 'bandwidth', 'slow_close', 'reset_peer', 'slicer', 'limit_data'] as const;
+const TOXIC_TYPES = ['latency', 'timeout', 'bandwidth', 'slow_close', 'reset_peer', 'slicer', 'limit_data', 'noop'] as const;
 
 /** Each type's attributes with a sensible value (Toxiproxy 2.4's toxics package). */
 const ATTRIBUTES: Record<(typeof TOXIC_TYPES)[number], Record<string, number>> = {
@@ -30,6 +31,7 @@ const ATTRIBUTES: Record<(typeof TOXIC_TYPES)[number], Record<string, number>> =
   reset_peer: { timeout: 50 },
   slicer: { average_size: 16, size_variation: 4, delay: 10 },
   limit_data: { bytes: 1024 },
+  noop: {},
 };
 
 function pick<T>(rng: Rng, xs: readonly T[]): T {
@@ -65,7 +67,7 @@ export function generateApiSequence(seed: number, length: number): ApiCall[] {
       for (const k of Object.keys(base)) if (chance(rng, 0.2)) base[k] = rng.int(0, 5000);
       return base;
     }
-    const k = pick(rng, Object.keys(base));
+    const k = Object.keys(base).length ? pick(rng, Object.keys(base)) : 'extra';
     if (roll < 0.7) return { ...base, [k]: -rng.int(1, 100) };
     if (roll < 0.8) return { ...base, [k]: pick(rng, ['100', 1.5, true, null, [1]]) };
     if (roll < 0.85) return { ...base, extra: 1 };
@@ -92,6 +94,8 @@ export function generateApiSequence(seed: number, length: number): ApiCall[] {
 
   const actions: Array<[number, () => ApiCall]> = [
     [1, () => ({ method: 'GET', path: '/version' })],
+    // Both servers run with proxy metrics on; no traffic flows, so only promhttp's own series.
+    [1, () => ({ method: pick(rng, ['GET', 'GET', 'POST']), path: '/metrics' })],
     [4, () => ({ method: 'GET', path: '/proxies' })],
     [10, () => ({ method: 'POST', path: '/proxies', body: body(proxyObject()) })],
     [4, () => ({ method: 'GET', path: `/proxies/${proxyName()}` })],

@@ -47,7 +47,8 @@ describe('toxiproxy-server: API transcript (Toxiproxy 2.4)', () => {
   let subst: (s: string) => string;
 
   before(async () => {
-    server = await startToxiproxyServer({ port: 0, seed: 1 });
+    // The transcript was recorded from a development build of 2.4, whose /version says `git`.
+    server = await startToxiproxyServer({ port: 0, seed: 1, version: 'git' });
     const [a, b] = [await freePortWithDigits(5), await freePortWithDigits(5)];
     subst = (s) => s.replaceAll('26379', String(a)).replaceAll('28080', String(b));
   });
@@ -70,5 +71,24 @@ describe('toxiproxy-server: API transcript (Toxiproxy 2.4)', () => {
       if (!ex.headers['content-type']) assert.equal(res.headers.get('content-type'), null, `${label}: no content-type`);
       assert.equal(body, subst(ex.responseBody), label);
     }
+  });
+});
+
+describe('toxiproxy-server: opt-in API token', () => {
+  it('answers 401 without `Authorization: Bearer <token>` and serves the API with it', async () => {
+    await using server = await startToxiproxyServer({ port: 0, apiToken: 's3cret' });
+    for (const authorization of [undefined, 'Bearer wrong', 'Bearer s3cre', 's3cret']) {
+      const res = await fetch(`${server.url}/proxies`, { headers: authorization ? { authorization } : {} });
+      assert.equal(res.status, 401, `authorization ${authorization}`);
+      assert.match(await res.text(), /API token/);
+    }
+    const ok = await fetch(`${server.url}/proxies`, { headers: { authorization: 'Bearer s3cret' } });
+    assert.equal(ok.status, 200);
+    assert.equal(await ok.text(), '{}');
+  });
+
+  it('is off by default, as in Toxiproxy 2.4', async () => {
+    await using server = await startToxiproxyServer({ port: 0 });
+    assert.equal((await fetch(`${server.url}/version`)).status, 200);
   });
 });

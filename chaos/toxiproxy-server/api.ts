@@ -1,6 +1,8 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiErrors, ToxiproxyApiError } from './api-errors';
 import { goDecode, goField, goKind, isPlainObject } from './go-json';
+import { METRICS_CONTENT_TYPE, ToxiproxyMetrics } from './metrics';
 import { Proxy } from './proxy';
 import { toxicJson } from './toxic-collection';
 import type { ToxicRegistry } from './toxics';
@@ -89,6 +91,9 @@ function cleanPath(p: string): string {
   return p.endsWith('/') && cleaned !== '/' ? `${cleaned}/` : cleaned;
 }
 
+/** The Toxiproxy release whose API this server reproduces (what its `/version` answers). */
+export const TOXIPROXY_VERSION = '2.4.0';
+
 /** Toxiproxy binds `:port`-less/empty listen addresses itself; we default to loopback, port 0. */
 const DEFAULT_LISTEN = '127.0.0.1:0';
 
@@ -104,8 +109,18 @@ export class ToxiproxyApi {
   constructor(
     private readonly registry: ToxicRegistry,
     private readonly rng: Rng,
-    private readonly version = 'git',
+    private readonly version = TOXIPROXY_VERSION,
+    private readonly metrics = new ToxiproxyMetrics(),
+    /** When set, every request must carry `Authorization: Bearer <token>` (not in Toxiproxy 2.4). */
+    private readonly apiToken?: string,
   ) {}
+
+  #authorized(req: IncomingMessage): boolean {
+    if (!this.apiToken) return true;
+    const given = Buffer.from(req.headers.authorization ?? '');
+    const wanted = Buffer.from(`Bearer ${this.apiToken}`);
+    return given.length === wanted.length && timingSafeEqual(given, wanted);
+  }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
     const chunks: Buffer[] = [];
@@ -123,6 +138,7 @@ export class ToxiproxyApi {
 
   async #route(method: string, url: string, body: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/')) return goHttpError(res, 403, 'User agent not allowed');
+    if (!this.#authorized(req)) return apiError(res, new ToxiproxyApiError('missing or wrong API token (Authorization: Bearer <token>)', 401));
     const path = url.split('?')[0];
     // gorilla/mux redirects a path that path.Clean would change (`//`, `/./`, `/../`) to its
     // clean form, with no body.
@@ -137,6 +153,8 @@ export class ToxiproxyApi {
     const seg = path.split('/').slice(1).map((s) => decodeURIComponent(s));
     const routes: Array<[boolean, Record<string, () => Promise<void> | void>]> = [
       [path === '/version', { GET: () => send(res, 200, { 'Content-Type': 'text/plain;charset=utf-8' }, this.version) }],
+      // Toxiproxy routes /metrics (any method) only when a metrics flag is on.
+      [path === '/metrics' && this.metrics.enabled, Object.fromEntries(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].map((m) => [m, () => send(res, 200, { 'Content-Type': METRICS_CONTENT_TYPE }, this.metrics.text())]))],
       [path === '/reset', { POST: () => this.#reset(res) }],
       [path === '/populate', { POST: () => this.#populate(res, body) }],
       [path === '/proxies', { GET: () => this.#index(res), POST: () => this.#create(res, body) }],
@@ -207,7 +225,7 @@ export class ToxiproxyApi {
     if (!input.name) throw ToxiproxyApiError.join('name', ApiErrors.MissingField);
     if (!input.upstream) throw ToxiproxyApiError.join('upstream', ApiErrors.MissingField);
     if (this.proxies.has(input.name)) throw ApiErrors.ProxyAlreadyExists;
-    const proxy = new Proxy(input.name, input.listen || DEFAULT_LISTEN, input.upstream, this.registry, this.rng);
+    const proxy = new Proxy(input.name, input.listen || DEFAULT_LISTEN, input.upstream, this.registry, this.rng, this.metrics);
     if (input.enabled ?? true) await proxy.start();
     this.proxies.set(proxy.name, proxy);
     json(res, 201, proxy.toJSON());
@@ -267,7 +285,7 @@ export class ToxiproxyApi {
     }
     for (const input of inputs) {
       const listen = input.listen || DEFAULT_LISTEN;
-      const fresh = new Proxy(input.name, listen, input.upstream, this.registry, this.rng);
+      const fresh = new Proxy(input.name, listen, input.upstream, this.registry, this.rng, this.metrics);
       const existing = this.proxies.get(input.name);
       try {
         if (existing && existing.listen === listen && existing.upstream === input.upstream) {

@@ -28,7 +28,13 @@ export class Link implements ChainListener {
   #pumping = false;
   #closeAfterWrite = false;
   #detach: () => void = () => {};
+  /** No active toxic transforms data: chunks go straight to `dst` (no queue, no promise, no timer). */
+  #passthrough = true;
+  #waitingDrain = false;
   done = false;
+  /** Bytes read from `src` / written to `dst` (Toxiproxy's received/sent byte counters). */
+  received = 0;
+  sent = 0;
 
   constructor(
     readonly direction: StreamName,
@@ -42,6 +48,11 @@ export class Link implements ChainListener {
   start(collection: ToxicCollection): void {
     this.#detach = collection.attach(this);
     this.src.on('data', (data: Buffer) => {
+      this.received += data.length;
+      if (this.#passthrough && !this.#pumping && this.#queue.length === 0 && !this.conn.closed) {
+        this.#writeDirect(data);
+        return;
+      }
       this.#queue.push({ data, at: performance.now() });
       if (this.#queue.length >= HIGH_WATER) this.src.pause();
       this.#kick();
@@ -58,6 +69,24 @@ export class Link implements ChainListener {
     for (const a of this.#active) if (!keep.has(a.wrapper)) a.abort.abort();
     const byWrapper = new Map(this.#active.map((a) => [a.wrapper, a]));
     this.#active = chain.map((wrapper) => byWrapper.get(wrapper) ?? this.#create(wrapper));
+    this.#passthrough = this.#active.every((a) => !a.instance.transform);
+  }
+
+  /** The no-toxic path: like `pipe`, pausing `src` while `dst` is full. */
+  #writeDirect(data: Buffer): void {
+    if (data.length === 0 || this.dst.destroyed || this.dst.writableEnded) return;
+    this.sent += data.length;
+    if (this.dst.write(data) || this.#waitingDrain) return;
+    this.#waitingDrain = true;
+    this.src.pause();
+    const resume = () => {
+      this.dst.off('drain', resume);
+      this.dst.off('close', resume);
+      this.#waitingDrain = false;
+      if (!this.src.destroyed && this.#queue.length < HIGH_WATER) this.src.resume();
+    };
+    this.dst.on('drain', resume);
+    this.dst.on('close', resume);
   }
 
   stop(): void {
@@ -94,7 +123,7 @@ export class Link implements ChainListener {
   async #pump(): Promise<void> {
     while (this.#queue.length > 0 && !this.conn.closed) {
       const item = this.#queue.shift()!;
-      if (this.#queue.length < HIGH_WATER / 2 && this.src.isPaused() && !this.src.destroyed) this.src.resume();
+      if (this.#queue.length < HIGH_WATER / 2 && this.src.isPaused() && !this.src.destroyed && !this.#waitingDrain) this.src.resume();
       const chain = [...this.#active];
       if (item === EOF) {
         for (const a of chain) await a.instance.beforeClose?.();
@@ -123,6 +152,7 @@ export class Link implements ChainListener {
 
   #write(data: Buffer): Promise<void> {
     if (data.length === 0 || this.dst.destroyed || this.dst.writableEnded) return Promise.resolve();
+    this.sent += data.length;
     if (this.dst.write(data)) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {

@@ -2,6 +2,7 @@ import net from 'node:net';
 import type { Rng } from '../random';
 import { ToxiproxyApiError } from './api-errors';
 import { ProxyConnection } from './link';
+import type { ToxiproxyMetrics } from './metrics';
 import { ToxicCollection, toxicJson } from './toxic-collection';
 import type { ToxicRegistry } from './toxics';
 
@@ -37,6 +38,7 @@ export class Proxy {
     public upstream: string,
     private readonly registry: ToxicRegistry,
     private readonly rng: Rng,
+    private readonly metrics?: ToxiproxyMetrics,
   ) {
     this.toxics = new ToxicCollection(registry);
   }
@@ -48,7 +50,7 @@ export class Proxy {
   async start(): Promise<void> {
     if (this.enabled) return;
     const { host, port } = splitHostPort(this.listen);
-    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true }, (client) => this.#accept(client));
+    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (client) => this.#accept(client));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e: NodeJS.ErrnoException) => {
         // Go resolves the host before binding and names the resolved address.
@@ -103,8 +105,11 @@ export class Proxy {
       client.destroy();
       return;
     }
+    // Go sets TCP_NODELAY on every TCP socket; without it Nagle's algorithm holds a response's
+    // last partial segment until the client's delayed ACK (40 ms on Linux) for some clients.
+    client.setNoDelay(true);
     client.on('error', () => {});
-    const upstream = net.connect({ host: target.host || '127.0.0.1', port: target.port, allowHalfOpen: true });
+    const upstream = net.connect({ host: target.host || '127.0.0.1', port: target.port, allowHalfOpen: true, noDelay: true });
     upstream.pause();
     upstream.once('error', () => client.destroy());
     upstream.once('connect', () => {
@@ -113,9 +118,13 @@ export class Proxy {
         client.destroy();
         return;
       }
-      const conn = new ProxyConnection(client, upstream, this.toxics, this.registry, this.rng, (c) =>
-        this.#connections.delete(c),
-      );
+      const labels = { proxy: this.name, listener: this.listen, upstream: this.upstream };
+      const conn = new ProxyConnection(client, upstream, this.toxics, this.registry, this.rng, (c) => {
+        this.#connections.delete(c);
+        for (const link of [c.upstreamLink, c.downstreamLink]) {
+          this.metrics?.addLink({ ...labels, direction: link.direction }, link.received, link.sent);
+        }
+      });
       this.#connections.add(conn);
     });
   }

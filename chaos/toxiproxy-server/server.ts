@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { InfraError } from '../../harness/errors';
 import { SeededRng, randomSeed } from '../random';
 import { ToxiproxyApi } from './api';
+import { ToxiproxyMetrics } from './metrics';
 import { builtinToxics, type ToxicRegistry } from './toxics';
 
 export interface ToxiproxyServerOptions {
@@ -15,8 +16,17 @@ export interface ToxiproxyServerOptions {
   seed?: number;
   /** Toxic types; default every built-in. */
   toxics?: ToxicRegistry;
-  /** What `GET /version` answers (default `git`, as the recorded 2.4 build). */
+  /** What `GET /version` answers (default `2.4.0`, the release this server is compatible with). */
   version?: string;
+  /** Serve `/metrics` with per-proxy byte counters (Toxiproxy's `-proxy-metrics`). */
+  proxyMetrics?: boolean;
+  /** Serve `/metrics` with process figures (Toxiproxy's `-runtime-metrics`; no `go_*` series). */
+  runtimeMetrics?: boolean;
+  /**
+   * Require `Authorization: Bearer <apiToken>` on every API request (401 otherwise). Off by
+   * default: Toxiproxy 2.4 has no token, and its clients (toxiproxy-node-client) send none.
+   */
+  apiToken?: string;
 }
 
 /** A running server: only this type exposes the URL and `stop()` (idempotent). */
@@ -36,7 +46,7 @@ export interface StartedToxiproxyServer extends AsyncDisposable {
 export async function startToxiproxyServer(opts: ToxiproxyServerOptions = {}): Promise<StartedToxiproxyServer> {
   const host = opts.host ?? '127.0.0.1';
   const seed = opts.seed ?? randomSeed();
-  const api = new ToxiproxyApi(opts.toxics ?? builtinToxics(), new SeededRng(seed), opts.version);
+  const api = new ToxiproxyApi(opts.toxics ?? builtinToxics(), new SeededRng(seed), opts.version, new ToxiproxyMetrics(opts), opts.apiToken || undefined);
   const server = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => api.handle(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>

@@ -68,6 +68,85 @@ describe('toxiproxy-server: toxics on real TCP traffic', () => {
     c.sock.destroy();
   });
 
+  it('passes 8 MB through unchanged without toxics (direct path, with backpressure)', async () => {
+    const c = client(proxyPort);
+    await c.connected;
+    const payload = Buffer.alloc(8 * 1024 * 1024);
+    for (let i = 0; i < payload.length; i += 4) payload.writeUInt32LE(i, i);
+    c.sock.write(payload);
+    const got = await c.waitFor(payload.length, 30_000);
+    assert.equal(got.length, payload.length);
+    assert.ok(got.equals(payload), 'bytes differ');
+    c.sock.destroy();
+  });
+
+  it('latency never delivers before the configured latency (measured from the client write)', async () => {
+    await addToxic({ type: 'latency', attributes: { latency: 20, jitter: 0 } });
+    const c = client(proxyPort);
+    await c.connected;
+    const rtts: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const before = c.received().length;
+      const t0 = performance.now();
+      c.sock.write('p');
+      await c.waitFor(before + 1, 3000);
+      rtts.push(c.chunks[c.chunks.length - 1].at - t0);
+      await delay(i % 7); // vary the phase against the 1 ms timer clock
+    }
+    c.sock.destroy();
+    const sorted = [...rtts].sort((a, b) => a - b);
+    // The client's own clock bounds the proxy's: it wrote before the proxy read.
+    assert.ok(sorted[0] >= 20, `a chunk arrived after ${sorted[0].toFixed(2)} ms, before the 20 ms latency`);
+    // Generous: the machine is shared; the bound that matters (never early) is exact above.
+    assert.ok(sorted[15] < 20 + 15, `median round trip ${sorted[15].toFixed(2)} ms, want about 21`);
+  });
+
+  it('slicer honours microsecond delays on average (no timer per piece)', async () => {
+    const seen: Buffer[] = [];
+    const sink = await startTcpServer((s) => s.on('data', (d) => seen.push(d)));
+    const proxy = await toxiproxy.createProxy({ name: 'sink', listen: '127.0.0.1:0', upstream: `127.0.0.1:${sink.port}` });
+    // 32 KB in 32-byte pieces, 100 µs apart: 1023 delays = 102.3 ms.
+    await proxy.addToxic({ type: 'slicer', stream: 'upstream', toxicity: 1, attributes: { average_size: 32, size_variation: 0, delay: 100 } } as never);
+    const c = client(Number(proxy.listen.split(':').pop()));
+    await c.connected;
+    const t0 = performance.now();
+    c.sock.write(Buffer.alloc(32 * 1024, 7));
+    const until = t0 + 10_000;
+    while (Buffer.concat(seen).length < 32 * 1024 && performance.now() < until) await delay(2);
+    const took = performance.now() - t0;
+    c.sock.destroy();
+    await sink.close();
+    assert.equal(Buffer.concat(seen).length, 32 * 1024);
+    assert.ok(took >= 100, `took ${took.toFixed(1)} ms, want >= 102.3 (1023 x 100 µs)`);
+    // A timer per piece would take >= 1023 ms; the bound leaves room for a loaded machine.
+    assert.ok(took < 600, `took ${took.toFixed(1)} ms for 102.3 ms of delays`);
+  });
+
+  it('the noop toxic passes bytes through unchanged', async () => {
+    const toxic = await addToxic({ type: 'noop', attributes: {} });
+    assert.deepEqual(toxic.attributes, {});
+    const c = client(proxyPort);
+    await c.connected;
+    c.sock.write('noop');
+    assert.equal((await c.waitFor(4, 2000)).toString(), 'noop');
+    c.sock.destroy();
+  });
+
+  it('removing a toxic that holds data answers at once and releases the data', async () => {
+    await addToxic({ type: 'latency', attributes: { latency: 60_000 } });
+    const c = client(proxyPort);
+    await c.connected;
+    c.sock.write('held');
+    await delay(100);
+    assert.equal(c.received().length, 0);
+    const t0 = performance.now();
+    const res = await fetch(`${server.url}/proxies/echo/toxics/latency_downstream`, { method: 'DELETE' });
+    assert.equal(res.status, 204);
+    assert.ok(performance.now() - t0 < 5000, 'DELETE blocked');
+    assert.equal((await c.waitFor(4, 2000)).toString(), 'held');
+    c.sock.destroy();
+  });
+
   it('timeout 0 stalls the stream (nothing arrives, nothing closes) until the toxic is removed', async () => {
     const toxic = await addToxic({ type: 'timeout', attributes: { timeout: 0 } });
     const c = client(proxyPort);
@@ -191,7 +270,7 @@ describe('toxiproxy-server: toxics on real TCP traffic', () => {
   });
 
   it('drives the API end to end with toxiproxy-node-client', async () => {
-    assert.equal(await toxiproxy.getVersion(), 'git');
+    assert.equal(await toxiproxy.getVersion(), '2.4.0');
     const proxy = await toxiproxy.get('echo');
     const toxic = await proxy.addToxic({ type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 10, jitter: 0 } } as never);
     assert.equal(toxic.name, 'latency_downstream');

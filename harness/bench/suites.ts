@@ -2,7 +2,8 @@ import { gatewayBench } from './gateway-bench';
 import { engineBench } from './engine-bench';
 import { influxdbBench } from './influxdb-bench';
 import { reportBench } from './report-bench';
+import { toxiproxyBench } from './toxiproxy-bench';
 import type { BenchSuite } from './types';
 
 /** Every benchmark suite, in the order they run. Add new suites here. */
-export const suites: BenchSuite[] = [gatewayBench, engineBench, influxdbBench, reportBench];
+export const suites: BenchSuite[] = [gatewayBench, engineBench, influxdbBench, reportBench, toxiproxyBench];

@@ -1,6 +1,7 @@
 import { BandwidthToxic } from './bandwidth';
 import { LatencyToxic } from './latency';
 import { LimitDataToxic } from './limit-data';
+import { NoopToxicType } from './noop';
 import { ResetPeerToxic } from './reset-peer';
 import { SlicerToxic } from './slicer';
 import { SlowCloseToxic } from './slow-close';
@@ -16,5 +17,6 @@ export function builtinToxics(): ToxicRegistry {
     .register(TimeoutToxic)
     .register(ResetPeerToxic)
     .register(SlicerToxic)
-    .register(LimitDataToxic);
+    .register(LimitDataToxic)
+    .register(NoopToxicType);
 }

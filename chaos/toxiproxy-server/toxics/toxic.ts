@@ -56,6 +56,17 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * Resolves once `performance.now() >= due` (ms, monotonic), or at once when `signal` aborts.
+ * Node's timers count from the event loop's cached clock, which can lag the real one by up to
+ * ~1 ms, so a timer may fire early: re-arm for the rest until the due time has really passed.
+ */
+export async function sleepUntil(due: number, signal: AbortSignal): Promise<void> {
+  for (let left = due - performance.now(); left > 0 && !signal.aborted; left = due - performance.now()) {
+    await sleep(Math.max(1, Math.ceil(left)), signal);
+  }
+}
+
 /** A timer cleared when `signal` aborts. */
 export function timer(ms: number, signal: AbortSignal, fn: () => void): void {
   if (signal.aborted) return;

@@ -1,0 +1,227 @@
+/**
+ * `npm run bench -- toxiproxy`: the built-in Toxiproxy server (`harness toxiproxy-server`, a
+ * process of its own) side by side with real toxiproxy-server 2.4 (TOXIPROXY_BIN or PATH), both
+ * with one proxy and no toxics in front of the same upstream on 127.0.0.1:
+ *   - HTTP responses of 1 KB, 64 KB and 1 MB fetched one after another over a keep-alive
+ *     connection by a Node client, and by real k6 (K6_BIN or PATH; 1 VU, fixed iterations);
+ *   - redis-benchmark (SET/GET/LPUSH, 50 clients) when redis-server and redis-benchmark exist.
+ * Rounds alternate real / built-in within the run and the table gives the ratio of the built-in
+ * server's throughput to real's (>= 1.0 = at least as fast). The machine is shared (±15%).
+ * Goal (issue 18): >= 1.0x real's throughput with no toxics, and no size-dependent slowdown;
+ * a ratio within the noise (>= 0.85) counts as met.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findRealK6, findRealToxiproxy } from '../testing/real-tools';
+import type { BenchResult, BenchSuite } from './types';
+
+const HARNESS_BIN = fileURLToPath(new URL('../bin/harness.mjs', import.meta.url));
+const ROUNDS = Number(process.env.TOXIPROXY_BENCH_ROUNDS ?? 3);
+const SIZES: Array<{ label: string; bytes: number; requests: number }> = [
+  { label: '1 KB', bytes: 1024, requests: 1000 },
+  { label: '64 KB', bytes: 64 * 1024, requests: 500 },
+  { label: '1 MB', bytes: 1024 * 1024, requests: 60 },
+];
+const NOISE_FLOOR = 0.85;
+
+interface Side {
+  name: 'real' | 'built-in';
+  api: string;
+  child: ChildProcess;
+}
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function waitFor(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${url}: server exited ${child.exitCode}`);
+    if (await fetch(`${url}/version`).then((r) => r.ok, () => false)) return;
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within 20 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function startSide(name: Side['name'], bin: string | undefined): Promise<Side> {
+  const port = await freePort();
+  const child =
+    name === 'real'
+      ? spawn(bin!, ['-host', '127.0.0.1', '-port', String(port)], { stdio: 'ignore' })
+      : spawn(process.execPath, [HARNESS_BIN, 'toxiproxy-server', '--port', String(port), '--seed', '1'], { stdio: 'ignore' });
+  const api = `http://127.0.0.1:${port}`;
+  await waitFor(api, child);
+  return { name, api, child };
+}
+
+async function stopSide(side: Side): Promise<void> {
+  if (side.child.exitCode !== null) return;
+  const gone = new Promise((r) => side.child.once('exit', r));
+  side.child.kill('SIGTERM');
+  await gone;
+}
+
+/** Creates a proxy to `upstream`; returns its listen port. */
+async function proxy(side: Side, name: string, upstream: string): Promise<number> {
+  const res = await fetch(`${side.api}/proxies`, { method: 'POST', body: JSON.stringify({ name, listen: '127.0.0.1:0', upstream }) });
+  if (res.status !== 201) throw new Error(`${side.name}: create proxy: ${res.status} ${await res.text()}`);
+  return Number(((await res.json()) as { listen: string }).listen.split(':').pop());
+}
+
+async function startUpstream(): Promise<{ port: number; close(): Promise<void> }> {
+  const bodies = new Map(SIZES.map((s) => [`/${s.bytes}`, Buffer.alloc(s.bytes, 120)]));
+  const server = http.createServer((req, res) => {
+    const body = bodies.get(req.url ?? '') ?? Buffer.alloc(0);
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
+    res.end(body);
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))),
+  };
+}
+
+/** Sequential keep-alive GETs; returns requests per second. */
+async function nodeClient(port: number, bytes: number, requests: number): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const get = () =>
+    new Promise<void>((resolve, reject) => {
+      http
+        .get({ host: '127.0.0.1', port, path: `/${bytes}`, agent }, (res) => {
+          let n = 0;
+          res.on('data', (c: Buffer) => (n += c.length));
+          res.on('end', () => (n === bytes ? resolve() : reject(new Error(`short body ${n}/${bytes}`))));
+        })
+        .on('error', reject);
+    });
+  await get(); // connect outside the clock
+  const t0 = performance.now();
+  for (let i = 0; i < requests; i++) await get();
+  const s = (performance.now() - t0) / 1000;
+  agent.destroy();
+  return requests / s;
+}
+
+/** Real k6, 1 VU, `requests` iterations; returns requests per second from http_req_duration's avg. */
+async function k6Client(k6: string, dir: string, port: number, bytes: number, requests: number): Promise<number> {
+  const script = join(dir, 'get.js');
+  await writeFile(
+    script,
+    `import http from 'k6/http';\nexport const options = { vus: 1, iterations: ${requests}, discardResponseBodies: true };\n` +
+      `export default function () { http.get('http://127.0.0.1:${port}/${bytes}'); }\n`,
+  );
+  const summary = join(dir, `summary-${port}-${bytes}.json`);
+  await new Promise<void>((resolve, reject) =>
+    execFile(k6, ['run', '--quiet', '--no-usage-report', '--summary-export', summary, script], { timeout: 120_000 }, (err) => (err ? reject(err) : resolve())),
+  );
+  const metrics = (JSON.parse(await readFile(summary, 'utf8')) as { metrics: Record<string, Record<string, number>> }).metrics;
+  return 1000 / metrics.http_req_duration.avg;
+}
+
+function which(cmd: string): Promise<string | undefined> {
+  return new Promise((resolve) => execFile('sh', ['-c', `command -v ${cmd}`], (err, out) => resolve(err ? undefined : out.trim())));
+}
+
+/** redis-benchmark's CSV: requests per second per test. */
+async function redisBench(port: number): Promise<Record<string, number>> {
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile('redis-benchmark', ['-h', '127.0.0.1', '-p', String(port), '-c', '50', '-n', '20000', '-t', 'set,get,lpush', '--csv'], { timeout: 120_000 }, (err, stdout) =>
+      err ? reject(err) : resolve(stdout),
+    ),
+  );
+  const rates: Record<string, number> = {};
+  for (const line of out.split('\n')) {
+    const m = /^"([A-Z]+)[^"]*","([\d.]+)"/.exec(line);
+    if (m) rates[m[1]] = Number(m[2]);
+  }
+  return rates;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
+
+export const toxiproxyBench: BenchSuite = {
+  name: 'toxiproxy',
+  title: 'Built-in Toxiproxy server vs real Toxiproxy 2.4 (no toxics)',
+  async run(log): Promise<BenchResult> {
+    const real = findRealToxiproxy();
+    if (!real.found) {
+      log(`skipped: ${real.reason}`);
+      return { markdown: `Not measured: ${real.reason}.`, goalsMet: false };
+    }
+    const k6 = findRealK6();
+    if (!k6.found) log(`k6 column skipped: ${k6.reason}`);
+    const dir = await mkdtemp(join(tmpdir(), 'toxiproxy-bench-'));
+    const upstream = await startUpstream();
+    const sides = [await startSide('real', real.tool.path), await startSide('built-in', undefined)];
+    const ports = new Map<Side, number>();
+    for (const side of sides) ports.set(side, await proxy(side, 'http', `127.0.0.1:${upstream.port}`));
+    const rows: string[] = [];
+    const ratios: number[] = [];
+    let redis: ChildProcess | undefined;
+    try {
+      const clients: Array<[string, (port: number, bytes: number, n: number) => Promise<number>]> = [['Node http', nodeClient]];
+      if (k6.found) clients.push([`k6 ${k6.tool.version}`, (p, b, n) => k6Client(k6.tool.path, dir, p, b, Math.ceil(n / 2))]);
+      for (const [client, measure] of clients) {
+        for (const size of SIZES) {
+          const rates: Record<Side['name'], number[]> = { real: [], 'built-in': [] };
+          for (let round = 0; round < ROUNDS; round++) {
+            // Alternate which goes first so drift in the machine's load falls on both.
+            for (const side of round % 2 ? [...sides].reverse() : sides) rates[side.name].push(await measure(ports.get(side)!, size.bytes, size.requests));
+          }
+          const [r, b] = [median(rates.real), median(rates['built-in'])];
+          ratios.push(b / r);
+          log(`${client} ${size.label}: real ${fmt(r)} req/s, built-in ${fmt(b)} req/s (${(b / r).toFixed(2)}x)`);
+          rows.push(`| ${client} | HTTP ${size.label} | ${fmt(r)} req/s (${(1000 / r).toFixed(2)} ms) | ${fmt(b)} req/s (${(1000 / b).toFixed(2)} ms) | ${(b / r).toFixed(2)}× |`);
+        }
+      }
+      const [redisServer, redisBenchmark] = [await which('redis-server'), await which('redis-benchmark')];
+      if (redisServer && redisBenchmark) {
+        const redisPort = await freePort();
+        redis = spawn(redisServer, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+        await new Promise((r) => setTimeout(r, 500));
+        for (const side of sides) ports.set(side, await proxy(side, 'redis', `127.0.0.1:${redisPort}`));
+        const rates: Record<Side['name'], Array<Record<string, number>>> = { real: [], 'built-in': [] };
+        for (let round = 0; round < ROUNDS; round++) {
+          for (const side of round % 2 ? [...sides].reverse() : sides) rates[side.name].push(await redisBench(ports.get(side)!));
+        }
+        for (const test of ['SET', 'GET', 'LPUSH']) {
+          const [r, b] = [median(rates.real.map((x) => x[test])), median(rates['built-in'].map((x) => x[test]))];
+          ratios.push(b / r);
+          log(`redis-benchmark ${test}: real ${fmt(r)} req/s, built-in ${fmt(b)} req/s (${(b / r).toFixed(2)}x)`);
+          rows.push(`| redis-benchmark -c 50 | ${test} | ${fmt(r)} req/s | ${fmt(b)} req/s | ${(b / r).toFixed(2)}× |`);
+        }
+      } else log('redis rows skipped: redis-server or redis-benchmark not on PATH');
+    } finally {
+      redis?.kill('SIGTERM');
+      await Promise.all(sides.map(stopSide));
+      await upstream.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+    const worst = Math.min(...ratios);
+    return {
+      markdown: [
+        `Real: ${real.tool.path.split('/').pop()} ${real.tool.version}; built-in: \`harness toxiproxy-server\` (its own Node process). One proxy each, no toxics, same upstream (node:http on 127.0.0.1).`,
+        `HTTP rows: sequential keep-alive GETs (1 connection), median of ${ROUNDS} alternating rounds; ms = mean time per request. Ratio = built-in / real throughput (≥ 1.0 = at least as fast).`,
+        `The machine is shared with other jobs (2 cores): ratios within ±15% are noise. Worst ratio this run: ${worst.toFixed(2)}×.`,
+        '',
+        '| client | load | real Toxiproxy 2.4 | built-in | ratio |',
+        '| --- | --- | ---: | ---: | ---: |',
+        ...rows,
+      ].join('\n'),
+      goalsMet: worst >= NOISE_FLOOR,
+    };
+  },
+};
