@@ -99,6 +99,13 @@ module.exports = {
       to: { path: '^(harness/(?!report/)|chaos/|target/|scenarios/)' },
     },
     {
+      name: 'gate-reads-run-directories-only',
+      severity: 'error',
+      comment: 'harness/gate (baselines, comparison) reads run directories through harness/report and the vocabulary: commands and the run session call it, it imports neither them nor engines, runtimes or chaos.',
+      from: { path: '^harness/gate/', pathNot: TESTS },
+      to: { path: '^(harness/(?!gate/|report/|errors/)|chaos/|target/|scenarios/)' },
+    },
+    {
       name: 'report-page-is-browser-code',
       severity: 'error',
       comment: 'harness/report/page is bundled into report.html for a browser: it imports only itself, the report data type and uPlot (no Node modules).',

@@ -99,6 +99,7 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
           .option('seed', { requiresArg: true, type: 'number', describe: 'seed for payloads and faults (printed and stored)' })
           .option('toxiproxy', { requiresArg: true, choices: ['auto', 'binary', 'builtin', 'none'] as const, describe: 'local runtime: which Toxiproxy server' })
           .option('config', { requiresArg: true, type: 'string', describe: 'config file (default harness.config.ts)' })
+          .option('baseline', { requiresArg: true, type: 'string', describe: 'gate the run against reports/baselines/<name> (exit 112 on a regression; docs/gates.md)' })
           .example('$0 run smoke --runtime local --duration 10s', 'a short smoke run on local processes')
           .example('$0 run ./my-test.ts --runtime external --target-url http://127.0.0.1:8080', 'against a running gateway'),
       async (a) => {
@@ -118,6 +119,7 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
             seed: a.seed,
             toxiproxy: a.toxiproxy,
             config: a.config,
+            baseline: a.baseline,
           },
           withDashboard(ctx, a.dashboard),
         );
@@ -176,6 +178,34 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
       async (a) => {
         const { report } = await import('./commands/report/index');
         code = await report({ run: a.run, config: a.config }, ctx);
+      },
+    )
+    .command(
+      'baseline save <run>',
+      'Store what a regression gate compares (histograms, per-second windows, counts) of a run under reports/baselines/<name>',
+      (y) =>
+        y
+          .positional('run', { type: 'string', demandOption: true, describe: 'run directory, run id, or latest' })
+          .option('name', { requiresArg: true, type: 'string', demandOption: true, describe: 'baseline name (e.g. main); save several runs under one name to describe the noise' })
+          .option('config', { requiresArg: true, type: 'string' })
+          .example('$0 baseline save latest --name main', 'the newest run becomes (part of) baseline main'),
+      async (a) => {
+        const { baselineSave } = await import('./commands/baseline/index');
+        code = await baselineSave({ run: a.run, name: a.name, config: a.config }, ctx);
+      },
+    )
+    .command(
+      'gate <run>',
+      'Compare a run with a saved baseline (noise-aware); gate.md, gate.junit.xml; exit 112 on a regression',
+      (y) =>
+        y
+          .positional('run', { type: 'string', demandOption: true, describe: 'run directory, run id, or latest' })
+          .option('baseline', { requiresArg: true, type: 'string', demandOption: true, describe: 'baseline name under reports/baselines' })
+          .option('config', { requiresArg: true, type: 'string' })
+          .example('$0 gate latest --baseline main', 'gate the newest run'),
+      async (a) => {
+        const { gate } = await import('./commands/gate/index');
+        code = await gate({ run: a.run, baseline: a.baseline, config: a.config }, ctx);
       },
     )
     .command(

@@ -67,6 +67,8 @@ export function defaults(cwd: string): HarnessConfig {
     run: { outputs: ['json'], keepUp: false, env: {}, tags: {} },
     gateway: { env: {} },
     worker: { env: {} },
+    // the same numbers as harness/gate DEFAULT_TOLERANCES (docs/gates.md)
+    gate: { alpha: 0.05, latencyMetrics: ['http_req_duration'], percentiles: [50, 95, 99], latencyTolerance: 0.1, errorRateTolerance: 0.01, throughputTolerance: 0.1, checksTolerance: 0.01, noiseFactor: 2 },
   };
 }
 
@@ -102,6 +104,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
     if (runEnv) c.run.env = { ...c.run.env, ...(runEnv as Record<string, string>) };
     if (tags) c.run.tags = { ...c.run.tags, ...(tags as Record<string, string>) };
   }
+  mergeInto(c.gate, file.gate, 'gate', problems);
   if (file.gateway?.env) c.gateway.env = { ...(file.gateway.env as Record<string, string>) };
   if (file.worker?.env) c.worker.env = { ...(file.worker.env as Record<string, string>) };
 
@@ -176,6 +179,12 @@ function validate(c: HarnessConfig, problems: string[], warnings: string[]): voi
     const obj = (c[a] as unknown as Record<string, Record<string, unknown>>)[b];
     for (const [k, v] of Object.entries(obj)) if (typeof v !== 'string') problems.push(`${section}.${k}: must be a string, got ${JSON.stringify(v)}`);
   }
+  for (const k of ['alpha', 'latencyTolerance', 'errorRateTolerance', 'throughputTolerance', 'checksTolerance', 'noiseFactor'] as const) {
+    const v = c.gate[k];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (k === 'alpha' && (v <= 0 || v >= 1))) problems.push(`gate.${k}: must be a number ${k === 'alpha' ? 'in (0, 1)' : '>= 0'}, got ${JSON.stringify(v)}`);
+  }
+  if (!Array.isArray(c.gate.percentiles) || c.gate.percentiles.some((p) => ![50, 95, 99].includes(p))) problems.push(`gate.percentiles: a list of 50, 95, 99, got ${JSON.stringify(c.gate.percentiles)}`);
+  if (!Array.isArray(c.gate.latencyMetrics) || c.gate.latencyMetrics.some((m) => typeof m !== 'string')) problems.push('gate.latencyMetrics: must be a list of trend metric names');
   if (c.runtime.name !== 'external' && c.runtime.targetUrl) warnings.push(`--target-url is ignored by runtime ${c.runtime.name}; the started stack's URL is used`);
 }
 

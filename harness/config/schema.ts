@@ -56,6 +56,17 @@ export interface HarnessConfig {
     tags: Record<string, string>;
   };
   gateway: { env: Record<string, string> };
+  /** Regression gates (`harness gate`, `run --baseline`; docs/gates.md): tolerances and the test's level. */
+  gate: {
+    alpha: number;
+    latencyMetrics: string[];
+    percentiles: number[];
+    latencyTolerance: number;
+    errorRateTolerance: number;
+    throughputTolerance: number;
+    checksTolerance: number;
+    noiseFactor: number;
+  };
   worker: { env: Record<string, string> };
 }
 

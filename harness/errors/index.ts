@@ -21,6 +21,11 @@ export const ExitCode = {
   InfraFailure: 110,
   /** A bug in the harness itself. */
   Internal: 111,
+  /**
+   * A regression gate found a regression against its baseline (`harness gate`, `run --baseline`).
+   * Outside k6's own codes (97-110), so k6-aware tooling never misreads it.
+   */
+  PerformanceRegression: 112,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

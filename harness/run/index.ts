@@ -11,3 +11,4 @@ export { LiveStats, formatLiveStats, type LiveStatsOptions, type LiveSnapshot } 
 export { RunSession, StartedRunSession, EngineStep, type RunSessionOptions, type RunEnd, type FinishedRun, type EngineStepRequest } from './run-session';
 export { selectEngine, type RunEngine, type EngineRunRequest, type EngineOutcome } from './run-engine';
 export { redisAccounting, type RedisAccounting } from './target-accounting';
+export { gateOutput, type GateOutputOptions } from './gate-output';

@@ -27,7 +27,9 @@ export async function startStack(o: StartStackOptions): Promise<StartedTargetSta
     log: o.log,
     signal: o.scope.signal,
     targetUrl: o.config.runtime.targetUrl,
-    gatewayEnv: o.config.gateway.env,
+    // the one-line gate demonstration (docs/gates.md): `TARGET_INJECT_DELAY_MS=5 harness run smoke --baseline main`
+    // reaches the gateway on every runtime (docker passes only gatewayEnv into the container)
+    gatewayEnv: { ...(o.env.TARGET_INJECT_DELAY_MS ? { TARGET_INJECT_DELAY_MS: o.env.TARGET_INJECT_DELAY_MS } : {}), ...o.config.gateway.env },
     workerEnv: o.config.worker.env,
     toxiproxy: o.config.toxiproxy.server !== 'none',
     pidFile: o.scope.pidFile,

@@ -32,7 +32,8 @@ export async function report(opts: ReportOptions, ctx: CommandContext): Promise<
   return ExitCode.Ok;
 }
 
-async function resolveRunDir(opts: ReportOptions, ctx: CommandContext): Promise<string> {
+/** A run directory, a run id under `<reportsDir>/runs`, or `latest` (also `harness baseline save`, `harness gate`). */
+export async function resolveRunDir(opts: { run: string; config?: string }, ctx: CommandContext): Promise<string> {
   const direct = resolve(ctx.cwd, opts.run);
   if (isDir(direct)) return direct;
   if (opts.run === 'latest' || isRunId(opts.run)) {

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { loadConfig, type ConfigFlags } from '../../config';
+import { InvalidConfigError } from '../../errors';
 import type { RuntimeRegistry } from '../../runtimes';
-import { builtinRunOutputs, checkOutputs, RunSession, selectEngine, type RunEngine } from '../../run';
+import { baselineDir, loadBaseline } from '../../gate';
+import { builtinRunOutputs, checkOutputs, gateOutput, RunSession, selectEngine, type RunEngine } from '../../run';
 import type { CommandContext } from '../context';
 import { messages } from './messages';
 import { precheckThresholds } from './precheck-thresholds';
@@ -11,6 +13,8 @@ export interface RunOptions extends ConfigFlags {
   scenario: string;
   /** Explicit config file (default: harness.config.* in cwd). */
   config?: string;
+  /** `--baseline <name>`: gate the run against `reports/baselines/<name>/` (docs/gates.md). */
+  baseline?: string;
   /** Tests: a fixed run id, no watchdog, another runtime registry, another engine. */
   runId?: string;
   watchdog?: boolean;
@@ -31,6 +35,12 @@ export async function run(opts: RunOptions, ctx: CommandContext): Promise<number
   const { config, warnings } = await loadConfig({ cwd: ctx.cwd, env: ctx.env, flags: opts, configFile: opts.config });
   for (const w of warnings) say(`warning: ${w}`);
   const outputs = checkOutputs(config.run.outputs, builtinRunOutputs(config));
+  if (opts.baseline !== undefined) {
+    const dir = baselineDir(ctx.cwd, config.reportsDir, opts.baseline);
+    await loadBaseline(dir, opts.baseline); // a missing baseline is exit 104 before anything starts
+    if (outputs.some((o) => o.wantsSamples === false)) throw new InvalidConfigError('--baseline needs the sample stream; it cannot be combined with --out none');
+    outputs.push(gateOutput({ name: opts.baseline, dir, tolerances: config.gate }));
+  }
 
   const { resolveScenario } = await import('../../build');
   const scenario = await resolveScenario(opts.scenario, ctx.cwd);

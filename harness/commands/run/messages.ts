@@ -26,6 +26,8 @@ export function verdictText(code: number): string {
       return 'ABORTED: test.abort() called by the script';
     case 110:
       return 'ERROR: infrastructure failed';
+    case 112:
+      return 'FAILED: performance regression against the baseline (gate.md)';
     default:
       return 'ERROR: the run failed';
   }

@@ -1,0 +1,29 @@
+import { relative } from 'node:path';
+import { loadConfig } from '../../config';
+import { ExitCode } from '../../errors';
+import { baselineDir, GATE_FILES, gateFailed, runGate } from '../../gate';
+import type { CommandContext } from '../context';
+import { resolveRunDir } from '../report/index';
+
+export interface GateOptions {
+  /** A run directory, a run id, or `latest`. */
+  run: string;
+  baseline: string;
+  config?: string;
+}
+
+/**
+ * `harness gate <run> --baseline main`: compares a finished run with a saved baseline
+ * (harness/gate, docs/gates.md), prints the table on stderr, writes gate.md, gate.junit.xml and
+ * gate.json into the run directory. Exit 0 when nothing regressed, 112 when something did (or a
+ * baseline series is missing from the run), 104 when the run or the baseline is not found.
+ */
+export async function gate(opts: GateOptions, ctx: CommandContext): Promise<number> {
+  const { config } = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configFile: opts.config });
+  const dir = baselineDir(ctx.cwd, config.reportsDir, opts.baseline);
+  const runDir = await resolveRunDir(opts, ctx);
+  const result = await runGate({ runDir, baselineDir: dir, baselineName: opts.baseline, tolerances: config.gate, write: (t) => ctx.stderr.write(t) });
+  const failed = gateFailed(result);
+  ctx.stdout.write(`${failed ? 'FAILED: performance regression against the baseline' : 'PASSED: no regression against the baseline'}  (exit ${failed ? ExitCode.PerformanceRegression : ExitCode.Ok})  ${relative(ctx.cwd, runDir) || runDir}/${GATE_FILES.markdown}\n`);
+  return failed ? ExitCode.PerformanceRegression : ExitCode.Ok;
+}

@@ -1,0 +1,260 @@
+import * as hdr from 'hdr-histogram-js';
+import { seriesKey, type Tags } from '../../vocabulary';
+import { PERCENTILES, type Percentile, type RunProfile, type SeriesProfile } from './run-profile';
+import { mannWhitneyU, median, relativeSpread, twoProportionZ } from './statistics';
+
+/** The gate's tolerances (harness.config.ts `gate`, docs/gates.md). */
+export interface GateTolerances {
+  /** Significance level of the tests: a change counts only when p < alpha (default 0.05). */
+  alpha: number;
+  /** Trend metrics whose percentiles are compared (default `http_req_duration`). */
+  latencyMetrics: string[];
+  /** Percentiles compared (default 50, 95, 99: the median is the steadiest, the tail the most telling). */
+  percentiles: number[];
+  /** Relative increase of a latency percentile tolerated (default 0.10 = +10%). */
+  latencyTolerance: number;
+  /** Absolute increase of `http_req_failed` tolerated (default 0.01 = one point). */
+  errorRateTolerance: number;
+  /** Relative drop of `http_reqs` per second tolerated (default 0.10). */
+  throughputTolerance: number;
+  /** Absolute increase of a check's failure rate tolerated (default 0.01). */
+  checksTolerance: number;
+  /** With several baseline runs the tolerance widens by this many between-run spreads (default 2). */
+  noiseFactor: number;
+}
+
+export const DEFAULT_TOLERANCES: GateTolerances = {
+  alpha: 0.05,
+  latencyMetrics: ['http_req_duration'],
+  percentiles: [50, 95, 99],
+  latencyTolerance: 0.1,
+  errorRateTolerance: 0.01,
+  throughputTolerance: 0.1,
+  checksTolerance: 0.01,
+  noiseFactor: 2,
+};
+
+export type Verdict = 'improved' | 'unchanged' | 'regressed' | 'missing';
+
+/** One line of the gate: a statistic of one series, candidate against baseline. */
+export interface GateRow {
+  /** `http_req_duration p95`, `http_req_failed rate`, `http_reqs per second`, `checks failure rate`. */
+  statistic: string;
+  metric: string;
+  tags: Tags;
+  baseline: number;
+  candidate: number;
+  /** Candidate relative to baseline (latency, throughput) or the absolute difference (rates). */
+  change: number;
+  changeKind: 'relative' | 'absolute';
+  /** The tolerance applied (widened by the baseline's between-run noise). */
+  tolerance: number;
+  /** Cliff's delta (per-second windows) or the rate difference. */
+  effectSize: number;
+  /** 1 - p of the one-sided test in the direction of the change. */
+  confidence: number;
+  test: 'mann-whitney-u' | 'two-proportion-z' | 'none';
+  verdict: Verdict;
+  note?: string;
+}
+
+export interface GateResult {
+  rows: GateRow[];
+  regressed: number;
+  improved: number;
+  missing: number;
+  baselineRuns: string[];
+  candidateRun: string;
+}
+
+/** Fewer per-second windows than this on either side: no test, the tolerance alone decides. */
+const MIN_WINDOWS = 5;
+
+/**
+ * Compares a candidate run with the runs of a baseline, per metric and tag set:
+ *
+ *   latency pXX   candidate's whole-run pXX (HDR) vs the median of the baseline runs'; test: Mann-Whitney U
+ *                 of the per-second pXX windows (candidate vs all baseline runs' windows)
+ *   throughput    http_reqs per second; test: Mann-Whitney U of the per-second counts (partial first and
+ *                 last seconds dropped)
+ *   error rate    http_req_failed; test: two-proportion z on the counts
+ *   checks        each check's failure rate; test: two-proportion z
+ *
+ * A statistic regresses when its change is beyond the tolerance (widened by `noiseFactor` times the
+ * baseline's between-run spread) in the bad direction AND the test is significant (p < alpha);
+ * improved likewise in the good direction; anything else is unchanged. A whole metric with too few
+ * windows for the test (a run under 5 s) is judged on the tolerance alone; a sparse endpoint or
+ * check is only reported. A baseline series absent from
+ * the candidate is `missing` (an endpoint or check that disappeared must not pass silently).
+ */
+export function compareRuns(candidate: RunProfile, baseline: readonly RunProfile[], tol: GateTolerances = DEFAULT_TOLERANCES): GateResult {
+  const rows: GateRow[] = [];
+  const cand = indexSeries(candidate);
+  const keys = new Map<string, SeriesProfile>();
+  for (const b of baseline) for (const s of b.series) keys.set(keyOf(s), keys.get(keyOf(s)) ?? s);
+  for (const [key, ref] of keys) {
+    const per = baseline.map((b) => indexSeries(b).get(key)).filter((s): s is SeriesProfile => s !== undefined);
+    const c = cand.get(key);
+    if (ref.kind === 'trend' && tol.latencyMetrics.includes(ref.metric)) {
+      for (const q of tol.percentiles) {
+        if (!(PERCENTILES as readonly number[]).includes(q)) continue;
+        rows.push(c ? latencyRow(c, per, q as Percentile, tol) : missingRow(`${ref.metric} p${q}`, ref));
+      }
+    } else if (ref.metric === 'http_reqs' && ref.kind === 'counter') {
+      rows.push(c ? throughputRow(c, per, candidate, baseline, tol) : missingRow('http_reqs per second', ref));
+    } else if (ref.metric === 'http_req_failed' && ref.kind === 'rate') {
+      rows.push(c ? rateRow('http_req_failed rate', c, per, (s) => s.hits ?? 0, tol.errorRateTolerance, tol) : missingRow('http_req_failed rate', ref));
+    } else if (ref.metric === 'checks' && ref.kind === 'rate') {
+      rows.push(c ? rateRow('checks failure rate', c, per, (s) => s.count - (s.hits ?? 0), tol.checksTolerance, tol) : missingRow('checks failure rate', ref));
+    }
+  }
+  return {
+    rows,
+    regressed: rows.filter((r) => r.verdict === 'regressed').length,
+    improved: rows.filter((r) => r.verdict === 'improved').length,
+    missing: rows.filter((r) => r.verdict === 'missing').length,
+    baselineRuns: baseline.map((b) => b.runId),
+    candidateRun: candidate.runId,
+  };
+}
+
+function latencyRow(c: SeriesProfile, per: SeriesProfile[], q: Percentile, tol: GateTolerances): GateRow {
+  const perRun = per.map((s) => wholePercentile(s, q));
+  const base = median(perRun);
+  const value = wholePercentile(c, q);
+  const mw = mannWhitneyU(c.seconds.p?.[`p${q}`] ?? [], per.flatMap((s) => s.seconds.p?.[`p${q}`] ?? []));
+  const enough = (c.seconds.p?.[`p${q}`]?.length ?? 0) >= MIN_WINDOWS && per.reduce((n, s) => n + (s.seconds.p?.[`p${q}`]?.length ?? 0), 0) >= MIN_WINDOWS;
+  return judge({
+    statistic: `${c.metric} p${q}`,
+    series: c,
+    baseline: base,
+    candidate: value,
+    change: base > 0 ? value / base - 1 : 0,
+    changeKind: 'relative',
+    tolerance: tol.latencyTolerance + tol.noiseFactor * relativeSpread(perRun),
+    higherIsWorse: true,
+    effectSize: mw.delta,
+    pWorse: mw.pGreater,
+    pBetter: mw.pLess,
+    test: enough ? 'mann-whitney-u' : 'none',
+    alpha: tol.alpha,
+  });
+}
+
+function throughputRow(c: SeriesProfile, per: SeriesProfile[], candidate: RunProfile, baseline: readonly RunProfile[], tol: GateTolerances): GateRow {
+  const inner = (s: SeriesProfile) => (s.seconds.count.length > 2 ? s.seconds.sum.slice(1, -1) : s.seconds.sum);
+  const rate = (s: SeriesProfile, run: RunProfile | undefined) => s.sum / (run?.seconds ?? s.seconds.count.length);
+  const perRun = per.map((s) => rate(s, baseline.find((b) => b.series.includes(s))));
+  const base = median(perRun);
+  const value = rate(c, candidate);
+  const cw = inner(c);
+  const bw = per.flatMap(inner);
+  const mw = mannWhitneyU(cw, bw);
+  return judge({
+    statistic: 'http_reqs per second',
+    series: c,
+    baseline: base,
+    candidate: value,
+    change: base > 0 ? value / base - 1 : 0,
+    changeKind: 'relative',
+    tolerance: tol.throughputTolerance + tol.noiseFactor * relativeSpread(perRun),
+    higherIsWorse: false,
+    effectSize: mw.delta,
+    pWorse: mw.pLess,
+    pBetter: mw.pGreater,
+    test: cw.length >= MIN_WINDOWS && bw.length >= MIN_WINDOWS ? 'mann-whitney-u' : 'none',
+    alpha: tol.alpha,
+  });
+}
+
+function rateRow(statistic: string, c: SeriesProfile, per: SeriesProfile[], bad: (s: SeriesProfile) => number, tolerance: number, tol: GateTolerances): GateRow {
+  const bHits = per.reduce((n, s) => n + bad(s), 0);
+  const bN = per.reduce((n, s) => n + s.count, 0);
+  const z = twoProportionZ(bad(c), c.count, bHits, bN);
+  const base = bN ? bHits / bN : 0;
+  const value = c.count ? bad(c) / c.count : 0;
+  return judge({
+    statistic,
+    series: c,
+    baseline: base,
+    candidate: value,
+    change: value - base,
+    changeKind: 'absolute',
+    tolerance,
+    higherIsWorse: true,
+    effectSize: z.diff,
+    pWorse: z.pGreater,
+    pBetter: z.pLess,
+    test: 'two-proportion-z',
+    alpha: tol.alpha,
+  });
+}
+
+function judge(o: {
+  statistic: string;
+  series: SeriesProfile;
+  baseline: number;
+  candidate: number;
+  change: number;
+  changeKind: 'relative' | 'absolute';
+  tolerance: number;
+  higherIsWorse: boolean;
+  effectSize: number;
+  pWorse: number;
+  pBetter: number;
+  test: GateRow['test'];
+  alpha: number;
+}): GateRow {
+  const worse = o.higherIsWorse ? o.change : -o.change;
+  let verdict: Verdict = 'unchanged';
+  let note: string | undefined;
+  // Too few windows to test: a whole metric (a run too short) is judged on the tolerance alone, so a
+  // big change never passes silently; a sparse endpoint or check (a request every few seconds) is
+  // too noisy for that and only reported.
+  const whole = Object.keys(o.series.tags).length === 0;
+  const significant = (p: number) => (o.test === 'none' ? whole : p < o.alpha);
+  if (o.test === 'none') note = whole ? `fewer than ${MIN_WINDOWS} per-second windows: no test, tolerance only` : `fewer than ${MIN_WINDOWS} per-second windows: too sparse to judge`;
+  if (worse > o.tolerance && significant(o.pWorse)) verdict = 'regressed';
+  else if (-worse > o.tolerance && significant(o.pBetter)) verdict = 'improved';
+  else if (worse > o.tolerance && o.test !== 'none') note = `beyond tolerance but not significant (p=${fmtP(o.pWorse)})`;
+  const p = worse >= 0 ? o.pWorse : o.pBetter;
+  return {
+    statistic: o.statistic,
+    metric: o.series.metric,
+    tags: o.series.tags,
+    baseline: o.baseline,
+    candidate: o.candidate,
+    change: o.change,
+    changeKind: o.changeKind,
+    tolerance: o.tolerance,
+    effectSize: o.effectSize,
+    confidence: o.test === 'none' ? 0 : 1 - p,
+    test: o.test,
+    verdict,
+    ...(note ? { note } : {}),
+  };
+}
+
+function missingRow(statistic: string, ref: SeriesProfile): GateRow {
+  return { statistic, metric: ref.metric, tags: ref.tags, baseline: Number.NaN, candidate: Number.NaN, change: Number.NaN, changeKind: 'relative', tolerance: 0, effectSize: Number.NaN, confidence: 0, test: 'none', verdict: 'missing', note: 'in the baseline, not in this run' };
+}
+
+function fmtP(p: number): string {
+  return p < 0.001 ? '<0.001' : p.toFixed(3);
+}
+
+function keyOf(s: SeriesProfile): string {
+  return `${s.metric}\u0000${seriesKey(s.tags)}`;
+}
+
+function indexSeries(p: RunProfile): Map<string, SeriesProfile> {
+  return new Map(p.series.map((s) => [keyOf(s), s]));
+}
+
+function wholePercentile(s: SeriesProfile, q: number): number {
+  if (!s.hist) return median(s.seconds.p?.[`p${q as Percentile}`] ?? []);
+  const h = hdr.decodeFromCompressedBase64(s.hist);
+  const v = h.getValueAtPercentile(q) / 1000;
+  h.destroy();
+  return Math.min(s.max, Math.max(s.min, v));
+}

@@ -1,0 +1,141 @@
+import * as hdr from 'hdr-histogram-js';
+import { HistogramPool, RollupCell, SecondRollup, readSamples, seriesKey, type Sample, type Tags } from '../../vocabulary';
+import { readRunDirFacts, samplesFileOf } from '../report';
+import { InvalidConfigError } from '../errors';
+
+/** Percentiles kept per second and compared by the gate. */
+export const PERCENTILES = [50, 95, 99] as const;
+export type Percentile = (typeof PERCENTILES)[number];
+
+/**
+ * One (metric, tag set) of a run, as much as a comparison needs: totals, the whole run's HDR
+ * histogram (trends; values in thousandths as `RollupCell`, compressed base64) and per-second
+ * windows (count, hits of a rate, percentiles of a trend) for the noise-aware tests.
+ */
+export interface SeriesProfile {
+  metric: string;
+  kind: 'trend' | 'rate' | 'counter';
+  /** `{}` for the whole metric; `{ method, name }` per endpoint; `{ check }` per check. */
+  tags: Tags;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  /** rate metrics: samples with a non-zero value (failed requests, passed checks). */
+  hits?: number;
+  /** trends: the run's HDR histogram, `hdr.encodeIntoCompressedBase64`. */
+  hist?: string;
+  /** Per second of the run, in order (seconds without samples are absent). */
+  seconds: { count: number[]; sum: number[]; p?: Partial<Record<`p${Percentile}`, number[]>> };
+}
+
+/** What a baseline stores per run, and what a candidate run is reduced to. Plain JSON. */
+export interface RunProfile {
+  version: 1;
+  runId: string;
+  /** Where and how it ran: engine, runtime, machine, git commit, scenario, seed. */
+  environment: Record<string, unknown>;
+  /** Seconds from the first to the last sample (whole seconds with samples). */
+  seconds: number;
+  series: SeriesProfile[];
+}
+
+/** Tags an endpoint is identified by (k6 sets `name` to the URL unless the script names it). */
+const ENDPOINT_TAGS = ['method', 'name'] as const;
+
+/** The series a sample belongs to besides its metric as a whole: its endpoint, or its check. */
+function breakdown(s: Sample): Tags | undefined {
+  if (s.metric === 'checks') return s.tags.check === undefined ? undefined : { check: s.tags.check };
+  if (!s.metric.startsWith('http_req')) return undefined;
+  const t: Tags = {};
+  for (const k of ENDPOINT_TAGS) if (s.tags[k] !== undefined) t[k] = s.tags[k]!;
+  if (t.name === undefined && s.tags.url !== undefined) t.name = s.tags.url;
+  return Object.keys(t).length ? t : undefined;
+}
+
+/**
+ * Reduces a run directory's sample stream (`samples.ndjson[.gz]`, through the vocabulary reader
+ * and per-second rollups) to a `RunProfile`. Throws InvalidConfigError when it has no samples.
+ */
+export async function buildRunProfile(runDir: string): Promise<RunProfile> {
+  const file = samplesFileOf(runDir);
+  if (!file) throw new InvalidConfigError(`${runDir} has no samples.ndjson(.gz): nothing to compare`, [], { hint: 'runs with --out none keep no samples' });
+  const types = new Map<string, string>();
+  const whole = new SecondRollup({ series: () => ({}) as Tags });
+  const split = new SecondRollup({ series: (s) => breakdown(s) ?? {} });
+  const acc = new Map<string, { metric: string; tags: Tags; total: RollupCell; hits: number; seconds: Array<{ second: number; cell: Snapshot }> }>();
+  const pool = new HistogramPool();
+  const emit = (r: { metric: string; tags: Tags; second: number; cell: RollupCell }) => {
+    const key = `${r.metric}\u0000${seriesKey(r.tags)}`;
+    let a = acc.get(key);
+    if (!a) {
+      a = { metric: r.metric, tags: { ...r.tags }, total: new RollupCell(r.cell.hist ? pool.take() : undefined), hits: 0, seconds: [] };
+      acc.set(key, a);
+    }
+    a.total.merge(r.cell);
+    a.seconds.push({ second: r.second, cell: snapshot(r.cell) });
+  };
+  let first = Infinity;
+  let last = -Infinity;
+  for await (const rec of readSamples(file)) {
+    if (rec.type === 'Metric') {
+      types.set(rec.metric.name, rec.metric.type);
+      whole.metricType(rec.metric.name, rec.metric.type);
+      split.metricType(rec.metric.name, rec.metric.type);
+      continue;
+    }
+    const s = rec.sample;
+    if (s.time < first) first = s.time;
+    if (s.time > last) last = s.time;
+    whole.add(s, emit);
+    if (breakdown(s)) split.add(s, emit);
+  }
+  whole.flush(emit);
+  split.flush(emit);
+  if (acc.size === 0) throw new InvalidConfigError(`${runDir}: its sample stream holds no samples: nothing to compare`);
+  const series: SeriesProfile[] = [];
+  for (const a of acc.values()) {
+    const type = types.get(a.metric) ?? (a.total.hist ? 'trend' : 'counter');
+    if (type === 'gauge') continue; // VUs and the like describe the load, not the system
+    const kind = type === 'trend' ? 'trend' : type === 'rate' ? 'rate' : 'counter';
+    a.seconds.sort((x, y) => x.second - y.second);
+    const p: SeriesProfile['seconds']['p'] = {};
+    if (kind === 'trend') for (const q of PERCENTILES) p[`p${q}`] = a.seconds.map((s) => s.cell.p[q]!);
+    series.push({
+      metric: a.metric,
+      kind,
+      tags: a.tags,
+      count: a.total.count,
+      sum: round(a.total.sum),
+      min: a.total.min,
+      max: a.total.max,
+      ...(kind === 'rate' ? { hits: Math.round(a.total.sum) } : {}),
+      ...(kind === 'trend' && a.total.hist ? { hist: hdr.encodeIntoCompressedBase64(a.total.hist) } : {}),
+      seconds: { count: a.seconds.map((s) => s.cell.count), sum: a.seconds.map((s) => round(s.cell.sum)), ...(kind === 'trend' ? { p } : {}) },
+    });
+  }
+  series.sort((x, y) => x.metric.localeCompare(y.metric) || seriesKey(x.tags).localeCompare(seriesKey(y.tags)));
+  const { info } = await readRunDirFacts(runDir);
+  const environment: Record<string, unknown> = {};
+  for (const k of ['scenario', 'kind', 'engine', 'engineVersion', 'runtime', 'machine', 'gitCommit', 'seed', 'startedAt', 'exitCode']) if (info[k] !== undefined) environment[k] = info[k];
+  return { version: 1, runId: String(info.runId ?? runDir.split('/').at(-1)), environment, seconds: Math.max(1, Math.floor(last / 1000) - Math.floor(first / 1000) + 1), series };
+}
+
+interface Snapshot {
+  count: number;
+  sum: number;
+  p: Partial<Record<Percentile, number>>;
+}
+
+/** A rolled second's numbers (its cell is recycled once the callback returns). */
+function snapshot(c: RollupCell): Snapshot {
+  const p: Snapshot['p'] = {};
+  if (c.hist) for (const q of PERCENTILES) p[q] = round(c.percentile(q));
+  return { count: c.count, sum: c.sum, p };
+}
+
+/** Thousandths: the histograms' resolution, and JSON that stays small. */
+function round(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
+

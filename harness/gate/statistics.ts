@@ -1,0 +1,97 @@
+/**
+ * The statistics of a regression gate, pure and deterministic (no clock, no randomness): tests
+ * on per-second windows (latency percentiles, throughput) and on counts (error and check rates).
+ */
+
+/** Standard normal CDF (Abramowitz-Stegun 7.1.26 erf, |error| < 1.5e-7). */
+export function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const erf = 1 - poly * Math.exp(-x * x);
+  return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
+
+export interface MannWhitneyResult {
+  /** U of the candidate sample: pairs (c, b) with c > b, ties counting a half. */
+  u: number;
+  /** Cliff's delta, P(c > b) - P(c < b), in -1..1: the effect size. */
+  delta: number;
+  /** One-sided p-value that the candidate is stochastically greater than the baseline. */
+  pGreater: number;
+  /** One-sided p-value that it is smaller. */
+  pLess: number;
+}
+
+/**
+ * Mann-Whitney U of candidate vs baseline with the normal approximation, a tie correction and a
+ * continuity correction (good from ~8 values per side; per-second windows of a 30 s run give 30).
+ * Rank-based, so one slow second (a GC pause) moves it by one rank, not by its size.
+ */
+export function mannWhitneyU(candidate: readonly number[], baseline: readonly number[]): MannWhitneyResult {
+  const n1 = candidate.length;
+  const n2 = baseline.length;
+  if (n1 === 0 || n2 === 0) return { u: Number.NaN, delta: Number.NaN, pGreater: 1, pLess: 1 };
+  const all = [...candidate.map((v) => ({ v, c: true })), ...baseline.map((v) => ({ v, c: false }))].sort((a, b) => a.v - b.v);
+  const n = n1 + n2;
+  let rankSumC = 0;
+  let tieTerm = 0;
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j + 1 < n && all[j + 1]!.v === all[i]!.v) j++;
+    const rank = (i + j) / 2 + 1; // average rank of the tie group (1-based)
+    const t = j - i + 1;
+    tieTerm += t * t * t - t;
+    for (let k = i; k <= j; k++) if (all[k]!.c) rankSumC += rank;
+    i = j + 1;
+  }
+  const u = rankSumC - (n1 * (n1 + 1)) / 2;
+  const mean = (n1 * n2) / 2;
+  const variance = ((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1)));
+  const delta = (2 * u) / (n1 * n2) - 1;
+  if (variance <= 0) return { u, delta, pGreater: u > mean ? 0 : 1, pLess: u < mean ? 0 : 1 };
+  const sd = Math.sqrt(variance);
+  return { u, delta, pGreater: 1 - normalCdf((u - mean - 0.5) / sd), pLess: normalCdf((u - mean + 0.5) / sd) };
+}
+
+export interface ProportionTestResult {
+  /** Candidate rate minus baseline rate. */
+  diff: number;
+  z: number;
+  /** One-sided p-value that the candidate's rate is higher. */
+  pGreater: number;
+  pLess: number;
+}
+
+/** Two-proportion z-test (pooled variance): error rates and check failure rates from counts. */
+export function twoProportionZ(candidateHits: number, candidateN: number, baselineHits: number, baselineN: number): ProportionTestResult {
+  if (candidateN === 0 || baselineN === 0) return { diff: Number.NaN, z: Number.NaN, pGreater: 1, pLess: 1 };
+  const p1 = candidateHits / candidateN;
+  const p2 = baselineHits / baselineN;
+  const pooled = (candidateHits + baselineHits) / (candidateN + baselineN);
+  const se = Math.sqrt(pooled * (1 - pooled) * (1 / candidateN + 1 / baselineN));
+  const diff = p1 - p2;
+  if (se === 0) return { diff, z: 0, pGreater: diff > 0 ? 0 : 1, pLess: diff < 0 ? 0 : 1 };
+  const z = diff / se;
+  return { diff, z, pGreater: 1 - normalCdf(z), pLess: normalCdf(z) };
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * The between-run noise of a statistic: the sample standard deviation of its per-run values over
+ * their mean (coefficient of variation). 0 with fewer than two runs (no evidence of noise).
+ */
+export function relativeSpread(perRun: readonly number[]): number {
+  const v = perRun.filter(Number.isFinite);
+  if (v.length < 2) return 0;
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  if (mean === 0) return 0;
+  const variance = v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1);
+  return Math.sqrt(variance) / Math.abs(mean);
+}

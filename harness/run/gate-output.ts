@@ -1,0 +1,28 @@
+import { ExitCode } from '../errors';
+import { gateFailed, runGate, type GateTolerances } from '../gate';
+import type { RunOutput } from './outputs';
+
+export interface GateOutputOptions {
+  /** The baseline's name (`main`) and its directory (`reports/baselines/main`), checked to exist before the run. */
+  name: string;
+  dir: string;
+  tolerances: GateTolerances;
+}
+
+/**
+ * `harness run --baseline <name>`: not an `--out` choice; after the run (torn down, before the
+ * report) compares the run with the baseline, prints the table, writes gate.md, gate.junit.xml
+ * and gate.json, and turns a passed run into exit 112 when something regressed. A run that
+ * already failed keeps its own code (the gate's files still say what moved).
+ */
+export function gateOutput(o: GateOutputOptions): RunOutput {
+  return {
+    name: `gate=${o.name}`,
+    check() {},
+    async afterRun({ code }, ctx) {
+      const result = await runGate({ runDir: ctx.runDir, baselineDir: o.dir, baselineName: o.name, tolerances: o.tolerances, write: (t) => ctx.log(t.trimEnd()) });
+      if (gateFailed(result) && code === ExitCode.Ok) return ExitCode.PerformanceRegression;
+      return undefined;
+    },
+  };
+}
