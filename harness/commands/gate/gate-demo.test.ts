@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { listRunIds, reap, runsRoot } from '../../run';
+import { throwawayProject } from '../../testing';
+
+const BIN = fileURLToPath(new URL('../../bin/harness.mjs', import.meta.url));
+
+/** The binary, asynchronously (a run takes seconds; the event loop stays free). */
+function harness(cwd: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('the gate demonstration: TARGET_INJECT_DELAY_MS fails `harness run smoke --baseline main` (local runtime, real target) @slow', function () {
+  this.timeout(240_000);
+  let cwd: string;
+  before(async () => {
+    cwd = await throwawayProject('harness-gate-demo-');
+  });
+  after(async () => {
+    await reap({ root: runsRoot(cwd), env: process.env, log: () => {}, docker: false }).catch(() => {});
+    await rm(cwd, { recursive: true, force: true });
+  });
+
+  it('a baseline run, saved; the same scenario with an injected delay exits 112 naming the regressed latency', async () => {
+    const common = ['--runtime', 'local', '--engine', 'builtin', '--toxiproxy', 'none', '--duration', '8s'];
+    const base = await harness(cwd, ['run', 'smoke', ...common]);
+    assert.equal(base.code, 0, base.stderr);
+    const save = await harness(cwd, ['baseline', 'save', 'latest', '--name', 'main']);
+    assert.equal(save.code, 0, save.stderr);
+    // 5 ms is the documented one-liner; the test injects more so a loaded CI machine cannot hide it
+    const slow = await harness(cwd, ['run', 'smoke', ...common, '--baseline', 'main'], { TARGET_INJECT_DELAY_MS: '25' });
+    assert.equal(slow.code, 112, slow.stderr);
+    assert.match(slow.stderr, /REGRESSED\s+http_req_duration p\d\d/);
+    assert.match(slow.stdout, /FAILED: performance regression against the baseline \(gate\.md\)\s+\(exit 112\)/);
+    const ids = await listRunIds(runsRoot(cwd));
+    const last = join(runsRoot(cwd), ids.at(-1)!);
+    assert.equal(readFileSync(join(last, 'exit-code'), 'utf8').trim(), '112');
+    assert.match(readFileSync(join(last, 'gate.md'), 'utf8'), /Performance gate: FAILED/);
+    assert.match(readFileSync(join(last, 'run.json'), 'utf8'), /"exitCode": ?112/);
+  });
+});

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SampleFileWriter, type MetricInfo } from '../../../vocabulary';
+
+const BIN = fileURLToPath(new URL('../../bin/harness.mjs', import.meta.url));
+
+function harness(cwd: string, args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
+}
+
+/**
+ * A run directory written through the vocabulary's encoder: `seconds` s of POST /telemetry at
+ * 20 req/s whose durations are `latencyMs` plus a deterministic spread (0..40% of it), one check.
+ */
+function writeRun(cwd: string, runId: string, o: { latencyMs: number; seconds?: number; failEvery?: number; seed?: number }): string {
+  const dir = join(cwd, 'reports/runs', runId);
+  mkdirSync(dir, { recursive: true });
+  const t0 = Date.UTC(2026, 10, 30, 6, 0, 0);
+  const metric = (name: string, type: MetricInfo['type']): MetricInfo => ({ name, type, contains: type === 'trend' ? 'time' : 'default', thresholds: [], submetrics: null });
+  let s = (o.seed ?? 1) >>> 0;
+  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0), s / 2 ** 32);
+  {
+    using w = new SampleFileWriter(join(dir, 'samples.ndjson'));
+    for (const [n, t] of [['http_reqs', 'counter'], ['http_req_duration', 'trend'], ['http_req_failed', 'rate'], ['checks', 'rate']] as const) w.metric(metric(n, t));
+    let n = 0;
+    for (let sec = 0; sec < (o.seconds ?? 20); sec++) {
+      for (let i = 0; i < 20; i++) {
+        n++;
+        const time = t0 + sec * 1000 + i * 50;
+        const failed = o.failEvery !== undefined && n % o.failEvery === 0;
+        const tags = { name: 'POST /telemetry', method: 'POST', status: failed ? '503' : '202', url: 'http://127.0.0.1/telemetry' };
+        w.point({ metric: 'http_reqs', time, value: 1, tags });
+        w.point({ metric: 'http_req_duration', time, value: o.latencyMs * (1 + 0.4 * rnd()), tags });
+        w.point({ metric: 'http_req_failed', time, value: failed ? 1 : 0, tags });
+        w.point({ metric: 'checks', time, value: failed ? 0 : 1, tags: { check: 'accepted 202' } });
+      }
+    }
+  }
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ runId, scenario: 'fixture', engine: 'builtin', runtime: 'local', exitCode: 0 }));
+  return dir;
+}
+
+describe('harness baseline save / harness gate (the binary, synthetic runs)', function () {
+  this.timeout(120_000);
+  let cwd: string;
+  beforeEach(() => (cwd = mkdtempSync(join(tmpdir(), 'harness-gate-'))));
+  afterEach(() => rmSync(cwd, { recursive: true, force: true }));
+
+  it('saves runs under a name (small files), passes an equal run, fails a 30% slower one with exit 112', () => {
+    writeRun(cwd, '20261130T060000-base-0001', { latencyMs: 10, seed: 1 });
+    writeRun(cwd, '20261130T060100-base-0002', { latencyMs: 10, seed: 2 });
+    for (const id of ['20261130T060000-base-0001', '20261130T060100-base-0002']) {
+      const r = harness(cwd, ['baseline', 'save', id, '--name', 'main']);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout.trim(), join('reports/baselines/main', `${id}.json`));
+    }
+    const files = readdirSync(join(cwd, 'reports/baselines/main'));
+    assert.equal(files.length, 2);
+    for (const f of files) assert.ok(statSync(join(cwd, 'reports/baselines/main', f)).size < 64 * 1024, `${f} is small enough to commit`);
+    const saved = JSON.parse(readFileSync(join(cwd, 'reports/baselines/main', files[0]!), 'utf8'));
+    assert.equal(saved.environment.runtime, 'local');
+    assert.ok(saved.series.some((s: { metric: string; hist?: string; tags: object }) => s.metric === 'http_req_duration' && s.hist && Object.keys(s.tags).length === 0));
+
+    const same = writeRun(cwd, '20261130T060200-same-0003', { latencyMs: 10, seed: 3 });
+    const ok = harness(cwd, ['gate', same, '--baseline', 'main']);
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /PASSED: no regression/);
+    assert.match(ok.stderr, /0 regressed/);
+
+    const slow = writeRun(cwd, '20261130T060300-slow-0004', { latencyMs: 13, seed: 4 });
+    const bad = harness(cwd, ['gate', 'latest', '--baseline', 'main']);
+    assert.equal(bad.status, 112, bad.stderr);
+    assert.match(bad.stderr, /REGRESSED\s+http_req_duration p95\s/);
+    assert.match(bad.stdout, /FAILED: performance regression.*exit 112/);
+    const md = readFileSync(join(slow, 'gate.md'), 'utf8');
+    assert.match(md, /^## Performance gate: FAILED/);
+    assert.match(md, /\| REGRESSED \| http_req_duration p50 \|/);
+    const junit = readFileSync(join(slow, 'gate.junit.xml'), 'utf8');
+    assert.match(junit, /<testcase name="http_req_duration p95" classname="gate.http_req_duration" time="0"><failure /);
+    assert.ok(existsSync(join(slow, 'gate.json')));
+  });
+
+  it('more errors and failing checks fail the gate', () => {
+    writeRun(cwd, '20261130T060000-base-0001', { latencyMs: 10 });
+    assert.equal(harness(cwd, ['baseline', 'save', 'latest', '--name', 'main']).status, 0);
+    const dir = writeRun(cwd, '20261130T060100-errs-0002', { latencyMs: 10, failEvery: 10, seed: 9 });
+    const r = harness(cwd, ['gate', dir, '--baseline', 'main']);
+    assert.equal(r.status, 112, r.stderr);
+    assert.match(r.stderr, /REGRESSED\s+http_req_failed rate\s/);
+    assert.match(r.stderr, /REGRESSED\s+checks failure rate\{check=accepted 202\}/);
+  });
+
+  it('a missing baseline or run is exit 104 with a hint; --baseline needs a value', () => {
+    const dir = writeRun(cwd, '20261130T060000-base-0001', { latencyMs: 10 });
+    const r = harness(cwd, ['gate', dir, '--baseline', 'nope']);
+    assert.equal(r.status, 104);
+    assert.match(r.stderr, /no baseline "nope".*\n\s+hint: record one: harness baseline save latest --name nope/);
+    assert.equal(harness(cwd, ['gate', 'nowhere', '--baseline', 'main']).status, 104);
+    const noValue = harness(cwd, ['gate', dir, '--baseline']);
+    assert.equal(noValue.status, 104);
+    assert.match(noValue.stderr, /^harness gate: missing value for --baseline\n/);
+    assert.equal(harness(cwd, ['baseline', 'save', dir, '--name', '../x']).status, 104);
+  });
+});
