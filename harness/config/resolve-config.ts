@@ -68,7 +68,7 @@ export function defaults(cwd: string): HarnessConfig {
     gateway: { env: {} },
     worker: { env: {} },
     // the same numbers as harness/gate DEFAULT_TOLERANCES (docs/gates.md)
-    gate: { alpha: 0.05, latencyMetrics: ['http_req_duration'], percentiles: [50, 95, 99], latencyTolerance: 0.1, errorRateTolerance: 0.01, throughputTolerance: 0.1, checksTolerance: 0.01, noiseFactor: 2 },
+    gate: { alpha: 0.05, latencyMetrics: ['http_req_duration'], percentiles: [50, 95, 99], latencyTolerance: 0.1, errorRateTolerance: 0.01, throughputTolerance: 0.1, checksTolerance: 0.01, noiseFactor: 2, optionalThresholds: [] },
   };
 }
 
@@ -184,6 +184,7 @@ function validate(c: HarnessConfig, problems: string[], warnings: string[]): voi
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (k === 'alpha' && (v <= 0 || v >= 1))) problems.push(`gate.${k}: must be a number ${k === 'alpha' ? 'in (0, 1)' : '>= 0'}, got ${JSON.stringify(v)}`);
   }
   if (!Array.isArray(c.gate.percentiles) || c.gate.percentiles.some((p) => ![50, 95, 99].includes(p))) problems.push(`gate.percentiles: a list of 50, 95, 99, got ${JSON.stringify(c.gate.percentiles)}`);
+  if (!Array.isArray(c.gate.optionalThresholds) || c.gate.optionalThresholds.some((m) => typeof m !== 'string')) problems.push('gate.optionalThresholds: must be a list of threshold keys (metric or metric{tag:value})');
   if (!Array.isArray(c.gate.latencyMetrics) || c.gate.latencyMetrics.some((m) => typeof m !== 'string')) problems.push('gate.latencyMetrics: must be a list of trend metric names');
   if (c.runtime.name !== 'external' && c.runtime.targetUrl) warnings.push(`--target-url is ignored by runtime ${c.runtime.name}; the started stack's URL is used`);
 }

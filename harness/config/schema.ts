@@ -66,6 +66,8 @@ export interface HarnessConfig {
     throughputTolerance: number;
     checksTolerance: number;
     noiseFactor: number;
+    /** Threshold keys (`http_req_duration{name:rare}`) allowed to match no samples; any other such threshold fails `run` and `gate`. */
+    optionalThresholds: string[];
   };
   worker: { env: Record<string, string> };
 }

@@ -11,3 +11,4 @@ export { compareRuns, DEFAULT_TOLERANCES, type GateTolerances, type GateResult, 
 export { renderGateTable, renderGateMarkdown, renderGateJunit } from './render-gate';
 export { runGate, gateFailed, GATE_FILES, type RunGateOptions } from './run-gate';
 export { mannWhitneyU, twoProportionZ, normalCdf, median, relativeSpread } from './statistics';
+export { unmatchedThresholds, unmatchedMessage, type UnmatchedThreshold } from './unmatched-thresholds';

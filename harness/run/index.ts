@@ -12,3 +12,4 @@ export { RunSession, StartedRunSession, EngineStep, type RunSessionOptions, type
 export { selectEngine, type RunEngine, type EngineRunRequest, type EngineOutcome } from './run-engine';
 export { redisAccounting, type RedisAccounting } from './target-accounting';
 export { gateOutput, type GateOutputOptions } from './gate-output';
+export { thresholdCoverageOutput } from './threshold-coverage-output';

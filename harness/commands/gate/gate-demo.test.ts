@@ -49,4 +49,12 @@ describe('the gate demonstration: TARGET_INJECT_DELAY_MS fails `harness run smok
     assert.match(readFileSync(join(last, 'gate.md'), 'utf8'), /Performance gate: FAILED/);
     assert.match(readFileSync(join(last, 'run.json'), 'utf8'), /"exitCode": ?112/);
   });
+
+  it('no silent passes: `harness run` fails (99) a threshold that matched no samples, naming it', async () => {
+    const fixture = fileURLToPath(new URL('./fixtures/typo-threshold.ts', import.meta.url));
+    const r = await harness(cwd, ['run', fixture, '--runtime', 'local', '--engine', 'builtin', '--toxiproxy', 'none']);
+    assert.equal(r.code, 99, r.stderr);
+    assert.match(r.stderr, /threshold "p\(95\)<200" on http_req_duration\{name:GET \/healht\} matched no samples/);
+    assert.match(r.stdout, /FAILED: thresholds crossed\s+\(exit 99\)/);
+  });
 });

@@ -94,6 +94,25 @@ describe('harness baseline save / harness gate (the binary, synthetic runs)', fu
     assert.match(r.stderr, /REGRESSED\s+checks failure rate\{check=accepted 202\}/);
   });
 
+  it('no silent passes: a threshold that matched no samples fails the gate (99) by name, unless optional', () => {
+    writeRun(cwd, '20261130T060000-base-0001', { latencyMs: 10 });
+    assert.equal(harness(cwd, ['baseline', 'save', 'latest', '--name', 'main']).status, 0);
+    const dir = writeRun(cwd, '20261130T060100-typo-0002', { latencyMs: 10, seed: 5 });
+    // as both engines write it: every threshold, submetrics included (`true` = failed)
+    writeFileSync(
+      join(dir, 'summary.json'),
+      JSON.stringify({ metrics: { http_req_duration: { 'p(95)': 12, thresholds: { 'p(95)<500': false } }, 'http_req_duration{name:POST /telemetri}': { 'p(95)': 0, thresholds: { 'p(95)<200': false } }, 'checks{check:accepted 202}': { value: 1, thresholds: { 'rate>0.9': false } } } }),
+    );
+    const r = harness(cwd, ['gate', dir, '--baseline', 'main']);
+    assert.equal(r.status, 99, r.stderr);
+    assert.match(r.stderr, /threshold "p\(95\)<200" on http_req_duration\{name:POST \/telemetri\} matched no samples/);
+    assert.doesNotMatch(r.stderr, /on checks\{check:accepted 202\} matched|on http_req_duration matched/);
+    assert.match(r.stdout, /FAILED: a threshold matched no samples\s+\(exit 99\)/);
+    writeFileSync(join(cwd, 'harness.config.mjs'), "export default { gate: { optionalThresholds: ['http_req_duration{name:POST /telemetri}'] } };\n");
+    const optional = harness(cwd, ['gate', dir, '--baseline', 'main']);
+    assert.equal(optional.status, 0, optional.stderr);
+  });
+
   it('a missing baseline or run is exit 104 with a hint; --baseline needs a value', () => {
     const dir = writeRun(cwd, '20261130T060000-base-0001', { latencyMs: 10 });
     const r = harness(cwd, ['gate', dir, '--baseline', 'nope']);

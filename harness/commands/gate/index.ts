@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { loadConfig } from '../../config';
 import { ExitCode } from '../../errors';
-import { baselineDir, GATE_FILES, gateFailed, runGate } from '../../gate';
+import { baselineDir, GATE_FILES, gateFailed, runGate, unmatchedMessage, unmatchedThresholds } from '../../gate';
 import type { CommandContext } from '../context';
 import { resolveRunDir } from '../report/index';
 
@@ -16,14 +16,18 @@ export interface GateOptions {
  * `harness gate <run> --baseline main`: compares a finished run with a saved baseline
  * (harness/gate, docs/gates.md), prints the table on stderr, writes gate.md, gate.junit.xml and
  * gate.json into the run directory. Exit 0 when nothing regressed, 112 when something did (or a
- * baseline series is missing from the run), 104 when the run or the baseline is not found.
+ * baseline series is missing from the run), 99 when nothing regressed but one of the run's
+ * thresholds matched no samples (no silent passes), 104 when the run or the baseline is not found.
  */
 export async function gate(opts: GateOptions, ctx: CommandContext): Promise<number> {
   const { config } = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configFile: opts.config });
   const dir = baselineDir(ctx.cwd, config.reportsDir, opts.baseline);
   const runDir = await resolveRunDir(opts, ctx);
   const result = await runGate({ runDir, baselineDir: dir, baselineName: opts.baseline, tolerances: config.gate, write: (t) => ctx.stderr.write(t) });
-  const failed = gateFailed(result);
-  ctx.stdout.write(`${failed ? 'FAILED: performance regression against the baseline' : 'PASSED: no regression against the baseline'}  (exit ${failed ? ExitCode.PerformanceRegression : ExitCode.Ok})  ${relative(ctx.cwd, runDir) || runDir}/${GATE_FILES.markdown}\n`);
-  return failed ? ExitCode.PerformanceRegression : ExitCode.Ok;
+  const unmatched = await unmatchedThresholds(runDir, config.gate.optionalThresholds);
+  if (unmatched.length) ctx.stderr.write(`${unmatchedMessage(unmatched)}\n`);
+  const code = gateFailed(result) ? ExitCode.PerformanceRegression : unmatched.length ? ExitCode.ThresholdsFailed : ExitCode.Ok;
+  const verdict = code === ExitCode.PerformanceRegression ? 'FAILED: performance regression against the baseline' : code === ExitCode.ThresholdsFailed ? 'FAILED: a threshold matched no samples' : 'PASSED: no regression against the baseline';
+  ctx.stdout.write(`${verdict}  (exit ${code})  ${relative(ctx.cwd, runDir) || runDir}/${GATE_FILES.markdown}\n`);
+  return code;
 }

@@ -3,7 +3,7 @@ import { loadConfig, type ConfigFlags } from '../../config';
 import { InvalidConfigError } from '../../errors';
 import type { RuntimeRegistry } from '../../runtimes';
 import { baselineDir, loadBaseline } from '../../gate';
-import { builtinRunOutputs, checkOutputs, gateOutput, RunSession, selectEngine, type RunEngine } from '../../run';
+import { builtinRunOutputs, checkOutputs, gateOutput, RunSession, selectEngine, thresholdCoverageOutput, type RunEngine } from '../../run';
 import type { CommandContext } from '../context';
 import { messages } from './messages';
 import { precheckThresholds } from './precheck-thresholds';
@@ -35,6 +35,8 @@ export async function run(opts: RunOptions, ctx: CommandContext): Promise<number
   const { config, warnings } = await loadConfig({ cwd: ctx.cwd, env: ctx.env, flags: opts, configFile: opts.config });
   for (const w of warnings) say(`warning: ${w}`);
   const outputs = checkOutputs(config.run.outputs, builtinRunOutputs(config));
+  // no silent passes: a threshold that matched no sample fails the run (docs/gates.md)
+  if (outputs.every((o) => o.wantsSamples !== false)) outputs.push(thresholdCoverageOutput(config.gate.optionalThresholds));
   if (opts.baseline !== undefined) {
     const dir = baselineDir(ctx.cwd, config.reportsDir, opts.baseline);
     await loadBaseline(dir, opts.baseline); // a missing baseline is exit 104 before anything starts
