@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * The conformance target: the reference recordings' srv.mjs (POST /telemetry -> 202, bad JSON ->
- * 400, GET /health, else 404) plus a few test routes, on 127.0.0.1 and a free port. Counts
+ * 400, GET /health, else 404) plus test routes (/echo, /slow, /status, /bytes, /redirect), on 127.0.0.1 and a free port. Counts
  * requests per `METHOD path` so tests can assert exact numbers server-side too.
  */
 export interface ConformanceServer {
@@ -85,6 +85,16 @@ function answer(req: http.IncomingMessage, res: http.ServerResponse, u: URL, bod
     }, Number(u.searchParams.get('ms') ?? 100));
     res.on('close', () => clearTimeout(t));
     return;
+  }
+  if (u.pathname === '/bytes') {
+    // Every byte value in turn (binary bodies; the differential suite's responseType cases).
+    const n = Number(u.searchParams.get('n') ?? 256);
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    return res.end(Buffer.from(Array.from({ length: n }, (_, i) => i % 256)));
+  }
+  if (u.pathname === '/redirect') {
+    res.writeHead(302, { location: u.searchParams.get('to') ?? '/health' });
+    return res.end();
   }
   if (u.pathname === '/status') {
     res.writeHead(Number(u.searchParams.get('code') ?? 200));

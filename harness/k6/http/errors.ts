@@ -31,6 +31,8 @@ export class K6RequestError extends Error {
     readonly code: number,
     message: string,
     readonly original?: unknown,
+    /** Go's full wording where k6 logs it (Request Failed, `throw`), when it differs from `message`. */
+    readonly detail?: string,
   ) {
     super(message);
     this.name = 'K6RequestError';
@@ -52,12 +54,13 @@ const UNKNOWN_AUTHORITY = new Set([
  */
 export function k6ErrorFor(err: unknown, phase: 'dial' | 'tls' | 'read' | 'write'): K6RequestError {
   if (err instanceof K6RequestError) return err;
-  const e = err as NodeJS.ErrnoException & { code?: string };
+  const e = err as NodeJS.ErrnoException & { code?: string; address?: string; port?: number };
   const code = e?.code ?? '';
   const msg = e?.message ?? String(err);
   switch (code) {
     case 'ECONNREFUSED':
-      return new K6RequestError(K6ErrorCode.TCPDialRefused, 'dial: connection refused', err);
+      // k6's error is the short form; its Request Failed warning quotes Go's dial error.
+      return new K6RequestError(K6ErrorCode.TCPDialRefused, 'dial: connection refused', err, e.address ? `dial tcp ${e.address}:${e.port}: connect: connection refused` : undefined);
     case 'ECONNRESET':
       return new K6RequestError(K6ErrorCode.TCPResetByPeer, `${phase === 'dial' ? 'read' : phase}: connection reset by peer`, err);
     case 'EPIPE':

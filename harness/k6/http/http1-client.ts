@@ -500,6 +500,7 @@ function failed(url: string, e: K6RequestError, m: Marks, end: number): HttpResp
     bytesReceived: 0,
     error: e.message,
     errorCode: e.code,
+    errorDetail: e.detail,
   };
 }
 

@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../../testing';
+import { runScriptWithK6 } from '../conformance/run-real-k6';
+import { runScript } from '../conformance/run-script';
+import { startConformanceServer } from '../conformance/server';
+import { profileOf, type Profile } from './profile';
+
+export const DIFF_SCRIPTS_DIR = fileURLToPath(new URL('./scripts/', import.meta.url));
+export const DIFF_FIXTURES_DIR = fileURLToPath(new URL('./fixtures/k6-v0.48/', import.meta.url));
+
+/**
+ * A script's directives, in `// @name value` comment lines at its top:
+ * - `@flags --no-thresholds`: extra `k6 run` flags;
+ * - `@vary iterations requests server checks`: fields whose counts depend on time (kept as "some");
+ * - `@env NAME=value`: extra environment.
+ */
+export interface Directives {
+  flags: string[];
+  vary: string[];
+  env: Record<string, string>;
+}
+
+export function directivesOf(source: string): Directives {
+  const d: Directives = { flags: [], vary: [], env: {} };
+  for (const m of source.matchAll(/^\/\/ @(flags|vary|env) (.+)$/gm)) {
+    const words = m[2].trim().split(/\s+/);
+    if (m[1] === 'env') for (const w of words) d.env[w.slice(0, w.indexOf('='))] = w.slice(w.indexOf('=') + 1);
+    else d[m[1] as 'flags' | 'vary'].push(...words);
+  }
+  return d;
+}
+
+export async function listScripts(): Promise<string[]> {
+  return (await readdir(DIFF_SCRIPTS_DIR)).filter((f) => f.endsWith('.js')).sort();
+}
+
+export async function scriptSource(name: string): Promise<string> {
+  return readFile(join(DIFF_SCRIPTS_DIR, name), 'utf8');
+}
+
+export function sha256(s: string): string {
+  return createHash('sha256').update(s).digest('hex');
+}
+
+/** Which engine runs the script: the built-in one in-process, or a real k6 binary. */
+export type Engine = { kind: 'builtin' } | { kind: 'k6'; path: string };
+
+/**
+ * Runs one script of scripts/ on an engine against a fresh conformance server (127.0.0.1, free
+ * port; `BASE_URL`), with `CLOSED_URL` pointing at a port nothing listens on, and returns its
+ * profile. Ports and temp paths are written as `PORT`, `CLOSED` and `SCRIPT_DIR` so recordings
+ * made on any port compare equal.
+ */
+export async function runCase(name: string, engine: Engine): Promise<Profile> {
+  const source = await scriptSource(name);
+  const d = directivesOf(source);
+  const srv = await startConformanceServer();
+  const closed = await freePort();
+  const port = new URL(srv.url).port;
+  try {
+    const env = { BASE_URL: srv.url, CLOSED_URL: `http://127.0.0.1:${closed}`, ...d.env };
+    const flags = ['-q', ...d.flags];
+    const script = join(DIFF_SCRIPTS_DIR, name);
+    const run = engine.kind === 'builtin' ? await runScript(script, { env, flags, keepDir: true }) : await runScriptWithK6(engine.path, script, { env, flags, keepDir: true });
+    const files: Record<string, string> = {};
+    try {
+      for (const f of await readdir(run.dir)) {
+        if (f === 'points.ndjson' || f === 'summary.json') continue;
+        files[f] = await readFile(join(run.dir, f), 'utf8').catch(() => '(not a file)');
+      }
+    } finally {
+      await rm(run.dir, { recursive: true, force: true });
+    }
+    const dirs = [DIFF_SCRIPTS_DIR, DIFF_SCRIPTS_DIR.replace(/\/$/, '')];
+    const normalise = (s: string) => {
+      let t = s.replaceAll(`127.0.0.1:${port}`, '127.0.0.1:PORT').replaceAll(`127.0.0.1:${closed}`, '127.0.0.1:CLOSED');
+      for (const dir of dirs) t = t.replaceAll(`file://${dir}`, 'file://SCRIPT_DIR').replaceAll(dir, 'SCRIPT_DIR');
+      return t;
+    };
+    return profileOf({ run, files, server: srv.counts, vary: d.vary, normalise, handleSummary: /export\s+function\s+handleSummary/.test(source) });
+  } finally {
+    await srv.close();
+  }
+}
