@@ -23,6 +23,8 @@ export interface ConformanceServerOptions {
    * depends on latency (ref2.js' `p(95)<1`) depends on the server, not on the machine's speed.
    */
   delays?: Record<string, number>;
+  /** Count only requests whose User-Agent matches (others are answered, not counted). */
+  userAgent?: RegExp;
 }
 
 export async function startConformanceServer(opts: ConformanceServerOptions = {}): Promise<ConformanceServer> {
@@ -33,7 +35,7 @@ export async function startConformanceServer(opts: ConformanceServerOptions = {}
     req.on('end', () => {
       const u = new URL(req.url ?? '/', 'http://x');
       const key = `${req.method} ${u.pathname}`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
+      if (!opts.userAgent || opts.userAgent.test(req.headers['user-agent'] ?? '')) counts.set(key, (counts.get(key) ?? 0) + 1);
       const delay = opts.delays?.[key];
       if (delay) {
         const t = setTimeout(() => answer(req, res, u, body), delay);

@@ -57,14 +57,20 @@ export type Engine = { kind: 'builtin' } | { kind: 'k6'; path: string };
 export async function runCase(name: string, engine: Engine): Promise<Profile> {
   const source = await scriptSource(name);
   const d = directivesOf(source);
-  const srv = await startConformanceServer();
+  // Only requests from k6 (either engine's default User-Agent) are counted: on a shared machine
+  // another process's health poller can land on a freed port that this server reuses.
+  const srv = await startConformanceServer({ userAgent: /^k6\// });
   const closed = await freePort();
   const port = new URL(srv.url).port;
   try {
     const env = { BASE_URL: srv.url, CLOSED_URL: `http://127.0.0.1:${closed}`, ...d.env };
     const flags = ['-q', ...d.flags];
     const script = join(DIFF_SCRIPTS_DIR, name);
-    const run = engine.kind === 'builtin' ? await runScript(script, { env, flags, keepDir: true }) : await runScriptWithK6(engine.path, script, { env, flags, keepDir: true });
+    const run =
+      engine.kind === 'builtin'
+        ? await runScript(script, { env, flags, keepDir: true })
+        : // No REST API server: its fixed port 6565 clashes with any other k6 running on the machine.
+          await runScriptWithK6(engine.path, script, { env, flags: ['--address', '', ...flags], keepDir: true });
     const files: Record<string, string> = {};
     try {
       for (const f of await readdir(run.dir)) {

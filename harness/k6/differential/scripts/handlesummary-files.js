@@ -9,6 +9,6 @@ export default function () {
 }
 export function handleSummary(data) {
   const m = data.metrics;
-  const out = { checks: m.checks.values.passes + '/' + m.checks.values.fails, count: m.hs_count.values.count, type: m.hs_count.type, contains: m.hs_count.contains, thresholds: m.hs_count.thresholds, iterations: m.iterations.values.count, metrics: Object.keys(m).filter((k) => !k.startsWith('http_') && !k.startsWith('data_')).sort(), rootChecks: data.root_group.checks.map((x) => [x.name, x.path, x.passes, x.fails]), options: data.options, state: Object.keys(data.state).sort() };
+  const out = { checks: m.checks.values.passes + '/' + m.checks.values.fails, count: m.hs_count.values.count, type: m.hs_count.type, contains: m.hs_count.contains, thresholds: m.hs_count.thresholds, iterations: m.iterations.values.count, metrics: Object.keys(m).filter((k) => !k.startsWith('http_') && !k.startsWith('data_')).sort(), rootChecks: data.root_group.checks.map((x) => [x.name, x.path, x.passes, x.fails]), options: Object.keys(data.options).sort().map((k) => [k, data.options[k]]), state: Object.keys(data.state).sort() };
   return { 'summary.txt': JSON.stringify(out, null, 1), stdout: 'stdout from handleSummary\n' };
 }

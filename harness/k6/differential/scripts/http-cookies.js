@@ -10,7 +10,7 @@ export default function () {
   console.log('sent back', r2.json().headers.cookie);
   const jar = http.cookieJar();
   jar.set(b, 'extra', 'v1');
-  console.log('jar', JSON.stringify(jar.cookiesForURL(`${b}/echo`)));
+  console.log('jar', JSON.stringify(Object.entries(jar.cookiesForURL(`${b}/echo`)).sort()));
   const r3 = http.get(`${b}/echo`, { cookies: { req: 'c1' } });
   console.log('with params cookie', r3.json().headers.cookie.split('; ').sort().join('; '));
 }
