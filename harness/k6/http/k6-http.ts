@@ -193,7 +193,8 @@ export class K6Http {
 
     const headers: Record<string, string> = {};
     if (prm.headers && typeof prm.headers === 'object')
-      for (const [k, v] of Object.entries(prm.headers as object)) if (v !== undefined && v !== null) headers[canonicalCached(k)] = String(v);
+      // As k6 (goja's ToString): a null or undefined value is sent as "null" / "undefined".
+      for (const [k, v] of Object.entries(prm.headers as object)) headers[canonicalCached(k)] = String(v);
     const enc = encodeBody(body);
     if (enc.contentType && headers['Content-Type'] === undefined) headers['Content-Type'] = enc.contentType;
     if (headers['User-Agent'] === undefined && o.userAgent) headers['User-Agent'] = o.userAgent;
