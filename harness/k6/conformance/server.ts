@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * The conformance target: the reference recordings' srv.mjs (POST /telemetry -> 202, bad JSON ->
- * 400, GET /health, else 404) plus test routes (/echo, /slow, /status, /bytes, /redirect), on 127.0.0.1 and a free port. Counts
+ * 400, GET /health, else 404) plus test routes (/echo, /slow, /status, /bytes, /redirect, /drop, /reset), on 127.0.0.1 and a free port. Counts
  * requests per `METHOD path` so tests can assert exact numbers server-side too.
  */
 export interface ConformanceServer {
@@ -97,6 +97,14 @@ function answer(req: http.IncomingMessage, res: http.ServerResponse, u: URL, bod
   if (u.pathname === '/redirect') {
     res.writeHead(302, { location: u.searchParams.get('to') ?? '/health' });
     return res.end();
+  }
+  if (u.pathname === '/drop') {
+    // Closes the connection without an answer (the client reads EOF).
+    return req.socket.destroy();
+  }
+  if (u.pathname === '/reset') {
+    // Resets the connection (TCP RST) without an answer.
+    return req.socket.resetAndDestroy();
   }
   if (u.pathname === '/status') {
     res.writeHead(Number(u.searchParams.get('code') ?? 200));

@@ -82,7 +82,10 @@ export async function runCase(name: string, engine: Engine): Promise<Profile> {
     }
     const dirs = [DIFF_SCRIPTS_DIR, DIFF_SCRIPTS_DIR.replace(/\/$/, '')];
     const normalise = (s: string) => {
-      let t = s.replaceAll(`127.0.0.1:${port}`, '127.0.0.1:PORT').replaceAll(`127.0.0.1:${closed}`, '127.0.0.1:CLOSED');
+      let t = s
+        .replace(/127\.0\.0\.1:\d+->/g, '127.0.0.1:LOCAL->') // the client's ephemeral port in Go's `read tcp a->b` errors
+        .replaceAll(`127.0.0.1:${port}`, '127.0.0.1:PORT')
+        .replaceAll(`127.0.0.1:${closed}`, '127.0.0.1:CLOSED');
       for (const dir of dirs) t = t.replaceAll(`file://${dir}`, 'file://SCRIPT_DIR').replaceAll(dir, 'SCRIPT_DIR');
       return t;
     };

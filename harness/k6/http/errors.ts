@@ -52,7 +52,7 @@ const UNKNOWN_AUTHORITY = new Set([
  * Maps a Node error to k6's code and message.
  * @param phase where it happened: while dialing (DNS/TCP connect), TLS handshake, or on an established connection.
  */
-export function k6ErrorFor(err: unknown, phase: 'dial' | 'tls' | 'read' | 'write'): K6RequestError {
+export function k6ErrorFor(err: unknown, phase: 'dial' | 'tls' | 'read' | 'write', conn?: { local: string; remote: string }): K6RequestError {
   if (err instanceof K6RequestError) return err;
   const e = err as NodeJS.ErrnoException & { code?: string; address?: string; port?: number };
   const code = e?.code ?? '';
@@ -61,8 +61,16 @@ export function k6ErrorFor(err: unknown, phase: 'dial' | 'tls' | 'read' | 'write
     case 'ECONNREFUSED':
       // k6's error is the short form; its Request Failed warning quotes Go's dial error.
       return new K6RequestError(K6ErrorCode.TCPDialRefused, 'dial: connection refused', err, e.address ? `dial tcp ${e.address}:${e.port}: connect: connection refused` : undefined);
-    case 'ECONNRESET':
-      return new K6RequestError(K6ErrorCode.TCPResetByPeer, `${phase === 'dial' ? 'read' : phase}: connection reset by peer`, err);
+    case 'ECONNRESET': {
+      // The failing syscall when Node names it (a reset after the request went out fails the read, as in Go).
+      const op = e.syscall === 'read' || e.syscall === 'write' ? e.syscall : phase === 'dial' ? 'read' : phase;
+      const detail = conn ? `${op} tcp ${conn.local}->${conn.remote}: ${op}: connection reset by peer` : undefined;
+      return new K6RequestError(K6ErrorCode.TCPResetByPeer, `${op}: connection reset by peer`, err, detail);
+    }
+    case 'ERR_SSL_WRONG_VERSION_NUMBER':
+      // TLS spoken to a server that is not (typically plain HTTP): Go's record-header error, and
+      // the transport's wording when the answer was HTTP.
+      return new K6RequestError(K6ErrorCode.TLSHeader, 'tls: first record does not look like a TLS handshake', err, 'http: server gave HTTP response to HTTPS client');
     case 'EPIPE':
       return new K6RequestError(K6ErrorCode.TCPBrokenPipe, 'write: broken pipe', err);
     case 'ENOTFOUND':
