@@ -88,7 +88,7 @@ export function k6ErrorFor(err: unknown, phase: 'dial' | 'tls' | 'read' | 'write
     case 'ERR_INVALID_URL':
       return new K6RequestError(K6ErrorCode.InvalidURL, msg, err);
   }
-  if (UNKNOWN_AUTHORITY.has(code)) return new K6RequestError(K6ErrorCode.X509UnknownAuthority, 'x509: unknown authority', err);
+  if (UNKNOWN_AUTHORITY.has(code)) return new K6RequestError(K6ErrorCode.X509UnknownAuthority, 'x509: unknown authority', err, 'x509: certificate signed by unknown authority');
   if (phase === 'tls' || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS')) return new K6RequestError(K6ErrorCode.DefaultTLS, msg, err);
   if (phase === 'dial') {
     if (code.startsWith('E')) return new K6RequestError(K6ErrorCode.TCPDialUnknownErrno, `dial: unknown errno error with msg \`${msg}\``, err);
