@@ -268,6 +268,8 @@ export interface HttpResponseData {
   /** k6 error text and code (e.g. 1050 request timeout, 1211 dial timeout, 1212 connection refused, 1220 reset by peer) when the request failed (status 0). */
   error?: string;
   errorCode?: number;
+  /** Go's full text of a network error (`dial tcp 127.0.0.1:1: connect: connection refused`), for k6's Request Failed warning and `throw`; `error` is k6's short form. */
+  errorDetail?: string;
   /** k6's tls_version ('tls1.3', …) for https; undefined for plain http. */
   tlsVersion?: string;
 }

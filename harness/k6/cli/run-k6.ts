@@ -149,6 +149,7 @@ async function loadWith(flags: RunFlags, ctx: IoContext, logger: RuntimeOptions[
     userAgent: options.userAgent,
     noConnectionReuse: options.noConnectionReuse,
     noVUConnectionReuse: options.noVUConnectionReuse,
+    insecureSkipTLSVerify: options.insecureSkipTLSVerify,
     discardResponseBodies: options.discardResponseBodies,
     batch: options.batch,
     batchPerHost: options.batchPerHost,

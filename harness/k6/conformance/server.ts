@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * The conformance target: the reference recordings' srv.mjs (POST /telemetry -> 202, bad JSON ->
- * 400, GET /health, else 404) plus a few test routes, on 127.0.0.1 and a free port. Counts
+ * 400, GET /health, else 404) plus test routes (/echo, /slow, /status, /bytes, /redirect, /drop, /reset), on 127.0.0.1 and a free port. Counts
  * requests per `METHOD path` so tests can assert exact numbers server-side too.
  */
 export interface ConformanceServer {
@@ -23,6 +23,8 @@ export interface ConformanceServerOptions {
    * depends on latency (ref2.js' `p(95)<1`) depends on the server, not on the machine's speed.
    */
   delays?: Record<string, number>;
+  /** Count only requests whose User-Agent matches (others are answered, not counted). */
+  userAgent?: RegExp;
 }
 
 export async function startConformanceServer(opts: ConformanceServerOptions = {}): Promise<ConformanceServer> {
@@ -33,7 +35,7 @@ export async function startConformanceServer(opts: ConformanceServerOptions = {}
     req.on('end', () => {
       const u = new URL(req.url ?? '/', 'http://x');
       const key = `${req.method} ${u.pathname}`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
+      if (!opts.userAgent || opts.userAgent.test(req.headers['user-agent'] ?? '')) counts.set(key, (counts.get(key) ?? 0) + 1);
       const delay = opts.delays?.[key];
       if (delay) {
         const t = setTimeout(() => answer(req, res, u, body), delay);
@@ -85,6 +87,24 @@ function answer(req: http.IncomingMessage, res: http.ServerResponse, u: URL, bod
     }, Number(u.searchParams.get('ms') ?? 100));
     res.on('close', () => clearTimeout(t));
     return;
+  }
+  if (u.pathname === '/bytes') {
+    // Every byte value in turn (binary bodies; the differential suite's responseType cases).
+    const n = Number(u.searchParams.get('n') ?? 256);
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    return res.end(Buffer.from(Array.from({ length: n }, (_, i) => i % 256)));
+  }
+  if (u.pathname === '/redirect') {
+    res.writeHead(302, { location: u.searchParams.get('to') ?? '/health' });
+    return res.end();
+  }
+  if (u.pathname === '/drop') {
+    // Closes the connection without an answer (the client reads EOF).
+    return req.socket.destroy();
+  }
+  if (u.pathname === '/reset') {
+    // Resets the connection (TCP RST) without an answer.
+    return req.socket.resetAndDestroy();
   }
   if (u.pathname === '/status') {
     res.writeHead(Number(u.searchParams.get('code') ?? 200));

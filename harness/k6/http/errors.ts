@@ -31,6 +31,8 @@ export class K6RequestError extends Error {
     readonly code: number,
     message: string,
     readonly original?: unknown,
+    /** Go's full wording where k6 logs it (Request Failed, `throw`), when it differs from `message`. */
+    readonly detail?: string,
   ) {
     super(message);
     this.name = 'K6RequestError';
@@ -50,16 +52,25 @@ const UNKNOWN_AUTHORITY = new Set([
  * Maps a Node error to k6's code and message.
  * @param phase where it happened: while dialing (DNS/TCP connect), TLS handshake, or on an established connection.
  */
-export function k6ErrorFor(err: unknown, phase: 'dial' | 'tls' | 'read' | 'write'): K6RequestError {
+export function k6ErrorFor(err: unknown, phase: 'dial' | 'tls' | 'read' | 'write', conn?: { local: string; remote: string }): K6RequestError {
   if (err instanceof K6RequestError) return err;
-  const e = err as NodeJS.ErrnoException & { code?: string };
+  const e = err as NodeJS.ErrnoException & { code?: string; address?: string; port?: number };
   const code = e?.code ?? '';
   const msg = e?.message ?? String(err);
   switch (code) {
     case 'ECONNREFUSED':
-      return new K6RequestError(K6ErrorCode.TCPDialRefused, 'dial: connection refused', err);
-    case 'ECONNRESET':
-      return new K6RequestError(K6ErrorCode.TCPResetByPeer, `${phase === 'dial' ? 'read' : phase}: connection reset by peer`, err);
+      // k6's error is the short form; its Request Failed warning quotes Go's dial error.
+      return new K6RequestError(K6ErrorCode.TCPDialRefused, 'dial: connection refused', err, e.address ? `dial tcp ${e.address}:${e.port}: connect: connection refused` : undefined);
+    case 'ECONNRESET': {
+      // The failing syscall when Node names it (a reset after the request went out fails the read, as in Go).
+      const op = e.syscall === 'read' || e.syscall === 'write' ? e.syscall : phase === 'dial' ? 'read' : phase;
+      const detail = conn ? `${op} tcp ${conn.local}->${conn.remote}: ${op}: connection reset by peer` : undefined;
+      return new K6RequestError(K6ErrorCode.TCPResetByPeer, `${op}: connection reset by peer`, err, detail);
+    }
+    case 'ERR_SSL_WRONG_VERSION_NUMBER':
+      // TLS spoken to a server that is not (typically plain HTTP): Go's record-header error, and
+      // the transport's wording when the answer was HTTP.
+      return new K6RequestError(K6ErrorCode.TLSHeader, 'tls: first record does not look like a TLS handshake', err, 'http: server gave HTTP response to HTTPS client');
     case 'EPIPE':
       return new K6RequestError(K6ErrorCode.TCPBrokenPipe, 'write: broken pipe', err);
     case 'ENOTFOUND':
@@ -77,7 +88,7 @@ export function k6ErrorFor(err: unknown, phase: 'dial' | 'tls' | 'read' | 'write
     case 'ERR_INVALID_URL':
       return new K6RequestError(K6ErrorCode.InvalidURL, msg, err);
   }
-  if (UNKNOWN_AUTHORITY.has(code)) return new K6RequestError(K6ErrorCode.X509UnknownAuthority, 'x509: unknown authority', err);
+  if (UNKNOWN_AUTHORITY.has(code)) return new K6RequestError(K6ErrorCode.X509UnknownAuthority, 'x509: unknown authority', err, 'x509: certificate signed by unknown authority');
   if (phase === 'tls' || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS')) return new K6RequestError(K6ErrorCode.DefaultTLS, msg, err);
   if (phase === 'dial') {
     if (code.startsWith('E')) return new K6RequestError(K6ErrorCode.TCPDialUnknownErrno, `dial: unknown errno error with msg \`${msg}\``, err);

@@ -38,6 +38,8 @@ class Connection {
   closed = false;
   remoteIP = '';
   remotePort = 0;
+  /** `local->remote` addresses for Go's wording of errors on this connection (read before a reset loses them). */
+  readonly addrs: { local: string; remote: string };
   constructor(
     readonly key: string,
     readonly socket: net.Socket,
@@ -46,6 +48,7 @@ class Connection {
     readonly tlsVersion: string,
     private readonly onGone: (c: Connection) => void,
   ) {
+    this.addrs = { local: `${raw.localAddress}:${raw.localPort}`, remote: `${raw.remoteAddress}:${raw.remotePort}` };
     socket.on('data', (chunk: Buffer) => {
       const ex = this.exchange;
       if (ex) ex.onData(chunk);
@@ -107,7 +110,7 @@ class Exchange {
     else this.finish(new K6RequestError(K6ErrorCode.Default, this.bytesIn === 0 ? 'EOF' : 'unexpected EOF'));
   }
   onError(err: unknown): void {
-    if (!this.finished) this.finish(k6ErrorFor(err, this.firstByte === 0 && this.bytesIn === 0 ? 'write' : 'read'));
+    if (!this.finished) this.finish(k6ErrorFor(err, this.firstByte === 0 && this.bytesIn === 0 ? 'write' : 'read', this.conn.addrs));
   }
   finish(err: unknown): void {
     this.finished = true;
@@ -500,6 +503,7 @@ function failed(url: string, e: K6RequestError, m: Marks, end: number): HttpResp
     bytesReceived: 0,
     error: e.message,
     errorCode: e.code,
+    errorDetail: e.detail,
   };
 }
 

@@ -47,6 +47,8 @@ interface Prepared {
   jar: CookieJar | null;
   cookies: Record<string, CookieParam>;
   callback: ExpectedStatuses | null;
+  /** params.throw, else options.throw: a network error throws instead of returning a Response. */
+  throw: boolean;
 }
 
 /** A batch item, normalised. */
@@ -191,7 +193,8 @@ export class K6Http {
 
     const headers: Record<string, string> = {};
     if (prm.headers && typeof prm.headers === 'object')
-      for (const [k, v] of Object.entries(prm.headers as object)) if (v !== undefined && v !== null) headers[canonicalCached(k)] = String(v);
+      // As k6 (goja's ToString): a null or undefined value is sent as "null" / "undefined".
+      for (const [k, v] of Object.entries(prm.headers as object)) headers[canonicalCached(k)] = String(v);
     const enc = encodeBody(body);
     if (enc.contentType && headers['Content-Type'] === undefined) headers['Content-Type'] = enc.contentType;
     if (headers['User-Agent'] === undefined && o.userAgent) headers['User-Agent'] = o.userAgent;
@@ -244,6 +247,7 @@ export class K6Http {
       jar,
       cookies,
       callback,
+      throw: prm.throw !== undefined && prm.throw !== null ? Boolean(prm.throw) : Boolean(o.throw),
     };
   }
 
@@ -410,8 +414,8 @@ export class K6Http {
   ): K6Response {
     const o = this.vu.options;
     if (data.status === 0 && data.error) {
-      const full = `${method[0]}${method.slice(1).toLowerCase()} "${url}": ${data.error}`;
-      if (o.throw) throw new Error(full);
+      const full = `${method[0]}${method.slice(1).toLowerCase()} "${url}": ${data.errorDetail ?? data.error}`;
+      if (p.throw) throw new Error(full);
       o.logger.warn('Request Failed', { error: full });
     }
     const cookies: Record<string, ResponseCookie[]> = {};
@@ -431,10 +435,11 @@ export class K6Http {
       status: data.status,
       status_text: data.status === 0 ? '' : `${data.status} ${data.statusText}`.trimEnd(),
       proto: data.proto,
-      headers: data.headers,
+      headers: goHeaders(data.headers),
       cookies,
       body: resBody,
-      timings: data.timings,
+      // k6 v0.48 still has the DNS field; the target is an IP (no lookup), so 0.
+      timings: { ...data.timings, looking_up: 0 },
       remote_ip: data.remoteIP,
       remote_port: data.remotePort,
       tls_version: data.tlsVersion ?? '',
@@ -464,4 +469,11 @@ function toBatchItem(x: unknown): BatchItem {
     return { method: String(o.method ?? 'GET'), url: o.url, body: o.body ?? null, params: o.params ?? null };
   }
   throw new Error(`invalid http.batch() request ${JSON.stringify(x)}: expected a URL string, an array [method, url, body, params] or an object {method, url, body, params}`);
+}
+
+/** Go's client moves Transfer-Encoding out of the response headers (resp.TransferEncoding); k6 shows what is left. */
+function goHeaders(h: Record<string, string>): Record<string, string> {
+  if (!('Transfer-Encoding' in h)) return h;
+  const { 'Transfer-Encoding': _, ...rest } = h;
+  return rest;
 }

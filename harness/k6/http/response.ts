@@ -19,7 +19,7 @@ export interface K6ResponseInit {
   headers: Record<string, string>;
   cookies: Record<string, ResponseCookie[]>;
   body: string | ArrayBuffer | null;
-  timings: HttpTimings;
+  timings: HttpTimings & { looking_up?: number };
   remote_ip: string;
   remote_port: number;
   tls_version: string;
@@ -43,7 +43,7 @@ export class K6Response {
   headers: Record<string, string>;
   cookies: Record<string, ResponseCookie[]>;
   body: string | ArrayBuffer | null;
-  timings: HttpTimings;
+  timings: HttpTimings & { looking_up?: number };
   remote_ip: string;
   remote_port: number;
   tls_version: string;

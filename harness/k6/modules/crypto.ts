@@ -21,7 +21,8 @@ const ALGORITHMS: Record<string, string> = {
 
 function algorithm(a: unknown): string {
   const alg = ALGORITHMS[String(a)];
-  if (!alg) throw new Error(`invalid algorithm: ${String(a)}; valid: ${Object.keys(ALGORITHMS).join(', ')}`);
+  // k6's own texts (scripts match on them), so no list of valid values appended.
+  if (!alg) throw new Error(`invalid algorithm: ${String(a)}`);
   return alg;
 }
 
@@ -38,17 +39,21 @@ export function encodeDigest(b: Buffer, enc: unknown): string | ArrayBuffer {
     case 'binary':
       return toArrayBuffer(b);
     default:
-      throw new Error(`invalid output encoding: ${String(enc)}; valid: hex, base64, base64url, base64rawurl, binary`);
+      throw new Error(`invalid output encoding: ${String(enc)}`);
   }
 }
 
-/** Incremental hash/HMAC; md4 buffers its input (Node's OpenSSL lacks it). */
+/**
+ * Incremental hash/HMAC. digest() does not end it (k6 gives Go's Sum: a second digest(), or an
+ * update() after one, goes on from the same state), so a hash digests a copy of itself, and an
+ * HMAC (which Node cannot copy) and md4 (which Node's OpenSSL lacks) keep their input.
+ */
 class Hasher {
   private readonly parts: Buffer[] = [];
-  private readonly h: nodeCrypto.Hash | nodeCrypto.Hmac | null;
+  private readonly h: nodeCrypto.Hash | null;
 
   constructor(private readonly alg: string, private readonly key?: Buffer) {
-    this.h = alg === 'md4' ? null : key ? nodeCrypto.createHmac(alg, key) : nodeCrypto.createHash(alg);
+    this.h = alg === 'md4' || key ? null : nodeCrypto.createHash(alg);
   }
 
   update(input: unknown): void {
@@ -62,9 +67,10 @@ class Hasher {
   }
 
   private rawDigest(): Buffer {
-    if (this.h) return this.h.digest();
+    if (this.h) return this.h.copy().digest();
     const data = Buffer.concat(this.parts);
-    return this.key ? hmacWith(md4, this.key, data) : md4(data);
+    if (this.alg === 'md4') return this.key ? hmacWith(md4, this.key, data) : md4(data);
+    return nodeCrypto.createHmac(this.alg, this.key!).update(data).digest();
   }
 }
 

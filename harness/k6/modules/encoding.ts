@@ -1,21 +1,35 @@
 /**
  * `k6/encoding`: b64encode / b64decode with Go's four alphabets: std (padded), rawstd,
- * url (URL-safe, padded), rawurl. Decoding is strict like Go's (bad input throws).
+ * url (URL-safe, padded), rawurl (any other encoding argument is std, as in k6). Decoding is
+ * strict like Go's (bad input throws).
  */
+import { types } from 'node:util';
 import type { ModuleFactory } from '../types';
 import { toArrayBuffer, toBuffer } from './bytes';
 
 type Enc = 'std' | 'rawstd' | 'url' | 'rawurl';
 
+/** As k6: any other value, missing, null or unknown (`'nope'`), is std. */
 function encoding(e: unknown): Enc {
-  const s = e === undefined || e === '' ? 'std' : String(e);
-  if (s === 'std' || s === 'rawstd' || s === 'url' || s === 'rawurl') return s;
-  throw new Error(`unsupported base64 encoding "${s}"; valid: std, rawstd, url, rawurl`);
+  return e === 'rawstd' || e === 'url' || e === 'rawurl' ? e : 'std';
 }
 
-export function b64encode(input: unknown, enc?: unknown): string {
+/** k6 takes a string, an ArrayBuffer or a typed array; other values throw with Go's type name. */
+function input(v: unknown): Buffer {
+  // isAnyArrayBuffer, not instanceof: the script's ArrayBuffer comes from another realm.
+  if (typeof v === 'string' || types.isAnyArrayBuffer(v) || ArrayBuffer.isView(v)) return toBuffer(v);
+  const goType =
+    typeof v === 'number' ? (Number.isInteger(v) ? 'int64' : 'float64')
+    : typeof v === 'boolean' ? 'bool'
+    : Array.isArray(v) ? '[]interface {}'
+    : v === null || v === undefined ? '<nil>'
+    : 'map[string]interface {}';
+  throw new Error(`invalid type ${goType}, expected string, []byte or ArrayBuffer`);
+}
+
+export function b64encode(data: unknown, enc?: unknown): string {
   const e = encoding(enc);
-  let s = toBuffer(input).toString('base64');
+  let s = input(data).toString('base64');
   if (e === 'url' || e === 'rawurl') s = s.replace(/\+/g, '-').replace(/\//g, '_');
   if (e === 'rawstd' || e === 'rawurl') s = s.replace(/=+$/, '');
   return s;

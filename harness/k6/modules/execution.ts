@@ -11,9 +11,28 @@ export const executionModule: ModuleFactory = (vu: VUState) => {
   const st = internalState(vu);
   const ctx = (what: string) => {
     const c = st.runCtx;
-    if (!c || vu.inInit) throw new Error(`getting ${what} information in the init context is not supported`);
+    if (!c || vu.inInit) throw new Error(what === 'scenario' ? 'getting scenario information outside of the VU context is not supported' : `getting ${what} information in the init context is not supported`);
     return c;
   };
+  // k6's exec.vu.tags is the VU's whole tag set (test-wide and scenario tags, `scenario`,
+  // `group`), not only what the script set; writes add VU tags.
+  const tagsView = new Proxy(vu.vuTags, {
+    get: (_, k) => (typeof k === 'string' ? vu.currentTags()[k] : undefined),
+    has: (_, k) => typeof k === 'string' && k in vu.currentTags(),
+    ownKeys: () => Object.keys(vu.currentTags()),
+    getOwnPropertyDescriptor: (_, k) => {
+      const t = vu.currentTags();
+      return typeof k === 'string' && k in t ? { value: t[k], enumerable: true, configurable: true, writable: true } : undefined;
+    },
+    set: (t, k, v) => {
+      if (typeof k === 'string') t[k] = v;
+      return true;
+    },
+    deleteProperty: (t, k) => {
+      if (typeof k === 'string') delete t[k];
+      return true;
+    },
+  });
   const vuInfo = {
     get idInInstance() {
       return vu.vuId;
@@ -28,11 +47,11 @@ export const executionModule: ModuleFactory = (vu: VUState) => {
       return vu.iteration?.iteration ?? 0;
     },
     get tags() {
-      return vu.vuTags;
+      return tagsView;
     },
     metrics: {
       get tags() {
-        return vu.vuTags;
+        return tagsView;
       },
       metadata: {} as Record<string, string>,
     },

@@ -87,6 +87,7 @@ export function consolidateOptions(input: ConsolidateInput): Consolidated {
     discardResponseBodies: merged.discardResponseBodies === true,
     noConnectionReuse: merged.noConnectionReuse === true,
     noVUConnectionReuse: merged.noVUConnectionReuse === true,
+    insecureSkipTLSVerify: merged.insecureSkipTLSVerify === true,
     batch: int(merged.batch, 20, 'batch', problems),
     batchPerHost: int(merged.batchPerHost, 6, 'batchPerHost', problems),
     maxRedirects: int(merged.maxRedirects, 10, 'maxRedirects', problems),

@@ -27,6 +27,8 @@ export interface K6Options {
   discardResponseBodies: boolean;
   noConnectionReuse: boolean;
   noVUConnectionReuse: boolean;
+  /** Accept any TLS certificate (script option; the `--insecure-skip-tls-verify` flag is still ignored). */
+  insecureSkipTLSVerify: boolean;
   batch: number;
   batchPerHost: number;
   maxRedirects: number;
