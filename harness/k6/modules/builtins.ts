@@ -7,6 +7,7 @@ import { httpModule } from './http';
 import { k6Module } from './k6';
 import { metricsModule } from './metrics';
 import { ModuleRegistry } from './registry';
+import { timersModule } from './timers';
 
 export function createBuiltinRegistry(): ModuleRegistry {
   return new ModuleRegistry()
@@ -16,5 +17,6 @@ export function createBuiltinRegistry(): ModuleRegistry {
     .register('k6/execution', executionModule)
     .register('k6/data', dataModule)
     .register('k6/encoding', encodingModule)
-    .register('k6/crypto', cryptoModule);
+    .register('k6/crypto', cryptoModule)
+    .register('k6/experimental/timers', timersModule);
 }
