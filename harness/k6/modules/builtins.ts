@@ -3,6 +3,7 @@ import { cryptoModule } from './crypto';
 import { dataModule } from './data';
 import { encodingModule } from './encoding';
 import { executionModule } from './execution';
+import { htmlModule } from './html';
 import { httpModule } from './http';
 import { k6Module } from './k6';
 import { metricsModule } from './metrics';
@@ -18,5 +19,6 @@ export function createBuiltinRegistry(): ModuleRegistry {
     .register('k6/data', dataModule)
     .register('k6/encoding', encodingModule)
     .register('k6/crypto', cryptoModule)
+    .register('k6/html', htmlModule)
     .register('k6/experimental/timers', timersModule);
 }
