@@ -9,6 +9,7 @@ import { k6Module } from './k6';
 import { metricsModule } from './metrics';
 import { ModuleRegistry } from './registry';
 import { timersModule } from './timers';
+import { websocketsModule } from './websockets';
 import { wsModule } from './ws';
 
 export function createBuiltinRegistry(): ModuleRegistry {
@@ -22,5 +23,6 @@ export function createBuiltinRegistry(): ModuleRegistry {
     .register('k6/crypto', cryptoModule)
     .register('k6/html', htmlModule)
     .register('k6/ws', wsModule)
-    .register('k6/experimental/timers', timersModule);
+    .register('k6/experimental/timers', timersModule)
+    .register('k6/experimental/websockets', websocketsModule);
 }

@@ -2,40 +2,14 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
-import { runScript, type ScriptRun } from '../conformance/run-script';
+import { runScript } from '../conformance/run-script';
+import { consoleLines, startServer } from './ws-test-server';
 
 /**
  * k6/ws through `harness k6 run` (in-process) against a real `ws` server on an ephemeral loopback
  * port. Every expectation (console lines, metric counts, tag sets) is what real k6 v0.48 printed
  * and emitted for the same script and server.
  */
-function startServer(): Promise<{ port: number; close(): Promise<void> }> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  wss.on('connection', (s, req) => {
-    if (req.url?.startsWith('/greet')) s.send('hello');
-    s.on('message', (m, isBinary) => {
-      const t = m.toString();
-      if (t === 'close-me') return s.close(4000, 'bye');
-      if (t.startsWith('close:')) return s.close(Number(t.slice(6)));
-      if (t === 'close-none') return s.close();
-      if (t === 'terminate') return s.terminate();
-      if (t === 'ping-me') return s.ping();
-      s.send(isBinary ? m : 'echo:' + t, { binary: isBinary });
-    });
-  });
-  return new Promise((resolve) =>
-    wss.on('listening', () =>
-      resolve({
-        port: (wss.address() as AddressInfo).port,
-        close: () => new Promise<void>((r) => { for (const c of wss.clients) c.terminate(); wss.close(() => r()); }),
-      }),
-    ),
-  );
-}
-
-const consoleLines = (r: ScriptRun) => [...r.stderr.matchAll(/level=info msg=(?:"((?:[^"\\]|\\.)*)"|(\S+)) source=console/g)].map((m) => (m[1] !== undefined ? JSON.parse(`"${m[1]}"`) : m[2]));
 
 describe('k6 modules: k6/ws (real ws server, through harness k6 run)', function () {
   let srv: { port: number; close(): Promise<void> };

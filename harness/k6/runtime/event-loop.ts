@@ -11,8 +11,8 @@
 import type { Logger } from '../types';
 
 interface Task {
-  /** `setTimeout 3`, `websocket 1`: named in the warning when the iteration ends early. */
-  name: string;
+  /** `setTimeout 3`: named in k6's warning when the iteration ends early (null: no warning, as for sockets). */
+  name: string | null;
   cancel(): void;
 }
 
@@ -25,23 +25,28 @@ export class EventLoop {
   /** Callbacks that returned a promise not settled yet. */
   private inFlight = 0;
   private failure: { error: unknown } | null = null;
-  private stopped = false;
+  private isStopped = false;
   private wake: (() => void) | null = null;
 
   constructor(private readonly logger: Logger) {}
 
   /** Keeps the run alive until `done(key)`; `cancel` is called if the run ends first. */
-  add(key: object, name: string, cancel: () => void): void {
-    if (!this.stopped) this.tasks.set(key, { name, cancel });
+  add(key: object, name: string | null, cancel: () => void): void {
+    if (!this.isStopped) this.tasks.set(key, { name, cancel });
   }
 
   done(key: object): void {
     if (this.tasks.delete(key)) this.check();
   }
 
+  /** True once the run is over (its samples would belong to no iteration). */
+  get stopped(): boolean {
+    return this.isStopped;
+  }
+
   /** Runs a script callback now, or after the blocking call in progress. */
   enqueue(fn: () => unknown): void {
-    if (this.stopped) return;
+    if (this.isStopped) return;
     if (this.blocked > 0) {
       this.queue.push(fn);
       return;
@@ -56,7 +61,7 @@ export class EventLoop {
       this.flushScheduled = true;
       setImmediate(() => {
         this.flushScheduled = false;
-        if (this.blocked > 0 || this.stopped) return;
+        if (this.blocked > 0 || this.isStopped) return;
         const q = this.queue;
         this.queue = [];
         for (const f of q) this.invoke(f);
@@ -88,7 +93,7 @@ export class EventLoop {
   }
 
   private fail(error: unknown): void {
-    if (this.stopped || this.failure) return;
+    if (this.isStopped || this.failure) return;
     this.failure = { error };
     this.check();
   }
@@ -116,11 +121,11 @@ export class EventLoop {
 
   /** The run is over: cancel what is left (with k6's warning unless `quiet`). */
   stop(quiet = false): void {
-    if (this.stopped) return;
-    this.stopped = true;
+    if (this.isStopped) return;
+    this.isStopped = true;
     this.queue = [];
     for (const t of this.tasks.values()) {
-      if (!quiet) this.logger.warn(`${t.name} was stopped because the VU iteration was interrupted`);
+      if (!quiet && t.name !== null) this.logger.warn(`${t.name} was stopped because the VU iteration was interrupted`);
       t.cancel();
     }
     this.tasks.clear();
