@@ -7,6 +7,7 @@ import { htmlModule } from './html';
 import { httpModule } from './http';
 import { k6Module } from './k6';
 import { metricsModule } from './metrics';
+import { redisModule } from './redis';
 import { ModuleRegistry } from './registry';
 import { timersModule } from './timers';
 import { websocketsModule } from './websockets';
@@ -24,5 +25,6 @@ export function createBuiltinRegistry(): ModuleRegistry {
     .register('k6/html', htmlModule)
     .register('k6/ws', wsModule)
     .register('k6/experimental/timers', timersModule)
-    .register('k6/experimental/websockets', websocketsModule);
+    .register('k6/experimental/websockets', websocketsModule)
+    .register('k6/experimental/redis', redisModule);
 }

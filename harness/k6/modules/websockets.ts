@@ -14,14 +14,12 @@ import WebSocketLib from 'ws';
 import type { ModuleFactory, Tags, VUState } from '../types';
 import type { EventLoop } from '../runtime/event-loop';
 import { internalState, now } from '../runtime/vu-state';
+import { GoError } from './go-error';
 import { toTags } from './k6';
 import { closeErrorText, dialErrorText } from './ws';
 
 type Fn = (...a: unknown[]) => unknown;
 
-/** k6 reports Go errors thrown into the script as `GoError: …`. */
-class GoError extends Error {}
-GoError.prototype.name = 'GoError';
 
 const EVENTS = ['open', 'message', 'error', 'close', 'ping', 'pong'] as const;
 
