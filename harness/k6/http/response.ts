@@ -100,7 +100,7 @@ export class K6Response {
   }
 
   submitForm(): never {
-    throw new Error('Response.submitForm() is not supported by the builtin engine (it needs k6/html)');
+    throw new Error('Response.submitForm() is not supported by the builtin engine; read the fields with res.html().find("form").serializeObject() and post them, or run with real k6');
   }
 }
 
