@@ -3,6 +3,7 @@ import { cryptoModule } from './crypto';
 import { dataModule } from './data';
 import { encodingModule } from './encoding';
 import { executionModule } from './execution';
+import { grpcModule } from './grpc';
 import { htmlModule } from './html';
 import { httpModule } from './http';
 import { k6Module } from './k6';
@@ -24,6 +25,7 @@ export function createBuiltinRegistry(): ModuleRegistry {
     .register('k6/crypto', cryptoModule)
     .register('k6/html', htmlModule)
     .register('k6/ws', wsModule)
+    .register('k6/net/grpc', grpcModule)
     .register('k6/experimental/timers', timersModule)
     .register('k6/experimental/websockets', websocketsModule)
     .register('k6/experimental/redis', redisModule);
