@@ -280,7 +280,9 @@ class Realm {
             (error) => resolve(run.halted ? { kind: 'halted', run } : { kind: 'error', error, run }),
           );
         };
-        Promise.resolve(v).then(drained, (error) => resolve(run.halted ? { kind: 'halted', run } : { kind: 'error', error, run }));
+        const onError = (error: unknown) => resolve(run.halted ? { kind: 'halted', run } : { kind: 'error', error, run });
+        if (v !== null && typeof v === 'object' && typeof (v as Promise<unknown>).then === 'function') (v as Promise<unknown>).then(drained, onError);
+        else drained(v);
       });
       run.onHalt = null;
       return r;
