@@ -3,7 +3,7 @@ import { cryptoModule } from './crypto';
 import { dataModule } from './data';
 import { encodingModule } from './encoding';
 import { executionModule } from './execution';
-import { grpcModule } from './grpc';
+import { experimentalGrpcModule, grpcModule } from './grpc';
 import { htmlModule } from './html';
 import { httpModule } from './http';
 import { k6Module } from './k6';
@@ -28,5 +28,6 @@ export function createBuiltinRegistry(): ModuleRegistry {
     .register('k6/net/grpc', grpcModule)
     .register('k6/experimental/timers', timersModule)
     .register('k6/experimental/websockets', websocketsModule)
-    .register('k6/experimental/redis', redisModule);
+    .register('k6/experimental/redis', redisModule)
+    .register('k6/experimental/grpc', experimentalGrpcModule);
 }

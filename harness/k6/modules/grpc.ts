@@ -11,16 +11,19 @@
  * field present with its default, lowerCamelCase names); a non-OK status does not throw: `error`
  * is `{code, message, details: []}` and `message` the empty response. `grpc_req_duration` is
  * tagged `name` (`/pkg.Svc/M`), `method`, `service`, `status`, `url` (`addr/pkg.Svc/M`) and the
- * call's `params.tags`. Streams (`Stream`, k6/experimental/grpc) are not provided.
+ * call's `params.tags`. `k6/experimental/grpc` adds `Stream` (below).
  */
 import net from 'node:net';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ModuleFactory, Tags, VUState } from '../types';
+import type { EventLoop } from '../runtime/event-loop';
 import { internalState, now } from '../runtime/vu-state';
 import { GoError } from './go-error';
 import { toTags } from './k6';
+
+type Fn = (...a: unknown[]) => unknown;
 
 const STATUS = {
   StatusOK: 0, StatusCanceled: 1, StatusUnknown: 2, StatusInvalidArgument: 3, StatusDeadlineExceeded: 4, StatusNotFound: 5,
@@ -66,15 +69,47 @@ function metadataObject(md: grpc.Metadata | undefined): Record<string, string[]>
   return out;
 }
 
-export const grpcModule: ModuleFactory = (vu: VUState) => {
+/** `k6/net/grpc`: unary calls only. */
+export const grpcModule: ModuleFactory = (vu: VUState) => grpcFactory(vu, false);
+
+/** `k6/experimental/grpc`: the same Client plus `Stream` (client, server and bidi streams). */
+export const experimentalGrpcModule: ModuleFactory = (vu: VUState) => grpcFactory(vu, true);
+
+interface ClientState {
+  conn: grpc.Client | null;
+  addr: string;
+  methods: Map<string, Method>;
+}
+
+function grpcFactory(vu: VUState, withStreams: boolean): Record<string, unknown> {
   const st = internalState(vu);
+  /** What `Stream` needs of a Client (its private fields are out of its reach). */
+  const clientState = new WeakMap<object, () => ClientState>();
+  /**
+   * connect/invoke block the script as in k6: callbacks of the run's event loop (streams, timers)
+   * wait for them (Client is a class, so the runtime's module guard does not see its calls).
+   */
+  const blocking = async <T>(work: () => Promise<T>): Promise<T> => {
+    const loop = st.run?.loop ?? null;
+    if (loop === null) return work();
+    loop.blocked++;
+    try {
+      return await work();
+    } finally {
+      loop.unblock();
+    }
+  };
   const clients = new Set<grpc.Client>();
-  st.slots.set('k6/net/grpc', { close: () => { for (const c of clients) c.close(); clients.clear(); } });
+  st.slots.set(withStreams ? 'k6/experimental/grpc' : 'k6/net/grpc', { close: () => { for (const c of clients) c.close(); clients.clear(); } });
 
   class Client {
     #methods = new Map<string, Method>();
     #conn: grpc.Client | null = null;
     #addr = '';
+
+    constructor() {
+      clientState.set(this, () => ({ conn: this.#conn, addr: this.#addr, methods: this.#methods }));
+    }
 
     load(importPaths: unknown, ...files: unknown[]): unknown[] {
       if (!vu.inInit) throw new GoError('load must be called in the init context');
@@ -102,7 +137,11 @@ export const grpcModule: ModuleFactory = (vu: VUState) => {
       return out;
     }
 
-    async connect(address: unknown, params?: unknown): Promise<boolean> {
+    connect(address: unknown, params?: unknown): Promise<boolean> {
+      return blocking(() => this.#connectNow(address, params));
+    }
+
+    async #connectNow(address: unknown, params?: unknown): Promise<boolean> {
       if (vu.inInit) throw new GoError('connecting to a gRPC server in the init context is not supported');
       const p = (params ?? {}) as Record<string, unknown>;
       const addr = String(address);
@@ -122,7 +161,11 @@ export const grpcModule: ModuleFactory = (vu: VUState) => {
       return true;
     }
 
-    async invoke(method: unknown, request: unknown, params?: unknown): Promise<unknown> {
+    invoke(method: unknown, request: unknown, params?: unknown): Promise<unknown> {
+      return blocking(() => this.#invokeNow(method, request, params));
+    }
+
+    async #invokeNow(method: unknown, request: unknown, params?: unknown): Promise<unknown> {
       if (vu.inInit) throw new GoError('invoking RPC methods in the init context is not supported');
       const conn = this.#conn;
       if (!conn) throw new GoError('no gRPC connection, you must call connect first');
@@ -181,6 +224,91 @@ export const grpcModule: ModuleFactory = (vu: VUState) => {
     }
   }
 
-  const exports = { Client, ...STATUS };
+  if (!withStreams) {
+    const exports = { Client, ...STATUS };
+    return { ...exports, default: exports };
+  }
+  for (const name of ['grpc_streams', 'grpc_streams_msgs_sent', 'grpc_streams_msgs_received']) vu.options.metrics.getOrCreate(name, 'counter');
+
+  /**
+   * A stream on the run's event loop (the iteration lasts until it ends). As in k6 v0.48:
+   * grpc_streams at the start, grpc_streams_msgs_sent per `write`, grpc_streams_msgs_received per
+   * message (tags as invoke's, no status), and at the end grpc_req_duration tagged only with the
+   * run's tags and `status`.
+   */
+  class Stream {
+    readonly #handlers = new Map<string, Fn[]>();
+    readonly #call: grpc.ClientDuplexStream<unknown, unknown>;
+    readonly #loop: EventLoop;
+    #chain: Promise<void> = Promise.resolve();
+
+    constructor(client: unknown, method: unknown, params?: unknown) {
+      const get = client && typeof client === 'object' ? clientState.get(client) : undefined;
+      if (!get) throw new GoError('the first argument of Stream must be a grpc.Client');
+      const { conn, addr, methods } = get();
+      if (!conn) throw new GoError('no gRPC connection, you must call connect first');
+      const run = st.run;
+      if (run === null) throw new GoError('creating a stream in the init context is not supported');
+      const loop = (this.#loop = run.eventLoop(vu.options.logger));
+      let name = String(method);
+      if (!name.startsWith('/')) name = '/' + name;
+      const m = methods.get(name);
+      if (!m) throw new GoError(`method "${name}" not found in file descriptors`);
+      const p = (params ?? {}) as Record<string, unknown>;
+      const md = new grpc.Metadata();
+      if (p.metadata && typeof p.metadata === 'object') for (const [k, v] of Object.entries(p.metadata)) md.set(k, String(v));
+      const [, svc, meth] = name.split('/');
+      const tags: Tags = { ...(p.tags && typeof p.tags === 'object' ? toTags(p.tags) : {}), name, method: meth, service: svc, url: `${addr}${name}` };
+      const start = now();
+      st.emit('grpc_streams', 1, tags, start);
+      const call = (this.#call = conn.makeBidiStreamRequest(name, m.def.requestSerialize, m.def.responseDeserialize, md, {}) as grpc.ClientDuplexStream<unknown, unknown>);
+      const key = {};
+      loop.add(key, null, () => call.cancel());
+      call.on('data', (msg: unknown) => {
+        st.emit('grpc_streams_msgs_received', 1, tags);
+        this.#fire('data', msg);
+      });
+      call.on('error', (e: grpc.ServiceError) => this.#fire('error', { code: e.code, details: [], message: e.details }));
+      call.on('status', (s: grpc.StatusObject) => {
+        st.emit('grpc_req_duration', now() - start, { status: String(s.code) });
+        this.#fire('end'); // after an error too (k6 v0.48)
+        loop.enqueue(() => this.#chain.then(() => loop.done(key)));
+      });
+      this.#sendTags = tags;
+    }
+
+    #sendTags: Tags = {};
+
+    /** One event's handlers finish before the stream's next event starts. */
+    #fire(event: string, arg?: unknown): void {
+      this.#loop.enqueue(() => {
+        const p = this.#chain.then(async () => {
+          for (const h of this.#handlers.get(event) ?? []) await h(arg);
+        });
+        this.#chain = p.catch(() => {});
+        return p;
+      });
+    }
+
+    on(event: unknown, listener: unknown): void {
+      const e = String(event);
+      if (e !== 'data' && e !== 'error' && e !== 'end') throw new GoError(`unknown stream's event type "${e}"`);
+      if (typeof listener !== 'function') return;
+      const hs = this.#handlers.get(e) ?? [];
+      hs.push(listener as Fn);
+      this.#handlers.set(e, hs);
+    }
+
+    write(message: unknown): void {
+      st.emit('grpc_streams_msgs_sent', 1, this.#sendTags);
+      this.#call.write(message ?? {});
+    }
+
+    end(): void {
+      this.#call.end();
+    }
+  }
+
+  const exports = { Client, Stream, ...STATUS };
   return { ...exports, default: exports };
-};
+}

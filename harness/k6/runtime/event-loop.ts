@@ -47,8 +47,10 @@ export class EventLoop {
   /** Runs a script callback now, or after the blocking call in progress. */
   enqueue(fn: () => unknown): void {
     if (this.isStopped) return;
-    if (this.blocked > 0) {
+    if (this.blocked > 0 || this.queue.length > 0) {
+      // behind the callbacks already waiting (a flush may be scheduled but not run yet)
       this.queue.push(fn);
+      if (this.blocked === 0) this.scheduleFlush();
       return;
     }
     this.invoke(fn);
@@ -56,15 +58,17 @@ export class EventLoop {
 
   unblock(): void {
     this.blocked--;
-    if (this.blocked === 0 && this.queue.length > 0 && !this.flushScheduled) {
+    if (this.blocked === 0 && this.queue.length > 0) this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (!this.flushScheduled) {
       // After the script resumed: it may block again before this runs (then the queue waits on).
       this.flushScheduled = true;
       setImmediate(() => {
         this.flushScheduled = false;
-        if (this.blocked > 0 || this.isStopped) return;
-        const q = this.queue;
-        this.queue = [];
-        for (const f of q) this.invoke(f);
+        // One by one: a callback that blocks (sleep) holds the rest until its call returns.
+        while (this.queue.length > 0 && this.blocked === 0 && !this.isStopped) this.invoke(this.queue.shift()!);
       });
     }
   }
