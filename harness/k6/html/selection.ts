@@ -13,10 +13,15 @@
  * Callbacks (`each`, `map`, `filter`, `is`, `not`) may be async after the runtime's transform:
  * they are awaited in order and the method then returns a Promise (the transform awaits it).
  */
-import * as cheerio from 'cheerio';
+import { createRequire } from 'node:module';
+import type * as cheerio from 'cheerio';
 import type { AnyNode, Element as DomElement } from 'domhandler';
 
 type Cheerio = cheerio.Cheerio<AnyNode>;
+
+/** cheerio is loaded on first use (a script that parses no HTML does not pay for it). */
+let cheerioLib: typeof cheerio | undefined;
+const lib = (): typeof cheerio => (cheerioLib ??= createRequire(import.meta.url)('cheerio') as typeof cheerio);
 type Fn = (...a: unknown[]) => unknown;
 
 const isThenable = (v: unknown): v is Promise<unknown> => v !== null && typeof v === 'object' && typeof (v as Promise<unknown>).then === 'function';
@@ -291,7 +296,7 @@ export class Element {
     return this.el?.attribs.class;
   }
   contains(other: unknown): boolean {
-    return other instanceof Element && cheerio.contains(this.node as DomElement, other.node);
+    return other instanceof Element && lib().contains(this.node as DomElement, other.node);
   }
   firstChild(): Element | undefined {
     return this.childNodes()[0];
@@ -528,7 +533,7 @@ function newElement($: cheerio.CheerioAPI, node: AnyNode): Element {
 }
 
 export function parseHTML(src: unknown, url = ''): Selection {
-  const $ = cheerio.load(String(src ?? ''));
+  const $ = lib().load(String(src ?? ''));
   return new Selection($, $.root(), url);
 }
 

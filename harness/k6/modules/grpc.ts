@@ -15,13 +15,17 @@
  */
 import net from 'node:net';
 import path from 'node:path';
-import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import type * as grpc from '@grpc/grpc-js';
+import type * as protoLoader from '@grpc/proto-loader';
 import type { ModuleFactory, Tags, VUState } from '../types';
 import type { EventLoop } from '../runtime/event-loop';
 import { internalState, now } from '../runtime/vu-state';
 import { GoError } from './go-error';
 import { toTags } from './k6';
+import { lazyRequire } from './lazy-require';
+
+const grpcLib = lazyRequire<typeof grpc>('@grpc/grpc-js');
+const loaderLib = lazyRequire<typeof protoLoader>('@grpc/proto-loader');
 
 type Fn = (...a: unknown[]) => unknown;
 
@@ -118,7 +122,7 @@ function grpcFactory(vu: VUState, withStreams: boolean): Record<string, unknown>
       for (const f of files) {
         const file = String(f);
         const includeDirs = dirs.length ? dirs : [vu.options.cwd];
-        const pkg = protoLoader.loadSync(file, { ...LOAD_OPTIONS, includeDirs });
+        const pkg = loaderLib().loadSync(file, { ...LOAD_OPTIONS, includeDirs });
         for (const [svc, def] of Object.entries(pkg)) {
           if (!def || typeof def !== 'object' || 'format' in def) continue;
           for (const [name, m] of Object.entries(def as protoLoader.ServiceDefinition)) {
@@ -151,8 +155,8 @@ function grpcFactory(vu: VUState, withStreams: boolean): Record<string, unknown>
       const timeout = p.timeout === undefined ? 60_000 : durationMs(p.timeout);
       const err = await probe(host, port, timeout);
       if (err) throw new GoError(err.code === 'ECONNREFUSED' ? dialRefusedText(addr) : `context deadline exceeded: ${err.message}`);
-      const creds = p.plaintext ? grpc.credentials.createInsecure() : grpc.credentials.createSsl();
-      const c = new grpc.Client(addr, creds);
+      const creds = p.plaintext ? grpcLib().credentials.createInsecure() : grpcLib().credentials.createSsl();
+      const c = new (grpcLib().Client)(addr, creds);
       await new Promise<void>((resolve, reject) => c.waitForReady(Date.now() + timeout, (e) => (e ? reject(new GoError(`context deadline exceeded: ${e.message}`)) : resolve())));
       this.#conn?.close();
       this.#conn = c;
@@ -181,7 +185,7 @@ function grpcFactory(vu: VUState, withStreams: boolean): Record<string, unknown>
         col += k.length + 1;
       }
       const p = (params ?? {}) as Record<string, unknown>;
-      const md = new grpc.Metadata();
+      const md = new (grpcLib().Metadata)();
       if (p.metadata && typeof p.metadata === 'object') for (const [k, v] of Object.entries(p.metadata)) md.set(k, String(v));
       const timeout = p.timeout === undefined ? 120_000 : durationMs(p.timeout);
       const [, svc, meth] = name.split('/');
@@ -255,7 +259,7 @@ function grpcFactory(vu: VUState, withStreams: boolean): Record<string, unknown>
       const m = methods.get(name);
       if (!m) throw new GoError(`method "${name}" not found in file descriptors`);
       const p = (params ?? {}) as Record<string, unknown>;
-      const md = new grpc.Metadata();
+      const md = new (grpcLib().Metadata)();
       if (p.metadata && typeof p.metadata === 'object') for (const [k, v] of Object.entries(p.metadata)) md.set(k, String(v));
       const [, svc, meth] = name.split('/');
       const tags: Tags = { ...(p.tags && typeof p.tags === 'object' ? toTags(p.tags) : {}), name, method: meth, service: svc, url: `${addr}${name}` };

@@ -13,11 +13,14 @@
  * Scripts `await` the Promises, or chain `.then()` directly on a call (the transform leaves a call
  * followed by `.then/.catch/.finally` un-awaited).
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { ModuleFactory, VUState } from '../types';
 import { internalState } from '../runtime/vu-state';
 import { GoError } from './go-error';
 import { dialErrorText } from './ws';
+import { lazyRequire } from './lazy-require';
+
+const ioredis = lazyRequire<typeof import('ioredis')>('ioredis');
 
 const NIL = 'redis: nil';
 const SLOT = 'k6/experimental/redis';
@@ -87,7 +90,8 @@ export const redisModule: ModuleFactory = (vu: VUState) => {
       if (this.#redis && this.#redis.status === 'ready') return Promise.resolve(this.#redis);
       if (this.#connecting) return this.#connecting;
       const { url, opts, addr } = this.#cfg;
-      const r = url ? new Redis(url, opts) : new Redis(opts);
+      const R = ioredis().Redis;
+      const r = url ? new R(url, opts) : new R(opts);
       let lastError: NodeJS.ErrnoException | null = null;
       r.on('error', (e) => (lastError = e)); // reported through the command's rejection
       this.#connecting = r.connect().then(

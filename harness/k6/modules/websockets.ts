@@ -10,13 +10,13 @@
  * fires `error` (k6's dial text) and `close`, with ws_sessions and ws_connecting but no
  * ws_session_duration; a server close other than 1000/1001 fires `error` (gorilla's text) first.
  */
-import WebSocketLib from 'ws';
+import type WebSocketLib from 'ws';
 import type { ModuleFactory, Tags, VUState } from '../types';
 import type { EventLoop } from '../runtime/event-loop';
 import { internalState, now } from '../runtime/vu-state';
 import { GoError } from './go-error';
 import { toTags } from './k6';
-import { closeErrorText, dialErrorText } from './ws';
+import { closeErrorText, dialErrorText, wsLib } from './ws';
 
 type Fn = (...a: unknown[]) => unknown;
 
@@ -64,7 +64,7 @@ export const websocketsModule: ModuleFactory = (vu: VUState) => {
       this.#emit = (m, v) => st.emit(m, v, tags);
       const start = now();
       const subprotocols = Array.isArray(protocols) ? protocols.map(String) : typeof protocols === 'string' ? [protocols] : undefined;
-      const sock = (this.#sock = new WebSocketLib(this.url, subprotocols, { headers, perMessageDeflate: false, followRedirects: false }));
+      const sock = (this.#sock = new (wsLib())(this.url, subprotocols, { headers, perMessageDeflate: false, followRedirects: false }));
       const key = {};
       loop.add(key, null, () => sock.terminate());
       let opened = false;

@@ -15,11 +15,15 @@
  * ws_connecting at the handshake, ws_msgs_sent/received per message, ws_ping per pong,
  * ws_session_duration at the end (all timed at the session start, as k6 does).
  */
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import type { IncomingMessage } from 'node:http';
 import type { ModuleFactory, Tags, VUState } from '../types';
 import { internalState, now } from '../runtime/vu-state';
 import { toTags } from './k6';
+import { lazyRequire } from './lazy-require';
+
+export const wsLib = lazyRequire<typeof WebSocket>('ws');
+const OPEN = 1;
 
 type Fn = (...a: unknown[]) => unknown;
 
@@ -86,7 +90,7 @@ export const wsModule: ModuleFactory = (vu: VUState) => {
     const start = now();
     const baseTags: Tags = { ...userTags, url };
 
-    const sock = new WebSocket(url, { headers, perMessageDeflate: false, followRedirects: false });
+    const sock = new (wsLib())(url, { headers, perMessageDeflate: false, followRedirects: false });
     let tags: Tags = baseTags;
     // Listening from the start: a frame that came with the handshake is emitted right after 'open'.
     const session = new Session(sock, (m, v) => st.emit(m, v, tags));
@@ -221,16 +225,16 @@ class Session {
       },
       send: (data: unknown) => {
         this.emit('ws_msgs_sent', 1);
-        if (this.sock.readyState === WebSocket.OPEN) this.sock.send(String(data));
+        if (this.sock.readyState === OPEN) this.sock.send(String(data));
       },
       sendBinary: (data: unknown) => {
         if (!(data instanceof ArrayBuffer) && Object.prototype.toString.call(data) !== '[object ArrayBuffer]')
           throw new Error('expected ArrayBuffer as argument, received: ' + typeof data);
         this.emit('ws_msgs_sent', 1);
-        if (this.sock.readyState === WebSocket.OPEN) this.sock.send(Buffer.from(data as ArrayBuffer), { binary: true });
+        if (this.sock.readyState === OPEN) this.sock.send(Buffer.from(data as ArrayBuffer), { binary: true });
       },
       ping: () => {
-        if (this.sock.readyState !== WebSocket.OPEN) return;
+        if (this.sock.readyState !== OPEN) return;
         this.pingSentAt.push(now());
         this.sock.ping();
       },
