@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runScript } from '../conformance/run-script';
 import { runOnce } from './module-test-helpers';
 
 describe('k6 modules: k6/experimental/timers', () => {
@@ -72,5 +76,23 @@ describe('k6 modules: k6/experimental/timers', () => {
       export default function () {}`);
     // the probe VU that reads the exports, then VU 1
     assert.deepEqual(logs, ['init timer', 'init timer']);
+  });
+
+  it('a hard stop cuts an endless interval with k6 warning; teardown still runs (harness k6 run, as real k6 v0.48)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'k6-timers-'));
+    try {
+      await writeFile(join(dir, 'hs.js'), `
+        import { setInterval } from 'k6/experimental/timers';
+        export const options = { scenarios: { s: { executor: 'constant-vus', vus: 1, duration: '1s', gracefulStop: '0s' } } };
+        export default function () { setInterval(() => {}, 10); }
+        export function teardown() { console.log('teardown ran'); }`);
+      const r = await runScript(join(dir, 'hs.js'), { flags: ['-q'] });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /level=warning msg="setInterval 1 was stopped because the VU iteration was interrupted"/);
+      assert.match(r.stderr, /teardown ran/);
+      assert.equal(r.count('iterations'), 0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -22,9 +22,9 @@ describe('k6 modules: k6/ws (real ws server, through harness k6 run)', function 
     await srv.close();
     await rm(dir, { recursive: true, force: true });
   });
-  const run = async (name: string, src: string) => {
+  const run = async (name: string, src: string, flags = ['--iterations', '1']) => {
     await writeFile(join(dir, name), src);
-    return runScript(join(dir, name), { flags: ['--iterations', '1', '-q', '--env', `WSPORT=${srv.port}`] });
+    return runScript(join(dir, name), { flags: [...flags, '-q', '--env', `WSPORT=${srv.port}`] });
   };
 
   it('events in k6 order, send/sendBinary/ping/socket timers, server close 4000 → error + close, failed dial, ws_* metrics and tags', async () => {
@@ -116,5 +116,21 @@ describe('k6 modules: k6/ws (real ws server, through harness k6 run)', function 
     const r = await run('w4.js', `import ws from 'k6/ws'; ws.connect('ws://127.0.0.1:1/', () => {}); export default function () {}`);
     assert.equal(r.code, 107);
     assert.match(r.stderr, /using websockets in the init context is not supported/);
+  });
+
+  it('a hard stop ends a session that never closes; the run exits 0 and teardown runs (as real k6 v0.48: no ws_session_duration)', async () => {
+    const r = await run('w5.js', `
+      import ws from 'k6/ws';
+      export const options = { scenarios: { s: { executor: 'constant-vus', vus: 1, duration: '1s', gracefulStop: '0s' } } };
+      export default function () {
+        ws.connect(\`ws://127.0.0.1:\${__ENV.WSPORT}/a\`, (s) => { s.on('open', () => s.setInterval(() => s.send('tick'), 50)); });
+      }
+      export function teardown() { console.log('teardown ran'); }`, []);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(consoleLines(r), ['teardown ran']);
+    assert.equal(r.count('ws_session_duration'), 0);
+    assert.equal(r.count('ws_sessions'), 1);
+    assert.equal(r.count('iterations'), 0);
+    assert.ok(r.count('ws_msgs_sent') >= 3);
   });
 });

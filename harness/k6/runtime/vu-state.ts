@@ -58,7 +58,7 @@ export class IterationRun {
     if (this.halted) return;
     this.halted = kind;
     this.abortReason = reason;
-    this.loop?.stop(true);
+    this.loop?.stop(); // k6 warns about each timer a hard stop cuts
     const f = this.onHalt;
     this.onHalt = null;
     f?.();
