@@ -1,5 +1,6 @@
 import type { HttpTimings } from '../types';
 import type { ResponseCookie } from './cookie-jar';
+import { parseHTML, type Selection } from '../html';
 
 /** `Response.request` as k6 shows it. */
 export interface K6RequestInfo {
@@ -33,7 +34,7 @@ const jsonCache = new WeakMap<object, unknown>();
 
 /**
  * k6's `Response` object (k6 v0.48 `js/modules/k6/http/response.go`), with snake_case fields as
- * scripts see them. `html()`, `clickLink()`, `submitForm()` need k6/html and are not provided.
+ * scripts see them. `html()` parses the body with k6/html's DOM; `clickLink()`, `submitForm()` are not provided.
  */
 export class K6Response {
   url: string;
@@ -87,16 +88,19 @@ export class K6Response {
     return jsonCache.get(this);
   }
 
-  html(): never {
-    throw new Error('Response.html() is not supported by the builtin engine (it needs k6/html); parse res.body instead, or run with real k6');
+  /** The body as a k6/html Selection (`selector`: narrowed with `find`), as k6 does. */
+  html(selector?: unknown): Selection {
+    if (this.body === null || this.body === undefined) throw new Error('the body is null so we can\'t transform it to HTML - this likely was because of a request error getting the response');
+    const doc = parseHTML(typeof this.body === 'string' ? this.body : Buffer.from(this.body).toString('utf8'), this.url);
+    return selector === undefined ? doc : doc.find(selector);
   }
 
   clickLink(): never {
-    throw new Error('Response.clickLink() is not supported by the builtin engine (it needs k6/html)');
+    throw new Error('Response.clickLink() is not supported by the builtin engine; read the link with res.html().find(selector).attr("href") and request it');
   }
 
   submitForm(): never {
-    throw new Error('Response.submitForm() is not supported by the builtin engine (it needs k6/html)');
+    throw new Error('Response.submitForm() is not supported by the builtin engine; read the fields with res.html().find("form").serializeObject() and post them, or run with real k6');
   }
 }
 

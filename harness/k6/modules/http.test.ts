@@ -104,7 +104,7 @@ describe('k6/http module (real server on 127.0.0.1, stub VU)', () => {
     assert.match(mp.body, /name="upload"; filename="a.txt"\r\nContent-Type: text\/plain\r\n\r\nfile-data\r\n/);
   });
 
-  it('json(selector), responseType binary/none, and html() explains it is unsupported', async () => {
+  it('json(selector), responseType binary/none, html() parses the body, null body html() throws', async () => {
     const r = await http.get(`${srv.url}/json`);
     assert.equal(r.json('a.b.2.c'), 'deep');
     assert.equal(r.json('a.b.#'), 3);
@@ -113,7 +113,8 @@ describe('k6/http module (real server on 127.0.0.1, stub VU)', () => {
     assert.equal(Object.prototype.toString.call(b.body), '[object ArrayBuffer]');
     assert.equal(JSON.parse(Buffer.from(b.body as ArrayBuffer).toString()).n, 5);
     assert.equal((await http.get(`${srv.url}/json`, { responseType: 'none' })).body, null);
-    assert.throws(() => r.html(), /not supported by the builtin engine/);
+    assert.equal(r.html().find('body').size(), 1);
+    assert.throws(() => (b as any).html.call({ body: null }), /the body is null/);
     assert.deepEqual(Object.keys(JSON.parse(JSON.stringify(r))).sort(), [
       'body', 'cookies', 'error', 'error_code', 'headers', 'ocsp', 'proto', 'remote_ip', 'remote_port', 'request',
       'status', 'status_text', 'timings', 'tls_cipher_suite', 'tls_version', 'url',

@@ -169,12 +169,15 @@ class Realm {
     this.state.inInit = true;
     try {
       await wrapper(module, module.exports, require, init);
+      // Timers set by init code run before init ends (k6 runs the init context's event loop too).
+      if (this.state.initLoop) await this.state.initLoop.drain();
     } catch (e) {
       if (this.state.initAbort !== null) throw new ScriptAbortedError(this.state.initAbort);
       const text = this.mapper.formatException(e);
       this.opts.logger.error(text.trimEnd(), { source: 'stacktrace' });
       throw new ScriptExceptionError(errorHead(e), this.mapper.location(e), e);
     } finally {
+      this.state.initLoop?.stop();
       this.state.inInit = false;
     }
     this.exports = module.exports;
@@ -265,17 +268,26 @@ class Realm {
       }
       if (run.halted) return { kind: 'halted', run };
       // Script functions are async after the transform: race the result against a halt.
-      if (v === null || typeof v !== 'object' || typeof (v as Promise<unknown>).then !== 'function') return { kind: 'ok', value: v, run };
+      if ((v === null || typeof v !== 'object' || typeof (v as Promise<unknown>).then !== 'function') && run.loop === null) return { kind: 'ok', value: v, run };
       const r = await new Promise<CallResult>((resolve) => {
         run.onHalt = () => resolve({ kind: 'halted', run });
-        (v as Promise<unknown>).then(
-          (value) => resolve(run.halted ? { kind: 'halted', run } : { kind: 'ok', value, run }),
-          (error) => resolve(run.halted ? { kind: 'halted', run } : { kind: 'error', error, run }),
-        );
+        // With an event loop (timers, websockets) the run ends once it has drained, as in k6.
+        const drained = (value: unknown) => {
+          const loop = run.loop;
+          if (loop === null) return resolve(run.halted ? { kind: 'halted', run } : { kind: 'ok', value, run });
+          loop.drain().then(
+            () => resolve(run.halted ? { kind: 'halted', run } : { kind: 'ok', value, run }),
+            (error) => resolve(run.halted ? { kind: 'halted', run } : { kind: 'error', error, run }),
+          );
+        };
+        const onError = (error: unknown) => resolve(run.halted ? { kind: 'halted', run } : { kind: 'error', error, run });
+        if (v !== null && typeof v === 'object' && typeof (v as Promise<unknown>).then === 'function') (v as Promise<unknown>).then(drained, onError);
+        else drained(v);
       });
       run.onHalt = null;
       return r;
     } finally {
+      run.loop?.stop();
       st.run = null;
     }
   }
@@ -343,6 +355,15 @@ function guardModule(raw: Record<string, unknown>, st: VUStateImpl): Record<stri
         if (run?.halted) return NEVER;
         const r = fn.apply(this, args);
         if (run && r !== null && typeof r === 'object' && typeof (r as Promise<unknown>).then === 'function') {
+          const loop = run.loop;
+          if (loop !== null) {
+            // A blocking call: the run's timer/socket callbacks wait for it (see event-loop.ts).
+            loop.blocked++;
+            return (r as Promise<unknown>).then(
+              (v) => (loop.unblock(), run.halted ? NEVER : v),
+              (e) => (loop.unblock(), run.halted ? NEVER : Promise.reject(e)),
+            );
+          }
           return (r as Promise<unknown>).then(
             (v) => (run.halted ? NEVER : v),
             (e) => (run.halted ? NEVER : Promise.reject(e)),

@@ -78,6 +78,16 @@ describe('k6 runtime transform', () => {
     assert.equal(stats.functionsAsync, 1);
   });
 
+  it('leaves a call chained with .then/.catch/.finally un-awaited (promise-returning k6 APIs), awaiting the chain', async () => {
+    const { code } = transformScript(`p().then((v) => f(v)).catch(g).finally(h); q().x();`);
+    assert.equal(code, `(await p().then(async (v) => (await f(v))).catch(g).finally(h)); (await (await q()).x());`);
+    const ctx = realm((x) => x);
+    vm.runInContext('var log = []; function p() { return Promise.resolve(2); } function f(v) { log.push(v); return v * 3; }', ctx);
+    const { code: c2 } = transformScript(`out = p().then((v) => f(v)).then((w) => [w, log.length]);`);
+    await vm.runInContext(`(async function (__k6rt) {\n${c2}\n})`, ctx)(createCallbackHelpers(vm.runInContext('Function.prototype', ctx)));
+    assert.deepEqual(JSON.parse(JSON.stringify(vm.runInContext('out', ctx))), [6, 1]);
+  });
+
   it('does not await known synchronous namespaces', () => {
     const { code } = transformScript(`JSON.stringify(Math.max(1, 2)); console.log(Object.keys(o)); f();`);
     assert.equal(code, `JSON.stringify(Math.max(1, 2)); console.log(Object.keys(o)); (await f());`);

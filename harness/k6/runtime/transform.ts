@@ -13,7 +13,8 @@
  *   Functions without calls ("leaf" functions, e.g. esbuild's export getters `() => x`) stay sync.
  * - Every call, `new` and tagged template inside an async context (async functions and the
  *   module body, which the runtime wraps in an async function) is wrapped as `(await …)`,
- *   except calls known to be synchronous (Math.*, JSON.*, console.*, Object.*, require …).
+ *   except calls known to be synchronous (Math.*, JSON.*, console.*, Object.*, require …) and
+ *   calls whose result is chained with `.then/.catch/.finally` (a Promise used as one).
  * - Calls of array/string/Map/Set methods that take callbacks and ignore returned promises are
  *   routed through the runtime helper `__k6rt.m(obj, name, args)` (see array-helpers.ts), which
  *   awaits callbacks in order when they are async and calls the native method otherwise.
@@ -183,7 +184,22 @@ export function transformScript(source: string, filename = 'script.js'): Transfo
         return;
     }
     for (const c of children(n)) visit(c, n, asyncCtx);
-    if (asyncCtx && isCall(n)) editCall(n);
+    if (asyncCtx && isCall(n) && !isPromiseChained(n, parent)) editCall(n);
+  }
+
+  /**
+   * `client.get(k).then(f)`: the call's Promise is used as one (k6's promise-returning APIs such
+   * as k6/experimental/redis), so it is not awaited; the `.then(…)` call itself still is.
+   */
+  function isPromiseChained(n: Node, parent: Node | null): boolean {
+    return (
+      parent !== null &&
+      parent.type === 'MemberExpression' &&
+      parent.object === n &&
+      !parent.computed &&
+      parent.property.type === 'Identifier' &&
+      (parent.property.name === 'then' || parent.property.name === 'catch' || parent.property.name === 'finally')
+    );
   }
 
   function visitFunction(fn: Node, parent: Node | null, mode: 'plain' | 'method' | 'sync') {

@@ -4,6 +4,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { IterationContext, RuntimeOptions, Tags, VUState } from '../types';
+import { EventLoop } from './event-loop';
 
 /** What the `k6` module gets from the realm through `slots.get('k6/runtime')`. */
 export interface RealmHooks {
@@ -39,6 +40,8 @@ export class IterationRun {
   bytesReceived = 0;
   /** Called once when the run is halted (the runtime settles the run's race with it). */
   onHalt: (() => void) | null = null;
+  /** Created by the first module that calls the script back (timers, websockets); null otherwise. */
+  loop: EventLoop | null = null;
 
   /**
    * `signal` is the executor's (hard stop). It is what sleeps and HTTP waits listen to; a
@@ -46,10 +49,16 @@ export class IterationRun {
    */
   constructor(readonly signal: AbortSignal = NEVER_ABORTED) {}
 
+  /** The run's event loop, created on first use. */
+  eventLoop(logger: RuntimeOptions['logger']): EventLoop {
+    return (this.loop ??= new EventLoop(logger));
+  }
+
   halt(kind: 'interrupted' | 'aborted', reason = ''): void {
     if (this.halted) return;
     this.halted = kind;
     this.abortReason = reason;
+    this.loop?.stop(); // k6 warns about each timer a hard stop cuts
     const f = this.onHalt;
     this.onHalt = null;
     f?.();
@@ -122,6 +131,8 @@ export class VUStateImpl implements VUState {
   runCtx: Pick<IterationContext, 'scenario' | 'instance'> | null = null;
   /** The run in progress (iteration / setup / teardown), null in init and between runs. */
   run: IterationRun | null = null;
+  /** The init context's event loop (timers set by init code), drained before init ends. */
+  initLoop: EventLoop | null = null;
   /** Set when `exec.test.abort()` is called in the init context. */
   initAbort: string | null = null;
   private rng: () => number = Math.random;

@@ -1,0 +1,1 @@
+export { parseHTML, Selection, Element, NodeType } from './selection';
