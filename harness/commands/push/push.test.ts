@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { startVictoriaMetrics, victoriaMetricsBin, type StartedVictoriaMetrics } from '../../outputs/influxdb/testing/victoria-metrics';
+import { useVictoriaMetrics } from '../../outputs/influxdb/testing/victoria-metrics';
 import type { RunEngine } from '../../run';
 import { captureContext, throwawayProject } from '../../testing';
 import { run } from '../run';
@@ -13,19 +13,12 @@ const harness = (cwd: string, ...args: string[]) => spawnSync(process.execPath, 
 
 describe('harness push: a run spooled while InfluxDB was down, pushed later', function () {
   this.timeout(120_000);
-  let vm: StartedVictoriaMetrics;
+  const vm = useVictoriaMetrics();
   let cwd: string;
   before(async function () {
-    const { bin, why } = victoriaMetricsBin();
-    if (!bin) {
-      console.log(`    skipped: ${why}`);
-      this.skip();
-    }
-    vm = await startVictoriaMetrics(bin);
     cwd = await throwawayProject('harness-push-');
   });
   after(async () => {
-    await vm?.dispose();
     if (cwd) await rm(cwd, { recursive: true, force: true });
   });
 

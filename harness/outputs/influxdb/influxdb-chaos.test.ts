@@ -6,23 +6,16 @@ import { join } from 'node:path';
 import { chaos } from '../../commands/chaos';
 import { runsRoot } from '../../run';
 import { captureContext, throwawayProject } from '../../testing';
-import { startVictoriaMetrics, victoriaMetricsBin, type StartedVictoriaMetrics } from './testing/victoria-metrics';
+import { useVictoriaMetrics } from './testing/victoria-metrics';
 
 describe('harness chaos --out influxdb: phases, faults and events in a real VictoriaMetrics @slow', function () {
   this.timeout(180_000);
-  let vm: StartedVictoriaMetrics;
+  const vm = useVictoriaMetrics();
   let cwd: string;
   before(async function () {
-    const { bin, why } = victoriaMetricsBin();
-    if (!bin) {
-      console.log(`    skipped: ${why}`);
-      this.skip();
-    }
-    vm = await startVictoriaMetrics(bin);
     cwd = await throwawayProject('harness-influx-chaos-');
   });
   after(async () => {
-    await vm?.dispose();
     if (cwd) await rm(cwd, { recursive: true, force: true });
   });
 

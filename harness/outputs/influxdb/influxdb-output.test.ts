@@ -9,7 +9,7 @@ import { run } from '../../commands/run';
 import type { RunEngine } from '../../run';
 import { listRunIds, runsRoot } from '../../run';
 import { captureContext, throwawayProject } from '../../testing';
-import { startVictoriaMetrics, victoriaMetricsBin, type StartedVictoriaMetrics } from './testing/victoria-metrics';
+import { useVictoriaMetrics } from './testing/victoria-metrics';
 
 const fixture = resolve('harness/outputs/influxdb/fixtures/hits.ts');
 const TOKEN = 'tok-3f1e9a-never-written';
@@ -42,24 +42,17 @@ function filesOf(dir: string): string[] {
 
 describe('--out influxdb: a real run into a real VictoriaMetrics (/api/v2/write) @slow', function () {
   this.timeout(120_000);
-  let vm: StartedVictoriaMetrics;
+  const vm = useVictoriaMetrics();
   let target: Server;
   let targetUrl: string;
   let cwd: string;
 
   before(async function () {
-    const { bin, why } = victoriaMetricsBin();
-    if (!bin) {
-      console.log(`    skipped: ${why}`);
-      this.skip();
-    }
-    vm = await startVictoriaMetrics(bin);
     target = createServer((_req, res) => res.end('ok'));
     await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
     targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
   });
   after(async () => {
-    await vm?.dispose();
     target?.close();
   });
   beforeEach(async () => (cwd = await throwawayProject('harness-influx-')));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { InfluxSink } from './influx-sink';
 import { PointWriter } from './point-writer';
 import { Spool } from './spool';
-import { startVictoriaMetrics, victoriaMetricsBin, type StartedVictoriaMetrics } from './testing/victoria-metrics';
+import { useVictoriaMetrics } from './testing/victoria-metrics';
 
 const settings = (url: string) => ({ url, org: 'harness', bucket: 'k6', shape: 'rollup' as const, dropTags: [] });
 /** One distinct series and timestamp per point, so a point written twice shows up in the count. */
@@ -13,17 +13,8 @@ const line = (i: number) => `outage,run_id=t p=${i}i ${1764485000 + i}000000000`
 
 describe('influxdb: PointWriter against a real VictoriaMetrics (outage, spool, replay)', function () {
   this.timeout(90_000);
-  let vm: StartedVictoriaMetrics;
+  const vm = useVictoriaMetrics();
   let dir: string;
-  before(async function () {
-    const { bin, why } = victoriaMetricsBin();
-    if (!bin) {
-      console.log(`    skipped: ${why}`);
-      this.skip();
-    }
-    vm = await startVictoriaMetrics(bin);
-  });
-  after(async () => vm?.dispose());
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'influx-writer-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -91,3 +91,36 @@ export async function startVictoriaMetrics(bin = victoriaMetricsBin().bin ?? 'vi
     [Symbol.asyncDispose]: dispose,
   };
 }
+
+/**
+ * Mocha hooks for a suite that writes to a VictoriaMetrics: one server before the suite (the
+ * suite skips, saying why, when the binary is missing) and disposed after it. The returned
+ * handle forwards to that server, so tests use it as they would the server itself.
+ */
+export function useVictoriaMetrics(): StartedVictoriaMetrics {
+  let started: StartedVictoriaMetrics | undefined;
+  before(async function () {
+    const { bin, why } = victoriaMetricsBin();
+    if (!bin) {
+      console.log(`    skipped: ${why}`);
+      this.skip();
+    }
+    started = await startVictoriaMetrics(bin);
+  });
+  after(async () => started?.dispose());
+  const server = (): StartedVictoriaMetrics => {
+    if (!started) throw new Error('VictoriaMetrics is not running: use it inside the suite that called useVictoriaMetrics()');
+    return started;
+  };
+  return {
+    get url() {
+      return server().url;
+    },
+    start: () => server().start(),
+    stop: () => server().stop(),
+    countSamples: () => server().countSamples(),
+    export: () => server().export(),
+    dispose: () => server().dispose(),
+    [Symbol.asyncDispose]: () => server().dispose(),
+  };
+}
