@@ -12,12 +12,11 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchResult, BenchSuite } from './types';
+import { startTrivialTarget } from './trivial-target';
 
 const HARNESS_BIN = fileURLToPath(new URL('../bin/harness.mjs', import.meta.url));
 const SECONDS = Number(process.env.ENGINE_BENCH_SECONDS ?? 10);
@@ -30,22 +29,6 @@ interface EngineStats {
   startupMs: number;
   vusMax: number;
   iterations: number;
-}
-
-async function startTarget(): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(202, { 'content-type': 'application/json' });
-      res.end('{"accepted":true}');
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))),
-  };
 }
 
 function wrk(url: string, dir: string, seconds: number): Promise<number> {
@@ -92,7 +75,7 @@ export const engineBench: BenchSuite = {
   title: 'Built-in k6 engine vs wrk',
   async run(log): Promise<BenchResult> {
     const dir = await mkdtemp(join(tmpdir(), 'engine-bench-'));
-    const target = await startTarget();
+    const target = await startTrivialTarget();
     try {
       await writeFile(join(dir, 'post.lua'), `wrk.method = "POST"\nwrk.body = '{"device_id":"dev-1","temp":21.5}'\nwrk.headers["Content-Type"] = "application/json"\n`);
       await writeFile(

@@ -11,30 +11,16 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { influxdbOutput, type InfluxOutputContext } from '../outputs/influxdb';
 import { startVictoriaMetrics, victoriaMetricsBin } from '../outputs/influxdb/testing/victoria-metrics';
 import type { BenchResult, BenchSuite } from './types';
+import { startTrivialTarget } from './trivial-target';
 
 const HARNESS_BIN = fileURLToPath(new URL('../bin/harness.mjs', import.meta.url));
 const SECONDS = Number(process.env.INFLUX_BENCH_SECONDS ?? 10);
-
-async function startTarget(): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(202, { 'content-type': 'application/json' });
-      res.end('{"accepted":true}');
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))) };
-}
 
 /** The engine as a child process writing the JSON stream to `out`; resolves with its req/s. */
 async function engine(script: string, dir: string, url: string, out: string): Promise<number> {
@@ -70,7 +56,7 @@ export const influxdbBench: BenchSuite = {
     if (!bin) return { markdown: `Not measured: ${why}.`, goalsMet: false };
     const dir = await mkdtemp(join(tmpdir(), 'influx-bench-'));
     const vm = await startVictoriaMetrics(bin);
-    const target = await startTarget();
+    const target = await startTrivialTarget();
     try {
       await writeFile(
         join(dir, 'post.js'),
