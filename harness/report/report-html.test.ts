@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
-import { artifactDir, findChromium, launchChromium, pageFacts } from './testing/browser';
+import { artifactDir, findChromium, launchChromium, openWatchedPage, pageFacts } from './testing/browser';
 import { writeFixtureRun } from './testing/fixture-run';
 import { writeReports } from './write-reports';
 
@@ -30,14 +30,7 @@ describe('report.html in a real headless Chromium @slow', function () {
     dirs.push(dir);
     writeFixtureRun(dir);
     const { data, files } = await writeReports(dir);
-    const page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
-    const problems: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('request', (r) => requests.push(r.url()));
+    const { page, problems, requests } = await openWatchedPage(browser!);
     const url = pathToFileURL(files[0]).href;
     await page.goto(url, { waitUntil: 'load' });
     await page.waitForSelector('[data-chart="iterations"] canvas');

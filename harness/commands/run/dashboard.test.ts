@@ -5,7 +5,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
-import { artifactDir, findChromium, launchChromium, pageFacts, waitForFacts } from '../../report/testing/browser';
+import { artifactDir, findChromium, launchChromium, openWatchedPage, pageFacts, waitForFacts } from '../../report/testing/browser';
 import { reap, runsRoot } from '../../run';
 import { freePort, throwawayProject } from '../../testing';
 
@@ -53,14 +53,7 @@ describe('harness run --dashboard: the report live in a real headless Chromium @
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     assert.equal(url, `http://127.0.0.1:${port}/`);
 
-    const page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
-    const problems: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('request', (r) => requests.push(r.url()));
+    const { page, problems, requests } = await openWatchedPage(browser!);
     await page.goto(url);
     const first = await pageFacts(page);
     assert.equal(first.badge, 'RUNNING');

@@ -1,6 +1,6 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /**
  * Debian's `chromium` for the report's browser tests (installed by `harness setup --for test`;
@@ -90,4 +90,20 @@ export async function waitForFacts(page: import('playwright-core').Page, ok: (f:
     if (Date.now() > until) throw new Error(`page never got there in ${timeoutMs} ms: ${JSON.stringify({ ...f, charts: f.charts.map((c) => `${c.id}:${c.ink}`) })}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * A new page that records what the report tests forbid: console errors and warnings, uncaught
+ * page errors (`problems`), and every URL it requests (`requests`).
+ */
+export async function openWatchedPage(browser: Browser): Promise<{ page: Page; problems: string[]; requests: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const problems: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('request', (r) => requests.push(r.url()));
+  return { page, problems, requests };
 }
