@@ -1,4 +1,4 @@
-export { defineConfig, type HarnessConfig, type UserConfig, type RuntimeChoice, type EngineChoice, type OutputName } from './schema';
+export { defineConfig, GATE_DEFAULTS, GATE_SERIES_TOLERANCES, type GateConfig, type GateTolerances, type GateSeriesTolerances, type HarnessConfig, type UserConfig, type RuntimeChoice, type EngineChoice, type OutputName } from './schema';
 export { resolveConfig, redactConfig, defaults, type ConfigFlags, type ResolvedConfig, type ResolveInput } from './resolve-config';
 export { loadConfigFile, CONFIG_FILES } from './load-config-file';
 export { readComposeImages, parseComposeImages } from './compose-images';

@@ -1,8 +1,10 @@
-import { formatDuration, parseDuration } from '../../vocabulary';
+import { formatDuration, parseDuration, validateMetricKey } from '../../vocabulary';
 import { InvalidConfigError } from '../errors';
 import { readComposeImages } from './compose-images';
 import {
   ENGINE_CHOICES,
+  GATE_DEFAULTS,
+  GATE_SERIES_TOLERANCES,
   OUTPUT_CHOICES,
   RUNTIME_CHOICES,
   TOXIPROXY_CHOICES,
@@ -67,8 +69,7 @@ export function defaults(cwd: string): HarnessConfig {
     run: { outputs: ['json'], keepUp: false, env: {}, tags: {} },
     gateway: { env: {} },
     worker: { env: {} },
-    // the same numbers as harness/gate DEFAULT_TOLERANCES (docs/gates.md)
-    gate: { alpha: 0.05, latencyMetrics: ['http_req_duration'], percentiles: [50, 95, 99], latencyTolerance: 0.1, errorRateTolerance: 0.01, throughputTolerance: 0.1, checksTolerance: 0.01, noiseFactor: 2, optionalThresholds: [] },
+    gate: { ...GATE_DEFAULTS, latencyMetrics: [...GATE_DEFAULTS.latencyMetrics], percentiles: [...GATE_DEFAULTS.percentiles], series: {}, optionalThresholds: [] },
   };
 }
 
@@ -186,6 +187,24 @@ function validate(c: HarnessConfig, problems: string[], warnings: string[]): voi
   if (!Array.isArray(c.gate.percentiles) || c.gate.percentiles.some((p) => ![50, 95, 99].includes(p))) problems.push(`gate.percentiles: a list of 50, 95, 99, got ${JSON.stringify(c.gate.percentiles)}`);
   if (!Array.isArray(c.gate.optionalThresholds) || c.gate.optionalThresholds.some((m) => typeof m !== 'string')) problems.push('gate.optionalThresholds: must be a list of threshold keys (metric or metric{tag:value})');
   if (!Array.isArray(c.gate.latencyMetrics) || c.gate.latencyMetrics.some((m) => typeof m !== 'string')) problems.push('gate.latencyMetrics: must be a list of trend metric names');
+  if (typeof c.gate.series !== 'object' || c.gate.series === null || Array.isArray(c.gate.series)) problems.push('gate.series: must be an object of metric keys (metric or metric{tag:value}) to tolerances');
+  else {
+    for (const [key, entry] of Object.entries(c.gate.series)) {
+      const at = `gate.series[${JSON.stringify(key)}]`;
+      const parsed = validateMetricKey(key);
+      if (!parsed.ok) problems.push(`${at}: ${parsed.error}`);
+      if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+        problems.push(`${at}: must be an object ({ latencyTolerance: 0.2 }, ...)`);
+        continue;
+      }
+      for (const [k, v] of Object.entries(entry)) {
+        if (k === 'optional') {
+          if (typeof v !== 'boolean') problems.push(`${at}.optional: must be true or false`);
+        } else if (!(GATE_SERIES_TOLERANCES as readonly string[]).includes(k)) problems.push(`${at}.${k}: unknown key (valid: ${[...GATE_SERIES_TOLERANCES, 'optional'].join(', ')})`);
+        else if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) problems.push(`${at}.${k}: must be a number >= 0, got ${JSON.stringify(v)}`);
+      }
+    }
+  }
   if (c.runtime.name !== 'external' && c.runtime.targetUrl) warnings.push(`--target-url is ignored by runtime ${c.runtime.name}; the started stack's URL is used`);
 }
 

@@ -57,20 +57,70 @@ export interface HarnessConfig {
   };
   gateway: { env: Record<string, string> };
   /** Regression gates (`harness gate`, `run --baseline`; docs/gates.md): tolerances and the test's level. */
-  gate: {
-    alpha: number;
-    latencyMetrics: string[];
-    percentiles: number[];
-    latencyTolerance: number;
-    errorRateTolerance: number;
-    throughputTolerance: number;
-    checksTolerance: number;
-    noiseFactor: number;
-    /** Threshold keys (`http_req_duration{name:rare}`) allowed to match no samples; any other such threshold fails `run` and `gate`. */
-    optionalThresholds: string[];
-  };
+  gate: GateConfig;
   worker: { env: Record<string, string> };
 }
+
+/**
+ * The gate's tolerances (docs/gates.md): the one home of these fields. harness.config.ts sets them
+ * under `gate`; harness/gate's `compareRuns` reads them (config sits below the gate).
+ */
+export interface GateTolerances {
+  /** Significance level of the tests: a change counts only when p < alpha (default 0.05). */
+  alpha: number;
+  /** Trend metrics whose percentiles are compared (default `http_req_duration`). */
+  latencyMetrics: string[];
+  /** Percentiles compared, any of 50, 95, 99 (the median is the steadiest, the tail the most telling). */
+  percentiles: number[];
+  /** Relative increase of a latency percentile tolerated (default 0.10 = +10%). */
+  latencyTolerance: number;
+  /** Absolute increase of `http_req_failed` tolerated (default 0.01 = one point). */
+  errorRateTolerance: number;
+  /** Relative drop of `http_reqs` per second tolerated (default 0.10). */
+  throughputTolerance: number;
+  /** Absolute increase of a check's failure rate tolerated (default 0.01). */
+  checksTolerance: number;
+  /** With several baseline runs the tolerance widens by this many between-run spreads (default 2). */
+  noiseFactor: number;
+  /**
+   * Per metric or tag set, in k6's threshold key syntax (`http_req_duration{name:GET /health}`,
+   * `checks{check:accepted 202}`): tolerances that differ from the ones above. The most specific
+   * key matching a series wins. A key that matches no series of the baseline fails the gate (a
+   * typo must not pass silently) unless it says `optional: true`.
+   */
+  series: Record<string, GateSeriesTolerances>;
+}
+
+/** One `gate.series` entry. */
+export interface GateSeriesTolerances {
+  latencyTolerance?: number;
+  errorRateTolerance?: number;
+  throughputTolerance?: number;
+  checksTolerance?: number;
+  /** May match no series of the baseline (an endpoint not every run calls). */
+  optional?: boolean;
+}
+
+/** The tolerance fields a `gate.series` entry may set. */
+export const GATE_SERIES_TOLERANCES = ['latencyTolerance', 'errorRateTolerance', 'throughputTolerance', 'checksTolerance'] as const;
+
+export interface GateConfig extends GateTolerances {
+  /** Threshold keys (`http_req_duration{name:rare}`) allowed to match no samples; any other such threshold fails `run` and `gate`. */
+  optionalThresholds: string[];
+}
+
+/** The gate's defaults (docs/gates.md shows them). */
+export const GATE_DEFAULTS: GateTolerances = {
+  alpha: 0.05,
+  latencyMetrics: ['http_req_duration'],
+  percentiles: [50, 95, 99],
+  latencyTolerance: 0.1,
+  errorRateTolerance: 0.01,
+  throughputTolerance: 0.1,
+  checksTolerance: 0.01,
+  noiseFactor: 2,
+  series: {},
+};
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends Array<unknown> ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 

@@ -1,38 +1,12 @@
 import * as hdr from 'hdr-histogram-js';
 import { seriesKey, type Tags } from '../../vocabulary';
+import { GATE_DEFAULTS, type GateTolerances } from '../config';
 import { PERCENTILES, type Percentile, type RunProfile, type SeriesProfile } from './run-profile';
+import { SeriesTolerances } from './series-tolerances';
 import { mannWhitneyU, median, relativeSpread, twoProportionZ } from './statistics';
 
-/** The gate's tolerances (harness.config.ts `gate`, docs/gates.md). */
-export interface GateTolerances {
-  /** Significance level of the tests: a change counts only when p < alpha (default 0.05). */
-  alpha: number;
-  /** Trend metrics whose percentiles are compared (default `http_req_duration`). */
-  latencyMetrics: string[];
-  /** Percentiles compared (default 50, 95, 99: the median is the steadiest, the tail the most telling). */
-  percentiles: number[];
-  /** Relative increase of a latency percentile tolerated (default 0.10 = +10%). */
-  latencyTolerance: number;
-  /** Absolute increase of `http_req_failed` tolerated (default 0.01 = one point). */
-  errorRateTolerance: number;
-  /** Relative drop of `http_reqs` per second tolerated (default 0.10). */
-  throughputTolerance: number;
-  /** Absolute increase of a check's failure rate tolerated (default 0.01). */
-  checksTolerance: number;
-  /** With several baseline runs the tolerance widens by this many between-run spreads (default 2). */
-  noiseFactor: number;
-}
-
-export const DEFAULT_TOLERANCES: GateTolerances = {
-  alpha: 0.05,
-  latencyMetrics: ['http_req_duration'],
-  percentiles: [50, 95, 99],
-  latencyTolerance: 0.1,
-  errorRateTolerance: 0.01,
-  throughputTolerance: 0.1,
-  checksTolerance: 0.01,
-  noiseFactor: 2,
-};
+/** The defaults (harness/config's `GATE_DEFAULTS`, the one home of the tolerance fields). */
+export const DEFAULT_TOLERANCES: GateTolerances = GATE_DEFAULTS;
 
 export type Verdict = 'improved' | 'unchanged' | 'regressed' | 'missing';
 
@@ -87,14 +61,16 @@ const MIN_WINDOWS = 5;
  * check is only reported. A baseline series absent from
  * the candidate is `missing` (an endpoint or check that disappeared must not pass silently).
  */
-export function compareRuns(candidate: RunProfile, baseline: readonly RunProfile[], tol: GateTolerances = DEFAULT_TOLERANCES): GateResult {
+export function compareRuns(candidate: RunProfile, baseline: readonly RunProfile[], base: GateTolerances = DEFAULT_TOLERANCES): GateResult {
   const rows: GateRow[] = [];
+  const bySeries = new SeriesTolerances(base);
   const cand = indexSeries(candidate);
   const keys = new Map<string, SeriesProfile>();
   for (const b of baseline) for (const s of b.series) keys.set(keyOf(s), keys.get(keyOf(s)) ?? s);
   for (const [key, ref] of keys) {
     const per = baseline.map((b) => indexSeries(b).get(key)).filter((s): s is SeriesProfile => s !== undefined);
     const c = cand.get(key);
+    const tol = bySeries.for(ref);
     if (ref.kind === 'trend' && tol.latencyMetrics.includes(ref.metric)) {
       for (const q of tol.percentiles) {
         if (!(PERCENTILES as readonly number[]).includes(q)) continue;

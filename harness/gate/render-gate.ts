@@ -1,3 +1,4 @@
+import type { CompareRow } from '../report';
 import type { GateResult, GateRow } from './compare-runs';
 
 const tagText = (r: GateRow) => {
@@ -54,7 +55,15 @@ export function renderGateJunit(g: GateResult): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="gate" tests="${cases.length}" failures="${failures}" errors="0">\n  <testsuite name="gate ${x(g.candidateRun)}" id="0" package="harness" hostname="localhost" tests="${cases.length}" failures="${failures}" errors="0" time="0">\n${cases.join('\n')}${cases.length ? '\n' : ''}  </testsuite>\n</testsuites>\n`;
 }
 
-function summaryLine(g: GateResult): string {
+/** The rows of compare.html's verdict table: the same cells as the table and gate.md, regressions first. */
+export function compareRows(g: GateResult): CompareRow[] {
+  return ordered(g).map((r) => {
+    const [, , baseline, candidate, change, tolerance, effect, confidence, note] = cells(r);
+    return { verdict: r.verdict, statistic: r.statistic, tags: tagText(r), baseline: baseline!, candidate: candidate!, change: change!, tolerance: tolerance!, effect: effect!, confidence: confidence!, note: note! };
+  });
+}
+
+export function summaryLine(g: GateResult): string {
   return `${g.rows.length} compared: ${g.regressed} regressed, ${g.missing} missing, ${g.improved} improved, ${g.rows.length - g.regressed - g.missing - g.improved} unchanged`;
 }
 

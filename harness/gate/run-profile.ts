@@ -14,7 +14,8 @@ export type Percentile = (typeof PERCENTILES)[number];
  */
 export interface SeriesProfile {
   metric: string;
-  kind: 'trend' | 'rate' | 'counter';
+  /** `gauge` only for `vus` (the load, for compare.html's overlay; the gate compares no gauge). */
+  kind: 'trend' | 'rate' | 'counter' | 'gauge';
   /** `{}` for the whole metric; `{ method, name }` per endpoint; `{ check }` per check. */
   tags: Tags;
   count: number;
@@ -25,8 +26,12 @@ export interface SeriesProfile {
   hits?: number;
   /** trends: the run's HDR histogram, `hdr.encodeIntoCompressedBase64`. */
   hist?: string;
-  /** Per second of the run, in order (seconds without samples are absent). */
-  seconds: { count: number[]; sum: number[]; p?: Partial<Record<`p${Percentile}`, number[]>> };
+  /**
+   * Per second of the run, in order (seconds without samples are absent). `at`: each window's
+   * second from the run's first (for the overlay charts; absent in baselines saved before it was
+   * added, whose windows are then drawn as if contiguous). `max`: a gauge's highest value.
+   */
+  seconds: { count: number[]; sum: number[]; p?: Partial<Record<`p${Percentile}`, number[]>>; at?: number[]; max?: number[] };
 }
 
 /** What a baseline stores per run, and what a candidate run is reduced to. Plain JSON. */
@@ -94,10 +99,12 @@ export async function buildRunProfile(runDir: string): Promise<RunProfile> {
   split.flush(emit);
   if (acc.size === 0) throw new InvalidConfigError(`${runDir}: its sample stream holds no samples: nothing to compare`);
   const series: SeriesProfile[] = [];
+  const firstSecond = Math.floor(first / 1000);
   for (const a of acc.values()) {
     const type = types.get(a.metric) ?? (a.total.hist ? 'trend' : 'counter');
-    if (type === 'gauge') continue; // VUs and the like describe the load, not the system
-    const kind = type === 'trend' ? 'trend' : type === 'rate' ? 'rate' : 'counter';
+    // gauges describe the load, not the system: only `vus` is kept, for compare.html's VU chart
+    if (type === 'gauge' && !(a.metric === 'vus' && Object.keys(a.tags).length === 0)) continue;
+    const kind = type === 'trend' ? 'trend' : type === 'rate' ? 'rate' : type === 'gauge' ? 'gauge' : 'counter';
     a.seconds.sort((x, y) => x.second - y.second);
     const p: SeriesProfile['seconds']['p'] = {};
     if (kind === 'trend') for (const q of PERCENTILES) p[`p${q}`] = a.seconds.map((s) => s.cell.p[q]!);
@@ -111,7 +118,13 @@ export async function buildRunProfile(runDir: string): Promise<RunProfile> {
       max: a.total.max,
       ...(kind === 'rate' ? { hits: Math.round(a.total.sum) } : {}),
       ...(kind === 'trend' && a.total.hist ? { hist: hdr.encodeIntoCompressedBase64(a.total.hist) } : {}),
-      seconds: { count: a.seconds.map((s) => s.cell.count), sum: a.seconds.map((s) => round(s.cell.sum)), ...(kind === 'trend' ? { p } : {}) },
+      seconds: {
+        count: a.seconds.map((s) => s.cell.count),
+        sum: a.seconds.map((s) => round(s.cell.sum)),
+        ...(kind === 'trend' ? { p } : {}),
+        at: a.seconds.map((s) => s.second - firstSecond),
+        ...(kind === 'gauge' ? { max: a.seconds.map((s) => round(s.cell.max)) } : {}),
+      },
     });
   }
   series.sort((x, y) => x.metric.localeCompare(y.metric) || seriesKey(x.tags).localeCompare(seriesKey(y.tags)));
@@ -124,6 +137,7 @@ export async function buildRunProfile(runDir: string): Promise<RunProfile> {
 interface Snapshot {
   count: number;
   sum: number;
+  max: number;
   p: Partial<Record<Percentile, number>>;
 }
 
@@ -131,7 +145,7 @@ interface Snapshot {
 function snapshot(c: RollupCell): Snapshot {
   const p: Snapshot['p'] = {};
   if (c.hist) for (const q of PERCENTILES) p[q] = round(c.percentile(q));
-  return { count: c.count, sum: c.sum, p };
+  return { count: c.count, sum: c.sum, max: c.max, p };
 }
 
 /** Thousandths: the histograms' resolution, and JSON that stays small. */

@@ -1,4 +1,4 @@
-export type { ReportData, ReportMeta, ReportSeries, ThresholdRow, CheckRow, EndpointRow, TimeWindow, ReportTotals } from './report-data';
+export type { ReportData, ReportMeta, ReportSeries, ThresholdRow, CheckRow, EndpointRow, TimeWindow, ReportTotals, CompareData, CompareRow, CompareSeries } from './report-data';
 export { ReportBuilder, type ReportBuilderOptions, type KnownThresholds } from './report-builder';
 export { SeriesTable, MAX_POINTS } from './series-table';
 export { buildReportData } from './build-report-data';

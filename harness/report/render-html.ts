@@ -25,22 +25,24 @@ function pageAssets(): Promise<{ js: string; css: string }> {
  * The report page with everything inline: styles, uPlot and the page code, and the data as
  * JSON. It makes no network request (the live dashboard's page adds only its own `/events`).
  * Its size is the page code (~60 kB) plus the data, which per-second rollups keep bounded.
+ * With `data.compare` it is compare.html (harness/gate): the gate's table and the baseline overlaid.
  */
 export async function renderReportHtml(data: ReportData): Promise<string> {
   const { js, css } = await pageAssets();
-  const title = escapeHtml(data.meta.kind === 'chaos' ? `chaos ${data.meta.experiment ?? ''}` : (data.meta.scenario ?? data.meta.runId));
+  const title = escapeHtml((data.meta.kind === 'chaos' ? `chaos ${data.meta.experiment ?? ''}` : (data.meta.scenario ?? data.meta.runId)) + (data.compare ? ` vs baseline ${data.compare.baseline}` : ''));
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; connect-src 'self'">
-<title>${title} — harness report</title>
+<title>${title} — harness ${data.compare ? 'compare' : 'report'}</title>
 <style>${css}</style>
 </head>
 <body>
 <main>
 <header id="header"></header>
+<section id="compare"></section>
 <section id="thresholds"></section>
 <h2>Charts</h2>
 <section id="charts"></section>

@@ -18,6 +18,8 @@ export interface ReportData {
   /** Chaos fault windows and phases (epoch ms). */
   windows: TimeWindow[];
   totals: ReportTotals;
+  /** compare.html only: this run gated against a baseline (harness/gate writes it; report.html has none). */
+  compare?: CompareData;
 }
 
 export interface ReportMeta {
@@ -115,4 +117,51 @@ export interface ReportTotals {
   /** First and last sample (epoch ms). */
   firstMs: number | null;
   lastMs: number | null;
+}
+
+/** The regression gate's view of a run against a baseline: the verdict table and the baseline's charts. */
+export interface CompareData {
+  /** The baseline's name (`main`) and the run ids saved under it. */
+  baseline: string;
+  baselineRuns: string[];
+  /** `failed`: something regressed or went missing (exit 112). */
+  verdict: 'passed' | 'failed';
+  /** `12 compared: 1 regressed, 0 missing, 0 improved, 11 unchanged` */
+  summary: string;
+  /** One row per compared statistic and tag set, regressions first, formatted as in gate.md. */
+  rows: CompareRow[];
+  /** The baseline's chart values for the overlay: the median over its runs, one point per `step` s from its first second. */
+  series: CompareSeries;
+}
+
+export interface CompareRow {
+  verdict: 'improved' | 'unchanged' | 'regressed' | 'missing';
+  /** `http_req_duration p95` */
+  statistic: string;
+  /** `{method=POST,name=POST /telemetry}`, '' for the whole metric. */
+  tags: string;
+  baseline: string;
+  candidate: string;
+  change: string;
+  tolerance: string;
+  effect: string;
+  confidence: string;
+  note: string;
+}
+
+/** Per-point arrays (index i = seconds i*step..(i+1)*step from the run's first second); null = no value. */
+export interface CompareSeries {
+  step: number;
+  /** http_reqs per point. */
+  reqs: Array<number | null>;
+  /** Failed requests (http_req_failed = 1) per point. */
+  failed: Array<number | null>;
+  /** http_req_duration percentiles (ms). */
+  p50: Array<number | null>;
+  p95: Array<number | null>;
+  p99: Array<number | null>;
+  /** `vus`: the highest value in the point. */
+  vus: Array<number | null>;
+  /** iterations per point. */
+  iterations: Array<number | null>;
 }

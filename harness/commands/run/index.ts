@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { loadConfig, type ConfigFlags } from '../../config';
 import { InvalidConfigError } from '../../errors';
 import type { RuntimeRegistry } from '../../runtimes';
-import { baselineDir, loadBaseline } from '../../gate';
+import { baselineDir, loadGateBaseline } from '../../gate';
 import { builtinRunOutputs, checkOutputs, gateOutput, RunSession, selectEngine, thresholdCoverageOutput, type RunEngine } from '../../run';
 import type { CommandContext } from '../context';
 import { messages } from './messages';
@@ -39,7 +39,8 @@ export async function run(opts: RunOptions, ctx: CommandContext): Promise<number
   if (outputs.every((o) => o.wantsSamples !== false)) outputs.push(thresholdCoverageOutput(config.gate.optionalThresholds));
   if (opts.baseline !== undefined) {
     const dir = baselineDir(ctx.cwd, config.reportsDir, opts.baseline);
-    await loadBaseline(dir, opts.baseline); // a missing baseline is exit 104 before anything starts
+    // a missing baseline, or a gate entry that selects nothing in it, is exit 104 before anything starts
+    await loadGateBaseline(dir, opts.baseline, config.gate);
     if (outputs.some((o) => o.wantsSamples === false)) throw new InvalidConfigError('--baseline needs the sample stream; it cannot be combined with --out none');
     outputs.push(gateOutput({ name: opts.baseline, dir, tolerances: config.gate }));
   }

@@ -6,6 +6,7 @@
 import uPlot from 'uplot';
 import type { ReportData, TimeWindow } from '../report-data';
 import { h, fmtMs, fmtNum, fmtPct, fmtValue } from './dom';
+import { compareSection, compareTitle, compareView } from './compare';
 
 const charts = new Map<string, { plot: uPlot; shape: string }>();
 
@@ -15,8 +16,9 @@ function readEmbedded(): ReportData {
 }
 
 function render(d: ReportData): void {
-  document.title = `${title(d)} — harness report`;
+  document.title = `${title(d)} — harness ${d.compare ? 'compare' : 'report'}`;
   replace('header', header(d));
+  if (d.compare) replace('compare', compareSection(d));
   replace('thresholds', thresholdsSection(d));
   renderCharts(d);
   replace('checks', checksSection(d));
@@ -31,7 +33,7 @@ function replace(id: string, node: Node): void {
 
 function title(d: ReportData): string {
   const m = d.meta;
-  return m.kind === 'chaos' ? `chaos ${m.experiment ?? ''}` : (m.scenario ?? m.runId);
+  return (m.kind === 'chaos' ? `chaos ${m.experiment ?? ''}` : (m.scenario ?? m.runId)) + (d.compare ? compareTitle(d.compare) : '');
 }
 
 function header(d: ReportData): Node {
@@ -154,7 +156,8 @@ interface ChartSpec {
   id: string;
   title: string;
   unit: string;
-  series: Array<{ label: string; color: string; values: Array<number | null> }>;
+  /** `dash`: compare.html draws the baseline dashed. */
+  series: Array<{ label: string; color: string; values: Array<number | null>; dash?: number[] }>;
 }
 
 function chartSpecs(d: ReportData): ChartSpec[] {
@@ -201,8 +204,8 @@ function windowsPlugin(windows: () => TimeWindow[]): uPlot.Plugin {
           const { top, height } = u.bbox;
           ctx.save();
           for (const w of windows()) {
-            const x0 = u.valToPos(w.start / 1000, 'x', true);
-            const x1 = u.valToPos(w.end / 1000, 'x', true);
+            const x0 = u.valToPos(w.start / 1000 - xOrigin, 'x', true);
+            const x1 = u.valToPos(w.end / 1000 - xOrigin, 'x', true);
             ctx.fillStyle = w.kind === 'fault' ? 'rgba(220,38,38,0.13)' : 'rgba(100,116,139,0.08)';
             ctx.fillRect(x0, top, Math.max(1, x1 - x0), height);
             ctx.fillStyle = w.kind === 'fault' ? 'rgba(185,28,28,0.9)' : 'rgba(71,85,105,0.9)';
@@ -218,13 +221,17 @@ function windowsPlugin(windows: () => TimeWindow[]): uPlot.Plugin {
 }
 
 let current: ReportData;
+/** Unix seconds at x = 0: 0 (clock time), or the run's first second when compare.html plots seconds since start. */
+let xOrigin = 0;
 
 function renderCharts(d: ReportData): void {
   const root = document.getElementById('charts')!;
   const width = Math.max(320, Math.min(root.clientWidth || 900, 1400) / (root.clientWidth > 900 ? 2 : 1) - 24);
-  for (const spec of chartSpecs(d)) {
+  const view = d.compare ? compareView(d, chartSpecs(d)) : { x: d.series.t, origin: 0, specs: chartSpecs(d) };
+  xOrigin = view.origin;
+  for (const spec of view.specs) {
     const shape = spec.series.map((s) => s.label).join('|');
-    const data = [d.series.t, ...spec.series.map((s) => s.values)] as uPlot.AlignedData;
+    const data = [view.x, ...spec.series.map((s) => s.values)] as uPlot.AlignedData;
     const have = charts.get(spec.id);
     if (have && have.shape === shape) {
       have.plot.setData(data);
@@ -240,9 +247,9 @@ function renderCharts(d: ReportData): void {
       width,
       height: 220,
       plugins: [windowsPlugin(() => current.windows)],
-      scales: { x: { time: true } },
-      axes: [{ incrs: TIME_INCRS }, { label: spec.unit, size: 60 }],
-      series: [{}, ...spec.series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, spanGaps: false, points: { show: d.series.t.length < 60 } }))],
+      scales: { x: { time: !d.compare } },
+      axes: [d.compare ? { incrs: TIME_INCRS, label: 'seconds since start' } : { incrs: TIME_INCRS }, { label: spec.unit, size: 60 }],
+      series: [{}, ...spec.series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, spanGaps: false, points: { show: view.x.length < 60 }, ...(s.dash ? { dash: s.dash } : {}) }))],
     };
     charts.set(spec.id, { plot: new uPlot(opts, data, box), shape });
   }
