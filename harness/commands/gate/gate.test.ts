@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SampleFileWriter, type MetricInfo } from '../../../vocabulary';
+import { writeGateRun } from '../../gate/testing/write-gate-run';
 
 const BIN = fileURLToPath(new URL('../../bin/harness.mjs', import.meta.url));
 
@@ -12,37 +12,7 @@ function harness(cwd: string, args: string[], env: Record<string, string> = {}) 
   return spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env } });
 }
 
-/**
- * A run directory written through the vocabulary's encoder: `seconds` s of POST /telemetry at
- * 20 req/s whose durations are `latencyMs` plus a deterministic spread (0..40% of it), one check.
- */
-function writeRun(cwd: string, runId: string, o: { latencyMs: number; seconds?: number; failEvery?: number; seed?: number }): string {
-  const dir = join(cwd, 'reports/runs', runId);
-  mkdirSync(dir, { recursive: true });
-  const t0 = Date.UTC(2026, 10, 30, 6, 0, 0);
-  const metric = (name: string, type: MetricInfo['type']): MetricInfo => ({ name, type, contains: type === 'trend' ? 'time' : 'default', thresholds: [], submetrics: null });
-  let s = (o.seed ?? 1) >>> 0;
-  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0), s / 2 ** 32);
-  {
-    using w = new SampleFileWriter(join(dir, 'samples.ndjson'));
-    for (const [n, t] of [['http_reqs', 'counter'], ['http_req_duration', 'trend'], ['http_req_failed', 'rate'], ['checks', 'rate']] as const) w.metric(metric(n, t));
-    let n = 0;
-    for (let sec = 0; sec < (o.seconds ?? 20); sec++) {
-      for (let i = 0; i < 20; i++) {
-        n++;
-        const time = t0 + sec * 1000 + i * 50;
-        const failed = o.failEvery !== undefined && n % o.failEvery === 0;
-        const tags = { name: 'POST /telemetry', method: 'POST', status: failed ? '503' : '202', url: 'http://127.0.0.1/telemetry' };
-        w.point({ metric: 'http_reqs', time, value: 1, tags });
-        w.point({ metric: 'http_req_duration', time, value: o.latencyMs * (1 + 0.4 * rnd()), tags });
-        w.point({ metric: 'http_req_failed', time, value: failed ? 1 : 0, tags });
-        w.point({ metric: 'checks', time, value: failed ? 0 : 1, tags: { check: 'accepted 202' } });
-      }
-    }
-  }
-  writeFileSync(join(dir, 'run.json'), JSON.stringify({ runId, scenario: 'fixture', engine: 'builtin', runtime: 'local', exitCode: 0 }));
-  return dir;
-}
+const writeRun = writeGateRun;
 
 describe('harness baseline save / harness gate (the binary, synthetic runs)', function () {
   this.timeout(120_000);

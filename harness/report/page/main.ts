@@ -249,7 +249,7 @@ function renderCharts(d: ReportData): void {
       plugins: [windowsPlugin(() => current.windows)],
       scales: { x: { time: !d.compare } },
       axes: [d.compare ? { incrs: TIME_INCRS, label: 'seconds since start' } : { incrs: TIME_INCRS }, { label: spec.unit, size: 60 }],
-      series: [{}, ...spec.series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, spanGaps: false, points: { show: view.x.length < 60 }, ...(s.dash ? { dash: s.dash } : {}) }))],
+      series: [d.compare ? { label: 'second' } : {}, ...spec.series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, spanGaps: false, points: { show: view.x.length < 60 }, ...(s.dash ? { dash: s.dash } : {}) }))],
     };
     charts.set(spec.id, { plot: new uPlot(opts, data, box), shape });
   }
