@@ -1,4 +1,4 @@
-import { parseSubmetricSelector, readSamples, validateMetricKey, type Tags } from '../../vocabulary';
+import { parseSubmetricSelector, readSamples, unmatchedThresholdMessage, validateMetricKey, type Tags } from '../../vocabulary';
 import { readRunDirFacts, samplesFileOf, summaryThresholds } from '../report';
 
 export interface UnmatchedThreshold {
@@ -43,5 +43,5 @@ export async function unmatchedThresholds(runDir: string, optional: readonly str
 
 /** One line per unmatched threshold, naming it and how to mark it optional. */
 export function unmatchedMessage(u: readonly UnmatchedThreshold[]): string {
-  return u.map((t) => `threshold ${t.sources.map((s) => JSON.stringify(s)).join(', ')} on ${t.key} matched no samples: a typo in the metric or tag? (if it may be empty, list "${t.key}" in gate.optionalThresholds of harness.config.ts)`).join('\n');
+  return u.map((t) => unmatchedThresholdMessage(t.key, t.sources, `if it may be empty, list "${t.key}" in gate.optionalThresholds of harness.config.ts`)).join('\n');
 }

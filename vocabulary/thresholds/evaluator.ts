@@ -188,6 +188,15 @@ export function thresholdsCrossedMessage(breached: readonly string[]): string {
   return `thresholds on metrics '${breached.join(', ')}' have been crossed`;
 }
 
+/**
+ * The harness's line for thresholds whose metric or submetric got no sample (no silent passes;
+ * `harness run`, `harness gate`, `harness k6 run --fail-on-unmatched-thresholds`): names the key and
+ * its expressions; `hint` says how to let it pass.
+ */
+export function unmatchedThresholdMessage(key: string, sources: readonly string[], hint: string): string {
+  return `threshold ${sources.map((s) => JSON.stringify(s)).join(', ')} on ${key} matched no samples: a typo in the metric or tag? (${hint})`;
+}
+
 /** The values a metric's thresholds are checked against (k6 `Thresholds.Run`). */
 function sinkValues(b: Bound, elapsedMs: number): Map<string, number> {
   const m = new Map<string, number>();

@@ -2,7 +2,7 @@ export { parseThresholdExpression, ThresholdParseError, SUPPORTED_METHODS, sinkK
 export type { ThresholdExpression, AggregationMethod, ThresholdOperator } from './parser';
 export { parseThresholdsConfig, validateThresholds, thresholdJson } from './config';
 export type { ThresholdsOption, ThresholdsConfig, ThresholdDef, MetricTypes } from './config';
-export { ThresholdsEvaluator, ThresholdsAbortError, thresholdsCrossedMessage, THRESHOLDS_INTERVAL_MS } from './evaluator';
+export { ThresholdsEvaluator, ThresholdsAbortError, thresholdsCrossedMessage, unmatchedThresholdMessage, THRESHOLDS_INTERVAL_MS } from './evaluator';
 export type { ThresholdRunResult, ThresholdState, ThresholdOutcome, ThresholdMetric, ThresholdMetricSource } from './evaluator';
 export { CounterSink, GaugeSink, RateSink, TrendSink, newSink, trendStat, invalidTrendStats, parsePercentileStat } from './sinks';
 export type { Sink, AnySink } from './sinks';

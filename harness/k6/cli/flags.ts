@@ -21,6 +21,8 @@ export interface RunFlags {
   verbose: boolean;
   noSetup: boolean;
   noTeardown: boolean;
+  /** Harness-only: a threshold whose metric got no sample fails (99) instead of passing as in k6; undefined: HARNESS_K6_FAIL_ON_UNMATCHED_THRESHOLDS decides. */
+  failOnUnmatchedThresholds?: boolean;
 }
 
 type Kind = 'bool' | 'value' | 'ignoredValue' | 'ignoredBool';
@@ -59,6 +61,7 @@ const FLAGS: Record<string, { kind: Kind; short?: string }> = {
   'no-vu-connection-reuse': { kind: 'bool' },
   'no-setup': { kind: 'bool' },
   'no-teardown': { kind: 'bool' },
+  'fail-on-unmatched-thresholds': { kind: 'bool' },
 };
 const SHORT = Object.fromEntries(Object.entries(FLAGS).filter(([, f]) => f.short).map(([k, f]) => [f.short!, k]));
 
@@ -208,6 +211,9 @@ function setBool(f: RunFlags, name: string, on: boolean): void {
       break;
     case 'no-teardown':
       f.noTeardown = on;
+      break;
+    case 'fail-on-unmatched-thresholds':
+      f.failOnUnmatchedThresholds = on;
       break;
     case 'throw':
     case 'discard-response-bodies':

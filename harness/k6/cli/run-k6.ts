@@ -21,7 +21,7 @@ import { buildSummaryData } from '../output/summary-data';
 import type { Output } from '../output/types';
 import { loadScript } from '../runtime';
 import { createBuiltinRegistry } from '../modules/builtins';
-import { parseThresholdsConfig, validateThresholds, ThresholdsEvaluator, thresholdsCrossedMessage } from '../../../vocabulary';
+import { parseThresholdsConfig, validateThresholds, ThresholdsEvaluator, thresholdsCrossedMessage, unmatchedThresholdMessage } from '../../../vocabulary';
 import type { RuntimeOptions, ScriptRuntime } from '../types';
 import { parseRunFlags, type RunFlags } from './flags';
 import { createK6Logger } from './logger';
@@ -74,6 +74,9 @@ Flags:
   -q, --quiet                 no banner and no progress
       --no-summary            no end-of-test summary
       --no-thresholds         do not evaluate thresholds
+      --fail-on-unmatched-thresholds  a threshold whose metric or submetric got no sample
+                              fails (exit 99) instead of passing as in k6 (harness only;
+                              env HARNESS_K6_FAIL_ON_UNMATCHED_THRESHOLDS=true)
       --include-system-env-vars[=false]  pass the process env to __ENV (default true)
       --log-output stderr|stdout|none|file=PATH
 `;
@@ -232,10 +235,13 @@ async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
 
     // final thresholds, then the summary (k6 evaluates once more at the end)
     let breached: string[] = [];
+    let unmatched: string[] = [];
     if (thresholds) {
       const r = thresholds.evaluate(result.durationMs, { final: true });
       for (const err of r.errors) logger.error('Threshold error', { metric: err.metric, error: err.message });
       breached = r.breached;
+      // k6 passes a threshold over an empty sink; asked, the harness does not (docs/gates.md)
+      if (failOnUnmatched(flags, ctx.env) && ran) unmatched = r.noSamples;
     }
     if (ran && !options.noSummary) {
       try {
@@ -251,12 +257,25 @@ async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
       logger.error(thresholdsCrossedMessage(breached));
       if (exitCode === ExitCode.Ok) exitCode = ExitCode.ThresholdsFailed;
     }
+    if (unmatched.length) {
+      const outcomes = thresholds!.outcomes();
+      for (const name of unmatched) {
+        const sources = outcomes.filter((o) => o.metric === name).map((o) => o.source);
+        logger.error(unmatchedThresholdMessage(name, sources, 'it passes without --fail-on-unmatched-thresholds, as in k6'));
+      }
+      if (exitCode === ExitCode.Ok) exitCode = ExitCode.ThresholdsFailed;
+    }
     return exitCode;
   } finally {
     await stopOutputs(outputs).catch((e) => logger.error(`stopping outputs: ${(e as Error).message}`));
     await log.close();
     stats.write();
   }
+}
+
+/** `--fail-on-unmatched-thresholds[=false]` wins over HARNESS_K6_FAIL_ON_UNMATCHED_THRESHOLDS; off by default (k6's behaviour). */
+function failOnUnmatched(flags: RunFlags, env: IoContext['env']): boolean {
+  return flags.failOnUnmatchedThresholds ?? /^(1|true|yes|on)$/i.test(env.HARNESS_K6_FAIL_ON_UNMATCHED_THRESHOLDS ?? '');
 }
 
 async function writeSummary(l: Loaded, result: ExecutionResult, ctx: IoContext, logger: RuntimeOptions['logger'], exportOnly = false): Promise<void> {
