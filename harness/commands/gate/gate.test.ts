@@ -83,6 +83,25 @@ describe('harness baseline save / harness gate (the binary, synthetic runs)', fu
     assert.equal(optional.status, 0, optional.stderr);
   });
 
+  it('no silent passes for gate entries: a gate.series key that selects nothing is exit 104 naming it (gate and run --baseline, before anything starts), unless optional', () => {
+    writeRun(cwd, '20261130T060000-base-0001', { latencyMs: 10 });
+    assert.equal(harness(cwd, ['baseline', 'save', 'latest', '--name', 'main']).status, 0);
+    const dir = writeRun(cwd, '20261130T060100-cand-0002', { latencyMs: 10, seed: 5 });
+    writeFileSync(join(cwd, 'harness.config.mjs'), "export default { gate: { series: { 'http_req_duration{name:POST /telemetri}': { latencyTolerance: 0.5 } } } };\n");
+    const r = harness(cwd, ['gate', dir, '--baseline', 'main']);
+    assert.equal(r.status, 104, r.stderr);
+    assert.match(r.stderr, /gate\.series\["http_req_duration\{name:POST \/telemetri\}"\] matched no series of baseline "main": a typo in the metric or tag\?; it has http_req_duration, http_req_duration\{method:POST,name:POST \/telemetry\}/);
+    assert.ok(!existsSync(join(dir, 'gate.md')), 'nothing was compared');
+    const run = harness(cwd, ['run', 'smoke', '--runtime', 'local', '--baseline', 'main']);
+    assert.equal(run.status, 104, run.stderr);
+    assert.match(run.stderr, /matched no series of baseline "main"/);
+    assert.ok(!existsSync(join(cwd, 'reports/runs')) || readdirSync(join(cwd, 'reports/runs')).length === 2, 'no run directory: nothing started');
+    writeFileSync(join(cwd, 'harness.config.mjs'), "export default { gate: { series: { 'http_req_duration{name:POST /telemetri}': { latencyTolerance: 0.5, optional: true } } } };\n");
+    const optional = harness(cwd, ['gate', dir, '--baseline', 'main']);
+    assert.equal(optional.status, 0, optional.stderr);
+    assert.ok(existsSync(join(dir, 'compare.html')), 'compare.html beside gate.md');
+  });
+
   it('a missing baseline or run is exit 104 with a hint; --baseline needs a value', () => {
     const dir = writeRun(cwd, '20261130T060000-base-0001', { latencyMs: 10 });
     const r = harness(cwd, ['gate', dir, '--baseline', 'nope']);
