@@ -196,7 +196,7 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
     )
     .command(
       'gate <run>',
-      'Compare a run with a saved baseline (noise-aware); gate.md, gate.junit.xml; exit 112 on a regression',
+      'Compare a run with a saved baseline (noise-aware); gate.md, gate.junit.xml, compare.html; exit 112 on a regression',
       (y) =>
         y
           .positional('run', { type: 'string', demandOption: true, describe: 'run directory, run id, or latest' })

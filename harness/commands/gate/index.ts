@@ -14,10 +14,11 @@ export interface GateOptions {
 
 /**
  * `harness gate <run> --baseline main`: compares a finished run with a saved baseline
- * (harness/gate, docs/gates.md), prints the table on stderr, writes gate.md, gate.junit.xml and
- * gate.json into the run directory. Exit 0 when nothing regressed, 112 when something did (or a
+ * (harness/gate, docs/gates.md), prints the table on stderr, writes gate.md, gate.junit.xml,
+ * gate.json and compare.html into the run directory. Exit 0 when nothing regressed, 112 when something did (or a
  * baseline series is missing from the run), 99 when nothing regressed but one of the run's
- * thresholds matched no samples (no silent passes), 104 when the run or the baseline is not found.
+ * thresholds matched no samples (no silent passes), 104 when the run or the baseline is not found
+ * or a gate entry of the config selects nothing in the baseline.
  */
 export async function gate(opts: GateOptions, ctx: CommandContext): Promise<number> {
   const { config } = await loadConfig({ cwd: ctx.cwd, env: ctx.env, configFile: opts.config });
@@ -28,6 +29,7 @@ export async function gate(opts: GateOptions, ctx: CommandContext): Promise<numb
   if (unmatched.length) ctx.stderr.write(`${unmatchedMessage(unmatched)}\n`);
   const code = gateFailed(result) ? ExitCode.PerformanceRegression : unmatched.length ? ExitCode.ThresholdsFailed : ExitCode.Ok;
   const verdict = code === ExitCode.PerformanceRegression ? 'FAILED: performance regression against the baseline' : code === ExitCode.ThresholdsFailed ? 'FAILED: a threshold matched no samples' : 'PASSED: no regression against the baseline';
-  ctx.stdout.write(`${verdict}  (exit ${code})  ${relative(ctx.cwd, runDir) || runDir}/${GATE_FILES.markdown}\n`);
+  const shown = relative(ctx.cwd, runDir) || runDir;
+  ctx.stdout.write(`${verdict}  (exit ${code})  ${shown}/${GATE_FILES.markdown}  ${shown}/${GATE_FILES.html}\n`);
   return code;
 }
