@@ -42,12 +42,17 @@ describe('the gate demonstration: TARGET_INJECT_DELAY_MS fails `harness run smok
     const slow = await harness(cwd, ['run', 'smoke', ...common, '--baseline', 'main'], { TARGET_INJECT_DELAY_MS: '25' });
     assert.equal(slow.code, 112, slow.stderr);
     assert.match(slow.stderr, /REGRESSED\s+http_req_duration p\d\d/);
-    assert.match(slow.stdout, /FAILED: performance regression against the baseline \(gate\.md\)\s+\(exit 112\)/);
+    assert.match(slow.stdout, /FAILED: performance regression against the baseline \(gate\.md, compare\.html\)\s+\(exit 112\)/);
     const ids = await listRunIds(runsRoot(cwd));
     const last = join(runsRoot(cwd), ids.at(-1)!);
     assert.equal(readFileSync(join(last, 'exit-code'), 'utf8').trim(), '112');
     assert.match(readFileSync(join(last, 'gate.md'), 'utf8'), /Performance gate: FAILED/);
     assert.match(readFileSync(join(last, 'run.json'), 'utf8'), /"exitCode": ?112/);
+    // compare.html is written before run.json: it is told the final code
+    const html = readFileSync(join(last, 'compare.html'), 'utf8');
+    assert.match(html, /<title>smoke vs baseline main — harness compare<\/title>/);
+    assert.match(html, /"exitCode":112/);
+    assert.match(html, /"compare":\{"baseline":"main"/);
   });
 
   it('no silent passes: `harness run` fails (99) a threshold that matched no samples, naming it', async () => {

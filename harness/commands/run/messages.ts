@@ -27,7 +27,7 @@ export function verdictText(code: number): string {
     case 110:
       return 'ERROR: infrastructure failed';
     case 112:
-      return 'FAILED: performance regression against the baseline (gate.md)';
+      return 'FAILED: performance regression against the baseline (gate.md, compare.html)';
     default:
       return 'ERROR: the run failed';
   }
