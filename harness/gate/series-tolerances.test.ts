@@ -67,6 +67,10 @@ describe('gate.series: per-series tolerances, and no silent passes for them', ()
     assert.match(msg, /^gate\.series\["http_req_duration\{name:GET \/helth\}"\] matched no series of baseline "main": a typo in the metric or tag\?; it has http_req_duration, http_req_duration\{method:GET,name:GET \/health\}, http_req_duration\{method:POST,name:POST \/telemetry\} \(if it may be empty, give it optional: true\)$/m);
     assert.match(msg, /^gate\.latencyMetrics entry "http_req_duraton" matched no trend metric of baseline "main"; it has http_req_duration \(remove it, or mark it optional: gate\.series\["http_req_duraton"\] = \{ optional: true \}\)$/m);
     assert.deepEqual(new SeriesTolerances(GATE_DEFAULTS).unmatched(base), [], 'the defaults select what every HTTP run has');
+    // a field the selected series are not judged by does nothing: named too
+    const wrong = new SeriesTolerances(tol({ 'http_req_duration{name:GET /health}': { checksTolerance: 0.5, latencyTolerance: 0.2 } })).unmatched(base);
+    assert.deepEqual(wrong.map((x) => x.unused), [['checksTolerance']]);
+    assert.match(unmatchedGateMessage(wrong, 'main'), /^gate\.series\["http_req_duration\{name:GET \/health\}"\] sets checksTolerance, which no series it selects in baseline "main" is judged by \(it selects http_req_duration\{method:GET,name:GET \/health\}\): a field on the wrong key\?$/);
   });
 
   it('harness.config: keys are parsed as threshold keys, fields checked, every problem at once', () => {

@@ -10,6 +10,8 @@ export interface UnmatchedGateEntry {
   key: string;
   /** What the baseline has instead (the metric's tag sets, or its trend metrics), for the message. */
   has: string[];
+  /** The entry selects series, but none of them is judged by these fields of it (`checksTolerance` on a latency). */
+  unused?: string[];
 }
 
 interface Entry {
@@ -61,7 +63,13 @@ export class SeriesTolerances {
     const compared = all.filter((s) => isCompared(s, this.base));
     const out: UnmatchedGateEntry[] = [];
     for (const e of this.#entries) {
-      if (e.tolerances.optional || compared.some((s) => matches(e, s))) continue;
+      if (e.tolerances.optional) continue;
+      const selected = compared.filter((s) => matches(e, s));
+      if (selected.length) {
+        const unused = GATE_SERIES_TOLERANCES.filter((k) => e.tolerances[k] !== undefined && !selected.some((s) => judgedBy(s, this.base) === k));
+        if (unused.length) out.push({ in: 'gate.series', key: e.key, has: [...new Set(selected.map((s) => keyText(s)))], unused });
+        continue;
+      }
       const has = [...new Set(compared.filter((s) => s.metric === e.metric).map((s) => keyText(s)))];
       out.push({ in: 'gate.series', key: e.key, has: has.length ? has : [...new Set(compared.map((s) => s.metric))] });
     }
@@ -76,11 +84,16 @@ export class SeriesTolerances {
 
 /** Whether the gate compares a series (and so whether a `gate.series` key selecting it does anything). */
 export function isCompared(s: Pick<SeriesProfile, 'metric' | 'kind'>, tol: GateTolerances): boolean {
-  return (
-    (s.kind === 'trend' && tol.latencyMetrics.includes(s.metric)) ||
-    (s.metric === 'http_reqs' && s.kind === 'counter') ||
-    (s.kind === 'rate' && (s.metric === 'http_req_failed' || s.metric === 'checks'))
-  );
+  return judgedBy(s, tol) !== undefined;
+}
+
+/** The tolerance field a compared series is judged with (compareRuns' cases). */
+function judgedBy(s: Pick<SeriesProfile, 'metric' | 'kind'>, tol: GateTolerances): (typeof GATE_SERIES_TOLERANCES)[number] | undefined {
+  if (s.kind === 'trend' && tol.latencyMetrics.includes(s.metric)) return 'latencyTolerance';
+  if (s.metric === 'http_reqs' && s.kind === 'counter') return 'throughputTolerance';
+  if (s.metric === 'http_req_failed' && s.kind === 'rate') return 'errorRateTolerance';
+  if (s.metric === 'checks' && s.kind === 'rate') return 'checksTolerance';
+  return undefined;
 }
 
 /** One line per unmatched entry, naming it, what the baseline has, and how to mark it optional. */
@@ -88,7 +101,9 @@ export function unmatchedGateMessage(u: readonly UnmatchedGateEntry[], baselineN
   const list = (has: string[]) => (has.length ? `; it has ${has.slice(0, 8).join(', ')}${has.length > 8 ? `, … (${has.length - 8} more)` : ''}` : '');
   return u
     .map((x) =>
-      x.in === 'gate.series'
+      x.unused
+        ? `gate.series[${JSON.stringify(x.key)}] sets ${x.unused.join(', ')}, which no series it selects in baseline "${baselineName}" is judged by (it selects ${x.has.slice(0, 8).join(', ')}): a field on the wrong key?`
+        : x.in === 'gate.series'
         ? `gate.series[${JSON.stringify(x.key)}] matched no series of baseline "${baselineName}": a typo in the metric or tag?${list(x.has)} (if it may be empty, give it optional: true)`
         : `gate.latencyMetrics entry ${JSON.stringify(x.key)} matched no trend metric of baseline "${baselineName}"${list(x.has)} (remove it, or mark it optional: gate.series[${JSON.stringify(x.key)}] = { optional: true })`,
     )
