@@ -195,17 +195,19 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
       },
     )
     .command(
-      'gate <run>',
+      'gate <run> [more..]',
       'Compare a run with a saved baseline (noise-aware); gate.md, gate.junit.xml, compare.html; exit 112 on a regression',
       (y) =>
         y
           .positional('run', { type: 'string', demandOption: true, describe: 'run directory, run id, or latest' })
+          .positional('more', { type: 'string', array: true, describe: 'more runs of the same configuration, pooled with <run> into one candidate' })
           .option('baseline', { requiresArg: true, type: 'string', demandOption: true, describe: 'baseline name under reports/baselines' })
           .option('config', { requiresArg: true, type: 'string' })
-          .example('$0 gate latest --baseline main', 'gate the newest run'),
+          .example('$0 gate latest --baseline main', 'gate the newest run')
+          .example('$0 gate <run-1> <run-2> <run-3> --baseline main', 'three runs of the change pooled into one candidate'),
       async (a) => {
         const { gate } = await import('./commands/gate/index');
-        code = await gate({ run: a.run, baseline: a.baseline, config: a.config }, ctx);
+        code = await gate({ run: a.run, more: a.more?.map(String), baseline: a.baseline, config: a.config }, ctx);
       },
     )
     .command(

@@ -6,7 +6,7 @@
  * directories through harness/report and the vocabulary only; `harness baseline`, `harness gate`
  * and `harness run --baseline` (harness/run/gate-output.ts) call it.
  */
-export { buildRunProfile, PERCENTILES, type RunProfile, type SeriesProfile } from './run-profile';
+export { buildRunProfile, poolRunProfiles, PERCENTILES, type RunProfile, type SeriesProfile } from './run-profile';
 export { baselineDir, saveBaselineRun, loadBaseline } from './baseline-store';
 export { compareRuns, DEFAULT_TOLERANCES, type GateResult, type GateRow, type Verdict } from './compare-runs';
 export { renderGateTable, renderGateMarkdown, renderGateJunit, compareRows } from './render-gate';

@@ -14,6 +14,7 @@ export async function renderCompareHtml(runDir: string, o: { result: GateResult;
   data.compare = {
     baseline: o.baselineName,
     baselineRuns: o.result.baselineRuns,
+    ...(o.result.candidateRun.includes('+') ? { candidateRuns: o.result.candidateRun.split('+') } : {}),
     verdict: o.failed ? 'failed' : 'passed',
     summary: summaryLine(o.result),
     rows: compareRows(o.result),

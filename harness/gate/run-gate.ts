@@ -6,13 +6,16 @@ import { compareRuns, type GateResult } from './compare-runs';
 import { loadBaseline } from './baseline-store';
 import { renderCompareHtml } from './render-compare';
 import { renderGateJunit, renderGateMarkdown, renderGateTable } from './render-gate';
-import { buildRunProfile, type RunProfile } from './run-profile';
+import { buildRunProfile, poolRunProfiles, type RunProfile } from './run-profile';
 import { SeriesTolerances, unmatchedGateMessage } from './series-tolerances';
 
 export const GATE_FILES = { markdown: 'gate.md', junit: 'gate.junit.xml', json: 'gate.json', html: 'compare.html' } as const;
 
 export interface RunGateOptions {
+  /** The run gated; its directory gets the outputs. */
   runDir: string;
+  /** More runs of the same configuration, pooled with it into one candidate (repeated runs). */
+  moreRunDirs?: string[];
   /** `reports/baselines/<name>/` */
   baselineDir: string;
   baselineName: string;
@@ -43,9 +46,11 @@ export async function loadGateBaseline(dir: string, name: string, tolerances: Ga
 /** Compares a run directory with a baseline; writes gate.md, gate.junit.xml, gate.json and compare.html into the run directory. */
 export async function runGate(o: RunGateOptions): Promise<GateResult> {
   const baseline = await loadGateBaseline(o.baselineDir, o.baselineName, o.tolerances);
-  const candidate = await buildRunProfile(o.runDir);
+  const runs = [await buildRunProfile(o.runDir)];
+  for (const d of o.moreRunDirs ?? []) runs.push(await buildRunProfile(d));
+  const candidate = poolRunProfiles(runs);
   const result = compareRuns(candidate, baseline, o.tolerances);
-  o.write(`gate against baseline "${o.baselineName}" (${baseline.length} run(s))\n${renderGateTable(result)}`);
+  o.write(`gate${runs.length > 1 ? ` of ${runs.length} runs pooled` : ''} against baseline "${o.baselineName}" (${baseline.length} run(s))\n${renderGateTable(result)}`);
   await writeFile(join(o.runDir, GATE_FILES.markdown), renderGateMarkdown(result));
   await writeFile(join(o.runDir, GATE_FILES.junit), renderGateJunit(result));
   await writeFile(join(o.runDir, GATE_FILES.json), `${JSON.stringify({ baseline: o.baselineName, tolerances: o.tolerances, ...result }, null, 2)}\n`);

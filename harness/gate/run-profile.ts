@@ -153,3 +153,62 @@ function round(v: number): number {
   return Math.round(v * 1000) / 1000;
 }
 
+
+/**
+ * Several runs of one configuration as one candidate (`harness gate <run> <run>...`): totals add,
+ * histograms merge, per-second windows are pooled (each run's placed after the previous one's,
+ * `at` shifted), so the same tests see n times the windows. A counter's partial first and last
+ * seconds of each run are dropped from its windows (not from its totals): pooled, they would sit
+ * among full seconds and read as a throughput drop.
+ */
+export function poolRunProfiles(runs: readonly RunProfile[]): RunProfile {
+  if (runs.length === 1) return runs[0]!;
+  const out = new Map<string, SeriesProfile>();
+  const hists = new Map<string, hdr.Histogram>();
+  let offset = 0;
+  for (const run of runs) {
+    for (const s of run.series) {
+      const key = `${s.metric}\u0000${seriesKey(s.tags)}`;
+      const trim = s.kind === 'counter' && s.seconds.count.length > 2;
+      const cut = <T>(a: T[] | undefined) => (a === undefined ? undefined : trim ? a.slice(1, -1) : a);
+      const at = (s.seconds.at ?? s.seconds.count.map((_, i) => i)).map((x) => x + offset);
+      let o = out.get(key);
+      if (!o) {
+        o = { metric: s.metric, kind: s.kind, tags: s.tags, count: 0, sum: 0, min: Infinity, max: -Infinity, seconds: { count: [], sum: [], at: [], ...(s.seconds.p ? { p: {} } : {}), ...(s.seconds.max ? { max: [] } : {}) } };
+        out.set(key, o);
+      }
+      o.count += s.count;
+      o.sum = round(o.sum + s.sum);
+      o.min = Math.min(o.min, s.min);
+      o.max = Math.max(o.max, s.max);
+      if (s.hits !== undefined) o.hits = (o.hits ?? 0) + s.hits;
+      o.seconds.count.push(...cut(s.seconds.count)!);
+      o.seconds.sum.push(...cut(s.seconds.sum)!);
+      o.seconds.at!.push(...cut(at)!);
+      if (s.seconds.max) o.seconds.max = [...(o.seconds.max ?? []), ...cut(s.seconds.max)!];
+      for (const q of PERCENTILES) {
+        const w = s.seconds.p?.[`p${q}`];
+        if (w) (o.seconds.p ??= {})[`p${q}`] = [...(o.seconds.p?.[`p${q}`] ?? []), ...cut(w)!];
+      }
+      if (s.hist) {
+        let total = hists.get(key);
+        if (!total) hists.set(key, (total = hdr.build({ numberOfSignificantValueDigits: 3, autoResize: true })));
+        const h = hdr.decodeFromCompressedBase64(s.hist);
+        total.add(h);
+        h.destroy();
+      }
+    }
+    offset += run.seconds;
+  }
+  for (const [key, h] of hists) {
+    out.get(key)!.hist = hdr.encodeIntoCompressedBase64(h);
+    h.destroy();
+  }
+  return {
+    version: 1,
+    runId: runs.map((r) => r.runId).join('+'),
+    environment: { ...runs[0]!.environment, pooled: runs.map((r) => r.runId) },
+    seconds: offset,
+    series: [...out.values()],
+  };
+}

@@ -124,6 +124,8 @@ export interface CompareData {
   /** The baseline's name (`main`) and the run ids saved under it. */
   baseline: string;
   baselineRuns: string[];
+  /** Several runs pooled as the candidate (`harness gate <run> <run>...`): the table is theirs, the charts the first's. */
+  candidateRuns?: string[];
   /** `failed`: something regressed or went missing (exit 112). */
   verdict: 'passed' | 'failed';
   /** `12 compared: 1 regressed, 0 missing, 0 improved, 11 unchanged` */

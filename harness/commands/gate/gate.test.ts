@@ -102,6 +102,24 @@ describe('harness baseline save / harness gate (the binary, synthetic runs)', fu
     assert.ok(existsSync(join(dir, 'compare.html')), 'compare.html beside gate.md');
   });
 
+  it('repeated runs: more runs after the first are pooled into one candidate (n times the windows, so short runs get tested)', () => {
+    writeRun(cwd, '20261130T060000-base-0001', { latencyMs: 10, seconds: 4, seed: 1 });
+    writeRun(cwd, '20261130T060100-base-0002', { latencyMs: 10, seconds: 4, seed: 2 });
+    for (const id of ['20261130T060000-base-0001', '20261130T060100-base-0002']) assert.equal(harness(cwd, ['baseline', 'save', id, '--name', 'main']).status, 0);
+    const one = writeRun(cwd, '20261130T060200-slow-0003', { latencyMs: 13, seconds: 4, seed: 3 });
+    const two = writeRun(cwd, '20261130T060300-slow-0004', { latencyMs: 13, seconds: 4, seed: 4 });
+    const p95 = (dir: string) => JSON.parse(readFileSync(join(dir, 'gate.json'), 'utf8')).rows.find((r: { statistic: string; tags: object }) => r.statistic === 'http_req_duration p95' && Object.keys(r.tags).length === 0);
+    const single = harness(cwd, ['gate', one, '--baseline', 'main']);
+    assert.equal(single.status, 112, single.stderr);
+    assert.equal(p95(one).test, 'none', 'a 4 s run: too few windows to test, the tolerance alone decides');
+    const pooled = harness(cwd, ['gate', one, two, '--baseline', 'main']);
+    assert.equal(pooled.status, 112, pooled.stderr);
+    assert.match(pooled.stderr, /gate of 2 runs pooled against baseline "main"/);
+    assert.equal(p95(one).test, 'mann-whitney-u', '8 pooled windows: tested');
+    assert.equal(p95(one).verdict, 'regressed');
+    assert.match(readFileSync(join(one, 'gate.md'), 'utf8'), /run `20261130T060200-slow-0003\+20261130T060300-slow-0004`/);
+  });
+
   it('a missing baseline or run is exit 104 with a hint; --baseline needs a value', () => {
     const dir = writeRun(cwd, '20261130T060000-base-0001', { latencyMs: 10 });
     const r = harness(cwd, ['gate', dir, '--baseline', 'nope']);

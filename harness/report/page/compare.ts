@@ -26,7 +26,10 @@ export function compareSection(d: ReportData): Node {
   const badge = (v: string) => h('span', { class: `badge ${v === 'regressed' || v === 'missing' ? 'fail' : v === 'improved' ? 'pass' : 'neutral'}` }, v === 'regressed' || v === 'missing' ? v.toUpperCase() : v);
   return h('div', {}, [
     h('h2', {}, [`Regression gate against baseline "${c.baseline}" `, h('span', { class: `badge ${failed ? 'fail' : 'pass'}`, id: 'compare-verdict' }, failed ? 'FAILED' : 'PASSED')]),
-    h('p', {}, [c.summary, h('span', { class: 'muted' }, ` · baseline run(s): ${c.baselineRuns.join(', ')} · dashed lines in the charts: the baseline (median of its runs), by seconds since start`)]),
+    h('p', {}, [
+      c.summary,
+      h('span', { class: 'muted' }, ` · baseline run(s): ${c.baselineRuns.join(', ')}${c.candidateRuns ? ` · this run pooled with ${c.candidateRuns.slice(1).join(', ')} for the table (the charts are this run's)` : ''} · dashed lines in the charts: the baseline (median of its runs), by seconds since start`),
+    ]),
     h('table', { id: 'compare-table' }, [
       h('thead', {}, h('tr', {}, ['verdict', 'statistic', 'tag set', 'baseline', 'this run', 'change', 'tolerance', 'effect size', 'confidence', 'note'].map((x) => h('th', {}, x)))),
       h(
