@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { loadConfig } from '../../config';
 import { ExitCode } from '../../errors';
-import { baselineDir, GATE_FILES, gateFailed, runGate, unmatchedMessage, unmatchedThresholds } from '../../gate';
+import { baselineDir, GATE_FILES, gateFailed, runGate, unmatchedMessage, unmatchedThresholds, type UnmatchedThreshold } from '../../gate';
 import type { CommandContext } from '../context';
 import { resolveRunDir } from '../report/index';
 
@@ -31,8 +31,10 @@ export async function gate(opts: GateOptions, ctx: CommandContext): Promise<numb
   const moreRunDirs: string[] = [];
   for (const run of opts.more ?? []) moreRunDirs.push(await resolveRunDir({ run, config: opts.config }, ctx));
   const result = await runGate({ runDir, moreRunDirs, baselineDir: dir, baselineName: opts.baseline, tolerances: config.gate, write: (t) => ctx.stderr.write(t) });
-  const unmatched = [];
-  for (const d of [runDir, ...moreRunDirs]) unmatched.push(...(await unmatchedThresholds(d, config.gate.optionalThresholds)));
+  // the same key unmatched in several pooled runs is named once
+  const byKey = new Map<string, UnmatchedThreshold>();
+  for (const d of [runDir, ...moreRunDirs]) for (const u of await unmatchedThresholds(d, config.gate.optionalThresholds)) byKey.set(u.key, u);
+  const unmatched = [...byKey.values()];
   if (unmatched.length) ctx.stderr.write(`${unmatchedMessage(unmatched)}\n`);
   const code = gateFailed(result) ? ExitCode.PerformanceRegression : unmatched.length ? ExitCode.ThresholdsFailed : ExitCode.Ok;
   const verdict = code === ExitCode.PerformanceRegression ? 'FAILED: performance regression against the baseline' : code === ExitCode.ThresholdsFailed ? 'FAILED: a threshold matched no samples' : 'PASSED: no regression against the baseline';
