@@ -113,6 +113,13 @@ module.exports = {
       to: { pathNot: '^(harness/report/page/|harness/report/report-data\\.ts$|node_modules/uplot/)' },
     },
     {
+      name: 'k8s-renders-manifests-only',
+      severity: 'error',
+      comment: 'harness/k8s turns what a command compiled into Kubernetes objects (typed models, schema-checked): it imports only itself, the vocabulary and the errors; the command compiles and runs.',
+      from: { path: '^harness/k8s/', pathNot: TESTS },
+      to: { path: '^(harness/(?!k8s/|errors/)|chaos/|target/|scenarios/)' },
+    },
+    {
       name: 'commands-not-cli',
       severity: 'error',
       comment: 'harness/cli.ts declares the commands; commands are plain functions and never import it.',

@@ -271,6 +271,73 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
       },
     )
     .command(
+      'k8s <command>',
+      'Kubernetes through k6-operator: `k8s render` a TestRun folder, `k8s merge` the runners into one run',
+      (y) =>
+        y
+          .command(
+            'render <scenario>',
+            'Write a kustomize-ready folder: the compiled scenario (ConfigMap), a k6-operator TestRun, optionally the target stack',
+            (c) =>
+              c
+                .positional('scenario', { type: 'string', demandOption: true, describe: 'catalog name or path to a .ts/.js script' })
+                .option('parallelism', { requiresArg: true, type: 'number', default: 1, describe: 'runner Jobs; the operator gives each an execution segment' })
+                .option('out', { requiresArg: true, type: 'string', describe: 'folder to write (default reports/k8s/<run-id>)' })
+                .option('namespace', { requiresArg: true, type: 'string', describe: 'namespace for every object (kustomization)' })
+                .option('k6-image', { requiresArg: true, type: 'string', describe: 'runner image (default grafana/k6 of the k6 version the harness matches)' })
+                .option('with-target', { type: 'boolean', describe: 'also render the target stack (gateway, worker, Redis, Toxiproxy); the load goes through Toxiproxy' })
+                .option('target-image', { requiresArg: true, type: 'string', describe: 'gateway/worker image the cluster can pull (with --with-target)' })
+                .option('target-url', { requiresArg: true, type: 'string', describe: 'the target the runners load, when it is not rendered' })
+                .option('separate', { type: 'boolean', describe: 'one runner per node (required pod anti-affinity)' })
+                .option('vus', { requiresArg: true, type: 'string', describe: 'peak VUs over all runners' })
+                .option('duration', { requiresArg: true, type: 'string', describe: 'total duration (k6 syntax)' })
+                .option('env', { type: 'string', array: true, describe: 'K=V for the scenario (__ENV), repeatable' })
+                .option('tag', { type: 'string', array: true, describe: 'K=V tag on every sample, repeatable' })
+                .option('config', { requiresArg: true, type: 'string' })
+                .example('$0 k8s render high-concurrency --parallelism 4 --with-target --target-image registry.example/telemetryhub:1', 'a game-day in a cluster'),
+            async (a) => {
+              const { k8sRender } = await import('./commands/k8s/index');
+              code = await k8sRender(
+                {
+                  scenario: a.scenario,
+                  parallelism: a.parallelism,
+                  out: a.out,
+                  namespace: a.namespace,
+                  k6Image: a['k6-image'],
+                  withTarget: a['with-target'],
+                  targetImage: a['target-image'],
+                  targetUrl: a['target-url'],
+                  separate: a.separate,
+                  vus: a.vus,
+                  duration: a.duration,
+                  env: a.env,
+                  tag: a.tag,
+                  config: a.config,
+                },
+                ctx,
+              );
+            },
+          )
+          .command(
+            'merge <rendered> <files..>',
+            "Merge the runners' outputs (kubectl logs, k6 JSON) into one run: thresholds judged once over all samples, summary, report, gate",
+            (c) =>
+              c
+                .positional('rendered', { type: 'string', demandOption: true, describe: 'the folder `k8s render` wrote' })
+                .positional('files', { type: 'string', array: true, demandOption: true, describe: "each runner's output" })
+                .option('baseline', { requiresArg: true, type: 'string', describe: 'gate the merged run against reports/baselines/<name>' })
+                .option('out', { type: 'string', array: true, describe: 'json | influxdb[=URL], repeatable' })
+                .option('config', { requiresArg: true, type: 'string' })
+                .example('$0 k8s merge reports/k8s/<run-id> runners/*.log', 'after collecting the runner pods\' logs'),
+            async (a) => {
+              const { k8sMerge } = await import('./commands/k8s/index');
+              code = await k8sMerge({ rendered: a.rendered, files: a.files as string[], baseline: a.baseline, out: a.out, config: a.config }, ctx);
+            },
+          )
+          .demandCommand(1, 'name a k8s command: render or merge'),
+      () => {},
+    )
+    .command(
       'toxiproxy-server',
       'The built-in Toxiproxy-compatible server, standalone (like toxiproxy-server)',
       (y) =>

@@ -231,6 +231,22 @@ export class RunSession {
     return { code, runId: this.runId, runDir: this.dir.path, shownDir: this.shownDir };
   }
 
+  /**
+   * The middle step of a run whose samples come from elsewhere (`harness k8s merge`: runners that
+   * ran in a cluster). Outputs see them as an engine step's (`onEngineStart`, the file written,
+   * `onSamplesFile`), so the run gets the same report, InfluxDB stream, threshold coverage and
+   * gate as a local one. `write` fills `samples.ndjson` and may write `summary.json`.
+   */
+  async importSamples<T>(source: string, write: (files: { samples: string; summary: string }) => Promise<T>): Promise<T> {
+    this.info.engine = source;
+    await this.writeRunJson();
+    const ctx = this.outputContext();
+    for (const out of this.outputs) await out.onEngineStart?.(this.dir.samples, ctx);
+    const r = await write({ samples: this.dir.samples, summary: this.dir.summary });
+    for (const out of this.outputs) await out.onSamplesFile?.(this.dir.samples, ctx);
+    return r;
+  }
+
   writeRunJson(): Promise<void> {
     return this.dir.writeJson(this.dir.runJson, this.info);
   }

@@ -11,15 +11,16 @@ import { parseThresholdsConfig } from '../../../vocabulary';
  * scenario code; entries that are not literals (computed at init time) are left to the engine,
  * which validates them again at its start. Throws InvalidConfigError (104) listing every problem.
  */
-export function precheckThresholds(bundleSource: string, scriptLabel: string): { checked: number } {
+export function precheckThresholds(bundleSource: string, scriptLabel: string): { checked: number; literals: unknown[] } {
   let ast: Node;
   try {
     ast = parse(bundleSource, { ecmaVersion: 'latest', sourceType: 'module' });
   } catch {
-    return { checked: 0 }; // the engine reports syntax it cannot load
+    return { checked: 0, literals: [] }; // the engine reports syntax it cannot load
   }
   const problems: string[] = [];
   let checked = 0;
+  const literals: unknown[] = [];
   simple(ast, {
     Property(node) {
       const p = node as unknown as { key: { type: string; name?: string; value?: unknown }; value: Node; computed: boolean };
@@ -28,6 +29,7 @@ export function precheckThresholds(bundleSource: string, scriptLabel: string): {
       const value = literal(p.value);
       if (value === NOT_LITERAL) return;
       checked += 1;
+      literals.push(value);
       problems.push(...parseThresholdsConfig(value).problems);
     },
   });
@@ -36,7 +38,7 @@ export function precheckThresholds(bundleSource: string, scriptLabel: string): {
       hint: 'threshold grammar: <aggregation> <op> <number>, e.g. "p(95)<200", "rate<0.01", "count>0" (see docs/cli.md)',
     });
   }
-  return { checked };
+  return { checked, literals };
 }
 
 const NOT_LITERAL = Symbol('not literal');
