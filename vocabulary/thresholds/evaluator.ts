@@ -69,6 +69,15 @@ export class ThresholdsEvaluator {
   private readonly bound: Bound[] = [];
 
   constructor(config: ThresholdsConfig, private readonly engine: ThresholdMetricSource) {
+    this.add(config);
+  }
+
+  /**
+   * Binds more thresholds (a merge binds each metric's as its Metric line arrives, before its
+   * first sample: submetric sinks only see samples pushed after they exist).
+   */
+  add(config: ThresholdsConfig): this {
+    const engine = this.engine;
     for (const { key, thresholds } of config.entries) {
       const state = engine.ensureSubmetric(key); // throws on invalid keys: run validateThresholds first
       let b = this.bound.find((x) => x.state === state);
@@ -81,6 +90,7 @@ export class ThresholdsEvaluator {
       engine.markObserved(state);
       if (state.parent) engine.markObserved(state.parent);
     }
+    return this;
   }
 
   get isEmpty(): boolean {

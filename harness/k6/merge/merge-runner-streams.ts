@@ -9,7 +9,6 @@ import {
   type MetricInfo,
   type Sample,
   type StreamRecord,
-  type ThresholdJson,
 } from '../../../vocabulary';
 import { createMetricRegistry } from '../metrics/metric-registry';
 import { MetricsEngine } from '../metrics/metrics-engine';
@@ -64,7 +63,19 @@ export interface MergedRunners {
 export async function mergeRunnerStreams(input: RunnerStreamsInput): Promise<MergedRunners> {
   const registry = createMetricRegistry();
   const engine = new MetricsEngine({ registry });
-  const lineThresholds: Record<string, ThresholdJson[]> = {};
+  // Thresholds are bound as each metric's Metric line arrives, before its first sample: a
+  // submetric's sink sees only samples pushed after it exists. Given thresholds wait for their
+  // metric; without them, each Metric line brings its own.
+  const given = input.thresholds === undefined ? undefined : parseThresholdsConfig(input.thresholds);
+  if (given?.problems.length) throw new Error(`invalid thresholds: ${given.problems.join('; ')}`);
+  const pending = [...(given?.config.entries ?? [])];
+  const thresholds = new ThresholdsEvaluator({ entries: [] }, engine);
+  const bindFor = (metric: string) => {
+    const mine = pending.filter((e) => metricOf(e.key) === metric);
+    if (!mine.length) return;
+    thresholds.add({ entries: mine });
+    for (const e of mine) pending.splice(pending.indexOf(e), 1);
+  };
   const runners: RunnerCounts[] = input.files.map((file) => ({ file, points: 0, requests: 0, iterations: 0 }));
   const seenMetrics = new Set<string>();
   const out = createWriteStream(input.outFile);
@@ -81,7 +92,12 @@ export async function mergeRunnerStreams(input: RunnerStreamsInput): Promise<Mer
     if (seenMetrics.has(m.name)) return false;
     seenMetrics.add(m.name);
     registry.getOrCreate(m.name, m.type, m.contains);
-    if (m.thresholds?.length) lineThresholds[m.name] = [...m.thresholds];
+    if (given) bindFor(m.name);
+    else if (m.thresholds?.length) {
+      const own = parseThresholdsConfig({ [m.name]: [...m.thresholds] });
+      if (own.problems.length) throw new Error(`invalid thresholds in the stream: ${own.problems.join('; ')}`);
+      thresholds.add(own.config);
+    }
     return true;
   };
   let first = Number.POSITIVE_INFINITY;
@@ -132,19 +148,22 @@ export async function mergeRunnerStreams(input: RunnerStreamsInput): Promise<Mer
   await once(out, 'finish');
 
   const durationMs = Number.isFinite(first) ? last - first : 0;
-  const { config, problems } = parseThresholdsConfig(input.thresholds ?? lineThresholds);
-  if (problems.length) throw new Error(`invalid thresholds: ${problems.join('; ')}`);
   // a threshold on a metric no runner emitted (a custom metric never added to): registered with
   // the type its aggregation implies, it is judged on nothing, as k6 judges it (and the run's
   // threshold coverage names it)
-  for (const { key, thresholds: defs } of config.entries) {
-    const name = key.split('{')[0];
-    if (!registry.get(name)) registry.getOrCreate(name, impliedType(defs.map((d) => d.source)));
+  for (const e of [...pending]) {
+    const name = metricOf(e.key);
+    if (!registry.get(name)) registry.getOrCreate(name, impliedType(e.thresholds.map((d) => d.source)));
+    bindFor(name);
   }
-  const thresholds = new ThresholdsEvaluator(config, engine);
   const result = thresholds.evaluate(durationMs, { final: true });
   const summary = buildSummaryData({ engine, thresholds, testRunDurationMs: durationMs });
   return { summary, breached: result.breached, thresholdErrors: result.errors, runners, durationMs };
+}
+
+function metricOf(key: string): string {
+  const brace = key.indexOf('{');
+  return brace === -1 ? key : key.slice(0, brace);
 }
 
 function impliedType(sources: readonly string[]): 'counter' | 'gauge' | 'rate' | 'trend' {
