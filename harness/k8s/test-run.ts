@@ -86,3 +86,27 @@ function closeObjects(node: Record<string, unknown>): Record<string, unknown> {
   }
   return node;
 }
+
+/**
+ * The command k6-operator v1.6.0 runs in runner Job `index` (1-based) of a TestRun whose script is
+ * a ConfigMap (`pkg/resources/jobs/runner.go` NewRunnerJob, `pkg/segmentation`): `k6 run --quiet`,
+ * the runner's execution segment of an even split, the spec's `args`, the script (mounted at
+ * `/test/`, here `scriptPath`), the REST address, `--paused` (the operator's starter resumes all
+ * runners together; left out here) and the instance and test-run tags. `address` replaces the
+ * pod's `0.0.0.0:6565` when runners share one machine. Used to run a rendered
+ * TestRun's runners locally with real k6, exactly as a cluster would.
+ */
+export function operatorRunnerCommand(run: TestRun, index: number, scriptPath: string, o: { paused?: boolean; address?: string } = {}): string[] {
+  const n = run.spec.parallelism;
+  if (!Number.isInteger(index) || index < 1 || index > n) throw new Error(`runner index ${index} outside 1..${n}`);
+  const cmd = ['k6', 'run', '--quiet'];
+  if (n > 1) {
+    const at = (i: number) => (i === 0 ? '0' : i === n ? '1' : `${i}/${n}`);
+    const sequence = ['0', ...Array.from({ length: n - 1 }, (_, i) => `${i + 1}/${n}`), '1'].join(',');
+    cmd.push(`--execution-segment=${at(index - 1)}:${at(index)}`, `--execution-segment-sequence=${sequence}`);
+  }
+  cmd.push(...(run.spec.args ?? []), scriptPath, `--address=${o.address ?? '0.0.0.0:6565'}`);
+  if (o.paused) cmd.push('--paused');
+  cmd.push('--tag', `instance_id=${index}`, '--tag', `testrun_name=${run.metadata.name}`);
+  return cmd;
+}
