@@ -66,10 +66,18 @@ export class Link implements ChainListener {
 
   sync(chain: readonly ToxicWrapper[]): void {
     const keep = new Set(chain);
-    for (const a of this.#active) if (!keep.has(a.wrapper)) a.abort.abort();
+    const names = new Set(chain.map((w) => w.name));
+    let close = false;
+    for (const a of this.#active) {
+      if (keep.has(a.wrapper)) continue;
+      a.abort.abort();
+      // Removed (not updated): a toxic like `timeout` takes the connection with it.
+      if (!names.has(a.wrapper.name) && this.registry.get(a.wrapper.type)?.closeOnRemove) close = true;
+    }
     const byWrapper = new Map(this.#active.map((a) => [a.wrapper, a]));
     this.#active = chain.map((wrapper) => byWrapper.get(wrapper) ?? this.#create(wrapper));
     this.#passthrough = this.#active.every((a) => !a.instance.transform);
+    if (close) this.conn.close();
   }
 
   /** The no-toxic path: like `pipe`, pausing `src` while `dst` is full. */
@@ -106,7 +114,7 @@ export class Link implements ChainListener {
           signal: abort.signal,
           closeAfterWrite: () => (this.#closeAfterWrite = true),
           close: () => this.conn.close(),
-          reset: () => this.conn.reset(this.dst),
+          reset: () => this.conn.reset(),
         })
       : NoopToxic;
     return { wrapper, instance, abort };
@@ -208,12 +216,12 @@ export class ProxyConnection {
     this.upstream.once('close', both);
   }
 
-  /** RST towards `towards`, plain close for the other side. */
-  reset(towards: Socket): void {
+  /** RST to both sides, as Toxiproxy's `reset_peer` (SO_LINGER 0 on both sockets, then close). */
+  reset(): void {
     if (this.closed) return;
     this.#teardown();
     for (const s of [this.client, this.upstream]) {
-      if (s === towards && !s.destroyed && typeof s.resetAndDestroy === 'function' && s.readyState !== 'opening') s.resetAndDestroy();
+      if (!s.destroyed && s.readyState !== 'opening') s.resetAndDestroy();
       else s.destroy();
     }
   }
