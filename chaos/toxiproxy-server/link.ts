@@ -45,23 +45,39 @@ export class Link implements ChainListener {
     private readonly rng: Rng,
   ) {}
 
-  start(collection: ToxicCollection): void {
+  /**
+   * Whether the last chunk given to `read` is still referenced (queued for a toxic, or not yet
+   * flushed to the kernel), so a reused read buffer must not be overwritten (see `BufferPool`).
+   */
+  lastReadKept = false;
+
+  /**
+   * `borrowed`: `src` reads into a reused buffer (`onread`, see proxy.ts) and hands chunks to
+   * `read`; otherwise each read is a fresh Buffer from a `data` event.
+   */
+  start(collection: ToxicCollection, borrowed = false): void {
     this.#detach = collection.attach(this);
-    this.src.on('data', (data: Buffer) => {
-      this.received += data.length;
-      if (this.#passthrough && !this.#pumping && this.#queue.length === 0 && !this.conn.closed) {
-        this.#writeDirect(data);
-        return;
-      }
-      this.#queue.push({ data, at: performance.now() });
-      if (this.#queue.length >= HIGH_WATER) this.src.pause();
-      this.#kick();
-    });
+    if (!borrowed) this.src.on('data', (data: Buffer) => this.read(data, false));
     this.src.on('end', () => {
       this.#queue.push(EOF);
       this.#kick();
     });
     this.src.resume();
+  }
+
+  /** One chunk read from `src`. A `borrowed` one lives in a buffer the next read overwrites. */
+  read(data: Buffer, borrowed: boolean): void {
+    this.received += data.length;
+    if (this.#passthrough && !this.#pumping && this.#queue.length === 0 && !this.conn.closed) {
+      this.#writeDirect(data);
+      // Written through to the kernel at once (the common case) leaves nothing queued.
+      this.lastReadKept = this.dst.writableLength > 0;
+      return;
+    }
+    this.#queue.push({ data: borrowed ? Buffer.from(data) : data, at: performance.now() });
+    this.lastReadKept = false;
+    if (this.#queue.length >= HIGH_WATER) this.src.pause();
+    this.#kick();
   }
 
   sync(chain: readonly ToxicWrapper[]): void {
@@ -188,6 +204,8 @@ export class ProxyConnection {
     registry: ToxicRegistry,
     rng: Rng,
     private readonly onClosed: (c: ProxyConnection) => void,
+    /** `upstream` reads into a reused buffer and hands chunks to `downstreamLink.read`. */
+    upstreamBorrowed = false,
   ) {
     this.upstreamLink = new Link('upstream', client, upstream, this, registry, rng);
     this.downstreamLink = new Link('downstream', upstream, client, this, registry, rng);
@@ -196,7 +214,7 @@ export class ProxyConnection {
       s.on('close', (hadError) => hadError && this.destroy());
     }
     this.upstreamLink.start(collection);
-    this.downstreamLink.start(collection);
+    this.downstreamLink.start(collection, upstreamBorrowed);
   }
 
   linkDone(): void {
