@@ -424,10 +424,11 @@ for (const factory of factories) {
         const port = await createProxy(server, 'flow', up.port);
         await addToxic(server, 'flow', { type: 'latency', name: 'slow', stream: 'downstream', attributes: { latency: 50 } });
         await addToxic(server, 'flow', { type: 'bandwidth', name: 'bw', stream: 'downstream', attributes: { rate: 10_000 } });
+        await addToxic(server, 'flow', { type: 'slicer', name: 'sl', stream: 'downstream', attributes: { average_size: 1000, size_variation: 100, delay: 500 } });
         const c = await connect(port);
         c.sock.pause();
         await delay(800);
-        for (const name of ['slow', 'bw']) {
+        for (const name of ['slow', 'bw', 'sl']) {
           const t0 = performance.now();
           const r = await Promise.race([api(server, 'DELETE', `/proxies/flow/toxics/${name}`), delay(5000).then(() => undefined)]);
           assert.equal(r?.status, 204, `DELETE ${name} did not answer within 5 s`);
