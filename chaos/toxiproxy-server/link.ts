@@ -47,7 +47,7 @@ export class Link implements ChainListener {
 
   /**
    * Whether the last chunk given to `read` is still referenced (queued for a toxic, or not yet
-   * flushed to the kernel), so a reused read buffer must not be overwritten (see `BufferPool`).
+   * flushed to the kernel), so a reused read buffer must not be overwritten (`onread` in proxy.ts).
    */
   lastReadKept = false;
 
