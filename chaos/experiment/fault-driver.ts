@@ -1,4 +1,5 @@
-import { Toxiproxy } from 'toxiproxy-node-client';
+import type { Toxiproxy } from 'toxiproxy-node-client';
+import { toxiproxyClient } from '../toxiproxy-client';
 import type { LinkName, ToxicSpec, ToxiproxyEndpoints } from './types';
 import { withTimeout } from './with-timeout';
 
@@ -12,8 +13,10 @@ export class FaultDriver {
   constructor(
     readonly endpoints: ToxiproxyEndpoints,
     readonly timeoutMs = 5000,
+    /** The built-in server's API token (config `toxiproxy.token`); kept out of `endpoints`, which runs record. */
+    token?: string,
   ) {
-    this.client = new Toxiproxy(endpoints.apiUrl);
+    this.client = toxiproxyClient(endpoints.apiUrl, { token });
   }
 
   proxyName(link: LinkName): string {

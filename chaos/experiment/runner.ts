@@ -37,6 +37,8 @@ export interface RunExperimentOptions {
   load?: LoadDriver;
   /** Deadline of every Toxiproxy / runtime control call (default 5000). */
   controlTimeoutMs?: number;
+  /** Sent with every Toxiproxy call (a built-in server started with HARNESS_TOXIPROXY_TOKEN requires it). */
+  toxiproxyToken?: string;
   drainTimeoutMs?: number;
   /** How often the hypothesis probes run during the method (default 1000 ms). */
   probeIntervalMs?: number;
@@ -121,7 +123,7 @@ export async function runExperiment(def: ExperimentDefinition, o: RunExperimentO
   const samplesFile = join(o.runDir, 'chaos-samples.jsonl');
   const journal = new Journal(journalFile);
   const controlMs = o.controlTimeoutMs ?? 5000;
-  const driver = o.stack.toxiproxy ? new FaultDriver(o.stack.toxiproxy, controlMs) : undefined;
+  const driver = o.stack.toxiproxy ? new FaultDriver(o.stack.toxiproxy, controlMs, o.toxiproxyToken) : undefined;
   // Unscaled: the target recovers in real time whatever `--duration` is (the schedule keeps a
   // recovery phase at least this long plus a margin, see Schedule.recoveryFloorMs).
   const recoveryWithinMs = parseDuration(def.verify.recoveryWithin ?? '10s')!;

@@ -45,18 +45,19 @@ export class Link implements ChainListener {
     private readonly rng: Rng,
   ) {}
 
-  start(collection: ToxicCollection): void {
+  /**
+   * Whether the last chunk given to `read` is still referenced (queued for a toxic, or not yet
+   * flushed to the kernel), so a reused read buffer must not be overwritten (`onread` in proxy.ts).
+   */
+  lastReadKept = false;
+
+  /**
+   * `borrowed`: `src` reads into a reused buffer (`onread`, see proxy.ts) and hands chunks to
+   * `read`; otherwise each read is a fresh Buffer from a `data` event.
+   */
+  start(collection: ToxicCollection, borrowed = false): void {
     this.#detach = collection.attach(this);
-    this.src.on('data', (data: Buffer) => {
-      this.received += data.length;
-      if (this.#passthrough && !this.#pumping && this.#queue.length === 0 && !this.conn.closed) {
-        this.#writeDirect(data);
-        return;
-      }
-      this.#queue.push({ data, at: performance.now() });
-      if (this.#queue.length >= HIGH_WATER) this.src.pause();
-      this.#kick();
-    });
+    if (!borrowed) this.src.on('data', (data: Buffer) => this.read(data, false));
     this.src.on('end', () => {
       this.#queue.push(EOF);
       this.#kick();
@@ -64,12 +65,35 @@ export class Link implements ChainListener {
     this.src.resume();
   }
 
+  /** One chunk read from `src`. A `borrowed` one lives in a buffer the next read overwrites. */
+  read(data: Buffer, borrowed: boolean): void {
+    this.received += data.length;
+    if (this.#passthrough && !this.#pumping && this.#queue.length === 0 && !this.conn.closed) {
+      this.#writeDirect(data);
+      // Written through to the kernel at once (the common case) leaves nothing queued.
+      this.lastReadKept = this.dst.writableLength > 0;
+      return;
+    }
+    this.#queue.push({ data: borrowed ? Buffer.from(data) : data, at: performance.now() });
+    this.lastReadKept = false;
+    if (this.#queue.length >= HIGH_WATER) this.src.pause();
+    this.#kick();
+  }
+
   sync(chain: readonly ToxicWrapper[]): void {
     const keep = new Set(chain);
-    for (const a of this.#active) if (!keep.has(a.wrapper)) a.abort.abort();
+    const names = new Set(chain.map((w) => w.name));
+    let close = false;
+    for (const a of this.#active) {
+      if (keep.has(a.wrapper)) continue;
+      a.abort.abort();
+      // Removed (not updated): a toxic like `timeout` takes the connection with it.
+      if (!names.has(a.wrapper.name) && this.registry.get(a.wrapper.type)?.closeOnRemove) close = true;
+    }
     const byWrapper = new Map(this.#active.map((a) => [a.wrapper, a]));
     this.#active = chain.map((wrapper) => byWrapper.get(wrapper) ?? this.#create(wrapper));
     this.#passthrough = this.#active.every((a) => !a.instance.transform);
+    if (close) this.conn.close();
   }
 
   /** The no-toxic path: like `pipe`, pausing `src` while `dst` is full. */
@@ -106,7 +130,7 @@ export class Link implements ChainListener {
           signal: abort.signal,
           closeAfterWrite: () => (this.#closeAfterWrite = true),
           close: () => this.conn.close(),
-          reset: () => this.conn.reset(this.dst),
+          reset: () => this.conn.reset(),
         })
       : NoopToxic;
     return { wrapper, instance, abort };
@@ -180,6 +204,8 @@ export class ProxyConnection {
     registry: ToxicRegistry,
     rng: Rng,
     private readonly onClosed: (c: ProxyConnection) => void,
+    /** `upstream` reads into a reused buffer and hands chunks to `downstreamLink.read`. */
+    upstreamBorrowed = false,
   ) {
     this.upstreamLink = new Link('upstream', client, upstream, this, registry, rng);
     this.downstreamLink = new Link('downstream', upstream, client, this, registry, rng);
@@ -188,7 +214,7 @@ export class ProxyConnection {
       s.on('close', (hadError) => hadError && this.destroy());
     }
     this.upstreamLink.start(collection);
-    this.downstreamLink.start(collection);
+    this.downstreamLink.start(collection, upstreamBorrowed);
   }
 
   linkDone(): void {
@@ -208,12 +234,12 @@ export class ProxyConnection {
     this.upstream.once('close', both);
   }
 
-  /** RST towards `towards`, plain close for the other side. */
-  reset(towards: Socket): void {
+  /** RST to both sides, as Toxiproxy's `reset_peer` (SO_LINGER 0 on both sockets, then close). */
+  reset(): void {
     if (this.closed) return;
     this.#teardown();
     for (const s of [this.client, this.upstream]) {
-      if (s === towards && !s.destroyed && typeof s.resetAndDestroy === 'function' && s.readyState !== 'opening') s.resetAndDestroy();
+      if (!s.destroyed && s.readyState !== 'opening') s.resetAndDestroy();
       else s.destroy();
     }
   }

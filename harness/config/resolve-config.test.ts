@@ -56,6 +56,13 @@ describe('config: resolveConfig', () => {
     assert.doesNotMatch(JSON.stringify(redactConfig(config)), /s3cret/);
   });
 
+  it('the Toxiproxy API token comes only from env and is never written', () => {
+    assert.throws(() => resolveConfig({ cwd, env: {}, file: { toxiproxy: { token: 'x' } as never } }), /toxiproxy.token: must not be in the config file/);
+    const { config } = resolveConfig({ cwd, env: { HARNESS_TOXIPROXY_TOKEN: 't0ken' } });
+    assert.equal(config.toxiproxy.token, 't0ken');
+    assert.doesNotMatch(JSON.stringify(redactConfig(config)), /t0ken/);
+  });
+
   it('image tags come from compose.yml (and the fallbacks match it)', () => {
     const compose = readComposeImages(cwd);
     assert.equal(compose.toxiproxy, 'ghcr.io/shopify/toxiproxy:2.4.0');

@@ -92,6 +92,9 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   if ('token' in ((file as { influxdb?: object }).influxdb ?? {})) {
     problems.push('influxdb.token: must not be in the config file; set INFLUX_TOKEN (or HARNESS_INFLUXDB_TOKEN) in the environment');
   }
+  if ('token' in ((file as { toxiproxy?: object }).toxiproxy ?? {})) {
+    problems.push('toxiproxy.token: must not be in the config file; set HARNESS_TOXIPROXY_TOKEN in the environment');
+  }
   mergeInto(c.runtime, file.runtime, 'runtime', problems);
   if (file.engine !== undefined) c.engine = file.engine as HarnessConfig['engine'];
   mergeInto(c.toxiproxy, file.toxiproxy, 'toxiproxy', problems);
@@ -116,6 +119,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   if (e('HARNESS_READY_TIMEOUT_MS')) c.runtime.readyTimeoutMs = num(e('HARNESS_READY_TIMEOUT_MS')!, 'HARNESS_READY_TIMEOUT_MS', problems);
   if (e('HARNESS_ENGINE')) c.engine = e('HARNESS_ENGINE') as HarnessConfig['engine'];
   if (e('HARNESS_TOXIPROXY')) c.toxiproxy.server = e('HARNESS_TOXIPROXY') as HarnessConfig['toxiproxy']['server'];
+  if (e('HARNESS_TOXIPROXY_TOKEN')) c.toxiproxy.token = e('HARNESS_TOXIPROXY_TOKEN');
   if (e('HARNESS_REPORTS_DIR')) c.reportsDir = e('HARNESS_REPORTS_DIR')!;
   if (e('HARNESS_VUS')) c.run.vus = num(e('HARNESS_VUS')!, 'HARNESS_VUS', problems);
   if (e('HARNESS_DURATION')) c.run.duration = e('HARNESS_DURATION');
@@ -266,5 +270,6 @@ function pairs(list: string[], flag: string, problems: string[]): Record<string,
 
 /** The config as written to `config.json` and printed: secrets replaced. */
 export function redactConfig(c: HarnessConfig): HarnessConfig {
-  return { ...c, influxdb: { ...c.influxdb, token: c.influxdb.token ? '<redacted>' : undefined } };
+  const redact = (t?: string) => (t ? '<redacted>' : undefined);
+  return { ...c, influxdb: { ...c.influxdb, token: redact(c.influxdb.token) }, toxiproxy: { ...c.toxiproxy, token: redact(c.toxiproxy.token) } };
 }

@@ -23,6 +23,12 @@ export interface HarnessConfig {
   toxiproxy: {
     /** Local runtime: which Toxiproxy server to run. */
     server: ToxiproxyServerChoice;
+    /**
+     * The built-in server's API token: only from the environment (HARNESS_TOXIPROXY_TOKEN); the
+     * harness's Toxiproxy clients send it and a built-in server it starts requires it. Never
+     * printed or written.
+     */
+    token?: string;
   };
   /** Container images; defaults are read from compose.yml (the only place tags are written). */
   images: Record<'redis' | 'toxiproxy' | 'influxdb' | 'grafana', string> & { target: string; base?: string };
@@ -125,7 +131,10 @@ export const GATE_DEFAULTS: GateTolerances = {
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends Array<unknown> ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
 /** What `harness.config.ts` may set (the InfluxDB token is deliberately not settable here). */
-export type UserConfig = DeepPartial<Omit<HarnessConfig, 'influxdb'>> & { influxdb?: Partial<Omit<HarnessConfig['influxdb'], 'token'>> };
+export type UserConfig = DeepPartial<Omit<HarnessConfig, 'influxdb' | 'toxiproxy'>> & {
+  influxdb?: Partial<Omit<HarnessConfig['influxdb'], 'token'>>;
+  toxiproxy?: Partial<Omit<HarnessConfig['toxiproxy'], 'token'>>;
+};
 
 /** Identity with types: `export default defineConfig({ runtime: { name: 'local' } })`. */
 export function defineConfig(config: UserConfig): UserConfig {

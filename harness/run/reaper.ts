@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Toxiproxy } from 'toxiproxy-node-client';
+import type { Toxiproxy } from 'toxiproxy-node-client';
+import { toxiproxyClient } from '../../chaos/toxiproxy-client';
 import { PidFile, isSameProcessAlive, isZombie, type PidFileContent } from '../run-record';
 import { listRunIds } from './run-directory';
 
@@ -14,6 +15,8 @@ export interface ReapOptions {
   keep?: string[];
   /** Shared Toxiproxy servers to sweep for `<run-id>-*` proxies of dead runs. */
   toxiproxyUrls?: string[];
+  /** Sent with every Toxiproxy call (config `toxiproxy.token`, HARNESS_TOXIPROXY_TOKEN). */
+  toxiproxyToken?: string;
   /** Also remove Docker containers and networks labelled `harness.run-id` (default true). */
   docker?: boolean;
   env: Record<string, string | undefined>;
@@ -65,7 +68,7 @@ export async function reap(o: ReapOptions): Promise<ReapReport> {
     report.processes += n.processes;
     report.proxies += n.proxies;
   }
-  for (const url of o.toxiproxyUrls ?? []) report.proxies += await sweepProxies(url, (runId) => (o.runId ? runId === o.runId : dead.has(runId) || !ids.includes(runId)), o.log);
+  for (const url of o.toxiproxyUrls ?? []) report.proxies += await sweepProxies(url, o.toxiproxyToken, (runId) => (o.runId ? runId === o.runId : dead.has(runId) || !ids.includes(runId)), o.log);
   if (o.docker !== false) {
     const d = await reapDocker(o.runId, o.keep ?? [], o.env, o.log);
     report.containers += d.containers;
@@ -86,7 +89,7 @@ async function reapRun(c: PidFileContent, file: string, o: ReapOptions): Promise
   let proxies = 0;
   for (const t of c.toxiproxy) {
     try {
-      proxies += await deleteNamed(t.apiUrl, t.proxies);
+      proxies += await deleteNamed(t.apiUrl, o.toxiproxyToken, t.proxies);
     } catch {
       /* the server went down with the run */
     }
@@ -104,8 +107,8 @@ function signal(pid: number, group: boolean, sig: NodeJS.Signals): void {
   }
 }
 
-async function deleteNamed(apiUrl: string, names: string[]): Promise<number> {
-  const all = await timed(new Toxiproxy(apiUrl).getAll(), 3000);
+async function deleteNamed(apiUrl: string, token: string | undefined, names: string[]): Promise<number> {
+  const all = await timed(toxiproxyClient(apiUrl, { token }).getAll(), 3000);
   let n = 0;
   for (const name of names) {
     if (!all[name]) continue;
@@ -115,10 +118,10 @@ async function deleteNamed(apiUrl: string, names: string[]): Promise<number> {
   return n;
 }
 
-async function sweepProxies(apiUrl: string, isDead: (runId: string) => boolean, log: (l: string) => void): Promise<number> {
+async function sweepProxies(apiUrl: string, token: string | undefined, isDead: (runId: string) => boolean, log: (l: string) => void): Promise<number> {
   let all: Awaited<ReturnType<Toxiproxy['getAll']>>;
   try {
-    all = await timed(new Toxiproxy(apiUrl).getAll(), 3000);
+    all = await timed(toxiproxyClient(apiUrl, { token }).getAll(), 3000);
   } catch {
     return 0;
   }

@@ -41,7 +41,9 @@ async function sweep(c) {
   for (const t of c.toxiproxy || []) {
     let u; try { u = new URL(t.apiUrl); } catch { continue; }
     if (!['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) continue;
-    for (const name of t.proxies || []) await call({ host: u.hostname, port: u.port, method: 'DELETE', path: '/proxies/' + encodeURIComponent(name) });
+    // The built-in server's API token, inherited from the harness's environment like the rest.
+    const headers = process.env.HARNESS_TOXIPROXY_TOKEN ? { authorization: 'Bearer ' + process.env.HARNESS_TOXIPROXY_TOKEN } : {};
+    for (const name of t.proxies || []) await call({ host: u.hostname, port: u.port, method: 'DELETE', path: '/proxies/' + encodeURIComponent(name), headers });
   }
 }
 function reap() {

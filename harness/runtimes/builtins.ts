@@ -14,7 +14,7 @@ export function builtinRuntimes(): RuntimeRegistry {
     })
     .register('local', 'Redis, Toxiproxy, gateway and worker as local child processes', async ({ config }) => {
       const { LocalRuntime } = await import('./local');
-      return new LocalRuntime({ toxiproxy: config.toxiproxy.server, readyTimeoutMs: config.runtime.readyTimeoutMs });
+      return new LocalRuntime({ toxiproxy: config.toxiproxy.server, toxiproxyToken: config.toxiproxy.token, readyTimeoutMs: config.runtime.readyTimeoutMs });
     })
     .register('external', 'An already running target, by --target-url; nothing started', async () => {
       const { ExternalRuntime } = await import('./external');

@@ -23,7 +23,8 @@ export const BandwidthToxic: ToxicType<{ rate: number }> = {
         }
         const start = performance.now();
         await sleep(debt, ctx.signal);
-        debt = Math.max(0, debt - (performance.now() - start));
+        // A late timer leaves credit for the next chunk (as Toxiproxy's `sleep -= time.Since(start)`).
+        debt -= performance.now() - start;
         await push(data);
       },
     };

@@ -1,6 +1,9 @@
 import type { ToxicType } from './toxic';
 
-/** Closes the connection once `bytes` bytes have passed (the last chunk is cut to fit). 0 = off. */
+/**
+ * Closes the connection once `bytes` bytes have passed (the last chunk is cut to fit). With 0,
+ * the first data closes it and nothing passes (as Toxiproxy).
+ */
 export const LimitDataToxic: ToxicType<{ bytes: number }> = {
   type: 'limit_data',
   defaults: { bytes: 0 },
@@ -8,8 +11,7 @@ export const LimitDataToxic: ToxicType<{ bytes: number }> = {
     let passed = 0;
     return {
       async transform(chunk, push) {
-        if (bytes <= 0) return push(chunk.data);
-        const room = bytes - passed;
+        const room = Math.max(0, bytes - passed);
         if (chunk.data.length < room) {
           passed += chunk.data.length;
           return push(chunk.data);

@@ -1,14 +1,24 @@
-import { timer, type ToxicType } from './toxic';
+import type { ToxicType } from './toxic';
 
 /**
- * Stops all data from getting through (it is dropped) and closes the connection after `timeout`
- * ms; `timeout` 0 stalls forever, until the toxic is removed.
+ * Stops all data from getting through (it is dropped) and closes the connection once no data
+ * has come for `timeout` ms (as Toxiproxy, whose timer restarts with every chunk read);
+ * `timeout` 0 stalls forever. Removing the toxic closes the connection (Toxiproxy's
+ * `Cleanup`), even where toxicity made it a noop.
  */
 export const TimeoutToxic: ToxicType<{ timeout: number }> = {
   type: 'timeout',
   defaults: { timeout: 0 },
+  closeOnRemove: true,
   create({ timeout }, ctx) {
-    if (timeout > 0) timer(timeout, ctx.signal, () => ctx.close());
-    return { transform: () => undefined };
+    if (timeout <= 0) return { transform: () => undefined };
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      clearTimeout(timer);
+      if (!ctx.signal.aborted) timer = setTimeout(() => ctx.close(), timeout);
+    };
+    ctx.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+    arm();
+    return { transform: arm };
   },
 };

@@ -18,7 +18,7 @@ export interface ToxicContext {
   closeAfterWrite(): void;
   /** Close the whole connection now. */
   close(): void;
-  /** Close with TCP RST towards this link's output (SO_LINGER 0), as `reset_peer`. */
+  /** Close with TCP RST to both sides (SO_LINGER 0 on both sockets), as `reset_peer`. */
   reset(): void;
 }
 
@@ -39,6 +39,11 @@ export interface ToxicType<A extends Record<string, number> = Record<string, num
   readonly type: string;
   /** Default attributes; key order is the order they are serialised in. */
   readonly defaults: Readonly<A>;
+  /**
+   * Removing the toxic closes the connections it sits on, whether or not toxicity made it act
+   * there (Toxiproxy's `CleanupToxic`, which only `timeout` implements).
+   */
+  readonly closeOnRemove?: boolean;
   create(attributes: A, ctx: ToxicContext): ToxicInstance;
 }
 

@@ -227,6 +227,40 @@ describe('harness chaos through the command function (local runtime, builtin eng
     assert.notDeepEqual(runs[0].schedule.faults, other);
   });
 
+  it('HARNESS_TOXIPROXY_TOKEN: the built-in server requires it and the spawned harness passes it (proxies, faults, rollback, teardown): exit 0', async () => {
+    const reports = newReports();
+    const token = 'chaos-test-token';
+    const harness = spawn(process.execPath, ['harness/bin/harness.mjs', 'chaos', 'redis-latency', '--runtime', 'local', '--engine', 'builtin', '--duration', '4s', '--seed', '7', '--env', 'HARNESS_RATE=10'], {
+      cwd,
+      env: { ...process.env, HARNESS_REPORTS_DIR: reports, HARNESS_TOXIPROXY: 'builtin', HARNESS_TOXIPROXY_TOKEN: token },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    harness.stdout!.on('data', (d) => (output += d));
+    harness.stderr!.on('data', (d) => (output += d));
+    const exited = new Promise<number | null>((r) => harness.once('exit', (code) => r(code)));
+    try {
+      const runsDir = join(cwd, reports, 'runs');
+      const runDir = () => (existsSync(runsDir) ? readdirSync(runsDir).map((d) => join(runsDir, d))[0] : undefined);
+      await waitFor('the latency toxic', 90_000, journalHas(runDir, 'inject'));
+      const pids = JSON.parse(readFileSync(join(runDir()!, 'pids.json'), 'utf8')) as PidFileContent;
+      const toxics = `${pids.toxiproxy[0].apiUrl}/proxies/${pids.runId}-redis/toxics`;
+      // The server refuses a caller without the token...
+      assert.equal((await fetch(toxics)).status, 401);
+      // ...while the harness created the proxies and injected the toxic with it.
+      const res = await fetch(toxics, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(res.status, 200);
+      assert.equal(((await res.json()) as unknown[]).length, 1);
+      assert.equal(await exited, ExitCode.Ok, output);
+      const events = journal(runDir()!).map((e) => e.event);
+      assert.ok(events.includes('restored') && events.includes('rollback'), events.join(' '));
+      assert.match(readFileSync(join(runDir()!, 'logs', 'toxiproxy.log'), 'utf8'), /\(API token required\)/);
+      assert.doesNotMatch(readFileSync(join(runDir()!, 'run.json'), 'utf8'), new RegExp(token));
+    } finally {
+      if (harness.exitCode === null && harness.signalCode === null) harness.kill('SIGKILL');
+    }
+  });
+
   it('SIGKILL of the harness mid-experiment: `harness reap` leaves no process and no toxic behind', async () => {
     const reports = newReports();
     const harness = spawn(process.execPath, ['harness/bin/harness.mjs', 'chaos', 'redis-latency', '--runtime', 'local', '--duration', '4s', '--seed', '7'], {

@@ -96,7 +96,7 @@ export async function chaos(opts: ChaosOptions, ctx: CommandContext): Promise<nu
         // Belt and braces: the runner rolls back itself; this runs (before the stack stops) even
         // if something between here and the runner's own rollback throws.
         if (stack.toxiproxy) {
-          const faults = new FaultDriver(stack.toxiproxy, 3000);
+          const faults = new FaultDriver(stack.toxiproxy, 3000, config.toxiproxy.token);
           session.scope.defer(async () => {
             const left = await faults.rollback();
             if (left.length) throw new Error(`toxics left: ${left.join('; ')}`);
@@ -112,7 +112,7 @@ export async function chaos(opts: ChaosOptions, ctx: CommandContext): Promise<nu
           vus: config.run.vus,
         });
         const accounting = stack.redisUrl ? redisAccounting(stack.redisUrl) : undefined;
-        const r = await runExperiment(def, { stack, accounting, runDir: session.dir.path, seed, duration: opts.duration, signal: ctx.signal, log: say, load, drainTimeoutMs: opts.drainTimeoutMs });
+        const r = await runExperiment(def, { stack, accounting, runDir: session.dir.path, seed, duration: opts.duration, signal: ctx.signal, log: say, load, drainTimeoutMs: opts.drainTimeoutMs, toxiproxyToken: config.toxiproxy.token });
         Object.assign(session.info, { verdict: r.verdict, problems: r.problems, recovery: r.recovery, requests: r.requests });
         out(messages.result(r));
         for (const p of r.problems) out(`  - ${p}`);

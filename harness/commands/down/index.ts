@@ -23,7 +23,7 @@ export async function down(opts: DownOptions, ctx: CommandContext): Promise<numb
     return ExitCode.Ok;
   }
   for (const s of targets) {
-    const r = await reap({ root: runsRoot(ctx.cwd, config.reportsDir), runId: s.runId, env: ctx.env, log: (l) => ctx.stderr.write(`  ${l}\n`) });
+    const r = await reap({ root: runsRoot(ctx.cwd, config.reportsDir), runId: s.runId, toxiproxyToken: config.toxiproxy.token, env: ctx.env, log: (l) => ctx.stderr.write(`  ${l}\n`) });
     ctx.stdout.write(`stack ${s.runId} is down (${r.processes} processes, ${r.containers} containers stopped)\n`);
   }
   await writeUpStates(file, states.filter((s) => !targets.includes(s)));

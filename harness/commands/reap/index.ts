@@ -24,6 +24,7 @@ export async function reap(opts: ReapOptions, ctx: CommandContext): Promise<numb
     runId: opts.runId,
     keep,
     toxiproxyUrls: [opts.toxiproxyUrl ?? `http://127.0.0.1:${config.ports.toxiproxyApi}`],
+    toxiproxyToken: config.toxiproxy.token,
     env: ctx.env,
     log: (l) => ctx.stderr.write(`  ${l}\n`),
   });

@@ -80,6 +80,7 @@ export class DockerRuntime implements Runtime {
       }, 'network');
 
       const useProxy = opts.toxiproxy !== false && this.config.toxiproxy.server !== 'none';
+      const token = this.config.toxiproxy.token;
       const [redisPort, gatewayPort, toxiPort, redisProxyPort, gatewayProxyPort] = await freePorts(5);
       await pidFile.setPort('redis', redisPort);
       await pidFile.setPort('gateway', gatewayPort);
@@ -111,8 +112,11 @@ export class DockerRuntime implements Runtime {
           image: images.toxiproxy,
           // The real image's entrypoint is /toxiproxy; the built-in server runs through node.
           cmd: real ? ['-host', '127.0.0.1', '-port', String(toxiPort)] : ['node', '--import', 'tsx', BUILTIN_TOXIPROXY_MAIN, String(toxiPort), ...seedArgs],
-          healthcheck: real ? 'none' : { test: ['node', '-e', `fetch('${apiUrl}/version').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`] },
-          ready: () => Wait.forHttp(`${apiUrl}/version`),
+          // The built-in server requires the token when one is set (by environment, never argv);
+          // the probes send none, so 401 means it answers. Real Toxiproxy has no token.
+          env: !real && token ? { HARNESS_TOXIPROXY_TOKEN: token } : undefined,
+          healthcheck: real ? 'none' : { test: ['node', '-e', `fetch('${apiUrl}/version').then(r=>process.exit(r.ok||r.status===401?0:1),()=>process.exit(1))`] },
+          ready: () => Wait.forHttp(`${apiUrl}/version`, !real && token ? [200, 401] : [200]),
           readyTimeoutMs,
           stopGraceSec: 3,
           logFile: logFile('toxiproxy'),
@@ -122,10 +126,10 @@ export class DockerRuntime implements Runtime {
         await pidFile.setPort('toxiproxy', toxiPort);
         const proxies = { gateway: proxyName(opts.runId, 'gateway'), redis: proxyName(opts.runId, 'redis') };
         await pidFile.addProxies(apiUrl, [proxies.gateway, proxies.redis]);
-        await createProxy(apiUrl, proxies.redis, `127.0.0.1:${redisProxyPort}`, `127.0.0.1:${redisPort}`);
-        await createProxy(apiUrl, proxies.gateway, `127.0.0.1:${gatewayProxyPort}`, `127.0.0.1:${gatewayPort}`);
+        await createProxy(apiUrl, proxies.redis, `127.0.0.1:${redisProxyPort}`, `127.0.0.1:${redisPort}`, { token });
+        await createProxy(apiUrl, proxies.gateway, `127.0.0.1:${gatewayProxyPort}`, `127.0.0.1:${gatewayPort}`, { token });
         stack.defer(async () => {
-          if (await containers.toxiproxy?.running()) await deleteProxies(apiUrl, [proxies.gateway, proxies.redis]);
+          if (await containers.toxiproxy?.running()) await deleteProxies(apiUrl, [proxies.gateway, proxies.redis], { token });
         }, 'toxiproxy proxies');
         await pidFile.setPort('redis-proxy', redisProxyPort);
         await pidFile.setPort('gateway-proxy', gatewayProxyPort);

@@ -16,6 +16,8 @@ import { StartedLocalStack, type LocalComponents } from './started-local-stack';
 export interface LocalRuntimeOptions {
   /** Which Toxiproxy server to run (default `auto`). */
   toxiproxy?: ToxiproxyChoice;
+  /** API token a built-in server requires and every Toxiproxy call sends (config `toxiproxy.token`). */
+  toxiproxyToken?: string;
   /** Deadline for each component to become ready (default 30 s). */
   readyTimeoutMs?: number;
   /** Install redis-server from Debian when missing and running as root (default true). */
@@ -63,6 +65,7 @@ export class LocalRuntime implements Runtime {
       if (!redisBin) throw new InfraError('redis-server is not installed', { hint: 'sudo apt-get install -y redis-server' });
 
       const useProxy = opts.toxiproxy !== false && this.options.toxiproxy !== 'none';
+      const token = this.options.toxiproxyToken;
       const [redisPort, gatewayPort, toxiPort, redisProxyPort, gatewayProxyPort] = await freePorts(5);
       await pidFile.setPort('redis', redisPort);
       await pidFile.setPort('gateway', gatewayPort);
@@ -83,7 +86,7 @@ export class LocalRuntime implements Runtime {
       stack.defer(() => redis.stop(), 'redis');
 
       const toxi = useProxy
-        ? await startToxiproxy(this.options.toxiproxy ?? 'auto', { cwd: opts.cwd, env: opts.env, port: toxiPort, seed: opts.seed, logFile: logFile('toxiproxy'), deps })
+        ? await startToxiproxy(this.options.toxiproxy ?? 'auto', { cwd: opts.cwd, env: opts.env, port: toxiPort, seed: opts.seed, token, logFile: logFile('toxiproxy'), deps })
         : undefined;
       let toxiproxy: StartedTargetStack['toxiproxy'];
       if (toxi) {
@@ -91,10 +94,10 @@ export class LocalRuntime implements Runtime {
         await pidFile.setPort('toxiproxy', toxiPort);
         const proxies = { gateway: proxyName(opts.runId, 'gateway'), redis: proxyName(opts.runId, 'redis') };
         await pidFile.addProxies(toxi.apiUrl, [proxies.gateway, proxies.redis]);
-        await createProxy(toxi.apiUrl, proxies.redis, `127.0.0.1:${redisProxyPort}`, `127.0.0.1:${redisPort}`);
-        await createProxy(toxi.apiUrl, proxies.gateway, `127.0.0.1:${gatewayProxyPort}`, `127.0.0.1:${gatewayPort}`);
+        await createProxy(toxi.apiUrl, proxies.redis, `127.0.0.1:${redisProxyPort}`, `127.0.0.1:${redisPort}`, { token });
+        await createProxy(toxi.apiUrl, proxies.gateway, `127.0.0.1:${gatewayProxyPort}`, `127.0.0.1:${gatewayPort}`, { token });
         // Deleting proxies matters when the server outlives the run (a shared toxiproxy-server).
-        stack.defer(() => deleteProxies(toxi.apiUrl, [proxies.gateway, proxies.redis]), 'toxiproxy proxies');
+        stack.defer(() => deleteProxies(toxi.apiUrl, [proxies.gateway, proxies.redis], { token }), 'toxiproxy proxies');
         await pidFile.setPort('redis-proxy', redisProxyPort);
         await pidFile.setPort('gateway-proxy', gatewayProxyPort);
         toxiproxy = { apiUrl: toxi.apiUrl, proxies };

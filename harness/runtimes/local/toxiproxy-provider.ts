@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Toxiproxy } from 'toxiproxy-node-client';
+import { toxiproxyClient } from '../../../chaos/toxiproxy-client';
 import { InfraError } from '../../errors';
 import { which } from '../../setup';
 import { Wait } from '../../wait';
@@ -26,6 +26,8 @@ export interface ToxiproxyStartOptions {
   port: number;
   /** Seeds the built-in server's RNG (jitter, toxicity) so faults replay for a seed. */
   seed?: number;
+  /** The built-in server requires it (HARNESS_TOXIPROXY_TOKEN in its environment); real Toxiproxy has none. */
+  token?: string;
   logFile: string;
   deps: ProcessDeps;
 }
@@ -84,9 +86,11 @@ export async function startToxiproxy(choice: ToxiproxyChoice, o: ToxiproxyStartO
       command: process.execPath,
       args: ['--import', 'tsx', BUILTIN_MAIN, String(o.port), ...(o.seed === undefined ? [] : [String(o.seed)])],
       cwd: o.cwd,
-      env: o.env,
+      // The token goes by environment, never argv (`ps` shows argv).
+      env: { ...o.env, HARNESS_TOXIPROXY_TOKEN: o.token },
       logFile: o.logFile,
-      ready: () => Wait.forHttp(`${apiUrl}/version`),
+      // With a token, the probe (which sends none) gets 401: the server is answering.
+      ready: () => Wait.forHttp(`${apiUrl}/version`, o.token ? [200, 401] : [200]),
       readyTimeoutMs: 20_000,
       stopGraceMs: 3000,
     },
@@ -95,15 +99,21 @@ export async function startToxiproxy(choice: ToxiproxyChoice, o: ToxiproxyStartO
   return { kind: 'builtin', apiUrl, process: proc, stop: () => proc.stop() };
 }
 
+export interface ToxiproxyCallOptions {
+  /** The built-in server's API token (HARNESS_TOXIPROXY_TOKEN). */
+  token?: string;
+  timeoutMs?: number;
+}
+
 /** Creates one proxy through the Toxiproxy API, with a timeout on the control call. */
-export async function createProxy(apiUrl: string, name: string, listen: string, upstream: string, timeoutMs = 5000): Promise<void> {
-  const client = new Toxiproxy(apiUrl);
+export async function createProxy(apiUrl: string, name: string, listen: string, upstream: string, { token, timeoutMs = 5000 }: ToxiproxyCallOptions = {}): Promise<void> {
+  const client = toxiproxyClient(apiUrl, { token });
   await withTimeout(client.createProxy({ name, listen, upstream, enabled: true }), timeoutMs, `creating Toxiproxy proxy ${name} on ${apiUrl}`);
 }
 
 /** Deletes proxies by name (missing ones are fine). */
-export async function deleteProxies(apiUrl: string, names: string[], timeoutMs = 5000): Promise<void> {
-  const client = new Toxiproxy(apiUrl);
+export async function deleteProxies(apiUrl: string, names: string[], { token, timeoutMs = 5000 }: ToxiproxyCallOptions = {}): Promise<void> {
+  const client = toxiproxyClient(apiUrl, { token });
   for (const name of names) {
     try {
       const p = await withTimeout(client.get(name), timeoutMs, `reading proxy ${name}`);

@@ -1,0 +1,1 @@
+export { toxiproxyClient, type ToxiproxyClientOptions } from './toxiproxy-client';
