@@ -143,10 +143,12 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
           .option('target-url', { requiresArg: true, type: 'string' })
           .option('seed', { requiresArg: true, type: 'number' })
           .option('toxiproxy', { requiresArg: true, choices: ['auto', 'binary', 'builtin', 'none'] as const })
-          .option('config', { requiresArg: true, type: 'string' }),
+          .option('observability', { type: 'boolean', describe: "also InfluxDB 2.7 and Grafana from compose.yml's observability profile (docs/influxdb.md)" })
+          .option('config', { requiresArg: true, type: 'string' })
+          .example('$0 up --observability', 'the stack plus InfluxDB and Grafana; then: harness run high-concurrency --out influxdb'),
       async (a) => {
         const { up } = await import('./commands/up/index');
-        code = await up({ runtime: a.runtime, targetUrl: a['target-url'], seed: a.seed, toxiproxy: a.toxiproxy, config: a.config }, ctx);
+        code = await up({ runtime: a.runtime, targetUrl: a['target-url'], seed: a.seed, toxiproxy: a.toxiproxy, observability: a.observability, config: a.config }, ctx);
       },
     )
     .command(

@@ -1,7 +1,8 @@
 export { defineConfig, GATE_DEFAULTS, GATE_SERIES_TOLERANCES, type GateConfig, type GateTolerances, type GateSeriesTolerances, type HarnessConfig, type UserConfig, type RuntimeChoice, type EngineChoice, type OutputName } from './schema';
-export { resolveConfig, redactConfig, defaults, type ConfigFlags, type ResolvedConfig, type ResolveInput } from './resolve-config';
+export { resolveConfig, redactConfig, defaults, LOCAL_INFLUX_TOKEN, type ConfigFlags, type ResolvedConfig, type ResolveInput } from './resolve-config';
 export { loadConfigFile, CONFIG_FILES } from './load-config-file';
 export { readComposeImages, parseComposeImages } from './compose-images';
+export { readComposeFile, parseComposeFile, profileServices, composeImages, interpolate, type ComposeFile, type ComposeService, type ComposePort, type ComposeVolume } from './compose-file';
 
 import { loadConfigFile } from './load-config-file';
 import { resolveConfig, type ConfigFlags, type ResolvedConfig } from './resolve-config';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { InvalidConfigError } from '../errors';
 import { readComposeImages } from './compose-images';
-import { FALLBACK_IMAGES, redactConfig, resolveConfig } from './resolve-config';
+import { FALLBACK_IMAGES, LOCAL_INFLUX_TOKEN, redactConfig, resolveConfig } from './resolve-config';
 
 const cwd = process.cwd();
 
@@ -61,6 +61,21 @@ describe('config: resolveConfig', () => {
     const { config } = resolveConfig({ cwd, env: { HARNESS_TOXIPROXY_TOKEN: 't0ken' } });
     assert.equal(config.toxiproxy.token, 't0ken');
     assert.doesNotMatch(JSON.stringify(redactConfig(config)), /t0ken/);
+  });
+
+  it('the InfluxDB defaults are the local stack: URL on ports.influxdb, the local token only for a loopback URL', () => {
+    const d = resolveConfig({ cwd, env: {} }).config;
+    assert.equal(d.influxdb.url, 'http://127.0.0.1:8086');
+    assert.equal(d.influxdb.token, LOCAL_INFLUX_TOKEN);
+    assert.equal(resolveConfig({ cwd, env: {}, file: { ports: { influxdb: 18086 } } }).config.influxdb.url, 'http://127.0.0.1:18086');
+    assert.equal(resolveConfig({ cwd, env: {}, file: { ports: { influxdb: 18086 }, influxdb: { url: 'http://127.0.0.1:9999' } } }).config.influxdb.url, 'http://127.0.0.1:9999');
+    assert.equal(resolveConfig({ cwd, env: { INFLUX_URL: 'http://localhost:7' }, file: { ports: { influxdb: 18086 } } }).config.influxdb.url, 'http://localhost:7');
+    assert.equal(resolveConfig({ cwd, env: { INFLUX_URL: 'https://influx.example' } }).config.influxdb.token, undefined, 'never sent beyond this machine');
+    assert.equal(resolveConfig({ cwd, env: { INFLUX_TOKEN: 'mine' } }).config.influxdb.token, 'mine');
+    assert.equal(redactConfig(d).influxdb.token, '<redacted>');
+    assert.equal(d.runtime.pullStallTimeoutMs, 10_000);
+    assert.equal(resolveConfig({ cwd, env: { HARNESS_PULL_STALL_TIMEOUT_MS: '1500' } }).config.runtime.pullStallTimeoutMs, 1500);
+    assert.throws(() => resolveConfig({ cwd, env: { HARNESS_PULL_STALL_TIMEOUT_MS: 'soon' } }), /HARNESS_PULL_STALL_TIMEOUT_MS: must be an integer/);
   });
 
   it('image tags come from compose.yml (and the fallbacks match it)', () => {

@@ -40,6 +40,14 @@ export interface ResolvedConfig {
   warnings: string[];
 }
 
+/**
+ * The InfluxDB token of the local stack (`harness up --observability`, `docker compose --profile
+ * observability`) when HARNESS_INFLUXDB_TOKEN is unset: compose.yml's default, public and
+ * documented (docs/influxdb.md), so it is the token `--out influxdb` sends to a loopback URL
+ * when none is set, and the one value of a token that may be printed.
+ */
+export const LOCAL_INFLUX_TOKEN = 'harness-local-token';
+
 /** Fallbacks when compose.yml cannot be read (kept in step with compose.yml by a test). */
 export const FALLBACK_IMAGES = {
   redis: 'redis:7.2-alpine',
@@ -52,7 +60,7 @@ export const FALLBACK_IMAGES = {
 export function defaults(cwd: string): HarnessConfig {
   const compose = readComposeImages(cwd);
   return {
-    runtime: { name: 'auto', readyTimeoutMs: 30_000 },
+    runtime: { name: 'auto', readyTimeoutMs: 30_000, pullStallTimeoutMs: 10_000 },
     engine: 'auto',
     toxiproxy: { server: 'auto' },
     images: {
@@ -130,11 +138,15 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
     const v = e(`HARNESS_INFLUXDB_${k}`) ?? e(`INFLUX_${k}`);
     if (v) c.influxdb[k.toLowerCase() as 'url' | 'org' | 'bucket'] = v;
   }
+  // the local stack publishes InfluxDB on ports.influxdb: the URL follows unless it was set
+  if (file.influxdb?.url === undefined && !e('HARNESS_INFLUXDB_URL') && !e('INFLUX_URL')) c.influxdb.url = `http://127.0.0.1:${c.ports.influxdb}`;
   if (e('HARNESS_INFLUXDB_SHAPE')) c.influxdb.shape = e('HARNESS_INFLUXDB_SHAPE') as HarnessConfig['influxdb']['shape'];
   if (e('HARNESS_INFLUXDB_SAMPLE_TARGET')) c.influxdb.sampleTarget = !/^(0|false|no|off)$/i.test(e('HARNESS_INFLUXDB_SAMPLE_TARGET')!);
   if (env.HARNESS_INFLUXDB_DROP_TAGS !== undefined) c.influxdb.dropTags = env.HARNESS_INFLUXDB_DROP_TAGS.split(',').map((t) => t.trim()).filter(Boolean);
   const token = e('HARNESS_INFLUXDB_TOKEN') ?? e('INFLUX_TOKEN') ?? e('K6_INFLUXDB_TOKEN');
   if (token) c.influxdb.token = token;
+  else if (isLoopbackUrl(c.influxdb.url)) c.influxdb.token = LOCAL_INFLUX_TOKEN;
+  if (e('HARNESS_PULL_STALL_TIMEOUT_MS')) c.runtime.pullStallTimeoutMs = num(e('HARNESS_PULL_STALL_TIMEOUT_MS')!, 'HARNESS_PULL_STALL_TIMEOUT_MS', problems);
 
   // --- flags -------------------------------------------------------------------------------
   if (flags.runtime !== undefined) c.runtime.name = flags.runtime as HarnessConfig['runtime']['name'];
@@ -161,6 +173,7 @@ function validate(c: HarnessConfig, problems: string[], warnings: string[]): voi
   oneOf(c.engine, ENGINE_CHOICES, 'engine', problems);
   oneOf(c.toxiproxy.server, TOXIPROXY_CHOICES, 'toxiproxy.server', problems);
   posInt(c.runtime.readyTimeoutMs, 'runtime.readyTimeoutMs', problems);
+  posInt(c.runtime.pullStallTimeoutMs, 'runtime.pullStallTimeoutMs', problems);
   if (c.runtime.targetUrl !== undefined) httpUrl(c.runtime.targetUrl, 'runtime.targetUrl', problems);
   if (c.runtime.name === 'external' && !c.runtime.targetUrl) problems.push('runtime.targetUrl: required with runtime external (--target-url URL)');
   for (const [k, v] of Object.entries(c.images)) if (v !== undefined && (typeof v !== 'string' || !v)) problems.push(`images.${k}: must be a non-empty image reference`);
@@ -266,6 +279,14 @@ function pairs(list: string[], flag: string, problems: string[]): Record<string,
     out[item.slice(0, i)] = item.slice(i + 1);
   }
   return out;
+}
+
+function isLoopbackUrl(url: string): boolean {
+  try {
+    return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+  } catch {
+    return false;
+  }
 }
 
 /** The config as written to `config.json` and printed: secrets replaced. */

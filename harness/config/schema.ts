@@ -16,6 +16,8 @@ export interface HarnessConfig {
     name: RuntimeChoice;
     /** Deadline for each component to become ready. */
     readyTimeoutMs: number;
+    /** An image pull fails when the daemon reports nothing for this long (env HARNESS_PULL_STALL_TIMEOUT_MS). */
+    pullStallTimeoutMs: number;
     /** For `external` (or to override what the load generator calls). */
     targetUrl?: string;
   };

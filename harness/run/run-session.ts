@@ -15,7 +15,7 @@ import { reportOutput } from './report-output';
 import type { EngineOutcome, RunEngine } from './run-engine';
 import { RunScope } from './run-scope';
 import { startStack } from './start-stack';
-import { readUpStates, upStateFile, writeUpStates } from './up-state';
+import { readUpStates, upStateFile, writeUpStates, type UpState } from './up-state';
 
 export interface RunSessionOptions {
   ctx: IoContext;
@@ -156,9 +156,9 @@ export class RunSession {
   /**
    * Resolves the runtime and starts the target. `keep`: the stack outlives the session
    * (`harness up`, `run --keep-up`): no teardown is registered and it is recorded in
-   * `reports/.harness-up.json` for `harness down`.
+   * `reports/.harness-up.json` for `harness down` (with `upState`'s fields).
    */
-  async startStack(o: { keep?: boolean } = {}): Promise<StartedRunSession> {
+  async startStack(o: { keep?: boolean; upState?: Pick<UpState, 'observability'> } = {}): Promise<StartedRunSession> {
     if (this.ctx.signal.aborted) throw new AbortedError('interrupted before the stack started');
     const stack = await startStack({
       config: this.config,
@@ -176,7 +176,7 @@ export class RunSession {
       try {
         const file = upStateFile(this.ctx.cwd, this.config.reportsDir);
         const states = await readUpStates(file);
-        states.push({ runId: this.runId, runDir: this.dir.path, runtime: stack.runtime, targetUrl: stack.targetUrl, gatewayUrl: stack.gatewayUrl, redisUrl: stack.redisUrl, toxiproxy: stack.toxiproxy, startedAt: String(this.info.startedAt) });
+        states.push({ runId: this.runId, runDir: this.dir.path, runtime: stack.runtime, targetUrl: stack.targetUrl, gatewayUrl: stack.gatewayUrl, redisUrl: stack.redisUrl, toxiproxy: stack.toxiproxy, startedAt: String(this.info.startedAt), ...o.upState });
         await writeUpStates(file, states);
       } catch (e) {
         await stack.stop().catch((stopError: unknown) => this.say(`could not stop the stack: ${formatError(stopError)}`));

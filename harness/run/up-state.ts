@@ -12,6 +12,8 @@ export interface UpState {
   redisUrl?: string;
   toxiproxy?: { apiUrl: string; proxies: { gateway: string; redis: string } };
   startedAt: string;
+  /** `harness up --observability`: InfluxDB and Grafana (their containers carry the run id too). */
+  observability?: { influxUrl: string; grafanaUrl: string; org: string; bucket: string; localToken: boolean };
 }
 
 export function upStateFile(cwd: string, reportsDir = 'reports'): string {

@@ -96,8 +96,8 @@ export async function runChecks(c: CheckContext): Promise<CheckResult[]> {
       isRoot ? 'will be installed from Debian on the first local run (or run `harness setup`)' : 'sudo apt-get install -y redis-server',
       true,
     ),
-    service('InfluxDB', 'influxd', ['version'], `${c.influxUrl}/health`, 'optional (roadmap: --out influxdb): docker compose --profile observability up influxdb'),
-    service('Grafana', 'grafana-server', ['-v'], `${c.grafanaUrl}/api/health`, 'optional: docker compose --profile observability up grafana'),
+    service('InfluxDB', 'influxd', ['version'], `${c.influxUrl}/health`, 'optional (--out influxdb): harness up --observability (or docker compose --profile observability up)'),
+    service('Grafana', 'grafana-server', ['-v'], `${c.grafanaUrl}/api/health`, 'optional: harness up --observability (or docker compose --profile observability up)'),
     binary('wrk', 'wrk', ['-v'], c.env, (s) => first(s).replace(/\s+Copyright.*/, ''), 'optional (benchmarks): apt-get install -y wrk'),
     nodeCheck(),
   ]);

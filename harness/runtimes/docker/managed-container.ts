@@ -23,6 +23,14 @@ export interface ContainerSpec {
   stopGraceSec?: number;
   /** Container output (stdout and stderr) is appended here. */
   logFile: string;
+  /**
+   * Default: host networking on loopback ports the harness picked. Otherwise a user-defined
+   * bridge network (Compose's model, `harness up --observability`): reachable by `aliases` from
+   * the other containers on it, host ports published on `hostIp` (always 127.0.0.1 here).
+   */
+  network?: { name: string; aliases: string[]; ports: { hostIp: string; hostPort: number; containerPort: number }[] };
+  /** Bind mounts: absolute host path, container path, read-only. */
+  mounts?: { source: string; target: string; readOnly: boolean }[];
 }
 
 export interface ContainerDeps {
@@ -69,32 +77,47 @@ export class ManagedContainer {
     return this.#tail;
   }
 
+  /** What `docker create` gets for `spec` (pure: tests compare it with compose.yml). */
+  static createOptions(spec: ContainerSpec, runId: string): Docker.ContainerCreateOptions {
+    const hc = spec.healthcheck;
+    const net = spec.network;
+    return {
+      name: containerName(runId, spec.component),
+      Image: spec.image,
+      Cmd: spec.cmd.length ? spec.cmd : undefined,
+      Env: Object.entries(spec.env ?? {})
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => `${k}=${v}`),
+      User: spec.user,
+      WorkingDir: spec.workingDir,
+      Labels: runLabels(runId, spec.component),
+      StopTimeout: spec.stopGraceSec ?? 10,
+      Healthcheck:
+        hc === 'none'
+          ? { Test: ['NONE'] }
+          : hc
+            ? { Test: ['CMD', ...hc.test], Interval: ms(hc.intervalMs ?? 2000), Timeout: ms(hc.timeoutMs ?? 2000), Retries: hc.retries ?? 15, StartPeriod: ms(hc.startPeriodMs ?? 5000) }
+            : undefined,
+      ExposedPorts: net ? Object.fromEntries(net.ports.map((p) => [`${p.containerPort}/tcp`, {}])) : undefined,
+      HostConfig: {
+        NetworkMode: net ? net.name : 'host',
+        PortBindings: net ? Object.fromEntries(net.ports.map((p) => [`${p.containerPort}/tcp`, [{ HostIp: p.hostIp, HostPort: String(p.hostPort) }]])) : undefined,
+        Binds: spec.mounts?.map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`),
+        Init: true,
+        RestartPolicy: { Name: 'no' },
+        AutoRemove: false,
+      },
+      NetworkingConfig: net ? { EndpointsConfig: { [net.name]: { Aliases: net.aliases } } } : undefined,
+    };
+  }
+
   /** Creates, records (pids.json) and starts the container, then waits for `spec.ready`. */
   static async start(spec: ContainerSpec, deps: ContainerDeps): Promise<ManagedContainer> {
     if (deps.signal?.aborted) throw new AbortedError(`interrupted before starting ${spec.component}`);
     const name = containerName(deps.runId, spec.component);
-    const hc = spec.healthcheck;
     let created: Docker.Container;
     try {
-      created = await deps.docker.createContainer({
-        name,
-        Image: spec.image,
-        Cmd: spec.cmd,
-        Env: Object.entries(spec.env ?? {})
-          .filter(([, v]) => v !== undefined)
-          .map(([k, v]) => `${k}=${v}`),
-        User: spec.user,
-        WorkingDir: spec.workingDir,
-        Labels: runLabels(deps.runId, spec.component),
-        StopTimeout: spec.stopGraceSec ?? 10,
-        Healthcheck:
-          hc === 'none'
-            ? { Test: ['NONE'] }
-            : hc
-              ? { Test: ['CMD', ...hc.test], Interval: ms(hc.intervalMs ?? 2000), Timeout: ms(hc.timeoutMs ?? 2000), Retries: hc.retries ?? 15, StartPeriod: ms(hc.startPeriodMs ?? 5000) }
-              : undefined,
-        HostConfig: { NetworkMode: 'host', Init: true, RestartPolicy: { Name: 'no' }, AutoRemove: false },
-      });
+      created = await deps.docker.createContainer(ManagedContainer.createOptions(spec, deps.runId));
     } catch (e) {
       throw new InfraError(`could not create container ${name} (${spec.image}): ${(e as Error).message}`, {
         hint: /conflict/i.test(String(e)) ? 'a container of this run id already exists; run `harness reap`' : 'check `docker info` and `docker images`',
@@ -185,6 +208,8 @@ export class ManagedContainer {
   async waitReady(strategy: WaitStrategy, timeoutMs?: number): Promise<void> {
     const ac = new AbortController();
     const onAbort = () => ac.abort(this.deps.signal!.reason);
+    // a signal that fired while the container was starting would never call the listener
+    if (this.deps.signal?.aborted) throw new AbortedError(`interrupted while waiting for ${this.spec.component} (${strategy.describe()})`);
     this.deps.signal?.addEventListener('abort', onAbort, { once: true });
     const exited = this.#container.wait({ condition: 'not-running', abortSignal: ac.signal }).then(
       async (r: { StatusCode?: number }) => {
