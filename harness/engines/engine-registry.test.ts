@@ -7,6 +7,7 @@ import { BuiltinEngine } from './builtin-engine';
 import { defaultEngineRegistry, resolveEngine } from './builtins';
 import { EngineRegistry } from './engine-registry';
 import { K6Engine } from './k6-engine';
+import { writeStandInK6 } from './testing/stand-in-k6';
 
 describe('engine registry', () => {
   let dir: string;
@@ -17,9 +18,8 @@ describe('engine registry', () => {
     emptyDir = join(dir, 'empty');
     fakeBinDir = join(dir, 'bin');
     await import('node:fs/promises').then((fs) => Promise.all([fs.mkdir(emptyDir), fs.mkdir(fakeBinDir)]));
-    // Only for the availability probe (`k6 version`): resolution logic, never used to run load.
-    await writeFile(join(fakeBinDir, 'k6'), '#!/bin/sh\necho "k6 v0.48.0 (go1.21.4, linux/amd64)"\n');
-    await chmod(join(fakeBinDir, 'k6'), 0o755);
+    // Only for the availability probe (`k6 version`, `k6 run --help`): resolution logic, never used to run load.
+    await writeStandInK6(fakeBinDir, 'v0.48.0', { argvFile: join(dir, 'argv'), runExit: 0 });
   });
   after(async () => rm(dir, { recursive: true, force: true }));
 

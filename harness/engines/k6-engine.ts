@@ -1,16 +1,27 @@
 import { execFile } from 'node:child_process';
+import { stat } from 'node:fs/promises';
 import { InfraError } from '../errors';
 import { findExecutable } from './find-executable';
+import { fitArgvToK6, k6CliFrom, k6Support, mapK6ExitCode, K6_SUPPORTED_RANGE, type K6Cli } from './k6-cli';
 import { runK6Process } from './k6-process';
+import { k6RunArgv } from './k6-run-argv';
 import type { Engine, EngineAvailability, EngineEnv, EngineResult, EngineRunOptions } from './types';
 
 /** The k6 version the harness's scenarios, types and reference outputs are pinned to. */
 export const K6_REFERENCE_VERSION = 'v0.48.0';
 
-/** The real k6 binary: `K6_BIN` when set, else `k6` on PATH. */
+/** What probing one binary found: its command line, or why it cannot be used. */
+export type K6Probe = { ok: true; path: string; cli: K6Cli; found: string } | { ok: false; path?: string; reason: string; hint: string; cli?: K6Cli };
+
+/**
+ * The real k6 binary: `K6_BIN` when set, else `k6` on PATH. Any release from v0.48 to v2.x:
+ * `k6 version` and `k6 run --help` are read once per binary (path, size, mtime) and `k6 run` gets
+ * only the flags that binary lists (k6-cli.ts); its exit codes are mapped onto ours.
+ */
 export class K6Engine implements Engine {
   readonly key = 'k6';
-  readonly description = 'the real k6 binary (K6_BIN or k6 on PATH)';
+  readonly description = `the real k6 binary (K6_BIN or k6 on PATH; ${K6_SUPPORTED_RANGE})`;
+  #probes = new Map<string, Promise<K6Probe>>();
 
   async locate(env: EngineEnv): Promise<{ path?: string; reason: string }> {
     if (env.K6_BIN) {
@@ -21,27 +32,54 @@ export class K6Engine implements Engine {
     return path ? { path, reason: `k6 on PATH (${path})` } : { reason: 'k6 is not on PATH and K6_BIN is not set' };
   }
 
-  async available(env: EngineEnv): Promise<EngineAvailability> {
+  /** Finds the binary and reads its version and `run` flags (cached while the file is unchanged). */
+  async probe(env: EngineEnv): Promise<K6Probe> {
     const { path, reason } = await this.locate(env);
-    const hint = `install k6 ${K6_REFERENCE_VERSION} (https://grafana.com/docs/k6/latest/set-up/install-k6/) and put it on PATH or set K6_BIN; or use --engine builtin`;
+    const hint = `install k6 (${K6_SUPPORTED_RANGE}; https://grafana.com/docs/k6/latest/set-up/install-k6/) and put it on PATH or set K6_BIN; or use --engine builtin`;
     if (!path) return { ok: false, reason, hint };
-    try {
-      const out = await execFileText(path, ['version'], env, 5000);
-      const m = /k6 (v\d+\.\d+\.\d+\S*)/.exec(out);
-      if (!m) return { ok: false, path, reason: `${path} version printed no k6 version: ${out.trim().slice(0, 200)}`, hint };
-      return { ok: true, path, version: m[1], reason };
-    } catch (e) {
-      return { ok: false, path, reason: `${path} version failed: ${(e as Error).message}`, hint };
+    const st = await stat(path).catch(() => undefined);
+    const key = `${path}\0${st?.size}\0${st?.mtimeMs}`;
+    let p = this.#probes.get(key);
+    if (!p) {
+      p = probeBinary(path, reason, env, hint);
+      this.#probes.set(key, p);
     }
+    return p;
+  }
+
+  async available(env: EngineEnv): Promise<EngineAvailability> {
+    const p = await this.probe(env);
+    if (!p.ok) return { ok: false, path: p.path, version: p.cli?.version, reason: p.reason, hint: p.hint };
+    return { ok: true, path: p.path, version: p.cli.version, reason: `${p.found}: k6 ${p.cli.version}, supported (${K6_SUPPORTED_RANGE})` };
   }
 
   async run(opts: EngineRunOptions): Promise<EngineResult> {
-    const { path, reason } = await this.locate(opts.env);
-    if (!path) {
-      throw new InfraError(`k6 engine: ${reason}`, { hint: 'install k6 or set K6_BIN, or use --engine builtin' });
+    const p = await this.probe(opts.env);
+    if (!p.ok) throw new InfraError(`k6 engine: ${p.reason}`, { hint: p.hint });
+    const fitted = fitArgvToK6(p.cli, k6RunArgv(opts.scriptPath, opts.args));
+    if (fitted.dropped.length) opts.stderr?.write(`harness: k6 ${p.cli.version} has no ${fitted.dropped.filter((a) => a.startsWith('--')).join(', ')}; not passed\n`);
+    const result = await runK6Process(this.key, p.path, [], opts, fitted.argv);
+    const mapped = mapK6ExitCode(result.exitCode);
+    if (mapped.code !== result.exitCode || mapped.meaning) {
+      opts.stderr?.write(`harness: k6 ${p.cli.version} exited ${result.exitCode} (${mapped.meaning ?? 'mapped'}): exit code ${mapped.code}\n`);
     }
-    return runK6Process(this.key, path, [], opts);
+    return { ...result, exitCode: mapped.code, engineExitCode: result.exitCode };
   }
+}
+
+async function probeBinary(path: string, found: string, env: EngineEnv, hint: string): Promise<K6Probe> {
+  let versionText: string;
+  let helpText: string;
+  try {
+    [versionText, helpText] = await Promise.all([execFileText(path, ['version'], env, 5000), execFileText(path, ['run', '--help'], env, 5000)]);
+  } catch (e) {
+    return { ok: false, path, reason: `${path} did not answer \`version\` / \`run --help\`: ${(e as Error).message}`, hint };
+  }
+  const cli = k6CliFrom(versionText, helpText);
+  if (!cli) return { ok: false, path, reason: `${path} version printed no k6 version: ${versionText.trim().slice(0, 200)}`, hint };
+  const support = k6Support(cli);
+  if (!support.ok) return { ok: false, path, cli, reason: support.reason, hint: support.hint };
+  return { ok: true, path, cli, found };
 }
 
 function execFileText(file: string, args: string[], env: EngineEnv, timeoutMs: number): Promise<string> {

@@ -9,14 +9,15 @@ import type { EngineResult, EngineRunOptions } from './types';
 export const DEFAULT_KILL_TIMEOUT_MS = 30_000;
 
 /**
- * Spawns `command [...prefix] run <flags> <script>` and supervises it like a terminal would a k6:
+ * Spawns `command [...prefix] run <flags> <script>` (or `argv` when the caller fitted the flags
+ * to its binary) and supervises it like a terminal would a k6:
  * output copied through, progress parsed, abort -> SIGINT (once: a second SIGINT makes k6 hard-stop
  * without teardown) -> SIGKILL after the timeout.
  *
  * The child gets its own process group (detached), so a Ctrl-C in the terminal reaches only the
  * harness, which forwards exactly one SIGINT; if the harness itself exits, the group is killed.
  */
-export async function runK6Process(engine: string, command: string, prefix: string[], o: EngineRunOptions): Promise<EngineResult> {
+export async function runK6Process(engine: string, command: string, prefix: string[], o: EngineRunOptions, argv?: string[]): Promise<EngineResult> {
   const started = Date.now();
   const outJsonPath = o.args.outJsonPath && resolve(o.cwd, o.args.outJsonPath);
   const summaryExportPath = o.args.summaryExportPath && resolve(o.cwd, o.args.summaryExportPath);
@@ -35,7 +36,7 @@ export async function runK6Process(engine: string, command: string, prefix: stri
 
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(o.env)) if (v !== undefined) env[k] = v;
-  const child = spawn(command, [...prefix, ...k6RunArgv(o.scriptPath, o.args)], {
+  const child = spawn(command, [...prefix, ...(argv ?? k6RunArgv(o.scriptPath, o.args))], {
     cwd: o.cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -99,6 +99,8 @@ export interface EngineResult {
   engine: string;
   /** k6's code: 0 ok, 99 thresholds, 104 invalid config, 105 interrupted, 107 script error, 108 aborted. */
   exitCode: number;
+  /** The engine's own exit code when it differs in meaning from ours (real k6: `mapK6ExitCode`). */
+  engineExitCode?: number;
   /** The JSON stream, when the engine wrote it. */
   outJsonPath?: string;
   /** The summary export, when the engine wrote it. */

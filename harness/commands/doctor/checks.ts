@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { which } from '../../setup';
 import { detectToxiproxy } from '../../runtimes/local/toxiproxy-provider';
 import type { CheckResult } from './check-result';
+import { K6Engine, K6_SUPPORTED_RANGE as K6_SUPPORTED } from '../../engines';
 import { nodeCheck } from './node-version';
 
 export type { CheckResult } from './check-result';
@@ -67,6 +68,18 @@ export async function dockerCheck(env: CheckContext['env']): Promise<CheckResult
   }
 }
 
+/**
+ * The k6 the `k6` engine would run (K6_BIN or PATH), its version, and whether the harness
+ * supports it: the adapter reads its `k6 version` and `k6 run --help` (harness/engines/k6-cli.ts).
+ */
+export async function k6Check(env: CheckContext['env']): Promise<CheckResult> {
+  const a = await new K6Engine().available(env);
+  const optional = 'optional: the built-in engine runs the same scripts (--engine builtin)';
+  if (a.ok) return { name: 'k6', ok: true, detail: `${a.version} at ${a.path}: supported (${K6_SUPPORTED})`, required: false };
+  if (!a.path) return { name: 'k6', ok: false, detail: 'not found (K6_BIN unset, no k6 on PATH)', hint: `${optional}; install k6 ${K6_SUPPORTED} to compare`, required: false };
+  return { name: 'k6', ok: false, detail: `${a.version ?? 'unknown version'} at ${a.path}: not supported: ${a.reason}`, hint: `${optional}; ${a.hint}`, required: false };
+}
+
 /** Every check, concurrently. */
 export async function runChecks(c: CheckContext): Promise<CheckResult[]> {
   const first = (s: string) => s.split('\n')[0];
@@ -85,7 +98,7 @@ export async function runChecks(c: CheckContext): Promise<CheckResult[]> {
   const isRoot = process.getuid?.() === 0;
   return Promise.all([
     dockerCheck(c.env),
-    binary('k6', c.env.K6_BIN ?? 'k6', ['version'], c.env, first, 'optional: the built-in engine runs the same scripts (--engine builtin); install k6 to compare'),
+    k6Check(c.env),
     toxi(),
     binary(
       'redis-server',
