@@ -76,6 +76,8 @@ export class RunSession {
   #started: StartedRunSession | undefined;
   #finished: Promise<FinishedRun> | undefined;
   #keptStack = false;
+  /** The Grafana of a `harness up --observability` stack whose InfluxDB this run writes to. */
+  #grafanaUrl: string | undefined;
 
   private constructor(
     readonly scope: RunScope,
@@ -97,6 +99,7 @@ export class RunSession {
     const scope = await RunScope.create({ cwd: o.ctx.cwd, reportsDir: o.config.reportsDir, label: o.label, runId: o.runId, signal: o.ctx.signal, log: say, watchdog: o.watchdog });
     const session = new RunSession(scope, o.ctx, o.config, o, seed);
     try {
+      session.#grafanaUrl = await observabilityGrafana(o.ctx, o.config);
       await scope.dir.writeJson(scope.dir.configJson, redactConfig(o.config));
       await scope.dir.writeSeed(seed);
       await session.writeRunJson();
@@ -252,8 +255,20 @@ export class RunSession {
   }
 
   outputContext(): RunOutputContext {
-    return { runId: this.runId, runDir: this.dir.path, cwd: this.ctx.cwd, env: this.ctx.env, log: (l) => this.say(l) };
+    const env = this.#grafanaUrl && !this.ctx.env.GRAFANA_URL ? { ...this.ctx.env, GRAFANA_URL: this.#grafanaUrl } : this.ctx.env;
+    return { runId: this.runId, runDir: this.dir.path, cwd: this.ctx.cwd, env, log: (l) => this.say(l) };
   }
+}
+
+/**
+ * When GRAFANA_URL is unset and `harness up --observability` left a stack whose InfluxDB is the
+ * configured one (the defaults are that stack's), its Grafana: the run's dashboard link is then
+ * printed with no settings. Unreadable state means none.
+ */
+async function observabilityGrafana(ctx: IoContext, config: HarnessConfig): Promise<string | undefined> {
+  if (ctx.env.GRAFANA_URL) return undefined;
+  const states = await readUpStates(upStateFile(ctx.cwd, config.reportsDir)).catch(() => []);
+  return states.find((s) => s.observability?.influxUrl === config.influxdb.url)?.observability?.grafanaUrl;
 }
 
 /** Everything an engine run gets from the session (script, sample and summary paths are the session's). */

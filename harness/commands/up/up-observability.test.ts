@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { readComposeImages } from '../../config';
@@ -147,9 +148,23 @@ describe('harness up --observability (the bin, real dockerd)', function () {
 
     const influxStandIn = `
       const e = process.env;
+      let lines = 0;
       require('http').createServer((q, s) => {
         const u = new URL(q.url, 'http://x');
         if (u.pathname === '/health') return void s.end(e.STANDIN_NEVER_READY ? (s.statusCode = 503, 'starting') : '{"status":"pass"}');
+        if (u.pathname === '/api/v2/write' && q.method === 'POST') {
+          const ok = q.headers.authorization === 'Token ' + e.DOCKER_INFLUXDB_INIT_ADMIN_TOKEN && u.searchParams.get('org') === e.DOCKER_INFLUXDB_INIT_ORG && u.searchParams.get('bucket') === e.DOCKER_INFLUXDB_INIT_BUCKET;
+          const parts = [];
+          q.on('data', (d) => parts.push(d));
+          return void q.on('end', () => {
+            let body = Buffer.concat(parts);
+            if (q.headers['content-encoding'] === 'gzip') body = require('zlib').gunzipSync(body);
+            if (ok) lines += body.toString().split('\\n').filter(Boolean).length;
+            s.statusCode = ok ? 204 : 401;
+            s.end();
+          });
+        }
+        if (u.pathname === '/lines') return void s.end(String(lines));
         if (u.pathname === '/api/v2/buckets') {
           const ok = q.headers.authorization === 'Token ' + e.DOCKER_INFLUXDB_INIT_ADMIN_TOKEN && u.searchParams.get('org') === e.DOCKER_INFLUXDB_INIT_ORG;
           s.statusCode = ok ? 200 : 401;
@@ -194,7 +209,7 @@ services:
 `;
     const upArgs = ['up', '--observability', '--runtime', 'external', '--target-url', 'http://127.0.0.1:9'];
 
-    it('up prints the Grafana URL and INFLUX_* settings, serves on 127.0.0.1, records the stack; down removes containers and network', async () => {
+    it('up prints the Grafana URL and INFLUX_* settings, serves on 127.0.0.1, records the stack; a run with only --out influxdb writes to it and links its dashboard; down removes everything', async () => {
       const ports = await freePorts();
       const cwd = await project(standInCompose(), ports);
       cwds.push(cwd);
@@ -222,6 +237,22 @@ services:
       const second = await harness(cwd, upArgs).done;
       assert.equal(second.code, 110, 'the ports are taken');
       assert.match(second.stderr, new RegExp(`127\\.0\\.0\\.1:${ports.influxdb} \\(influxdb\\) is in use; .*harness down`));
+
+      // the defaults are the stack's (URL on ports.influxdb, org, bucket, the local token), and the
+      // run's dashboard link comes from the recorded stack: `--out influxdb` and nothing else
+      const target = createHttpServer((_q, res) => res.end('ok'));
+      await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+      try {
+        const targetUrl = `http://127.0.0.1:${(target.address() as { port: number }).port}`;
+        const run = await harness(cwd, ['run', resolve('harness/outputs/influxdb/fixtures/hits.ts'), '--runtime', 'external', '--target-url', targetUrl, '--engine', 'builtin', '--out', 'influxdb'], { GRAFANA_URL: '' }).done;
+        assert.equal(run.code, 0, run.stderr);
+        const summary = /influxdb: (\d+) points \(rollup\): (\d+) written, 0 spooled/.exec(run.stderr + run.stdout);
+        assert.ok(summary && Number(summary[2]) > 0 && summary[1] === summary[2], `every point written with no settings:\n${run.stderr}`);
+        assert.equal(await fetch(`http://127.0.0.1:${ports.influxdb}/lines`).then((x) => x.text()), summary[2], 'all of them reached the InfluxDB of the stack');
+        assert.match(run.stderr + run.stdout, new RegExp(`grafana: http://127\\.0\\.0\\.1:${ports.grafana}/d/harness-load-test\\?var-run_id=\\d{8}T\\d{6}-hits-[0-9a-f]+&from=\\d+&to=\\d+`));
+      } finally {
+        target.close();
+      }
 
       const d = await harness(cwd, ['down']).done;
       assert.equal(d.code, 0, d.stderr);
