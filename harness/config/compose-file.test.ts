@@ -78,5 +78,7 @@ services:
         return true;
       },
     );
+    const lenient = parseComposeFile('services:\n  a:\n    image: x:1\n    environment: [PASSTHROUGH]\n', {}, { problems: 'ignore' });
+    assert.equal(lenient.services.a.image, 'x:1', 'a reader of image tags is not failed by what it does not use');
   });
 });

@@ -41,18 +41,23 @@ export interface ComposeFile {
   services: Record<string, ComposeService>;
 }
 
-export function readComposeFile(cwd: string, env: Record<string, string | undefined> = {}): ComposeFile | undefined {
+export interface ComposeReadOptions {
+  /** `ignore`: readers of one field (image tags) are not failed by constructs they do not use. */
+  problems?: 'throw' | 'ignore';
+}
+
+export function readComposeFile(cwd: string, env: Record<string, string | undefined> = {}, o: ComposeReadOptions = {}): ComposeFile | undefined {
   let text: string;
   try {
     text = readFileSync(join(cwd, 'compose.yml'), 'utf8');
   } catch {
     return undefined;
   }
-  return parseComposeFile(text, env);
+  return parseComposeFile(text, env, o);
 }
 
 /** Parses and interpolates with `env`; a construct outside the subset above is an InvalidConfigError naming it. */
-export function parseComposeFile(text: string, env: Record<string, string | undefined> = {}): ComposeFile {
+export function parseComposeFile(text: string, env: Record<string, string | undefined> = {}, o: ComposeReadOptions = {}): ComposeFile {
   const doc = parse(text) as { services?: Record<string, Record<string, unknown> | null> } | null;
   const problems: string[] = [];
   const services: Record<string, ComposeService> = {};
@@ -103,7 +108,7 @@ export function parseComposeFile(text: string, env: Record<string, string | unde
       dependsOn,
     };
   }
-  if (problems.length) throw new InvalidConfigError('compose.yml uses what the harness cannot read', problems, { hint: 'keep compose.yml to the subset in harness/config/compose-file.ts' });
+  if (problems.length && o.problems !== 'ignore') throw new InvalidConfigError('compose.yml uses what the harness cannot read', problems, { hint: 'keep compose.yml to the subset in harness/config/compose-file.ts' });
   return { services };
 }
 

@@ -6,9 +6,9 @@ import { composeImages, parseComposeFile, readComposeFile } from './compose-file
  * Without a compose.yml: none (the config falls back to FALLBACK_IMAGES).
  */
 export function readComposeImages(cwd: string): Record<string, string> {
-  return composeImages(readComposeFile(cwd));
+  return composeImages(readComposeFile(cwd, {}, { problems: 'ignore' }));
 }
 
 export function parseComposeImages(text: string): Record<string, string> {
-  return composeImages(parseComposeFile(text));
+  return composeImages(parseComposeFile(text, {}, { problems: 'ignore' }));
 }

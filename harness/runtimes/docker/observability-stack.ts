@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import type Docker from 'dockerode';
 import { LOCAL_INFLUX_TOKEN, profileServices, type ComposeFile, type ComposeService } from '../../config';
-import { InfraError, InvalidConfigError } from '../../errors';
+import { AbortedError, InfraError, InvalidConfigError } from '../../errors';
 import { AsyncDisposableStack } from '../../lifecycle';
 import type { PidFile } from '../../run-record';
 import { Wait } from '../../wait';
@@ -132,7 +132,7 @@ export async function ensureObservabilityImages(docker: Docker, images: string[]
       await pullImage(docker, ref, { log: o.log, signal: o.signal, stallTimeoutMs: o.stallTimeoutMs, timeoutMs: o.timeoutMs ?? 600_000 });
     } catch (e) {
       if (!(e instanceof PullFailure)) throw e;
-      if (e.reason === 'interrupted') throw new InfraError(`interrupted while pulling ${ref}`);
+      if (e.reason === 'interrupted') throw new AbortedError(`interrupted while pulling ${ref}`);
       const notPresent = missing.slice(i).join(', ');
       const what = e.unreachable ? `no image registry reachable (${e.reason})` : `pulling ${ref} failed (${e.reason})`;
       throw new InfraError(

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { InfraError } from '../../errors';
+import { AbortedError, InfraError } from '../../errors';
 import { imageExists } from './base-image';
 
 export interface PullOptions {
@@ -39,6 +39,7 @@ export async function ensureImage(docker: Docker, ref: string, o: PullOptions): 
     await pullImage(docker, ref, o);
   } catch (e) {
     if (!(e instanceof PullFailure)) throw e;
+    if (e.reason === 'interrupted') throw new AbortedError(`interrupted while pulling ${ref}`);
     throw new InfraError(`image ${ref} is not available locally and pulling it failed: ${e.reason}`, {
       hint: `${e.unreachable ? 'no registry reachable: ' : ''}load it with \`docker load -i <file>\` or \`docker tag <local-image> ${ref}\`, or use --runtime local`,
     });
@@ -46,9 +47,9 @@ export async function ensureImage(docker: Docker, ref: string, o: PullOptions): 
 }
 
 /**
- * Pulls `ref`; throws a PullFailure (or an AbortedError-free PullFailure "interrupted" when
- * `signal` fires). "pulling ..." is logged only once the registry answered, so a pull that
- * cannot start prints nothing but the caller's error.
+ * Pulls `ref`; throws a PullFailure (reason `interrupted` when `signal` fired). "pulling ..." is
+ * logged only once the registry answered, so a pull that cannot start prints nothing but the
+ * caller's error.
  */
 export async function pullImage(docker: Docker, ref: string, o: PullOptions): Promise<void> {
   const timeoutMs = o.timeoutMs ?? 120_000;
