@@ -8,6 +8,7 @@ import type { EngineProgress, EngineRunArgs } from '../engines';
 import { AbortedError, ExitCode, exitCodeOf, formatError, isHarnessError } from '../errors';
 import type { IoContext } from '../io';
 import type { RuntimeRegistry, StartedTargetStack } from '../runtimes';
+import { TargetFileWriter, TargetSampler, type TargetFeed } from '../target-sampling';
 import { hostFacts } from './host-facts';
 import { LiveStats } from './live-stats';
 import { wantsSamples, type RunOutput, type RunOutputContext } from './outputs';
@@ -62,7 +63,7 @@ export interface FinishedRun {
  *     │                                        outputs.onSamplesFile
  *     ▼
  *   finish(code | error) ─▶ exit-code rules ─▶ teardown ─▶ outputs.afterRun (may re-code)
- *                        ─▶ samples.ndjson.gz ─▶ run.json (finishedAt, exitCode), exit-code file ─▶ verdict line
+ *                        ─▶ samples.ndjson.gz, target.ndjson.gz ─▶ run.json (finishedAt, exitCode), exit-code file ─▶ verdict line
  *
  * Exit code rules (here only): a thrown error maps through `exitCodeOf`, except that once the
  * signal fired every failure but InvalidConfig is ExternalAbort (105); a clean 0 after the
@@ -223,6 +224,7 @@ export class RunSession {
     // every reader of the finished stream (reports, gates, `harness report`) reads .gz through
     // the vocabulary reader; in-run readers (live stats, chaos, outputs) saw the plain file
     await this.dir.compressSamples().catch((e) => this.say(`samples.ndjson left uncompressed: ${(e as Error).message}`));
+    await this.dir.compressTarget().catch((e) => this.say(`target.ndjson left uncompressed: ${(e as Error).message}`));
     this.info.finishedAt = new Date().toISOString();
     this.info.exitCode = code;
     await this.writeRunJson().catch(() => {});
@@ -267,17 +269,39 @@ export interface EngineStepRequest {
 
 /** The session with its target running: the only state that can run an engine. */
 export class StartedRunSession {
+  #sampler: TargetSampler | undefined;
+
   constructor(
     readonly session: RunSession,
     readonly stack: StartedTargetStack,
   ) {}
 
   /**
+   * The run's one target sampler, started with the first engine step and stopped at teardown
+   * (before the stack): every second the gateway's /metrics and Redis INFO go to
+   * `<run>/target.ndjson` (the report's target charts) and to every output that subscribes
+   * (InfluxDB). None on the `external` runtime: that target is not ours to scrape.
+   */
+  targetFeed(): TargetFeed | undefined {
+    if (this.stack.runtime === 'external') return undefined;
+    if (this.#sampler) return this.#sampler;
+    const sampler = new TargetSampler({ gatewayUrl: this.stack.gatewayUrl, redisUrl: this.stack.redisUrl });
+    const file = new TargetFileWriter(this.session.dir.target);
+    sampler.subscribe(file.write);
+    this.session.scope.defer(async () => {
+      await sampler.stop();
+      file.close();
+    }, 'target sampler');
+    this.#sampler = sampler.start();
+    return sampler;
+  }
+
+  /**
    * The engine step for `engine`, writing to `stdout`/`stderr` (default the session's streams;
    * chaos passes `logs/k6.log`). Chaos's background load runs through it too.
    */
   engine(engine: RunEngine, io: { stdout?: Writable; stderr?: Writable } = {}): EngineStep {
-    return new EngineStep(this.session, engine, io, this.stack);
+    return new EngineStep(this.session, engine, io, this);
   }
 }
 
@@ -293,7 +317,7 @@ export class EngineStep {
     private readonly session: RunSession,
     private readonly engine: RunEngine,
     private readonly io: { stdout?: Writable; stderr?: Writable },
-    private readonly stack?: StartedTargetStack,
+    private readonly started?: StartedRunSession,
   ) {
     this.name = engine.name;
   }
@@ -313,7 +337,8 @@ export class EngineStep {
     // Beside the engine's own progress line: req/s and errors from the sample stream (same for k6 and builtin).
     const live = samples ? new LiveStats({ path: dir.samples, write: (l) => s.say(l) }).start() : undefined;
     if (live) scope.defer(() => live.stop(), 'live stats');
-    const target = this.stack && { runtime: this.stack.runtime, gatewayUrl: this.stack.gatewayUrl, redisUrl: this.stack.redisUrl };
+    const stack = this.started?.stack;
+    const target = stack && { runtime: stack.runtime, gatewayUrl: stack.gatewayUrl, redisUrl: stack.redisUrl, feed: this.started?.targetFeed() };
     if (samples) for (const out of s.outputs) await out.onEngineStart?.(dir.samples, { ...s.outputContext(), target });
     let outcome: EngineOutcome;
     try {
