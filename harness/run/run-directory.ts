@@ -12,6 +12,7 @@ import { TARGET_FILE } from '../../vocabulary';
  *   config.json     the resolved configuration (secrets redacted)
  *   seed            the seed, one line
  *   script.js       the compiled scenario
+ *   thresholds.json the thresholds script.js declares as literals, with abortOnFail (k6's object form)
  *   samples.ndjson  the k6 `--out json` stream while the run goes on; gzip-compressed into
  *                   samples.ndjson.gz when it is over (vocabulary readSamples reads either)
  *   target.ndjson   the target's side, one scrape a second (harness/target-sampling); gzip-compressed
@@ -40,6 +41,9 @@ export class RunDirectory {
   }
   get script() {
     return join(this.path, 'script.js');
+  }
+  get thresholdsJson() {
+    return join(this.path, 'thresholds.json');
   }
   get samples() {
     return join(this.path, 'samples.ndjson');

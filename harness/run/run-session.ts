@@ -1,8 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
-import { copyFile, rm } from 'node:fs/promises';
+import { copyFile, readFile, rm } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { Writable } from 'node:stream';
+import { parseThresholdsConfig } from '../../vocabulary';
 import { redactConfig, type HarnessConfig } from '../config';
 import type { EngineProgress, EngineRunArgs } from '../engines';
 import { AbortedError, ExitCode, exitCodeOf, formatError, isHarnessError } from '../errors';
@@ -57,7 +58,7 @@ export interface FinishedRun {
  * experiment) and `harness up` open one and supply only their middle step.
  *
  *   RunSession.open ─▶ run dir, pids.json, watchdog, teardown stack; config.json, seed, run.json
- *     │ compile(scenario) ─▶ <run>/script.js
+ *     │ compile(scenario) ─▶ <run>/script.js, thresholds.json
  *     │ startStack() ─▶ StartedRunSession ─▶ runtime up (teardown registered, or kept for `up`)
  *     │     └ engine(e) ─▶ EngineStep.run() ─▶ outputs.onEngineStart, pid in pids.json, live stats,
  *     │                                        outputs.onSamplesFile
@@ -145,12 +146,18 @@ export class RunSession {
     return s;
   }
 
-  /** Compiles the scenario into `<run>/script.js` (validation: nothing is started yet). */
+  /**
+   * Compiles the scenario into `<run>/script.js` (validation: nothing is started yet), and writes
+   * the thresholds it declares as literals into `<run>/thresholds.json` (what the engine will
+   * enforce, with abortOnFail: the report's source for submetrics, which k6 writes on no Metric line).
+   */
   async compile(scenarioPath: string): Promise<{ readsHarnessOverrides: boolean; scriptPath: string }> {
-    const { compileScenario } = await import('../build');
+    const { compileScenario, scriptThresholds } = await import('../build');
     const compiled = await compileScenario(scenarioPath, { outDir: this.dir.path, cwd: this.ctx.cwd });
     await copyFile(compiled.bundlePath, this.dir.script);
     if (compiled.bundlePath !== this.dir.script) await rm(compiled.bundlePath, { force: true });
+    const declared = declaredThresholds(scriptThresholds(await readFile(this.dir.script, 'utf8')));
+    if (declared) await this.dir.writeJson(this.dir.thresholdsJson, declared);
     return { readsHarnessOverrides: compiled.readsHarnessOverrides, scriptPath: this.dir.script };
   }
 
@@ -256,6 +263,25 @@ export class RunSession {
   outputContext(): RunOutputContext {
     return { runId: this.runId, runDir: this.dir.path, cwd: this.ctx.cwd, env: this.ctx.env, log: (l) => this.say(l) };
   }
+}
+
+/**
+ * The valid thresholds of a script's literal `thresholds` objects in k6's object form
+ * (`{ key: [{ threshold, abortOnFail, delayAbortEval? }] }`), parsed by the vocabulary; undefined
+ * when it declares none.
+ */
+function declaredThresholds(found: unknown[]): Record<string, Array<{ threshold: string; abortOnFail: boolean; delayAbortEval?: string }>> | undefined {
+  const out: Record<string, Array<{ threshold: string; abortOnFail: boolean; delayAbortEval?: string }>> = {};
+  for (const value of found) {
+    for (const e of parseThresholdsConfig(value).config.entries) {
+      const list = (out[e.key] ??= []);
+      for (const t of e.thresholds) {
+        if (list.some((x) => x.threshold === t.source)) continue;
+        list.push({ threshold: t.source, abortOnFail: t.abortOnFail, ...(t.delayAbortEvalMs === undefined ? {} : { delayAbortEval: `${t.delayAbortEvalMs}ms` }) });
+      }
+    }
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 /** Everything an engine run gets from the session (script, sample and summary paths are the session's). */
