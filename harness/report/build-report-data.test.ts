@@ -90,7 +90,8 @@ describe('harness/report buildReportData (one streaming pass over a run director
       // as the run session writes it at compile time: the script's literal thresholds in k6's object form
       const declared = {
         http_req_duration: [{ threshold: 'p(95)<500', abortOnFail: false }, { threshold: 'p(99)<1000', abortOnFail: true }],
-        'http_req_duration{name:GET /health}': [{ threshold: 'max<0.001', abortOnFail: true, delayAbortEval: '10000ms' }],
+        // the same expression as its metric's, with another flag: the line's flag must not leak to it
+        'http_req_duration{name:GET /health}': [{ threshold: 'max<0.001', abortOnFail: true, delayAbortEval: '10000ms' }, { threshold: 'p(99)<1000', abortOnFail: false }],
         http_req_failed: [{ threshold: 'rate<0.01', abortOnFail: false }],
         checks: [{ threshold: 'rate>0.9', abortOnFail: false }],
         'http_req_duration{name:POST /nowhere}': [{ threshold: 'p(90)<100', abortOnFail: true }],
@@ -103,6 +104,7 @@ describe('harness/report buildReportData (one streaming pass over a run director
           ['http_req_duration', 'p(95)<500', false],
           ['http_req_duration', 'p(99)<1000', true],
           ['http_req_duration{name:GET /health}', 'max<0.001', true],
+          ['http_req_duration{name:GET /health}', 'p(99)<1000', false],
           ['http_req_duration{name:POST /nowhere}', 'p(90)<100', true],
           ['http_req_failed', 'rate<0.01', false],
           ['checks', 'rate>0.9', false],

@@ -103,7 +103,9 @@ export class ReportBuilder {
     }
     for (const [key, sources] of this.#pending) {
       if (metricOf(key) !== m.name) continue;
-      for (const [source, v] of sources) put(key, source, abortOf(m.thresholds, source) ?? v.abortOnFail ?? null, v.failed);
+      // the Metric line lists only the metric's own thresholds: a submetric's flag is thresholds.json's
+      // (never the line's: a submetric often repeats its metric's expression with another abortOnFail)
+      for (const [source, v] of sources) put(key, source, (key === m.name ? abortOf(m.thresholds, source) : null) ?? v.abortOnFail ?? null, v.failed);
       this.#pending.delete(key);
     }
     for (const [key, thresholds] of mine) this.#bind(key, m.name, thresholds);
@@ -260,7 +262,7 @@ function thresholdOf(t: ThresholdJson): { source: string; abortOnFail: boolean }
   return typeof t === 'string' ? { source: t, abortOnFail: false } : { source: t.threshold, abortOnFail: t.abortOnFail };
 }
 
-/** From the metric's own Metric line (null when the line does not list the threshold: submetrics). */
+/** From the metric's own Metric line (null when the line does not list the threshold). */
 function abortOf(list: ThresholdJson[] | undefined, source: string): boolean | null {
   for (const t of list ?? []) if (t === source || (typeof t !== 'string' && t.threshold === source)) return typeof t === 'string' ? false : t.abortOnFail;
   return null;

@@ -45,6 +45,10 @@ export interface PageFacts {
   /** The header's requests figure and verdict badge. */
   requests: number;
   badge: string;
+  /** The note shown in place of the target charts ('' when they are drawn). */
+  targetNote: string;
+  /** Per thresholds row: the abortOnFail cell's text. */
+  abortOnFail: string[];
 }
 
 /**
@@ -74,7 +78,9 @@ const PAGE_FACTS = `(() => {
   const thresholdVerdicts = [...document.querySelectorAll('#thresholds-table tbody tr')].map((tr) => tr.dataset.verdict || '');
   const requests = Number((document.querySelector('.kpi .kpi-v') || {}).textContent?.replace(/,/g, '') || 0);
   const badge = (document.querySelector('h1 .badge') || {}).textContent || '';
-  return { charts, thresholdVerdicts, title: document.title, updates: Number(document.body.dataset.updates || 0), requests, badge };
+  const targetNote = (document.querySelector('[data-target-note]') || {}).textContent || '';
+  const abortOnFail = [...document.querySelectorAll('#thresholds-table tbody tr')].map((tr) => (tr.lastElementChild || {}).textContent || '');
+  return { charts, thresholdVerdicts, title: document.title, updates: Number(document.body.dataset.updates || 0), requests, badge, targetNote, abortOnFail };
 })()`;
 
 export async function pageFacts(page: import('playwright-core').Page): Promise<PageFacts> {
