@@ -99,7 +99,7 @@ export interface ThresholdRow {
   /** The key as written: metric or submetric (`http_req_duration{name:POST /telemetry}`). */
   key: string;
   source: string;
-  /** null: not known (a submetric threshold only summary.json names: k6 writes no Metric line for it). */
+  /** From the Metric line or thresholds.json (the scenario's own definitions); null: not known (an older run directory's submetric: k6 writes no Metric line for it). */
   abortOnFail: boolean | null;
   /** The aggregated value compared; null when never evaluated (no samples, evaluation error). */
   value: number | null;
