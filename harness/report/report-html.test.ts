@@ -68,6 +68,7 @@ describe('report.html in a real headless Chromium @slow', function () {
     const target = facts.charts.filter((c) => c.id.startsWith('target-'));
     assert.deepEqual(target.map((c) => c.id), ['target-queue', 'target-flow', 'target-rejections', 'target-breaker', 'target-redis-memory', 'target-redis-ops']);
     for (const c of target) assert.ok(c.ink > 100, `target chart ${c.id} has drawn series (${c.ink} pixels)`);
+    for (const c of facts.charts) assert.ok(c.faultShade > 1000, `chart ${c.id} shades the fault window (${c.faultShade} pixels)`);
     assert.equal(facts.targetNote, '');
     assert.deepEqual(facts.abortOnFail, ['no', 'yes', 'yes', 'no', 'no']);
   });
