@@ -35,7 +35,7 @@ export function renderMarkdown(d: ReportData, o: { reportLink?: string } = {}): 
 function targetLine(d: ReportData): string {
   const t = d.target;
   if (!t) return 'Target: not sampled (no target.ndjson).';
-  const peak = (v: Array<number | null>) => v.reduce<number>((a, b) => (b !== null && b > a ? b : a), 0);
+  const peak = (v: Array<number | null>) => Math.round(v.reduce<number>((a, b) => (b !== null && b > a ? b : a), 0) * 10) / 10;
   const reasons = Object.entries(t.rejectedByReason).filter(([, v]) => peak(v) > 0);
   const open = t.breaker.filter((v) => v === 2).length * t.step;
   const parts = [
