@@ -63,6 +63,13 @@ module.exports = {
       to: { path: '^harness/(run/|commands/|cli\\.ts$)' },
     },
     {
+      name: 'target-sampling-below-outputs',
+      comment: "harness/target-sampling (the run's one target sampler) is what the run session starts and outputs subscribe to: it imports only the vocabulary and the target's key names, never outputs, the run layer, commands or the CLI.",
+      severity: 'error',
+      from: { path: '^harness/target-sampling/', pathNot: TESTS },
+      to: { path: '^(harness/(?!target-sampling/)|chaos/|scenarios/|target/(?!shared/keys\\.ts$))' },
+    },
+    {
       name: 'runtimes-not-run-or-commands',
       severity: 'error',
       comment: 'A runtime never imports the run layer it serves: it is handed a PidFile and a run id (harness/run-record).',

@@ -5,3 +5,4 @@ export { ScriptCompileError, formatDiagnostic, type CompileDiagnostic } from './
 export { K6_TARGET, isK6External } from './bundle';
 export { CompileCache } from './compile-cache';
 export { harnessRoot } from './paths';
+export { scriptThresholds } from './script-thresholds';

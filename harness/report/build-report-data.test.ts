@@ -83,6 +83,76 @@ describe('harness/report buildReportData (one streaming pass over a run director
     }
   });
 
+  it('abortOnFail of every row, submetrics too, from the scenario\'s own definitions (thresholds.json); null only in older run directories', async () => {
+    const declaredDir = mkdtempSync(join(tmpdir(), 'report-declared-'));
+    try {
+      writeFixtureRun(declaredDir);
+      // as the run session writes it at compile time: the script's literal thresholds in k6's object form
+      const declared = {
+        http_req_duration: [{ threshold: 'p(95)<500', abortOnFail: false }, { threshold: 'p(99)<1000', abortOnFail: true }],
+        // the same expression as its metric's, with another flag: the line's flag must not leak to it
+        'http_req_duration{name:GET /health}': [{ threshold: 'max<0.001', abortOnFail: true, delayAbortEval: '10000ms' }, { threshold: 'p(99)<1000', abortOnFail: false }],
+        http_req_failed: [{ threshold: 'rate<0.01', abortOnFail: false }],
+        checks: [{ threshold: 'rate>0.9', abortOnFail: false }],
+        'http_req_duration{name:POST /nowhere}': [{ threshold: 'p(90)<100', abortOnFail: true }],
+      };
+      writeFileSync(join(declaredDir, 'thresholds.json'), JSON.stringify(declared));
+      const d = await buildReportData(declaredDir);
+      assert.deepEqual(
+        d.thresholds.map((t) => [t.key, t.source, t.abortOnFail]),
+        [
+          ['http_req_duration', 'p(95)<500', false],
+          ['http_req_duration', 'p(99)<1000', true],
+          ['http_req_duration{name:GET /health}', 'max<0.001', true],
+          ['http_req_duration{name:GET /health}', 'p(99)<1000', false],
+          ['http_req_duration{name:POST /nowhere}', 'p(90)<100', true],
+          ['http_req_failed', 'rate<0.01', false],
+          ['checks', 'rate>0.9', false],
+        ],
+      );
+      assert.deepEqual(d.thresholds.find((t) => t.key === 'http_req_duration{name:GET /health}')!.ok, false, "k6's verdict still from summary.json");
+    } finally {
+      rmSync(declaredDir, { recursive: true, force: true });
+    }
+  });
+
+  it('target charts from target.ndjson.gz: per-second rates from the counters (across a failed scrape), rejections by reason, queue, breaker', async () => {
+    const targetDir = mkdtempSync(join(tmpdir(), 'report-target-'));
+    try {
+      const t = writeFixtureRun(targetDir, { target: true }).target!;
+      const d = await buildReportData(targetDir);
+      const s = d.target!;
+      assert.ok(s, 'target series');
+      assert.equal(s.step, 1);
+      assert.equal(s.scrapes, truth.seconds);
+      assert.deepEqual(s.t, Array.from({ length: truth.seconds }, (_, i) => FIXTURE_T0 / 1000 + i));
+      assert.deepEqual(s.accepted, t.accepted);
+      assert.deepEqual(s.processed, t.processed);
+      assert.deepEqual(s.queued, t.queued);
+      assert.deepEqual(s.breaker, t.breaker);
+      assert.deepEqual(Object.keys(s.rejectedByReason), ['redis_unavailable']);
+      // the labelled counter first shows up with the first rejection: counted from zero since the scrape before
+      assert.deepEqual(s.rejectedByReason.redis_unavailable, [null, null, null, null, 20, null, 20, 0, 0, 0, 0, 0]);
+      assert.deepEqual(s.rejectedByReason.redis_unavailable.slice(4), t.rejected.slice(4));
+      assert.ok(s.redisMemory.every((v) => v !== null && v >= 2 ** 20) && s.redisOps[3] === 103);
+      assert.ok(s.redisUp.every((v, i) => v === (i === 5 ? null : 1)), 'Redis up from the gateway: none in the failed scrape');
+      assert.equal(data.target, undefined, 'a run directory without target.ndjson: no target series');
+    } finally {
+      rmSync(targetDir, { recursive: true, force: true });
+    }
+  });
+
+  it('target charts stay bounded: past MAX_POINTS neighbours merge, rates stay exact, gauges keep the highest', async () => {
+    const { TargetTable } = await import('./target-table');
+    const table = new TargetTable(100);
+    for (let sec = 0; sec < 1000; sec++) table.add({ t: 1_000_000 + sec * 1000, g: [{ n: 'telemetryhub_samples_accepted_total', v: sec * 10 }, { n: 'telemetryhub_queue_size', v: sec % 7 }] });
+    const s = table.series()!;
+    assert.ok(s.t.length <= 100, `${s.t.length} points`);
+    assert.equal(s.step, 16);
+    assert.ok(s.accepted.slice(1).every((v) => v === 10), 'a steady 10/s stays 10/s merged');
+    assert.ok(s.queued.every((v) => v === 6), 'the highest queue of each merged point');
+  });
+
   it('a run longer than MAX_POINTS seconds halves its resolution instead of growing', async () => {
     const { SeriesTable } = await import('./series-table');
     const t = new SeriesTable(100);

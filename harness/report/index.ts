@@ -1,8 +1,9 @@
-export type { ReportData, ReportMeta, ReportSeries, ThresholdRow, CheckRow, EndpointRow, TimeWindow, ReportTotals, CompareData, CompareRow, CompareSeries } from './report-data';
+export type { ReportData, ReportMeta, ReportSeries, TargetSeries, ThresholdRow, CheckRow, EndpointRow, TimeWindow, ReportTotals, CompareData, CompareRow, CompareSeries } from './report-data';
 export { ReportBuilder, type ReportBuilderOptions, type KnownThresholds } from './report-builder';
 export { SeriesTable, MAX_POINTS } from './series-table';
-export { buildReportData } from './build-report-data';
-export { readRunDirFacts, reportMeta, readChaosWindows, readChaosThresholds, summaryThresholds, summaryDurationMs, samplesFileOf, RUN_FILES } from './read-run-dir';
+export { buildReportData, readTargetSeries } from './build-report-data';
+export { TargetTable } from './target-table';
+export { readRunDirFacts, knownThresholds, reportMeta, readChaosWindows, readChaosThresholds, summaryThresholds, summaryDurationMs, samplesFileOf, targetFileOf, RUN_FILES } from './read-run-dir';
 export { renderReportHtml, jsonForScript } from './render-html';
 export { renderJunit } from './render-junit';
 export { renderMarkdown } from './render-markdown';

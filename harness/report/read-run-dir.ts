@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseThresholdsConfig, TARGET_FILE } from '../../vocabulary';
 import type { KnownThresholds } from './report-builder';
 import type { ReportMeta, ThresholdRow, TimeWindow } from './report-data';
 
@@ -11,11 +12,20 @@ export const RUN_FILES = {
   summary: 'summary.json',
   samples: 'samples.ndjson',
   journal: 'chaos-journal.jsonl',
+  target: TARGET_FILE,
+  /** The scenario's own thresholds as the harness compiled them (`{ key: [{ threshold, abortOnFail }] }`). */
+  thresholds: 'thresholds.json',
 } as const;
 
 /** The run's sample stream: `samples.ndjson`, else `samples.ndjson.gz` (read decompressing), or undefined when the run wrote none. */
 export function samplesFileOf(runDir: string): string | undefined {
   for (const f of [join(runDir, RUN_FILES.samples), join(runDir, `${RUN_FILES.samples}.gz`)]) if (existsSync(f)) return f;
+  return undefined;
+}
+
+/** The target's side: `target.ndjson`, else `target.ndjson.gz`, or undefined when the target was not sampled. */
+export function targetFileOf(runDir: string): string | undefined {
+  for (const f of [join(runDir, RUN_FILES.target), join(runDir, `${RUN_FILES.target}.gz`)]) if (existsSync(f)) return f;
   return undefined;
 }
 
@@ -32,11 +42,28 @@ export interface RunDirFacts {
   info: Record<string, unknown>;
   config?: Record<string, unknown>;
   summary?: Record<string, unknown>;
+  /** thresholds.json: the scenario's literal thresholds as compiled (absent in older run directories). */
+  declared?: Record<string, unknown>;
 }
 
 export async function readRunDirFacts(runDir: string, infoOverride?: Record<string, unknown>): Promise<RunDirFacts> {
   const info = { ...((await readJson(join(runDir, RUN_FILES.run))) ?? {}), ...infoOverride };
-  return { info, config: await readJson(join(runDir, RUN_FILES.config)), summary: await readJson(join(runDir, RUN_FILES.summary)) };
+  return { info, config: await readJson(join(runDir, RUN_FILES.config)), summary: await readJson(join(runDir, RUN_FILES.summary)), declared: await readJson(join(runDir, RUN_FILES.thresholds)) };
+}
+
+/**
+ * The thresholds a report knows before reading the stream: summary.json's (with k6's verdicts,
+ * submetrics included) joined with thresholds.json's (the scenario's own definitions, parsed by
+ * the vocabulary), which give every row its abortOnFail, submetrics too.
+ */
+export function knownThresholds(f: Pick<RunDirFacts, 'summary' | 'declared'>): KnownThresholds {
+  const out = summaryThresholds(f.summary);
+  for (const e of parseThresholdsConfig(f.declared).config.entries) {
+    const sources = out.get(e.key) ?? new Map<string, { failed?: boolean; abortOnFail?: boolean }>();
+    for (const t of e.thresholds) sources.set(t.source, { ...sources.get(t.source), abortOnFail: t.abortOnFail });
+    out.set(e.key, sources);
+  }
+  return out;
 }
 
 /** summary.json's `metrics[key].thresholds` (`{ source: failed }`, as k6's --summary-export). */

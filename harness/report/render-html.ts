@@ -46,6 +46,8 @@ export async function renderReportHtml(data: ReportData): Promise<string> {
 <section id="thresholds"></section>
 <h2>Charts</h2>
 <section id="charts"></section>
+<h2>Target</h2>
+<section id="target"></section>
 <section id="checks"></section>
 <section id="endpoints"></section>
 <footer id="footer"></footer>

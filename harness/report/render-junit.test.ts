@@ -67,5 +67,17 @@ describe('harness/report junit.xml and summary.md', () => {
     assert.match(md, /Reproduce: `harness run fixture --seed 42/);
     assert.match(md, new RegExp(`\\| ${data.totals.requests} \\| 5\\.00% \\|`));
     assert.equal(readFileSync(XSD, 'utf8').includes('Provenance'), true);
+    assert.match(md, /^Target: not sampled \(no target\.ndjson\)\.$/m);
+  });
+
+  it("summary.md: the target's side in one line when it was sampled", async () => {
+    const targetDir = mkdtempSync(join(tmpdir(), 'report-md-target-'));
+    try {
+      writeFixtureRun(targetDir, { target: true });
+      const md = renderMarkdown(await buildReportData(targetDir));
+      assert.match(md, /^Target: peak queue 45 · accepted up to 40\/s, processed up to 60\/s · rejections up to 20\/s `redis_unavailable` · breaker open ~2 s\.$/m);
+    } finally {
+      rmSync(targetDir, { recursive: true, force: true });
+    }
   });
 });

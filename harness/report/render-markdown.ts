@@ -25,9 +25,26 @@ export function renderMarkdown(d: ReportData, o: { reportLink?: string } = {}): 
   const failing = d.checks.filter((c) => c.fails > 0);
   if (d.checks.length) lines.push(failing.length ? `Checks: ${failing.length} of ${d.checks.length} failed (${failing.map((c) => `\`${cell(c.name)}\``).join(', ')}).` : `Checks: all ${d.checks.length} passed.`, '');
   if (d.windows.some((w) => w.kind === 'fault')) lines.push(`Faults: ${d.windows.filter((w) => w.kind === 'fault').map((w) => `${cell(w.name)} (${((w.end - w.start) / 1000).toFixed(1)} s)`).join(', ')}.`, '');
+  lines.push(targetLine(d), '');
   lines.push(`Reproduce: \`${m.command}\``, '');
   lines.push(`Full report: [${o.reportLink ?? 'report.html'}](${o.reportLink ?? 'report.html'})`, '');
   return lines.join('\n');
+}
+
+/** The target's side in one line: peaks of the queue and the flow, rejections by reason, breaker open time. */
+function targetLine(d: ReportData): string {
+  const t = d.target;
+  if (!t) return 'Target: not sampled (no target.ndjson).';
+  const peak = (v: Array<number | null>) => Math.round(v.reduce<number>((a, b) => (b !== null && b > a ? b : a), 0) * 10) / 10;
+  const reasons = Object.entries(t.rejectedByReason).filter(([, v]) => peak(v) > 0);
+  const open = t.breaker.filter((v) => v === 2).length * t.step;
+  const parts = [
+    `peak queue ${num(peak(t.queued))}`,
+    `accepted up to ${num(peak(t.accepted))}/s, processed up to ${num(peak(t.processed))}/s`,
+    reasons.length ? `rejections up to ${reasons.map(([r, v]) => `${num(peak(v))}/s \`${cell(r)}\``).join(', ')}` : 'no rejections',
+    open ? `breaker open ~${open} s` : 'breaker closed',
+  ];
+  return `Target: ${parts.join(' · ')}.`;
 }
 
 function num(v: number): string {

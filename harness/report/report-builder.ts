@@ -14,11 +14,14 @@ import {
 import type { CheckRow, EndpointRow, ReportData, ReportMeta, ThresholdRow, TimeWindow } from './report-data';
 import { SeriesTable } from './series-table';
 
-/** Thresholds known before the stream is read (summary.json): key → source → k6's verdict. */
-export type KnownThresholds = Map<string, Map<string, { failed?: boolean }>>;
+/**
+ * Thresholds known before the stream is read: key → source → k6's verdict (summary.json) and
+ * abortOnFail as the scenario declared it (thresholds.json).
+ */
+export type KnownThresholds = Map<string, Map<string, { failed?: boolean; abortOnFail?: boolean }>>;
 
 export interface ReportBuilderOptions {
-  /** Thresholds from summary.json (submetric thresholds are not in the stream's Metric lines). */
+  /** Thresholds from summary.json and thresholds.json (submetric thresholds are not in the stream's Metric lines). */
   thresholds?: KnownThresholds;
   /** Test run duration for counter `rate` thresholds (default: the stream's span). */
   elapsedMs?: () => number | undefined;
@@ -41,7 +44,7 @@ const CHARTED = new Set(['http_reqs', 'http_req_failed', 'http_req_duration', 'v
  * rollups through vocabulary/rollup, thresholds through vocabulary/thresholds' `SampleMetrics`),
  * and can be asked for a snapshot at any time (the live dashboard) or at the end.
  *
- *   StreamRecord ─▶ Metric: types, thresholds bound (abortOnFail from the line)
+ *   StreamRecord ─▶ Metric: types, thresholds bound (abortOnFail from the line, else thresholds.json)
  *                ─▶ Point:  SecondRollup (charts) · SampleMetrics (thresholds) · endpoints · checks
  *   snapshot(meta, windows) ─▶ ReportData
  */
@@ -100,7 +103,9 @@ export class ReportBuilder {
     }
     for (const [key, sources] of this.#pending) {
       if (metricOf(key) !== m.name) continue;
-      for (const [source, v] of sources) put(key, source, abortOf(m.thresholds, source), v.failed);
+      // the Metric line lists only the metric's own thresholds: a submetric's flag is thresholds.json's
+      // (never the line's: a submetric often repeats its metric's expression with another abortOnFail)
+      for (const [source, v] of sources) put(key, source, (key === m.name ? abortOf(m.thresholds, source) : null) ?? v.abortOnFail ?? null, v.failed);
       this.#pending.delete(key);
     }
     for (const [key, thresholds] of mine) this.#bind(key, m.name, thresholds);
@@ -202,7 +207,7 @@ export class ReportBuilder {
     }
     // named by summary.json but never seen in the stream
     for (const [key, sources] of this.#pending) {
-      for (const [source, v] of sources) rows.push({ key, source, abortOnFail: null, value: null, ok: v.failed === undefined ? true : !v.failed, note: 'no samples' });
+      for (const [source, v] of sources) rows.push({ key, source, abortOnFail: v.abortOnFail ?? null, value: null, ok: v.failed === undefined ? true : !v.failed, note: 'no samples' });
     }
     return rows;
   }
@@ -257,7 +262,7 @@ function thresholdOf(t: ThresholdJson): { source: string; abortOnFail: boolean }
   return typeof t === 'string' ? { source: t, abortOnFail: false } : { source: t.threshold, abortOnFail: t.abortOnFail };
 }
 
-/** From the metric's own Metric line (null when the line does not list the threshold: submetrics). */
+/** From the metric's own Metric line (null when the line does not list the threshold). */
 function abortOf(list: ThresholdJson[] | undefined, source: string): boolean | null {
   for (const t of list ?? []) if (t === source || (typeof t !== 'string' && t.threshold === source)) return typeof t === 'string' ? false : t.abortOnFail;
   return null;

@@ -20,6 +20,11 @@ export interface ReportData {
   totals: ReportTotals;
   /** compare.html only: this run gated against a baseline (harness/gate writes it; report.html has none). */
   compare?: CompareData;
+  /**
+   * The target's side (the run directory's `target.ndjson`: gateway /metrics and Redis, one
+   * scrape a second); absent when the target was not sampled (external runtime, older runs).
+   */
+  target?: TargetSeries;
 }
 
 export interface ReportMeta {
@@ -63,11 +68,38 @@ export interface ReportSeries {
   p99: Array<number | null>;
 }
 
+/** Per-point arrays of the target's side, all the length of `t`; null = no scrape answered in that point. */
+export interface TargetSeries {
+  /** Unix seconds of each point's start. */
+  t: number[];
+  /** Seconds per point (1 unless the run is longer than `MAX_POINTS` seconds). */
+  step: number;
+  /** Records waiting in the queue (Redis LLEN; the gateway's figure when Redis was not read): the highest in the point. */
+  queued: Array<number | null>;
+  /** Records taken by workers and not yet processed: the highest in the point. */
+  processing: Array<number | null>;
+  /** Samples per second, from the gateway's counters (a counter reset, a restarted gateway, counts from zero). */
+  received: Array<number | null>;
+  accepted: Array<number | null>;
+  processed: Array<number | null>;
+  /** Rejected samples per second by `reason`. */
+  rejectedByReason: Record<string, Array<number | null>>;
+  /** Circuit breaker: 0 closed, 1 half-open, 2 open (the worst in the point). */
+  breaker: Array<number | null>;
+  /** Whether the gateway reached Redis: 1 or 0 (the lowest in the point). */
+  redisUp: Array<number | null>;
+  /** Redis `used_memory` (bytes) and `instantaneous_ops_per_sec`: the highest in the point. */
+  redisMemory: Array<number | null>;
+  redisOps: Array<number | null>;
+  /** Scrapes read. */
+  scrapes: number;
+}
+
 export interface ThresholdRow {
   /** The key as written: metric or submetric (`http_req_duration{name:POST /telemetry}`). */
   key: string;
   source: string;
-  /** null: not known (a submetric threshold only summary.json names: k6 writes no Metric line for it). */
+  /** From the Metric line or thresholds.json (the scenario's own definitions); null: not known (an older run directory's submetric: k6 writes no Metric line for it). */
   abortOnFail: boolean | null;
   /** The aggregated value compared; null when never evaluated (no samples, evaluation error). */
   value: number | null;

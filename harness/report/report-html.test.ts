@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -44,7 +44,33 @@ describe('report.html in a real headless Chromium @slow', function () {
     for (const c of facts.charts) assert.ok(c.ink > 100, `chart ${c.id} has drawn series (${c.ink} pixels)`);
     assert.deepEqual(facts.thresholdVerdicts, data.thresholds.map((t) => (t.ok ? 'pass' : 'fail')));
     assert.deepEqual(facts.thresholdVerdicts, ['pass', 'pass', 'fail', 'fail', 'pass']);
+    assert.deepEqual(facts.abortOnFail, ['no', 'yes', '–', 'no', 'no'], 'an old run directory (no thresholds.json): the submetric\'s abortOnFail is not known');
+    assert.match(facts.targetNote, /^The target was not sampled for this run/);
     assert.match(facts.title, /^fixture — harness report$/);
+  });
+
+  it('with target samples: every target chart drawn (fault window shaded), no note; submetric abortOnFail from thresholds.json', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'report-html-target-'));
+    dirs.push(dir);
+    writeFixtureRun(dir, { target: true });
+    writeFileSync(join(dir, 'thresholds.json'), JSON.stringify({ 'http_req_duration{name:GET /health}': [{ threshold: 'max<0.001', abortOnFail: true }] }));
+    const { files } = await writeReports(dir);
+    const { page, problems, requests } = await openWatchedPage(browser!);
+    const url = pathToFileURL(files[0]).href;
+    await page.goto(url, { waitUntil: 'load' });
+    await page.waitForSelector('[data-chart="target-redis-ops"] canvas');
+    const facts = await pageFacts(page);
+    await page.screenshot({ path: join(artifactDir('report-html'), 'fixture-report-target.png'), fullPage: true });
+    await page.close();
+
+    assert.deepEqual(problems, []);
+    assert.deepEqual(requests, [url]);
+    const target = facts.charts.filter((c) => c.id.startsWith('target-'));
+    assert.deepEqual(target.map((c) => c.id), ['target-queue', 'target-flow', 'target-rejections', 'target-breaker', 'target-redis-memory', 'target-redis-ops']);
+    for (const c of target) assert.ok(c.ink > 100, `target chart ${c.id} has drawn series (${c.ink} pixels)`);
+    for (const c of facts.charts) assert.ok(c.faultShade > 1000, `chart ${c.id} shades the fault window (${c.faultShade} pixels)`);
+    assert.equal(facts.targetNote, '');
+    assert.deepEqual(facts.abortOnFail, ['no', 'yes', 'yes', 'no', 'no']);
   });
 });
 
@@ -55,13 +81,14 @@ describe('report.html size', function () {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
-  it('stays under 3 MB for a long run (2 h: per-second points, then merged)', async () => {
+  it('stays under 3 MB for a long run with target samples (2 h: per-second points, then merged)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'report-long-'));
     dirs.push(dir);
-    writeFixtureRun(dir, { seconds: 7200, perSecond: 1 });
+    writeFixtureRun(dir, { seconds: 7200, perSecond: 1, target: true });
     const { data, files } = await writeReports(dir);
     assert.ok(data.series.t.length <= 3600, `${data.series.t.length} points`);
     assert.equal(data.step, 2);
+    assert.ok(data.target && data.target.t.length <= 3600 && data.target.step === 2, 'target charts merged the same way');
     const size = statSync(files[0]).size;
     assert.ok(size < 3 * 2 ** 20, `report.html is ${size} bytes`);
   });

@@ -4,6 +4,7 @@ import { Registry } from '../../vocabulary';
 import type { HarnessConfig } from '../config';
 import { InvalidConfigError } from '../errors';
 import { influxdbOutput } from '../outputs/influxdb';
+import type { TargetFeed } from '../target-sampling';
 
 /** What an output's hooks get from the run session. */
 export interface RunOutputContext {
@@ -13,8 +14,11 @@ export interface RunOutputContext {
   cwd: string;
   env: Record<string, string | undefined>;
   log: (line: string) => void;
-  /** `onEngineStart` only: the target under load (outputs that sample it: InfluxDB). */
-  target?: { runtime: string; gatewayUrl: string; redisUrl?: string };
+  /**
+   * `onEngineStart` only: the target under load; `feed` is the run's one target sampler (one
+   * scrape a second, also written to `target.ndjson`), absent on the `external` runtime.
+   */
+  target?: { runtime: string; gatewayUrl: string; redisUrl?: string; feed?: TargetFeed };
 }
 
 /**

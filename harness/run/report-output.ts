@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DASHBOARD_PORT, DashboardServer, LiveReport, REPORT_FILES, RUN_FILES, samplesFileOf, writeReports } from '../report';
+import { targetRecordOf } from '../../vocabulary';
 import type { RunOutput, RunOutputContext } from './outputs';
 
 /** `HARNESS_DASHBOARD=true` (or `--dashboard`): the live dashboard; `HARNESS_DASHBOARD_PORT` moves it (0: any free port). */
@@ -18,13 +19,19 @@ export function dashboardWanted(env: Record<string, string | undefined>): boolea
  * (http://127.0.0.1:5665) until the report is written; the run never waits for a browser.
  */
 export function reportOutput(): RunOutput {
-  let live: { report: LiveReport; server: DashboardServer } | undefined;
+  let live: { report: LiveReport; server: DashboardServer; unsubscribe?: () => void } | undefined;
   return {
     name: 'report',
     check() {},
     async onEngineStart(file, ctx) {
       if (live || !dashboardWanted(ctx.env)) return;
       live = await startDashboard(file, ctx);
+      const report = live?.report;
+      // the target charts live: the run's one sampler (the same scrapes target.ndjson gets)
+      if (live && report) live.unsubscribe = ctx.target?.feed?.subscribe((s) => {
+        const r = targetRecordOf(s);
+        if (r) report.addTarget(r);
+      });
     },
     async onSamplesFile() {
       await live?.report.stop();
@@ -40,6 +47,7 @@ export function reportOutput(): RunOutput {
           ctx.log(`  report not written: ${(e as Error).message} (regenerate it with: harness report ${ctx.runDir})`);
         }
       } finally {
+        live?.unsubscribe?.();
         await live?.report.stop();
         await live?.server.stop();
       }

@@ -3,6 +3,7 @@ import { mkdir, writeFile, readdir, readFile, rename, rm, stat } from 'node:fs/p
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { join, resolve } from 'node:path';
+import { TARGET_FILE } from '../../vocabulary';
 
 /**
  * `reports/runs/<run-id>/`, everything a run leaves behind:
@@ -11,8 +12,11 @@ import { join, resolve } from 'node:path';
  *   config.json     the resolved configuration (secrets redacted)
  *   seed            the seed, one line
  *   script.js       the compiled scenario
+ *   thresholds.json the thresholds script.js declares as literals, with abortOnFail (k6's object form)
  *   samples.ndjson  the k6 `--out json` stream while the run goes on; gzip-compressed into
  *                   samples.ndjson.gz when it is over (vocabulary readSamples reads either)
+ *   target.ndjson   the target's side, one scrape a second (harness/target-sampling); gzip-compressed
+ *                   into target.ndjson.gz when it is over (vocabulary readTargetRecords reads either)
  *   summary.json    the `--summary-export` / handleSummary data
  *   exit-code       the exit code, one line
  *   pids.json       processes started for the run (read by `harness reap`)
@@ -38,12 +42,18 @@ export class RunDirectory {
   get script() {
     return join(this.path, 'script.js');
   }
+  get thresholdsJson() {
+    return join(this.path, 'thresholds.json');
+  }
   get samples() {
     return join(this.path, 'samples.ndjson');
   }
   /** Where the stream is kept once the run is over (`compressSamples`). */
   get samplesGz() {
     return `${this.samples}.gz`;
+  }
+  get target() {
+    return join(this.path, TARGET_FILE);
   }
   get summary() {
     return join(this.path, 'summary.json');
@@ -74,12 +84,11 @@ export class RunDirectory {
    * complete file or the other. Returns whether there was a stream to compress.
    */
   async compressSamples(): Promise<boolean> {
-    if (!existsSync(this.samples)) return false;
-    const part = `${this.samplesGz}.part`;
-    await pipeline(createReadStream(this.samples), createGzip({ level: 6 }), createWriteStream(part));
-    await rename(part, this.samplesGz);
-    await rm(this.samples, { force: true });
-    return true;
+    return compress(this.samples);
+  }
+  /** target.ndjson → target.ndjson.gz, the same way. */
+  async compressTarget(): Promise<boolean> {
+    return compress(this.target);
   }
   async writeSeed(seed: number): Promise<void> {
     await writeFile(this.seedFile, `${seed}\n`);
@@ -87,6 +96,16 @@ export class RunDirectory {
   async writeExitCode(code: number): Promise<void> {
     await writeFile(this.exitCodeFile, `${code}\n`);
   }
+}
+
+/** `file` → `file.gz`, written beside and renamed; false when there is no `file`. */
+async function compress(file: string): Promise<boolean> {
+  if (!existsSync(file)) return false;
+  const part = `${file}.gz.part`;
+  await pipeline(createReadStream(file), createGzip({ level: 6 }), createWriteStream(part));
+  await rename(part, `${file}.gz`);
+  await rm(file, { force: true });
+  return true;
 }
 
 /** `<reportsDir>/runs`, with a relative reportsDir taken from `cwd` (an absolute one stays as is). */

@@ -1,13 +1,15 @@
 import { randomInt } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
-import { copyFile, rm } from 'node:fs/promises';
+import { copyFile, readFile, rm } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { Writable } from 'node:stream';
+import { parseThresholdsConfig } from '../../vocabulary';
 import { redactConfig, type HarnessConfig } from '../config';
 import type { EngineProgress, EngineRunArgs } from '../engines';
 import { AbortedError, ExitCode, exitCodeOf, formatError, isHarnessError } from '../errors';
 import type { IoContext } from '../io';
 import type { RuntimeRegistry, StartedTargetStack } from '../runtimes';
+import { TargetFileWriter, TargetSampler, type TargetFeed } from '../target-sampling';
 import { hostFacts } from './host-facts';
 import { LiveStats } from './live-stats';
 import { wantsSamples, type RunOutput, type RunOutputContext } from './outputs';
@@ -56,13 +58,13 @@ export interface FinishedRun {
  * experiment) and `harness up` open one and supply only their middle step.
  *
  *   RunSession.open ─▶ run dir, pids.json, watchdog, teardown stack; config.json, seed, run.json
- *     │ compile(scenario) ─▶ <run>/script.js
+ *     │ compile(scenario) ─▶ <run>/script.js, thresholds.json
  *     │ startStack() ─▶ StartedRunSession ─▶ runtime up (teardown registered, or kept for `up`)
  *     │     └ engine(e) ─▶ EngineStep.run() ─▶ outputs.onEngineStart, pid in pids.json, live stats,
  *     │                                        outputs.onSamplesFile
  *     ▼
  *   finish(code | error) ─▶ exit-code rules ─▶ teardown ─▶ outputs.afterRun (may re-code)
- *                        ─▶ samples.ndjson.gz ─▶ run.json (finishedAt, exitCode), exit-code file ─▶ verdict line
+ *                        ─▶ samples.ndjson.gz, target.ndjson.gz ─▶ run.json (finishedAt, exitCode), exit-code file ─▶ verdict line
  *
  * Exit code rules (here only): a thrown error maps through `exitCodeOf`, except that once the
  * signal fired every failure but InvalidConfig is ExternalAbort (105); a clean 0 after the
@@ -147,12 +149,18 @@ export class RunSession {
     return s;
   }
 
-  /** Compiles the scenario into `<run>/script.js` (validation: nothing is started yet). */
+  /**
+   * Compiles the scenario into `<run>/script.js` (validation: nothing is started yet), and writes
+   * the thresholds it declares as literals into `<run>/thresholds.json` (what the engine will
+   * enforce, with abortOnFail: the report's source for submetrics, which k6 writes on no Metric line).
+   */
   async compile(scenarioPath: string): Promise<{ readsHarnessOverrides: boolean; scriptPath: string }> {
-    const { compileScenario } = await import('../build');
+    const { compileScenario, scriptThresholds } = await import('../build');
     const compiled = await compileScenario(scenarioPath, { outDir: this.dir.path, cwd: this.ctx.cwd });
     await copyFile(compiled.bundlePath, this.dir.script);
     if (compiled.bundlePath !== this.dir.script) await rm(compiled.bundlePath, { force: true });
+    const declared = declaredThresholds(scriptThresholds(await readFile(this.dir.script, 'utf8')));
+    if (declared) await this.dir.writeJson(this.dir.thresholdsJson, declared);
     return { readsHarnessOverrides: compiled.readsHarnessOverrides, scriptPath: this.dir.script };
   }
 
@@ -226,6 +234,7 @@ export class RunSession {
     // every reader of the finished stream (reports, gates, `harness report`) reads .gz through
     // the vocabulary reader; in-run readers (live stats, chaos, outputs) saw the plain file
     await this.dir.compressSamples().catch((e) => this.say(`samples.ndjson left uncompressed: ${(e as Error).message}`));
+    await this.dir.compressTarget().catch((e) => this.say(`target.ndjson left uncompressed: ${(e as Error).message}`));
     this.info.finishedAt = new Date().toISOString();
     this.info.exitCode = code;
     await this.writeRunJson().catch(() => {});
@@ -271,6 +280,25 @@ async function observabilityGrafana(ctx: IoContext, config: HarnessConfig): Prom
   return states.find((s) => s.observability?.influxUrl === config.influxdb.url)?.observability?.grafanaUrl;
 }
 
+/**
+ * The valid thresholds of a script's literal `thresholds` objects in k6's object form
+ * (`{ key: [{ threshold, abortOnFail, delayAbortEval? }] }`), parsed by the vocabulary; undefined
+ * when it declares none.
+ */
+function declaredThresholds(found: unknown[]): Record<string, Array<{ threshold: string; abortOnFail: boolean; delayAbortEval?: string }>> | undefined {
+  const out: Record<string, Array<{ threshold: string; abortOnFail: boolean; delayAbortEval?: string }>> = {};
+  for (const value of found) {
+    for (const e of parseThresholdsConfig(value).config.entries) {
+      const list = (out[e.key] ??= []);
+      for (const t of e.thresholds) {
+        if (list.some((x) => x.threshold === t.source)) continue;
+        list.push({ threshold: t.source, abortOnFail: t.abortOnFail, ...(t.delayAbortEvalMs === undefined ? {} : { delayAbortEval: `${t.delayAbortEvalMs}ms` }) });
+      }
+    }
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
 /** Everything an engine run gets from the session (script, sample and summary paths are the session's). */
 export interface EngineStepRequest {
   args: Omit<EngineRunArgs, 'outJsonPath' | 'summaryExportPath'>;
@@ -282,17 +310,39 @@ export interface EngineStepRequest {
 
 /** The session with its target running: the only state that can run an engine. */
 export class StartedRunSession {
+  #sampler: TargetSampler | undefined;
+
   constructor(
     readonly session: RunSession,
     readonly stack: StartedTargetStack,
   ) {}
 
   /**
+   * The run's one target sampler, started with the first engine step and stopped at teardown
+   * (before the stack): every second the gateway's /metrics and Redis INFO go to
+   * `<run>/target.ndjson` (the report's target charts) and to every output that subscribes
+   * (InfluxDB). None on the `external` runtime: that target is not ours to scrape.
+   */
+  targetFeed(): TargetFeed | undefined {
+    if (this.stack.runtime === 'external') return undefined;
+    if (this.#sampler) return this.#sampler;
+    const sampler = new TargetSampler({ gatewayUrl: this.stack.gatewayUrl, redisUrl: this.stack.redisUrl });
+    const file = new TargetFileWriter(this.session.dir.target);
+    sampler.subscribe(file.write);
+    this.session.scope.defer(async () => {
+      await sampler.stop();
+      file.close();
+    }, 'target sampler');
+    this.#sampler = sampler.start();
+    return sampler;
+  }
+
+  /**
    * The engine step for `engine`, writing to `stdout`/`stderr` (default the session's streams;
    * chaos passes `logs/k6.log`). Chaos's background load runs through it too.
    */
   engine(engine: RunEngine, io: { stdout?: Writable; stderr?: Writable } = {}): EngineStep {
-    return new EngineStep(this.session, engine, io, this.stack);
+    return new EngineStep(this.session, engine, io, this);
   }
 }
 
@@ -308,7 +358,7 @@ export class EngineStep {
     private readonly session: RunSession,
     private readonly engine: RunEngine,
     private readonly io: { stdout?: Writable; stderr?: Writable },
-    private readonly stack?: StartedTargetStack,
+    private readonly started?: StartedRunSession,
   ) {
     this.name = engine.name;
   }
@@ -328,7 +378,8 @@ export class EngineStep {
     // Beside the engine's own progress line: req/s and errors from the sample stream (same for k6 and builtin).
     const live = samples ? new LiveStats({ path: dir.samples, write: (l) => s.say(l) }).start() : undefined;
     if (live) scope.defer(() => live.stop(), 'live stats');
-    const target = this.stack && { runtime: this.stack.runtime, gatewayUrl: this.stack.gatewayUrl, redisUrl: this.stack.redisUrl };
+    const stack = this.started?.stack;
+    const target = stack && { runtime: stack.runtime, gatewayUrl: stack.gatewayUrl, redisUrl: stack.redisUrl, feed: this.started?.targetFeed() };
     if (samples) for (const out of s.outputs) await out.onEngineStart?.(dir.samples, { ...s.outputContext(), target });
     let outcome: EngineOutcome;
     try {

@@ -159,6 +159,11 @@ describe('harness chaos through the command function (local runtime, builtin eng
     assert.equal(readFileSync(join(runDir, 'exit-code'), 'utf8').trim(), '0');
     assert.equal(readFileSync(join(runDir, 'seed'), 'utf8').trim(), '7');
     assert.equal(JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')).verdict, 'passed');
+    // The target's side was sampled through the fault (report.html draws it with the window shaded).
+    const at = (event: string) => Date.parse(String(journal(runDir).find((e) => e.event === event)!.at));
+    const scrapes = gunzipSync(readFileSync(join(runDir, 'target.ndjson.gz'))).toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as { t: number; g?: unknown[] });
+    assert.ok(scrapes.some((x) => x.g && x.t >= at('inject') && x.t <= at('restored')), 'gateway scrapes inside the fault window');
+    assert.ok(scrapes.some((x) => x.t > at('restored')), 'and after it');
     // The recovery phase kept its floor (10 s budget + 2 s) although the timeline was scaled to 4 s.
     const schedule = journal(runDir).find((e) => e.event === 'schedule')!;
     assert.equal(schedule.recoveryFloorMs, 12_000);

@@ -59,10 +59,13 @@ describe('harness run --dashboard: the report live in a real headless Chromium @
     assert.equal(first.badge, 'RUNNING');
     // updates arrive while the load runs: more of them, with more requests each time
     // charts lag the totals by a second or two: a second is charted once it is over
-    const during = await waitForFacts(page, (f) => f.updates >= 3 && f.requests > 0 && f.charts.every((c) => c.ink > 0));
+    // the target charts come from the run's sampler (a scrape a second) as well
+    const during = await waitForFacts(page, (f) => f.updates >= 3 && f.requests > 0 && f.charts.some((c) => c.id === 'target-flow') && f.charts.every((c) => c.ink > 0));
     await page.screenshot({ path: join(artifactDir('dashboard'), 'live.png'), fullPage: true });
     assert.ok(during.requests > 0, `requests shown live: ${during.requests}`);
     for (const c of during.charts) assert.ok(c.ink > 0, `live chart ${c.id} drawn`);
+    assert.deepEqual(during.charts.filter((c) => c.id.startsWith('target-')).length, 6, 'every target chart live');
+    assert.equal(during.targetNote, '');
 
     // the page stays open: the run must end on its own, and the last update is the final report
     const code = await exited;

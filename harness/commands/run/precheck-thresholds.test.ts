@@ -4,7 +4,10 @@ import { precheckThresholds } from './precheck-thresholds';
 describe('run: threshold pre-check', () => {
   it('accepts valid literal thresholds and counts them', () => {
     const src = `var options = { thresholds: { http_req_failed: ['rate<0.01'], 'http_req_duration{status:200}': [{ threshold: 'p(95)<200', abortOnFail: true }] } }; export { options };`;
-    assert.deepEqual(precheckThresholds(src, 'x'), { checked: 1 });
+    assert.deepEqual(precheckThresholds(src, 'x'), {
+      checked: 1,
+      literals: [{ http_req_failed: ['rate<0.01'], 'http_req_duration{status:200}': [{ threshold: 'p(95)<200', abortOnFail: true }] }],
+    });
   });
 
   it('rejects every malformed one at once (exit 104)', () => {
@@ -17,6 +20,6 @@ describe('run: threshold pre-check', () => {
 
   it('leaves computed thresholds to the engine', () => {
     const src = `const limit = __ENV.LIMIT; export const options = { thresholds: { http_req_duration: ['p(95)<' + limit] } };`;
-    assert.deepEqual(precheckThresholds(src, 'x'), { checked: 0 });
+    assert.deepEqual(precheckThresholds(src, 'x'), { checked: 0, literals: [] });
   });
 });

@@ -204,5 +204,11 @@ describe('--out influxdb: a real run into a real VictoriaMetrics (/api/v2/write)
     assert.ok(mine.some((s) => s.metric.__name__ === 'redis_used_memory' && s.metric.source === 'redis'));
     const rec = JSON.parse(readFileSync(join(runsRoot(cwd), 'target-run', 'run.json'), 'utf8')).influxdb;
     assert.ok(rec.targetPoints > 0 && rec.written === rec.produced, JSON.stringify(rec));
+    // one sampler feeds both: the run directory's target.ndjson.gz has the very scrapes InfluxDB got
+    const file = gunzipSync(readFileSync(join(runsRoot(cwd), 'target-run', 'target.ndjson.gz'))).toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as { t: number; g?: unknown[] });
+    const inFile = new Set(file.filter((x) => x.g).map((x) => x.t));
+    const inDb = mine.filter((s) => s.metric.__name__ === 'telemetryhub_queue_size_value').flatMap((s) => s.timestamps);
+    assert.ok(inDb.length >= 2 && inDb.every((t) => inFile.has(t)), `every scrape InfluxDB got is in the file (${inDb.length} of ${inFile.size})`);
+    assert.ok(inFile.size - inDb.length <= 1, 'and the file has at most the first scrape more (before the output subscribed)');
   });
 });

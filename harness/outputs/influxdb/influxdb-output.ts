@@ -12,7 +12,8 @@ import { RawShape } from './raw-shape';
 import { RollupShape, type PointShape } from './rollup-shape';
 import { followSamples, type SampleSource } from './sample-source';
 import { Spool } from './spool';
-import { TargetSampler, type TargetEndpoints } from './target-sampler';
+import type { TargetFeed } from '../../target-sampling';
+import { targetLines } from './target-points';
 
 /** The part of the run session's output context this output uses (harness/run `RunOutputContext`). */
 export interface InfluxOutputContext {
@@ -22,8 +23,8 @@ export interface InfluxOutputContext {
   runDir: string;
   cwd: string;
   log: (line: string) => void;
-  /** The target under load: sampled (gateway /metrics, Redis INFO) unless it is `external`. */
-  target?: TargetEndpoints & { runtime: string };
+  /** The target under load; `feed`: the run's one target sampler (gateway /metrics, Redis INFO), absent on `external`. */
+  target?: { runtime: string; feed?: TargetFeed };
 }
 
 export interface InfluxOutputDeps {
@@ -55,7 +56,7 @@ export interface InfluxRunRecord extends WriteStats {
  * `--out influxdb[=URL]`: streams the k6 JSON stream into InfluxDB while the engine writes it.
  *
  *   onEngineStart ─▶ follow samples.ndjson ─▶ shape (rollup | raw) ─▶ PointWriter ─▶ /api/v2/write
- *                    target sampler (1 s), chaos journal ───────────────▲     └─▶ influxdb-spool/ (down)
+ *                    run's target sampler (1 s), chaos journal ─────────▲     └─▶ influxdb-spool/ (down)
  *   onSamplesFile ─▶ the stream's last lines (sent for up to 30 s, then spooled)
  *   afterRun      ─▶ thresholds, last journal entries, flush, replay ─▶ summary line, run.json `influxdb`
  *
@@ -66,8 +67,8 @@ export function influxdbOutput(arg: string | undefined, base: InfluxSettings, de
   const { settings, problems } = influxSettings(base, arg);
   const source = deps.source ?? followSamples;
   const totals: InfluxRunRecord = { url: publicUrl(settings.url), bucket: settings.bucket, shape: settings.shape, produced: 0, written: 0, spooled: 0, replayed: 0, pending: 0, late: 0, targetPoints: 0, thresholdPoints: 0 };
-  /** One per run: where points go, the chaos journal, the target sampler. */
-  let pipe: { writer: PointWriter; sink: LineSink & { close?(): void }; phases: ChaosPhases; refresh: NodeJS.Timeout; sampler?: TargetSampler; sampled: () => number } | undefined;
+  /** One per run: where points go, the chaos journal, the subscription to the run's target sampler. */
+  let pipe: { writer: PointWriter; sink: LineSink & { close?(): void }; phases: ChaosPhases; refresh: NodeJS.Timeout; unsubscribe?: () => void; sampled: () => number } | undefined;
   /** One per engine step: the followed sample stream. */
   let stream: { abort: AbortController; done: Promise<void>; rollup?: RollupShape } | undefined;
 
@@ -101,15 +102,16 @@ export function influxdbOutput(arg: string | undefined, base: InfluxSettings, de
     const refresh = setInterval(() => phases.refresh(), 200);
     refresh.unref();
     let sampled = 0;
-    const sampler =
-      ctx.target && ctx.target.runtime !== 'external' && settings.sampleTarget
-        ? new TargetSampler(ctx.target, own, (line) => {
+    const unsubscribe = settings.sampleTarget
+      ? ctx.target?.feed?.subscribe((s) => {
+          for (const line of targetLines(s, own)) {
             sampled++;
             writer.add(line);
-          }).start()
-        : undefined;
+          }
+        })
+      : undefined;
     ctx.log(`influxdb: streaming to ${describeSettings(settings)}`);
-    return (pipe = { writer, sink, phases, refresh, sampler, sampled: () => sampled });
+    return (pipe = { writer, sink, phases, refresh, unsubscribe, sampled: () => sampled });
   }
 
   async function finishStream(ctx: InfluxOutputContext): Promise<void> {
@@ -135,7 +137,7 @@ export function influxdbOutput(arg: string | undefined, base: InfluxSettings, de
     clearInterval(p.refresh);
     p.writer.sendUntil(Date.now() + (deps.finishWithinMs ?? 30_000));
     p.phases.refresh(); // the experiment's last entries (rollback, verdict)
-    await p.sampler?.stop();
+    p.unsubscribe?.();
     const stats = await p.writer.close();
     p.sink.close?.();
     totals.targetPoints += p.sampled();

@@ -7,6 +7,7 @@ import uPlot from 'uplot';
 import type { ReportData, TimeWindow } from '../report-data';
 import { h, fmtMs, fmtNum, fmtPct, fmtValue } from './dom';
 import { compareSection, compareTitle, compareView } from './compare';
+import { TARGET_NOT_SAMPLED, targetChartSpecs } from './target-charts';
 
 const charts = new Map<string, { plot: uPlot; shape: string }>();
 
@@ -20,7 +21,8 @@ function render(d: ReportData): void {
   replace('header', header(d));
   if (d.compare) replace('compare', compareSection(d));
   replace('thresholds', thresholdsSection(d));
-  renderCharts(d);
+  renderCharts('charts', d, d.compare ? compareView(d, chartSpecs(d)) : { x: d.series.t, origin: 0, specs: chartSpecs(d) });
+  renderTarget(d);
   replace('checks', checksSection(d));
   replace('endpoints', endpointsSection(d));
   replace('footer', h('p', { class: 'muted' }, `${d.live ? 'live, updated' : 'generated'} ${d.generatedAt} · ${fmtNum(d.totals.samples)} samples · one point per ${d.step} s`));
@@ -86,7 +88,7 @@ function thresholdsSection(d: ReportData): Node {
             h('td', {}, h('code', {}, t.source)),
             h('td', { class: 'num' }, t.value === null ? (t.note ?? '–') : fmtValue(t.value)),
             h('td', {}, h('span', { class: `badge ${t.ok ? 'pass' : 'fail'}` }, t.ok ? 'pass' : 'FAIL')),
-            h('td', { title: t.abortOnFail === null ? 'not known: k6 writes submetric thresholds on no Metric line' : '' }, t.abortOnFail === null ? '–' : t.abortOnFail ? 'yes' : 'no'),
+            h('td', { title: t.abortOnFail === null ? 'not known: a run directory without thresholds.json (k6 writes submetric thresholds on no Metric line)' : '' }, t.abortOnFail === null ? '–' : t.abortOnFail ? 'yes' : 'no'),
           ]),
         ),
       ),
@@ -224,10 +226,36 @@ let current: ReportData;
 /** Unix seconds at x = 0: 0 (clock time), or the run's first second when compare.html plots seconds since start. */
 let xOrigin = 0;
 
-function renderCharts(d: ReportData): void {
-  const root = document.getElementById('charts')!;
+/** The target's charts (fault windows shaded as on the load charts), or the note that it was not sampled. */
+function renderTarget(d: ReportData): void {
+  const root = document.getElementById('target')!;
+  if (!d.target) {
+    for (const [id, c] of charts) {
+      if (!id.startsWith('target-')) continue;
+      c.plot.destroy();
+      charts.delete(id);
+    }
+    if (!root.querySelector('[data-target-note]')) root.replaceChildren(h('p', { class: 'muted', 'data-target-note': '' }, TARGET_NOT_SAMPLED));
+    return;
+  }
+  root.querySelector('[data-target-note]')?.remove();
+  // on the load charts' x axis (compare.html: seconds since the run's start)
+  renderCharts('target', d, { x: d.target.t.map((s) => s - xOrigin), origin: xOrigin, specs: targetChartSpecs(d) });
+}
+
+/** The union of the load's and the target's points (unix seconds), or undefined before any. */
+function sharedRange(d: ReportData): [number, number] | undefined {
+  const ends: number[] = [];
+  for (const s of [d.series, d.target]) if (s?.t.length) ends.push(s.t[0], s.t[s.t.length - 1]);
+  if (!ends.length) return undefined;
+  const min = Math.min(...ends);
+  const max = Math.max(...ends);
+  return min === max ? [min - 1, max + 1] : [min, max];
+}
+
+function renderCharts(rootId: string, d: ReportData, view: { x: number[]; origin: number; specs: ChartSpec[] }): void {
+  const root = document.getElementById(rootId)!;
   const width = Math.max(320, Math.min(root.clientWidth || 900, 1400) / (root.clientWidth > 900 ? 2 : 1) - 24);
-  const view = d.compare ? compareView(d, chartSpecs(d)) : { x: d.series.t, origin: 0, specs: chartSpecs(d) };
   xOrigin = view.origin;
   for (const spec of view.specs) {
     const shape = spec.series.map((s) => s.label).join('|');
@@ -247,7 +275,8 @@ function renderCharts(d: ReportData): void {
       width,
       height: 220,
       plugins: [windowsPlugin(() => current.windows)],
-      scales: { x: { time: !d.compare } },
+      // report.html: load and target charts share one time range, a second lines up across all of them
+      scales: { x: d.compare ? { time: false } : { time: true, range: (_u: uPlot, min: number, max: number) => sharedRange(current) ?? [min, max] } },
       axes: [d.compare ? { incrs: TIME_INCRS, label: 'seconds since start' } : { incrs: TIME_INCRS }, { label: spec.unit, size: 60 }],
       series: [d.compare ? { label: 'second' } : {}, ...spec.series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, spanGaps: false, points: { show: view.x.length < 60 }, ...(s.dash ? { dash: s.dash } : {}) }))],
     };

@@ -37,14 +37,18 @@ export function artifactDir(name: string): string {
 }
 
 export interface PageFacts {
-  /** Per chart: its id and how many opaque, coloured pixels its canvas has (drawn lines). */
-  charts: Array<{ id: string; ink: number }>;
+  /** Per chart: its id, how many opaque, coloured pixels its canvas has (drawn lines) and how many are a fault window's translucent red. */
+  charts: Array<{ id: string; ink: number; faultShade: number }>;
   thresholdVerdicts: string[];
   title: string;
   updates: number;
   /** The header's requests figure and verdict badge. */
   requests: number;
   badge: string;
+  /** The note shown in place of the target charts ('' when they are drawn). */
+  targetNote: string;
+  /** Per thresholds row: the abortOnFail cell's text. */
+  abortOnFail: string[];
 }
 
 /**
@@ -55,6 +59,7 @@ const PAGE_FACTS = `(() => {
   const charts = [...document.querySelectorAll('[data-chart]')].map((box) => {
     const canvas = box.querySelector('canvas');
     let ink = 0;
+    let faultShade = 0;
     if (canvas && canvas.width && canvas.height) {
       // read through a copy: repeated reads of the page's own canvas make Chrome warn in the console
       const copy = document.createElement('canvas');
@@ -67,14 +72,18 @@ const PAGE_FACTS = `(() => {
         const r = px[i], g = px[i + 1], b = px[i + 2], a = px[i + 3];
         // series strokes: opaque and saturated (axes and grid are grey, window shading is translucent)
         if (a > 200 && Math.max(r, g, b) - Math.min(r, g, b) > 80) ink++;
+        // a fault window: translucent red (rgba(220,38,38,0.13): the canvas itself is transparent)
+        if (a > 15 && a < 60 && r > 180 && g < 90 && b < 90) faultShade++;
       }
     }
-    return { id: box.dataset.chart || '', ink };
+    return { id: box.dataset.chart || '', ink, faultShade };
   });
   const thresholdVerdicts = [...document.querySelectorAll('#thresholds-table tbody tr')].map((tr) => tr.dataset.verdict || '');
   const requests = Number((document.querySelector('.kpi .kpi-v') || {}).textContent?.replace(/,/g, '') || 0);
   const badge = (document.querySelector('h1 .badge') || {}).textContent || '';
-  return { charts, thresholdVerdicts, title: document.title, updates: Number(document.body.dataset.updates || 0), requests, badge };
+  const targetNote = (document.querySelector('[data-target-note]') || {}).textContent || '';
+  const abortOnFail = [...document.querySelectorAll('#thresholds-table tbody tr')].map((tr) => (tr.lastElementChild || {}).textContent || '');
+  return { charts, thresholdVerdicts, title: document.title, updates: Number(document.body.dataset.updates || 0), requests, badge, targetNote, abortOnFail };
 })()`;
 
 export async function pageFacts(page: import('playwright-core').Page): Promise<PageFacts> {

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SampleFileWriter, type MetricInfo, type Sample } from '../../../vocabulary';
+import { gzipSync } from 'node:zlib';
+import { encodeTargetRecord, SampleFileWriter, targetRecordOf, type MetricInfo, type Sample, type TargetScrape } from '../../../vocabulary';
 
 export const FIXTURE_T0 = Date.UTC(2026, 10, 30, 6, 0, 0);
 
@@ -12,6 +13,8 @@ export interface FixtureTruth {
   healthDurations: number[];
   checks: Record<string, { passes: number; fails: number }>;
   seconds: number;
+  /** With `target`: per second, what the target's counters grew by (null: no gateway scrape that second or the one before). */
+  target?: { accepted: Array<number | null>; processed: Array<number | null>; rejected: Array<number | null>; queued: number[]; breaker: Array<number | null> };
 }
 
 /**
@@ -21,7 +24,7 @@ export interface FixtureTruth {
  * (one with abortOnFail) and a submetric threshold only summary.json names, and a chaos journal
  * with one fault window in the middle.
  */
-export function writeFixtureRun(dir: string, o: { seconds?: number; perSecond?: number } = {}): FixtureTruth {
+export function writeFixtureRun(dir: string, o: { seconds?: number; perSecond?: number; target?: boolean } = {}): FixtureTruth {
   const seconds = o.seconds ?? 12;
   const perSecond = o.perSecond ?? 40;
   mkdirSync(join(dir, 'logs'), { recursive: true });
@@ -88,6 +91,66 @@ export function writeFixtureRun(dir: string, o: { seconds?: number; perSecond?: 
     { t: seconds * 1000, at: iso(seconds * 1000), event: 'load-stopped' },
   ];
   writeFileSync(join(dir, 'chaos-journal.jsonl'), journal.map((j) => JSON.stringify(j)).join('\n') + '\n');
+  if (o.target) truth.target = writeTargetFile(dir, seconds);
+  return truth;
+}
+
+/**
+ * `target.ndjson.gz` as a finished run leaves it (through the vocabulary's record): one scrape a
+ * second, half a second into it. 40 samples/s received; during the fault (seconds 4-6) the
+ * breaker is open, half are rejected (`redis_unavailable`) and workers fall behind (the queue
+ * grows); second 5's gateway scrape failed (Redis side only).
+ */
+function writeTargetFile(dir: string, seconds: number): NonNullable<FixtureTruth['target']> {
+  const truth: NonNullable<FixtureTruth['target']> = { accepted: [], processed: [], rejected: [], queued: [], breaker: [] };
+  let received = 0;
+  let accepted = 0;
+  let processed = 0;
+  let rejected = 0;
+  let lastGateway = -1;
+  const prev = { accepted: 0, processed: 0, rejected: 0 };
+  const lines: string[] = [];
+  for (let sec = 0; sec < seconds; sec++) {
+    const fault = sec >= 4 && sec < 7;
+    received += 40;
+    accepted += fault ? 20 : 40;
+    rejected += fault ? 20 : 0;
+    processed += fault ? 5 : sec >= 7 && accepted - processed > 40 ? 60 : 40;
+    processed = Math.min(processed, accepted);
+    const queued = accepted - processed;
+    const gatewayAnswered = sec !== 5;
+    const scrape: TargetScrape = {
+      at: FIXTURE_T0 + sec * 1000 + 500,
+      redis: { used_memory: 2 ** 20 * (1 + queued / 100), instantaneous_ops_per_sec: 100 + sec, queue_length: queued },
+      gateway: gatewayAnswered
+        ? [
+            { name: 'telemetryhub_samples_received_total', labels: {}, fields: { value: received } },
+            { name: 'telemetryhub_samples_accepted_total', labels: {}, fields: { value: accepted } },
+            { name: 'telemetryhub_samples_processed_total', labels: {}, fields: { value: processed } },
+            // prom-client shows a labelled counter only once it moved
+            ...(rejected ? [{ name: 'telemetryhub_samples_rejected_total', labels: { reason: 'redis_unavailable' }, fields: { value: rejected } }] : []),
+            { name: 'telemetryhub_queue_size', labels: {}, fields: { value: queued } },
+            { name: 'telemetryhub_queue_processing', labels: {}, fields: { value: 1 } },
+            { name: 'telemetryhub_circuit_breaker_state', labels: {}, fields: { value: fault ? 2 : 0 } },
+            { name: 'telemetryhub_redis_up', labels: {}, fields: { value: 1 } },
+            { name: 'telemetryhub_gateway_process_cpu_seconds_total', labels: {}, fields: { value: sec } },
+          ]
+        : undefined,
+    };
+    lines.push(encodeTargetRecord(targetRecordOf(scrape)!));
+    const span = sec - lastGateway;
+    const rate = (now: number, was: number) => (gatewayAnswered && lastGateway >= 0 ? (now - was) / span : null);
+    truth.accepted.push(rate(accepted, prev.accepted));
+    truth.processed.push(rate(processed, prev.processed));
+    truth.rejected.push(rate(rejected, prev.rejected));
+    truth.queued.push(queued);
+    truth.breaker.push(gatewayAnswered ? (fault ? 2 : 0) : null);
+    if (gatewayAnswered) {
+      lastGateway = sec;
+      Object.assign(prev, { accepted, processed, rejected });
+    }
+  }
+  writeFileSync(join(dir, 'target.ndjson.gz'), gzipSync(lines.join('')));
   return truth;
 }
 

@@ -1,4 +1,4 @@
-// parse-prometheus-text-format ships no types; what this output uses of it.
+// parse-prometheus-text-format ships no types; what prometheusPoints uses of it.
 declare module 'parse-prometheus-text-format' {
   interface PromSample {
     value?: string;
