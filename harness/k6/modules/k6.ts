@@ -61,7 +61,8 @@ export const k6Module: ModuleFactory = (vu: VUState) => {
     }
   }
 
-  async function group(name: unknown, fn: unknown): Promise<unknown> {
+  /** Returns the callback's value, synchronously when the callback is synchronous (as in k6). */
+  function group(name: unknown, fn: unknown): unknown {
     if (vu.inInit) throw new Error('using group in the init context is not supported');
     const n = String(name);
     if (n.includes('::')) throw new Error("group and check names may not contain '::'");
@@ -69,13 +70,30 @@ export const k6Module: ModuleFactory = (vu: VUState) => {
     const prev = vu.groupPath;
     vu.groupPath = `${prev}::${n}`;
     const start = now();
-    try {
-      return await (fn as () => unknown)();
-    } finally {
-      const end = now();
-      if (!st.run?.halted) vu.emit('group_duration', end - start, undefined, end);
+    const end = () => {
+      const t = now();
+      if (!st.run?.halted) vu.emit('group_duration', t - start, undefined, t);
       vu.groupPath = prev;
+    };
+    let r: unknown;
+    try {
+      r = (fn as () => unknown)();
+    } catch (e) {
+      end();
+      throw e;
     }
+    // A callback the transform made async (it blocks): the group ends when it settles.
+    if (r !== null && typeof r === 'object' && typeof (r as Promise<unknown>).then === 'function') {
+      return (r as Promise<unknown>).then(
+        (v) => (end(), v),
+        (e) => {
+          end();
+          throw e;
+        },
+      );
+    }
+    end();
+    return r;
   }
 
   function sleep(seconds: unknown): Promise<void> | undefined {

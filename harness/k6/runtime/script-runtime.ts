@@ -27,7 +27,7 @@ import { createCallbackHelpers } from './callback-helpers';
 import { createConsole } from './console';
 import { ScriptAbortedError, ScriptExceptionError } from './errors';
 import { errorHead, StackMapper } from './source-map';
-import { transformScript, type TransformResult } from './transform';
+import { refusalError, transformScript, type TransformResult } from './transform';
 import { IterationRun, newRuntimeShared, now, VUStateImpl, type RealmHooks, type RuntimeShared } from './vu-state';
 
 export type ScriptInput = string | { filename: string; source: string };
@@ -69,6 +69,7 @@ export async function loadScript(input: ScriptInput, opts: RuntimeOptions, loadO
   } catch (e) {
     throw new ScriptLoadError(`cannot transform ${filename}: ${(e as Error).message}`, filename);
   }
+  if (transformed.refusals.length > 0) throw refusalError(transformed.refusals, bundle.map, filename);
   const vmFilename = filename + '#k6';
   const script = new vm.Script(HEADER + transformed.code + FOOTER, { filename: vmFilename });
   const registry = loadOpts.modules;

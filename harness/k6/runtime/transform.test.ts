@@ -7,7 +7,9 @@ import { transformScript } from './transform';
  * Each case sets the global `out`. It runs twice: the original with a synchronous `block(x)`,
  * and the transformed code with `block(x)` returning a promise that resolves on a later macrotask
  * (like a k6 module call). Results (including the order of side effects in `log`) must match.
+ * `block` is k6's `sleep` as far as the analysis knows (PRELUDE), so it blocks.
  */
+const PRELUDE = `const { sleep: block } = require("k6");\n`;
 const cases: [string, string][] = [
   ['sequential calls', `out = block(1) + block(2);`],
   ['nested and chained calls', `const o = { v: (x) => ({ w: () => x }) }; out = block(o).v(block(3)).w();`],
@@ -40,17 +42,18 @@ const cases: [string, string][] = [
 ];
 
 function realm(block: (x: unknown) => unknown) {
-  return vm.createContext({ block, out: undefined });
+  return vm.createContext({ require: () => ({ sleep: block }), out: undefined });
 }
 
 describe('k6 runtime transform', () => {
   for (const [name, src] of cases) {
     it(name, async () => {
       const orig = realm((x) => x);
-      vm.runInContext(`(function () {\n${src}\n})()`, orig);
+      vm.runInContext(`(function () {\n${PRELUDE}${src}\n})()`, orig);
       const expected = JSON.stringify(vm.runInContext('out', orig));
 
-      const { code } = transformScript(src);
+      const { code, refusals } = transformScript(PRELUDE + src);
+      assert.deepEqual(refusals, []);
       const ctx = realm((x) => new Promise((r) => setImmediate(() => r(x))));
       const fn = vm.runInContext(`(async function (__k6rt) {\n${code}\n})`, ctx);
       await fn(createCallbackHelpers(vm.runInContext('Function.prototype', ctx)));
@@ -58,43 +61,57 @@ describe('k6 runtime transform', () => {
     });
   }
 
-  it('awaits calls of user async functions too (documented difference)', async () => {
-    const { code } = transformScript(`async function f() { return 5; } out = f();`);
-    const ctx = realm((x) => x);
+  const run = async (src: string, block: (x: unknown) => unknown = (x) => x) => {
+    const { code } = transformScript(PRELUDE + src);
+    const ctx = realm(block);
     await vm.runInContext(`(async function (__k6rt) {\n${code}\n})`, ctx)(createCallbackHelpers(vm.runInContext('Function.prototype', ctx)));
-    assert.equal(vm.runInContext('out', ctx), 5);
+    return ctx;
+  };
+
+  it('leaves a user async function that does not block returning its Promise (plain JavaScript)', async () => {
+    const ctx = await run(`async function f() { return 5; } const p = f(); out = [typeof p.then, await p];`);
+    assert.deepEqual(JSON.parse(JSON.stringify(vm.runInContext('out', ctx))), ['function', 5]);
   });
 
-  it('leaves leaf functions, getters, constructors and generators synchronous', () => {
+  it('awaits a user async function that blocks at every call (it runs to its end, as k6 runs it synchronously)', async () => {
+    const ctx = await run(`const log = []; async function f() { log.push(block(1)); return 5; } const v = f(); log.push('after'); out = [v, log];`);
+    assert.deepEqual(JSON.parse(JSON.stringify(vm.runInContext('out', ctx))), [5, [1, 'after']]);
+  });
+
+  it('makes async only what can block; leaf and helper functions, getters, constructors and generators stay synchronous', () => {
     const { code, stats } = transformScript(
-      `const leaf = () => x; class A { constructor() { f(); } get g() { return f(); } *gen() { f(); } m() { f(); } } function K() { f(); } new K();`,
+      PRELUDE + `const pad = (n) => String(n).padStart(3, '0'); class A { constructor() { pad(1); } get g() { return pad(2); } *gen() { pad(3); } m() { block(); } n() { pad(4); } } function K() { pad(5); } new K();`,
     );
-    assert.match(code, /const leaf = \(\) => x/);
-    assert.match(code, /constructor\(\) \{ f\(\); \}/);
-    assert.match(code, /get g\(\) \{ return f\(\); \}/);
-    assert.match(code, /\*gen\(\) \{ f\(\); \}/);
-    assert.match(code, /async m\(\) \{ \(await f\(\)\); \}/);
-    assert.match(code, /function K\(\) \{ f\(\); \}/);
+    assert.match(code, /const pad = \(n\) => String\(n\)\.padStart\(3, '0'\)/);
+    assert.match(code, /constructor\(\) \{ pad\(1\); \}/);
+    assert.match(code, /get g\(\) \{ return pad\(2\); \}/);
+    assert.match(code, /\*gen\(\) \{ pad\(3\); \}/);
+    assert.match(code, /async m\(\) \{ \(await block\(\)\); \}/);
+    assert.match(code, / n\(\) \{ pad\(4\); \}/);
+    assert.match(code, /function K\(\) \{ pad\(5\); \}/);
     assert.equal(stats.functionsAsync, 1);
   });
 
-  it('leaves a call chained with .then/.catch/.finally un-awaited (promise-returning k6 APIs), awaiting the chain', async () => {
-    const { code } = transformScript(`p().then((v) => f(v)).catch(g).finally(h); q().x();`);
-    assert.equal(code, `(await p().then(async (v) => (await f(v))).catch(g).finally(h)); (await (await q()).x());`);
+  it('leaves the Promise of a non-blocking call a Promise: `const p = client.get(k); p.then(f)` works', async () => {
     const ctx = realm((x) => x);
-    vm.runInContext('var log = []; function p() { return Promise.resolve(2); } function f(v) { log.push(v); return v * 3; }', ctx);
-    const { code: c2 } = transformScript(`out = p().then((v) => f(v)).then((w) => [w, log.length]);`);
-    await vm.runInContext(`(async function (__k6rt) {\n${c2}\n})`, ctx)(createCallbackHelpers(vm.runInContext('Function.prototype', ctx)));
-    assert.deepEqual(JSON.parse(JSON.stringify(vm.runInContext('out', ctx))), [6, 1]);
+    vm.runInContext('var client = { get: (k) => Promise.resolve(k + "!") };', ctx);
+    const { code } = transformScript(PRELUDE + `const p = client.get('k'); out = [typeof p.then, await p.then((v) => v + block('?'))];`);
+    await vm.runInContext(`(async function (__k6rt) {\n${code}\n})`, ctx)(createCallbackHelpers(vm.runInContext('Function.prototype', ctx)));
+    assert.deepEqual(JSON.parse(JSON.stringify(vm.runInContext('out', ctx))), ['function', 'k!?']);
   });
 
-  it('does not await known synchronous namespaces', () => {
-    const { code } = transformScript(`JSON.stringify(Math.max(1, 2)); console.log(Object.keys(o)); f();`);
-    assert.equal(code, `JSON.stringify(Math.max(1, 2)); console.log(Object.keys(o)); (await f());`);
+  it('leaves a call chained with .then/.catch/.finally un-awaited even when it blocks (a Promise used as one)', () => {
+    const { code } = transformScript(PRELUDE + `async function p() { block(); return 1; } function q() { return p().then((v) => v + 1); }`);
+    assert.match(code, /function q\(\) \{ return p\(\)\.then\(\(v\) => v \+ 1\); \}/);
+  });
+
+  it('does not await calls that cannot block', () => {
+    const { code } = transformScript(PRELUDE + `JSON.stringify(Math.max(1, 2)); console.log(Object.keys(o)); f(); [1].map((x) => x + 1); block();`);
+    assert.equal(code, PRELUDE + `JSON.stringify(Math.max(1, 2)); console.log(Object.keys(o)); f(); [1].map((x) => x + 1); (await block());`);
   });
 
   it('maps positions back to the input', async () => {
-    const { map } = transformScript(`const a = 1;\nfunction f() { return g(); }\n`, 'in.js');
+    const { map } = transformScript(`const g = require("k6").sleep;\nfunction f() { return g(); }\n`, 'in.js');
     const { SourceMap } = await import('node:module');
     const sm = new SourceMap(JSON.parse(map));
     const e = sm.findEntry(1, 'async function f() { return (await '.length) as { originalLine: number; originalColumn: number };

@@ -2,59 +2,37 @@
  * The "sync-looking async" source transform.
  *
  * k6 scripts call blocking APIs (`http.get`, `sleep`) synchronously. Our modules are async host
- * functions, so the script is rewritten to await every call while keeping its shape:
+ * functions, so the functions of the script that can reach one are made `async` and their
+ * blocking calls awaited, keeping the script's shape:
  *
- *   function f(x) { return g(x).y(); }    ─▶   async function f(x) { return (await (await g(x)).y()); }
- *   arr.map((u) => http.get(u))           ─▶   (await __k6rt.m(arr, "map", [async (u) => (await http.get(u))]))
+ *   function f(x) { return http.get(x).json(); }   ─▶   async function f(x) { return (await http.get(x)).json(); }
+ *   arr.forEach((u) => http.get(u))                 ─▶   (await __k6rt.m(arr, "forEach", [async (u) => (await http.get(u))]))
  *
- * Rules (see docs/engine-runtime.md for the limitations they imply):
- * - A function becomes `async` when it has calls in its own body and is not a generator, getter,
- *   setter, class constructor, or a function used with `new` / `.prototype` / `new.target`.
- *   Functions without calls ("leaf" functions, e.g. esbuild's export getters `() => x`) stay sync.
- * - Every call, `new` and tagged template inside an async context (async functions and the
- *   module body, which the runtime wraps in an async function) is wrapped as `(await …)`,
- *   except calls known to be synchronous (Math.*, JSON.*, console.*, Object.*, require …) and
- *   calls whose result is chained with `.then/.catch/.finally` (a Promise used as one).
- * - Calls of array/string/Map/Set methods that take callbacks and ignore returned promises are
- *   routed through the runtime helper `__k6rt.m(obj, name, args)` (see array-helpers.ts), which
- *   awaits callbacks in order when they are async and calls the native method otherwise.
- *   `Array.from(x, fn)` goes through `__k6rt.from(Array, args)`.
+ * Which functions can block is decided by a whole-script analysis (blocking-analysis.ts); every
+ * other function, call and callback keeps plain JavaScript semantics. Calls of array/string/Map/Set
+ * methods handed a callback that can block go through the runtime helper `__k6rt.m(obj, name,
+ * args)` (callback-helpers.ts), which awaits the callbacks in order; `Array.from(x, fn)` through
+ * `__k6rt.from(Array, args)`. A blocking call where nothing can wait (constructor, getter …) is
+ * not transformed: it is listed in `refusals`, and the loader refuses the script.
  */
 import * as acorn from 'acorn';
+import { SourceMap } from 'node:module';
 import MagicString from 'magic-string';
+import { ScriptLoadError } from '../types';
+import { analyseBlocking, type Refusal } from './blocking-analysis';
 
-/** Methods whose callbacks' return values the builtin would not await. */
-export const CALLBACK_METHODS = new Set([
-  'forEach', 'map', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex',
-  'findLast', 'findLastIndex', 'flatMap', 'sort', 'toSorted', 'replace', 'replaceAll',
-]);
-
-/** Objects whose methods never block and never call user callbacks that block (by convention). */
-const SYNC_NAMESPACES = new Set(['Math', 'JSON', 'console', 'Object', 'Number', 'String', 'Reflect', 'Symbol', 'Date', 'BigInt']);
-const SYNC_FUNCTIONS = new Set([
-  'require', 'parseInt', 'parseFloat', 'isNaN', 'isFinite', 'String', 'Number', 'Boolean', 'Symbol', 'BigInt',
-  'encodeURIComponent', 'decodeURIComponent', 'encodeURI', 'decodeURI', 'escape', 'unescape',
-]);
+export { CALLBACK_METHODS } from './blocking-analysis';
 
 export interface TransformResult {
   code: string;
   /** Source map (v3 JSON) of `code` relative to the input. */
   map: string;
-  stats: { functionsAsync: number; functionsSync: number; awaits: number; callbackRewrites: number };
+  /** Blocking calls where nothing can wait; the script must be refused when non-empty. */
+  refusals: (Refusal & { line: number; column: number })[];
+  stats: { functionsAsync: number; functionsSync: number; awaits: number; callbackRewrites: number; passes: number };
 }
 
 type Node = acorn.Node & Record<string, any>;
-
-interface FnInfo {
-  node: Node;
-  /** Will be (or already is) async: calls in it get awaited. */
-  async: boolean;
-  hasCalls: boolean;
-}
-
-function isFunction(n: Node): boolean {
-  return n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression';
-}
 
 function children(n: Node): Node[] {
   const out: Node[] = [];
@@ -68,40 +46,6 @@ function children(n: Node): Node[] {
   return out;
 }
 
-function propName(n: Node | null | undefined, computed = false): string | undefined {
-  if (!n) return undefined;
-  if (n.type === 'Identifier' && !computed) return n.name;
-  if (n.type === 'PrivateIdentifier') return '#' + n.name;
-  if (n.type === 'Literal' && typeof n.value === 'string') return n.value;
-  return undefined;
-}
-
-function isCall(n: Node): boolean {
-  return n.type === 'CallExpression' || n.type === 'NewExpression' || n.type === 'TaggedTemplateExpression';
-}
-
-/** A call we know is synchronous and never runs user callbacks that could block. */
-function isKnownSyncCall(n: Node): boolean {
-  if (n.type !== 'CallExpression') return false;
-  const c = n.callee;
-  if (c.type === 'Super' || n.callee.type === 'Import') return true;
-  if (c.type === 'Identifier') return SYNC_FUNCTIONS.has(c.name);
-  if (c.type === 'MemberExpression' && c.object.type === 'Identifier' && SYNC_NAMESPACES.has(c.object.name)) return true;
-  return false;
-}
-
-/** The name a function is known by (declaration id, `var X = function`, `X: function`, `a.X = function`). */
-function nameOfFunction(fn: Node, parent: Node | null): string | undefined {
-  if (fn.id?.name) return fn.id.name;
-  if (!parent) return undefined;
-  if (parent.type === 'VariableDeclarator' && parent.init === fn) return propName(parent.id);
-  if (parent.type === 'AssignmentExpression' && parent.right === fn) {
-    return parent.left.type === 'MemberExpression' ? propName(parent.left.property, parent.left.computed) : propName(parent.left);
-  }
-  if ((parent.type === 'Property' || parent.type === 'PropertyDefinition') && parent.value === fn) return propName(parent.key, parent.computed);
-  return undefined;
-}
-
 export function transformScript(source: string, filename = 'script.js'): TransformResult {
   const ast = acorn.parse(source, {
     ecmaVersion: 'latest',
@@ -110,141 +54,25 @@ export function transformScript(source: string, filename = 'script.js'): Transfo
     allowAwaitOutsideFunction: true,
     allowHashBang: true,
   }) as Node;
-
-  // Pass 1: names used as constructors, and per-function facts.
-  const ctorNames = new Set<string>();
-  const usesNewTarget = new Set<Node>();
-  const fnStack: Node[] = [];
-  const hasCalls = new Map<Node, boolean>();
-  (function scan(n: Node) {
-    if (n.type === 'NewExpression') {
-      const c = n.callee;
-      const name = c.type === 'Identifier' ? c.name : c.type === 'MemberExpression' ? propName(c.property, c.computed) : undefined;
-      if (name) ctorNames.add(name);
-    } else if (n.type === 'MemberExpression' && propName(n.property, n.computed) === 'prototype') {
-      const o = n.object;
-      const name = o.type === 'Identifier' ? o.name : o.type === 'MemberExpression' ? propName(o.property, o.computed) : undefined;
-      if (name) ctorNames.add(name);
-    } else if (n.type === 'MetaProperty' && n.meta.name === 'new' && fnStack.length) {
-      usesNewTarget.add(fnStack[fnStack.length - 1]);
-    }
-    if (isCall(n) && !isKnownSyncCall(n) && fnStack.length) hasCalls.set(fnStack[fnStack.length - 1], true);
-    const fn = isFunction(n);
-    if (fn) {
-      fnStack.push(n);
-      // Calls in parameters cannot be awaited; they do not make the function async.
-      scan(n.body);
-      fnStack.pop();
-      for (const p of n.params) scanInOuter(p);
-      return;
-    }
-    for (const c of children(n)) scan(c);
-  })(ast);
-  function scanInOuter(n: Node) {
-    // Parameters (defaults) belong to no async context; scan for ctor names only.
-    const saved = fnStack.splice(0);
-    fnStack.push({ type: 'Params' } as Node);
-    (function s(m: Node) {
-      if (m.type === 'NewExpression' && m.callee.type === 'Identifier') ctorNames.add(m.callee.name);
-      for (const c of children(m)) s(c);
-    })(n);
-    fnStack.splice(0, fnStack.length, ...saved);
-  }
-
+  const a = analyseBlocking(ast, source);
   const ms = new MagicString(source);
-  const stats = { functionsAsync: 0, functionsSync: 0, awaits: 0, callbackRewrites: 0 };
+  const stats = { functionsAsync: a.makeAsync.size, functionsSync: a.stats.functions - a.makeAsync.size, awaits: 0, callbackRewrites: 0, passes: a.stats.passes };
 
-  /**
-   * Pass 2: post-order edits. `asyncCtx` says whether `await` is legal here.
-   * `fnMode` tells a function node how its parent sees it (method, getter, constructor …).
-   */
-  function visit(n: Node, parent: Node | null, asyncCtx: boolean) {
-    if (isFunction(n)) {
-      visitFunction(n, parent, 'plain');
-      return;
-    }
-    switch (n.type) {
-      case 'Property':
-        if (n.computed) visit(n.key, n, asyncCtx);
-        if (n.kind === 'get' || n.kind === 'set') visitFunction(n.value, n, 'sync');
-        else if (n.method) visitFunction(n.value, n, 'method');
-        else visit(n.value, n, asyncCtx);
-        return;
-      case 'MethodDefinition':
-        if (n.computed) visit(n.key, n, asyncCtx);
-        if (n.kind === 'constructor' || n.kind === 'get' || n.kind === 'set') visitFunction(n.value, n, 'sync');
-        else visitFunction(n.value, n, 'method');
-        return;
-      case 'PropertyDefinition':
-        if (n.computed) visit(n.key, n, asyncCtx);
-        if (n.value) visit(n.value, n, false); // field initialisers run synchronously in the constructor
-        return;
-      case 'StaticBlock':
-        for (const c of n.body) visit(c, n, false);
-        return;
-    }
-    for (const c of children(n)) visit(c, n, asyncCtx);
-    if (asyncCtx && isCall(n) && !isPromiseChained(n, parent)) editCall(n);
-  }
+  for (const at of a.makeAsync.values()) ms.prependRight(at, 'async ');
 
-  /**
-   * `client.get(k).then(f)`: the call's Promise is used as one (k6's promise-returning APIs such
-   * as k6/experimental/redis), so it is not awaited; the `.then(…)` call itself still is.
-   */
-  function isPromiseChained(n: Node, parent: Node | null): boolean {
-    return (
-      parent !== null &&
-      parent.type === 'MemberExpression' &&
-      parent.object === n &&
-      !parent.computed &&
-      parent.property.type === 'Identifier' &&
-      (parent.property.name === 'then' || parent.property.name === 'catch' || parent.property.name === 'finally')
-    );
-  }
+  // Post-order, so that an outer call's `(await ` lands before an inner one starting at the same offset.
+  (function visit(n: Node) {
+    for (const c of children(n)) visit(c);
+    if (a.awaitCalls.has(n)) editCall(n, a.routeCalls.has(n));
+  })(ast);
 
-  function visitFunction(fn: Node, parent: Node | null, mode: 'plain' | 'method' | 'sync') {
-    const name = nameOfFunction(fn, parent);
-    let makeAsync =
-      mode !== 'sync' &&
-      !fn.generator &&
-      !fn.async &&
-      hasCalls.get(fn) === true &&
-      !usesNewTarget.has(fn) &&
-      !(fn.type !== 'ArrowFunctionExpression' && name !== undefined && ctorNames.has(name));
-    const asyncBody = fn.async || makeAsync;
-    for (const p of fn.params) visit(p, fn, false);
-    visit(fn.body, fn, asyncBody && !fn.generator);
-    if (makeAsync) {
-      stats.functionsAsync++;
-      let at = fn.start;
-      if (mode === 'method' && parent) {
-        at = parent.key.start;
-        if (parent.computed) {
-          let i = at - 1;
-          while (i > 0 && /\s/.test(source[i])) i--;
-          if (source[i] === '[') at = i;
-        }
-      }
-      ms.prependRight(at, 'async ');
-    } else if (!fn.async) stats.functionsSync++;
-  }
-
-  function editCall(n: Node) {
+  function editCall(n: Node, route: boolean) {
     const c = n.callee;
-    if (
-      n.type === 'CallExpression' &&
-      !n.optional &&
-      c.type === 'MemberExpression' &&
-      !c.optional &&
-      !c.computed &&
-      c.object.type !== 'Super' &&
-      c.property.type === 'Identifier' &&
-      (CALLBACK_METHODS.has(c.property.name) || (c.property.name === 'from' && c.object.type === 'Identifier' && c.object.name === 'Array'))
-    ) {
+    if (route) {
       // obj.map(a, b)  ─▶  __k6rt.m(obj, "map", [a, b])
       const paren = source.indexOf('(', c.end);
       if (paren >= 0 && source[n.end - 1] === ')') {
-        if (c.property.name === 'from') {
+        if (c.property.name === 'from' && c.object.type === 'Identifier' && c.object.name === 'Array') {
           ms.overwrite(c.start, paren + 1, '__k6rt.from(Array, [', { contentOnly: true });
         } else {
           // From the member dot, not from c.object.end: a parenthesised object `(a || b).map(f)`
@@ -255,23 +83,48 @@ export function transformScript(source: string, filename = 'script.js'): Transfo
         }
         ms.overwrite(n.end - 1, n.end, '])', { contentOnly: true });
         stats.callbackRewrites++;
-        ms.prependRight(n.start, '(await ');
-        ms.appendLeft(n.end, ')');
-        stats.awaits++;
-        return;
       }
     }
-    if (isKnownSyncCall(n)) return;
     ms.prependRight(n.start, '(await ');
     ms.appendLeft(n.end, ')');
     stats.awaits++;
   }
 
-  for (const stmt of ast.body) visit(stmt, ast, true);
+  // 1-based line/column of each refusal in `source` (the loader maps them to the user's file).
+  const lineStarts = [0];
+  for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const refusals = a.refusals.map((r) => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid] <= r.pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return { ...r, line: lo + 1, column: r.pos - lineStarts[lo] + 1 };
+  });
 
   return {
     code: ms.toString(),
     map: ms.generateMap({ hires: true, source: filename, includeContent: false }).toString(),
+    refusals,
     stats,
   };
+}
+
+/**
+ * The load error for a script with blocking calls where nothing can wait: every place, mapped
+ * through the bundle's source map to the user's `file:line:col`, with its hint.
+ */
+export function refusalError(refusals: TransformResult['refusals'], bundleMap: string, filename: string): ScriptLoadError {
+  const sm = new SourceMap(JSON.parse(bundleMap));
+  const places = refusals.map((r) => {
+    const e = sm.findEntry(r.line - 1, r.column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
+    const loc = e.originalSource ? `${e.originalSource.replace(/^file:\/\//, '')}:${e.originalLine! + 1}:${e.originalColumn! + 1}` : `${filename}`;
+    return { loc, text: `${loc}: ${r.message}\n\thint: ${r.hint}` };
+  });
+  return new ScriptLoadError(
+    `the builtin engine cannot run this script as k6 does: a blocking k6 call is reachable where the engine cannot wait for it\n${places.map((p) => p.text).join('\n')}`,
+    places[0]?.loc ?? filename,
+  );
 }
