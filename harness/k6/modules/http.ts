@@ -1,10 +1,11 @@
 /**
  * `k6/http` for the builtin engine: a ModuleFactory instantiated once per VU realm. Request
  * functions return Promises (the runtime's transform awaits them, so scripts see k6's synchronous
- * API). The work is done by `http/k6-http.ts`; per-VU state (client, cookie jar, response
+ * API); `asyncRequest` returns its Promise to the script, as in k6. The work is done by `http/k6-http.ts`; per-VU state (client, cookie jar, response
  * callback) lives in `vu.slots` under 'k6/http' (a K6Http with `close()` for VU disposal).
  */
 import type { ModuleFactory, VUState } from '../types';
+import { keepRunAlive } from './pending';
 import { CookieJar, ExpectedStatuses, INIT_JAR_ERROR, K6Http, expectedStatuses, file, urlTemplate } from '../http';
 
 export const httpModule: ModuleFactory = (vu: VUState) => {
@@ -18,8 +19,8 @@ export const httpModule: ModuleFactory = (vu: VUState) => {
     patch: (url: unknown, body?: unknown, params?: unknown) => h.request('PATCH', url, body, params),
     del: (url: unknown, body?: unknown, params?: unknown) => h.request('DELETE', url, body, params),
     options: (url: unknown, body?: unknown, params?: unknown) => h.request('OPTIONS', url, body, params),
-    /** Returns a Promise in k6; here every call is awaited by the runtime, so it resolves like request(). */
-    asyncRequest: (method: unknown, url: unknown, body?: unknown, params?: unknown) => h.request(String(method), url, body, params),
+    /** Returns a Promise (not blocking, as in k6); the run waits for it to settle. */
+    asyncRequest: (method: unknown, url: unknown, body?: unknown, params?: unknown) => keepRunAlive(vu, Promise.resolve(h.request(String(method), url, body, params))),
     batch: (requests: unknown) => h.batch(requests),
     url: urlTemplate,
     file,

@@ -10,8 +10,8 @@
  * - `ttl` is in seconds, and its -1/-2 answers come back as Go durations read as seconds (-1e-9, -2e-9).
  * - expire/persist/hsetnx/sismember resolve to booleans; no redis metrics, but the bytes count in
  *   data_sent/data_received.
- * Scripts `await` the Promises, or chain `.then()` directly on a call (the transform leaves a call
- * followed by `.then/.catch/.finally` un-awaited).
+ * Calls are not blocking: the script gets the Promise (`await` it, chain `.then()`, or keep it in
+ * a variable), and the run waits for it to settle (pending.ts).
  */
 import type { Redis, RedisOptions } from 'ioredis';
 import type { ModuleFactory, VUState } from '../types';
@@ -19,6 +19,7 @@ import { internalState } from '../runtime/vu-state';
 import { GoError } from './go-error';
 import { dialErrorText } from './ws';
 import { lazyRequire } from './lazy-require';
+import { keepRunAlive } from './pending';
 
 const ioredis = lazyRequire<typeof import('ioredis')>('ioredis');
 
@@ -122,7 +123,7 @@ export const redisModule: ModuleFactory = (vu: VUState) => {
         });
       // A rejection the script never handles must not take the process down (k6 logs it; see docs/engine.md).
       p.catch(() => {});
-      return p;
+      return keepRunAlive(vu, p);
     }
 
     #count(r: Redis): void {

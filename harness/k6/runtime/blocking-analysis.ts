@@ -48,7 +48,7 @@ const PASS_THROUGH = new Set(['k6.group', 'k6.check']);
 const K6_PREFIXES = (() => {
   const s = new Set<string>();
   for (const p of [...BLOCKING, ...PASS_THROUGH]) {
-    for (let i = p.indexOf('.'); i >= 0; i = p.indexOf('.', i + 1)) s.add(p.slice(0, i));
+    for (let i = 0; i < p.length; i++) if (p[i] === '.' || p[i] === '(') s.add(p.slice(0, i));
     s.add(p);
   }
   return s;
@@ -386,6 +386,8 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
     if (!p) props.set(name, (p = HOST()));
     return p;
   };
+  /** Property names the script assigns somewhere. */
+  const assigned = new Set<string>();
   /** Values stored on built-in values (`arr.f = fn`), by name. */
   const hostProps = new Map<string, AV>();
   const hostPropLoc = (name: string): AV => {
@@ -401,6 +403,7 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
       flow(allProps, v);
       return escape(v);
     }
+    if (!assigned.has(name)) (assigned.add(name), (changed = true));
     flow(propLoc(name), v);
     flow(allProps, v);
     escape(v); // a property can be read by code the analysis cannot see
@@ -458,10 +461,12 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
   const readMember = (obj: AV, name: string | undefined): AV => {
     if (name === undefined) return UNKNOWN();
     const out = HOST();
-    out.obj = true;
     if (obj.obj || obj.unk) {
+      // What the script stores under this name; a name it never assigns holds what the receiver's
+      // maker put there (possibly an object of the script, when the receiver is unknown).
       mergeInto(out, propLoc(name));
       mergeInto(out, anyName);
+      if (!assigned.has(name)) out.obj = true;
     } else {
       const h = hostProps.get(name);
       if (h) mergeInto(out, h);
