@@ -246,7 +246,10 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
         const s = new Scope(scope, n);
         scopeOfFn.set(n, s);
         allFns.push(n);
-        if (n.type === 'FunctionExpression' && n.id) s.declare(n.id.name);
+        if (n.type === 'FunctionExpression' && n.id) {
+          s.declare(n.id.name);
+          refOf.set(n.id, s.vars.get(n.id.name)!);
+        }
         for (const p of n.params) for (const name of patternNames(p)) s.declare(name);
         if (n.type !== 'ArrowFunctionExpression') s.declare('arguments');
         if (n.body.type === 'BlockStatement') {
@@ -312,7 +315,10 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
         case 'ClassDeclaration':
         case 'ClassExpression': {
           const s = new Scope(scope, fn);
-          if (n.type === 'ClassExpression' && n.id) s.declare(n.id.name);
+          if (n.type === 'ClassExpression' && n.id) {
+            s.declare(n.id.name);
+            refOf.set(n.id, s.vars.get(n.id.name)!);
+          }
           if (n.superClass) walk(n.superClass, scope, fn);
           classCtor.set(n, n.body.body.find((m: Node) => m.type === 'MethodDefinition' && m.kind === 'constructor')?.value ?? null);
           walk(n.body, s, fn);
@@ -503,7 +509,9 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
     const parent = parents[parents.length - 2] ?? null;
     if (isPromiseChained(call, parent)) return; // `f().then(…)`: the Promise is used as one
     if (ctx.sync !== null) {
-      if (recording) refuse(call.start, `${calleeDesc} can block (${explain(via)}), but it is called in ${ctx.sync}, which cannot wait`, hintFor(ctx.sync));
+      const how = explain(via);
+      const through = calleeDesc === '`' + how + '`' ? '' : ` (${how})`;
+      if (recording) refuse(call.start, `${calleeDesc} can block${through}, but it is called in ${ctx.sync}, which cannot wait`, hintFor(ctx.sync));
       return;
     }
     if (ctx.fn) {
@@ -828,6 +836,10 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
         if (b) flow(b.value, v);
         return HOST();
       }
+      if (n.type === 'FunctionExpression' && n.id) {
+        const inner = refOf.get(n.id);
+        if (inner) flow(inner.value, v);
+      }
       return v;
     }
     parents.push(n);
@@ -904,8 +916,13 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
         }
         return HOST();
       }
-      case 'ClassExpression':
-        return visitClass(n);
+      case 'ClassExpression': {
+        // `var A = class _A { … new _A() … }` (esbuild's shape): the inner name is the class too
+        const v = visitClass(n);
+        const inner = n.id ? refOf.get(n.id) : undefined;
+        if (inner) flow(inner.value, v);
+        return v;
+      }
       case 'MemberExpression': {
         const o = ev(n.object);
         let name: string | undefined;

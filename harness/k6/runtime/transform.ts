@@ -123,8 +123,9 @@ export function refusalError(refusals: TransformResult['refusals'], bundleMap: s
     const loc = e.originalSource ? `${e.originalSource.replace(/^file:\/\//, '')}:${e.originalLine! + 1}:${e.originalColumn! + 1}` : `${filename}`;
     return { loc, text: `${loc}: ${r.message}\n\thint: ${r.hint}` };
   });
+  // The first line names the first place: logs often keep only the first line.
   return new ScriptLoadError(
-    `the builtin engine cannot run this script as k6 does: a blocking k6 call is reachable where the engine cannot wait for it\n${places.map((p) => p.text).join('\n')}`,
+    `${places.map((p) => p.text).join('\n')}\n(the builtin engine refuses a script with a blocking k6 call where it cannot wait for it, instead of handing the script a Promise)`,
     places[0]?.loc ?? filename,
   );
 }
