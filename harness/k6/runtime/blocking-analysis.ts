@@ -82,6 +82,12 @@ export interface BlockingAnalysis {
   makeAsync: Map<Node, number>;
   /** Calls / tagged templates to wrap as `(await …)`. */
   awaitCalls: Set<Node>;
+  /**
+   * Calls in places that cannot wait that may block only through the analysis' imprecision:
+   * checked at run time (`__k6rt.g` / `__k6rt.s` throw instead of handing back a Promise). The
+   * value says where (`a getter`).
+   */
+  guardCalls: Map<Node, string>;
   /** Callback-method calls (`arr.map(f)`, `Array.from(x, f)`) to route through `__k6rt`. */
   routeCalls: Set<Node>;
   refusals: Refusal[];
@@ -93,33 +99,57 @@ export interface BlockingAnalysis {
 interface AV {
   fns: Set<Node>;
   k6: Set<string>;
-  /** May be any escaped value. */
-  unk: boolean;
+  /**
+   * May be a value the analysis cannot follow: 1 = any function handed to code it cannot see
+   * (`escapedU`); 2 = that, or any function stored in a property (reachable by reflection:
+   * `o[k]`, `Object.values(o)`).
+   */
+  unk: 0 | 1 | 2;
   /** May be an object of the script (whose named properties we track); false: a built-in value. */
   obj: boolean;
 }
 
-const av = (fns?: Iterable<Node>, k6?: Iterable<string>, unk = false, obj = true): AV => ({
-  fns: new Set(fns),
-  k6: new Set(k6),
+/** Functions one location may hold before it counts as "any escaped value". */
+const CAP = 24;
+
+/** The shared empty set of AVs that hold nothing (never mutated: mergeInto replaces it). */
+const NONE: Set<any> = new Set();
+
+const av = (fns?: Node[], k6?: string[], unk: 0 | 1 | 2 = 0, obj = true): AV => ({
+  fns: fns && fns.length ? new Set(fns) : NONE,
+  k6: k6 && k6.length ? new Set(k6) : NONE,
   unk,
   obj,
 });
 /** A primitive or built-in object (its methods are the engine's). */
-const HOST = (): AV => av(undefined, undefined, false, false);
-const UNKNOWN = (): AV => av(undefined, undefined, true, true);
+const HOST = (): AV => ({ fns: NONE, k6: NONE, unk: 0, obj: false });
+const UNKNOWN = (level: 1 | 2 = 2): AV => ({ fns: NONE, k6: NONE, unk: level, obj: true });
+
+function addK6(into: AV, k: string): boolean {
+  if (into.k6.has(k)) return false;
+  if (into.k6 === NONE) into.k6 = new Set();
+  into.k6.add(k);
+  return true;
+}
 
 function mergeInto(into: AV, v: AV): boolean {
   let changed = false;
-  for (const f of v.fns) if (!into.fns.has(f)) (into.fns.add(f), (changed = true));
-  for (const k of v.k6) if (!into.k6.has(k)) (into.k6.add(k), (changed = true));
-  if (v.unk && !into.unk) (into.unk = true), (changed = true);
+  if (v.fns.size) {
+    for (const f of v.fns) {
+      if (into.fns.has(f)) continue;
+      if (into.fns === NONE) into.fns = new Set();
+      into.fns.add(f);
+      changed = true;
+    }
+  }
+  if (v.k6.size) for (const k of v.k6) if (addK6(into, k)) changed = true;
+  if (v.unk > into.unk) (into.unk = v.unk), (changed = true);
   if (v.obj && !into.obj) (into.obj = true), (changed = true);
   return changed;
 }
 
 function union(...vs: AV[]): AV {
-  const out = av(undefined, undefined, false, false);
+  const out = HOST();
   for (const v of vs) mergeInto(out, v);
   return out;
 }
@@ -140,7 +170,7 @@ class Scope {
     readonly fn: Node | null,
   ) {}
   declare(name: string, helper = false): void {
-    if (!this.vars.has(name)) this.vars.set(name, { name, value: av(undefined, undefined, false, false), helper });
+    if (!this.vars.has(name)) this.vars.set(name, { name, value: av(undefined, undefined, 0, false), helper });
   }
   lookup(name: string): Binding | undefined {
     for (let s: Scope | null = this; s; s = s.parent) {
@@ -362,12 +392,15 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
 
   /* Abstract state (monotone). */
   const props = new Map<string, AV>();
-  const allProps = HOST();
-  const U = HOST(); // values handed to code the analysis cannot see
+  /** Functions handed to code the analysis cannot see (callers unknown, arguments unknown). */
   const escaped = new Set<Node>();
+  /** Functions stored in properties (called by name, or through reflection). */
+  const propStored = new Set<Node>();
   const escapedK6 = new Set<string>();
   const ret = new Map<Node, AV>();
   const B = new Set<Node>();
+  /** Functions that block for certain (through calls that are certainly blocking). */
+  const Bc = new Set<Node>();
   /** What the first blocking call found in a function's body calls (for messages). */
   const why = new Map<Node, AV>();
   let changed = true;
@@ -375,17 +408,44 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
 
   const makeAsync = new Map<Node, number>();
   const awaitCalls = new Set<Node>();
+  const guardCalls = new Map<Node, string>();
   const routeCalls = new Set<Node>();
   const refusals: Refusal[] = [];
   const refusedAt = new Set<number>();
 
+  /**
+   * Merges `v` into a location. A location that may hold more than CAP functions becomes
+   * "any escaped value" (its functions escape): the sets stay small, so each pass stays linear.
+   */
   const flow = (into: AV, v: AV) => {
+    if (into.unk === 2) {
+      escape(v);
+      if (v.obj && !into.obj) (into.obj = true), (changed = true);
+      return;
+    }
     if (mergeInto(into, v)) changed = true;
+    if (into.fns.size > CAP) {
+      escape(into);
+      into.fns = NONE;
+      into.unk = 2;
+      changed = true;
+    }
   };
+  /** `v` is stored in a property: reflection may reach it. */
+  const store = (v: AV) => {
+    for (const f of v.fns) if (!propStored.has(f)) (propStored.add(f), (changed = true));
+    for (const k of v.k6) if (!escapedK6.has(k)) (escapedK6.add(k), (changed = true));
+  };
+  /** `v` may now be read by code the analysis cannot see: unknown values may be it. */
   const escape = (v: AV) => {
     for (const f of v.fns) if (!escaped.has(f)) (escaped.add(f), (changed = true));
     for (const k of v.k6) if (!escapedK6.has(k)) (escapedK6.add(k), (changed = true));
-    flow(U, v);
+  };
+  /** Functions called by built-ins or k6 that do not keep them: called with unknown arguments. */
+  const hostCalled = new Set<Node>();
+  const hostCall = (v: AV) => {
+    for (const f of v.fns) if (!hostCalled.has(f)) (hostCalled.add(f), (changed = true));
+    for (const k of v.k6) if (!escapedK6.has(k)) (escapedK6.add(k), (changed = true));
   };
   const propLoc = (name: string): AV => {
     let p = props.get(name);
@@ -406,13 +466,11 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
   const writeProp = (name: string | undefined, v: AV) => {
     if (name === undefined) {
       flow(anyName, v);
-      flow(allProps, v);
-      return escape(v);
+      return store(v);
     }
     if (!assigned.has(name)) (assigned.add(name), (changed = true));
     flow(propLoc(name), v);
-    flow(allProps, v);
-    escape(v); // a property can be read by code the analysis cannot see
+    store(v);
   };
   const retOf = (f: Node): AV => {
     let r = ret.get(f);
@@ -426,24 +484,27 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
   const kindOf = new Map<Node, string>();
 
   let unkVersion = '';
-  let unkB = false;
+  const unkB: [boolean, boolean, boolean] = [false, false, false];
   /** Async generators are awaited by `for await`, not by their callers. */
   const fnBlocks = (f: Node) => B.has(f) && !syncOnly(f) && !f.generator;
   const k6Blocks = (k: string) => BLOCKING.has(k);
-  const unkMayBlock = (): boolean => {
-    const version = `${escaped.size} ${escapedK6.size} ${B.size} ${ctorUsed.size}`;
+  const unkMayBlock = (level: 0 | 1 | 2): boolean => {
+    if (level === 0) return false;
+    const version = `${escaped.size} ${propStored.size} ${escapedK6.size} ${B.size} ${ctorUsed.size}`;
     if (unkVersion !== version) {
       unkVersion = version;
-      unkB = false;
-      for (const f of escaped) if (fnBlocks(f)) unkB = true;
-      for (const k of escapedK6) if (k6Blocks(k)) unkB = true;
+      unkB[1] = false;
+      for (const f of escaped) if (fnBlocks(f)) unkB[1] = true;
+      for (const k of escapedK6) if (k6Blocks(k)) unkB[1] = true;
+      unkB[2] = unkB[1];
+      if (!unkB[2]) for (const f of propStored) if (fnBlocks(f)) unkB[2] = true;
     }
-    return unkB;
+    return unkB[level];
   };
   const mayBlock = (v: AV): boolean => {
     for (const f of v.fns) if (fnBlocks(f)) return true;
     for (const k of v.k6) if (k6Blocks(k)) return true;
-    return v.unk && unkMayBlock();
+    return unkMayBlock(v.unk);
   };
   /** How `v` reaches a blocking k6 call, for messages: `load() → http.get`. */
   const explain = (v: AV, depth = 0): string => {
@@ -479,12 +540,12 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
     }
     for (const k of obj.k6) {
       const c = k6Child(k, name);
-      if (c) out.k6.add(c);
+      if (c) addK6(out, c);
     }
     if (obj.unk) {
       for (const k of escapedK6) {
         const c = k6Child(k, name);
-        if (c) out.k6.add(c);
+        if (c) addK6(out, c);
       }
     }
     return out;
@@ -505,18 +566,39 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
   let ctx: Ctx = { fn: null, sync: null };
   const parents: Node[] = [];
 
+  /**
+   * Certainly blocking: every function the callee may be blocks for certain, and nothing else is
+   * possible. Otherwise the call may block only through the analysis' imprecision (a value it
+   * cannot follow, two methods of one name): it is not refused, but guarded at run time.
+   */
+  const certain = (v: AV): boolean => {
+    if (v.unk !== 0 || (v.fns.size === 0 && v.k6.size === 0)) return false;
+    for (const f of v.fns) if (!Bc.has(f) || !fnBlocks(f)) return false;
+    for (const k of v.k6) if (!k6Blocks(k)) return false;
+    return true;
+  };
+
   const blockingCall = (call: Node, calleeDesc: string, via: AV) => {
     const parent = parents[parents.length - 2] ?? null;
     if (isPromiseChained(call, parent)) return; // `f().then(…)`: the Promise is used as one
+    const sure = certain(via);
     if (ctx.sync !== null) {
-      const how = explain(via);
-      const through = calleeDesc === '`' + how + '`' ? '' : ` (${how})`;
-      if (recording) refuse(call.start, `${calleeDesc} can block${through}, but it is called in ${ctx.sync}, which cannot wait`, hintFor(ctx.sync));
+      if (!recording) return;
+      if (sure) {
+        const how = explain(via);
+        const through = calleeDesc === '`' + how + '`' ? '' : ` (${how})`;
+        refuse(call.start, `${calleeDesc} can block${through}, but it is called in ${ctx.sync}, which cannot wait`, hintFor(ctx.sync));
+      } else guardCalls.set(call, ctx.sync);
       return;
     }
     if (ctx.fn) {
       if (!B.has(ctx.fn)) {
         B.add(ctx.fn);
+        why.set(ctx.fn, via);
+        changed = true;
+      }
+      if (sure && !Bc.has(ctx.fn)) {
+        Bc.add(ctx.fn);
         why.set(ctx.fn, via);
         changed = true;
       }
@@ -535,6 +617,7 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
     if (sync.includes('getter') || sync.includes('setter')) return 'run the script with real k6, or turn the accessor into a method (`getX()`) and call it';
     if (sync.includes('field') || sync.includes('static')) return 'run the script with real k6, or assign the field in an ordinary method called after construction';
     if (sync.includes('generator')) return 'run the script with real k6, or collect the values into an array in an ordinary function and iterate over it';
+    if (sync.includes('implicitly')) return 'run the script with real k6, or make the blocking call before and keep its result in a field that the method returns';
     if (sync.includes('default parameter')) return 'run the script with real k6, or compute the default in the body: `function f(x) { if (x === undefined) x = …; }`';
     return 'run the script with real k6, or make the blocking call in an ordinary function';
   };
@@ -596,7 +679,11 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
     const params = fnParams.get(f) ?? f.params;
     // Parameters: their defaults cannot await.
     ctx = { fn: null, sync: 'a default parameter value' };
-    if (escaped.has(f)) for (const p of params) assign(p, UNKNOWN());
+    // Who calls it with what: functions handed to unknown code or to built-ins get anything;
+    // methods get their call sites' arguments, plus what unknown code holds.
+    const calledByHost = escaped.has(f) || hostCalled.has(f);
+    if (calledByHost) for (const p of params) assign(p, UNKNOWN());
+    else if (propStored.has(f)) for (const p of params) assign(p, UNKNOWN(1));
     else for (const p of params) if (p.type === 'AssignmentPattern' || p.type === 'ObjectPattern' || p.type === 'ArrayPattern') assign(p, HOST());
     const sync: SyncReason =
       kind ?? (f.generator && !f.async ? 'a generator' : ctorUsed.has(f) ? 'a function used with `new`' : null);
@@ -606,6 +693,8 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
     else flow(retOf(f), ev(f.body));
     parents.pop();
     ctx = saved;
+    // what a built-in gets back from a callback, it may hand to anyone (`arr.map(f)`'s array)
+    if (calledByHost) escape(retOf(f));
     if (recording && sync === null && !f.async && B.has(f)) makeAsync.set(f, asyncAt);
     void parent;
     return av([f]);
@@ -620,7 +709,7 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
         if (m.computed) ev(m.key);
         const name = m.computed ? propName(m.key, true) : propName(m.key);
         fnNames.set(m.value, `${cname}${m.static ? '.' : '#'}${name ?? '[computed]'}`);
-        const kind = m.kind === 'constructor' ? 'a class constructor' : m.kind === 'get' ? 'a getter' : m.kind === 'set' ? 'a setter' : undefined;
+        const kind = m.kind === 'constructor' ? 'a class constructor' : m.kind === 'get' ? 'a getter' : m.kind === 'set' ? 'a setter' : implicitKind(name);
         let at = m.key.start;
         if (m.computed) {
           let i = at - 1;
@@ -629,7 +718,6 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
         }
         const v = visitFunction(m.value, m, kind, at);
         if (m.kind !== 'constructor') writeProp(name, v);
-        if (recording && name !== undefined && IMPLICIT_METHODS.has(name) && fnBlocks(m.value)) refuseImplicit(m, name);
       } else if (m.type === 'PropertyDefinition') {
         if (m.computed) ev(m.key);
         const name = m.computed ? propName(m.key, true) : propName(m.key);
@@ -651,13 +739,11 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
     return av([c]);
   };
 
-  const refuseImplicit = (m: Node, name: string) => {
+  /** toString() & co.: the language calls them without waiting, so they are places that cannot wait. */
+  const implicitKind = (name: string | undefined): string | undefined => {
+    if (name === undefined || !IMPLICIT_METHODS.has(name)) return undefined;
     const label = name.startsWith('@@') ? `[Symbol.${name.slice(2)}]` : name;
-    refuse(
-      m.key.start,
-      `${label}() can block (it reaches a blocking k6 call), but the language calls it implicitly (string conversion, JSON.stringify, for…of) without waiting`,
-      `run the script with real k6, or call an explicit method (e.g. \`describe()\`) where the value is needed`,
-    );
+    return `${label}() (the language calls it implicitly: string conversion, JSON.stringify, for…of)`;
   };
 
   /** Calls: flows of arguments and results, and whether the call blocks. */
@@ -666,11 +752,17 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
     const rawArgs: Node[] = n.type === 'TaggedTemplateExpression' ? n.quasi.expressions : n.arguments;
     const isNew = n.type === 'NewExpression';
 
+    // super(…): a parent constructor, never blocking (a blocking one is refused where it is)
+    if (c.type === 'Super') {
+      for (const x of rawArgs) escape(ev(x));
+      return HOST();
+    }
     // require("k6/…")
     if (!isNew && c.type === 'Identifier' && c.name === 'require' && refOf.get(c)?.helper === false && refOf.get(c) === programScope.vars.get('require')) {
       const a = rawArgs[0];
       for (const x of rawArgs) ev(x);
-      if (a && a.type === 'Literal' && typeof a.value === 'string' && (a.value === 'k6' || a.value.startsWith('k6/'))) return av(undefined, [a.value], false, true);
+      // a k6 module object: its properties are k6's, not the script's
+      if (a && a.type === 'Literal' && typeof a.value === 'string' && (a.value === 'k6' || a.value.startsWith('k6/'))) return av(undefined, [a.value], 0, false);
       return UNKNOWN();
     }
     // esbuild helpers
@@ -709,7 +801,7 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
       const fnv = ev(c.object);
       args = rawArgs.map((x) => ev(x));
       const m = c.property.name;
-      if (c.object.type === 'MemberExpression' && !c.object.computed && CALLBACK_METHODS.has(c.object.property.name) && args.slice(1).some(mayBlock)) {
+      if (c.object.type === 'MemberExpression' && !c.object.computed && CALLBACK_METHODS.has(c.object.property.name) && args.slice(1).some(certain)) {
         // Array.prototype.map.call(x, f): a callback the runtime cannot route
         if (recording) refuse(n.start, `a callback that can block is handed to ${calleeText(c)}, which does not wait for it`, `run the script with real k6, or call the method on the array itself: \`arr.${c.object.property.name}(f)\``);
         for (const a of args) escape(a);
@@ -736,7 +828,7 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
     // JSON.stringify(v, replacer) / JSON.parse(s, reviver) / Object.defineProperty(o, k, {get, set})
     const builtin = c.type === 'MemberExpression' && !c.computed && c.object.type === 'Identifier' && refOf.get(c.object) === programScope.vars.get(c.object.name) && !programScope.vars.get(c.object.name)?.value.fns.size
       ? `${c.object.name}.${c.property.name}` : undefined;
-    if (recording && (builtin === 'JSON.stringify' || builtin === 'JSON.parse') && args[1] && mayBlock(args[1])) {
+    if (recording && (builtin === 'JSON.stringify' || builtin === 'JSON.parse') && args[1] && certain(args[1])) {
       refuse(rawArgs[1].start, `the ${builtin === 'JSON.stringify' ? 'replacer' : 'reviver'} handed to ${builtin} can block (it reaches a blocking k6 call), but ${builtin} does not wait for it`, `run the script with real k6, or make the blocking calls before ${builtin} and pass their results in`);
     }
     if ((builtin === 'Object.defineProperty' || builtin === 'Reflect.defineProperty') && rawArgs[2]?.type === 'ObjectExpression') {
@@ -744,7 +836,7 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
         const k = p.type === 'Property' ? propName(p.key, p.computed) : undefined;
         if ((k === 'get' || k === 'set') && recording) {
           const fv = p.value && isFunction(p.value) ? av([p.value]) : HOST();
-          if (mayBlock(fv)) refuse(p.start, `an accessor defined with ${builtin} can block (it reaches a blocking k6 call), but property reads and writes cannot wait`, hintFor('a getter'));
+          if (certain(fv)) refuse(p.start, `an accessor defined with ${builtin} can block (it reaches a blocking k6 call), but property reads and writes cannot wait`, hintFor('a getter'));
         }
       }
     }
@@ -780,15 +872,25 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
     }
     for (const k of callee.k6) {
       const c2 = `${k}()`;
-      if (K6_PREFIXES.has(c2)) result.k6.add(c2);
+      if (K6_PREFIXES.has(c2)) addK6(result, c2);
     }
+    // Built-ins and k6 APIs that call their callbacks but never keep them (nor hand them back):
+    // the callbacks are called with unknown arguments, but do not escape.
+    const methodName = c.type === 'MemberExpression' && !c.computed ? c.property.name : undefined;
+    const nonStoring =
+      (callee.k6.size > 0 && callee.fns.size === 0 && !callee.unk) ||
+      cbMethod !== undefined ||
+      (!isNew && (methodName === 'then' || methodName === 'catch' || methodName === 'finally')) ||
+      builtin === 'JSON.stringify' ||
+      builtin === 'JSON.parse' ||
+      (isNew && c.type === 'Identifier' && c.name === 'Promise' && callee.fns.size === 0);
     if (callee.k6.size > 0) {
-      for (const a of callArgs) escape(a);
       if ([...callee.k6].some((k) => k === 'k6.group')) mergeInto(result, UNKNOWN());
     }
-    if (hostCallee) {
+    if (nonStoring) for (const a of callArgs) hostCall(a);
+    if (hostCallee || callee.k6.size > 0) {
       // handed to code we cannot see (a built-in, or an unknown function)
-      for (const a of callArgs) escape(a);
+      if (!nonStoring) for (const a of callArgs) escape(a);
       if (isNew && callee.fns.size === 0 && !callee.unk) {
         /* a built-in constructor: a built-in object */
       } else mergeInto(result, UNKNOWN());
@@ -799,7 +901,7 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
       const argsAV = union(...args, ...rawArgs.map((a) => (a.type === 'ObjectExpression' ? objectContents.get(a) ?? HOST() : HOST())));
       if (cbMethod !== undefined && args.some(mayBlock)) {
         if (c.optional || n.optional || c.computed) {
-          if (recording) refuse(n.start, `a callback that can block (${explain(argsAV)}) is handed to ${calleeText(c)} through ${c.computed ? 'a computed member' : 'optional chaining'}, which the engine cannot wait for`, `run the script with real k6, or write it as a plain method call (\`if (arr) arr.${cbMethod}(f)\`)`);
+          if (recording && args.some(certain)) refuse(n.start, `a callback that can block (${explain(argsAV)}) is handed to ${calleeText(c)} through ${c.computed ? 'a computed member' : 'optional chaining'}, which the engine cannot wait for`, `run the script with real k6, or write it as a plain method call (\`if (arr) arr.${cbMethod}(f)\`)`);
         } else {
           if (recording && ctx.sync === null) routeCalls.add(n);
           blockingCall(n, `${calleeText(c)} with a callback that`, argsAV);
@@ -895,7 +997,7 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
               while (i > 0 && /\s/.test(source[i])) i--;
               if (source[i] === '[') at = i;
             }
-            v = visitFunction(p.value, p, undefined, at);
+            v = visitFunction(p.value, p, implicitKind(name), at);
           } else {
             if (isFunction(p.value) && name && !fnNames.has(p.value)) fnNames.set(p.value, name);
             v = ev(p.value);
@@ -903,10 +1005,9 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
           parents.pop();
           writeProp(name, v);
           mergeInto(contents, v);
-          if (recording && name !== undefined && IMPLICIT_METHODS.has(name) && p.kind === 'init' && v.fns.size && [...v.fns].some(fnBlocks)) refuseImplicit(p, name);
         }
         objectContents.set(n, contents);
-        return av(undefined, undefined, false, true);
+        return av(undefined, undefined, 0, true);
       }
       case 'ClassDeclaration': {
         const v = visitClass(n);
@@ -930,7 +1031,7 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
           name = propName(n.property, true);
           if (name === undefined) {
             ev(n.property);
-            return union(UNKNOWN(), allProps);
+            return UNKNOWN(); // any escaped value, stored properties included
           }
         } else name = propName(n.property);
         if (name === 'prototype') {
@@ -1020,7 +1121,18 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
     changed = false;
     passes++;
     ctx = { fn: null, sync: null };
+    const t0 = performance.now();
     ev(ast);
+    if (process.env.K6_ANALYSIS_DEBUG) console.error(`pass ${passes}: ${(performance.now() - t0).toFixed(1)} ms`);
+  }
+  if (process.env.K6_ANALYSIS_DEBUG) {
+    let i = 0;
+    for (const f of B) {
+      if (i++ > 25) break;
+      const w = why.get(f);
+      const lineOf = (pos: number) => source.slice(0, pos).split('\n').length;
+      console.error(`B ${describeFn(f)} @${lineOf(f.start)}: ${w ? `${[...w.fns].map(describeFn).join(',')} k6=${[...w.k6]} unk=${w.unk}` : ''}`);
+    }
   }
   recording = true;
   changed = false;
@@ -1031,6 +1143,7 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
   return {
     makeAsync,
     awaitCalls,
+    guardCalls,
     routeCalls,
     refusals: refusals.sort((a, b) => a.pos - b.pos),
     stats: { functions: allFns.length, blocking: [...B].filter(fnBlocks).length, passes },

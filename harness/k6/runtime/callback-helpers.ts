@@ -12,6 +12,20 @@ import { types } from 'node:util';
 export interface CallbackHelpers {
   m(obj: any, name: string, args: unknown[]): unknown;
   from(ArrayCtor: any, args: unknown[]): unknown;
+  /** `o.m(…args)` where nothing can wait (see transform.ts guardCall). */
+  g(obj: any, name: string, args: unknown[], where: string): unknown;
+  /** `f(…args)` where nothing can wait. */
+  s(fn: any, args: unknown[], where: string): unknown;
+}
+
+/** A script function (async after the transform) handed back its Promise where nothing can wait. */
+function checked(fn: unknown, r: unknown, where: string): unknown {
+  if (types.isPromise(r) && types.isAsyncFunction(fn)) {
+    throw new Error(
+      `a function that blocks (it makes a blocking k6 call) was called in ${where}, where the builtin engine cannot wait for it; run the script with real k6, or make the blocking call in an ordinary function`,
+    );
+  }
+  return r;
 }
 
 export function createCallbackHelpers(realmFunctionPrototype: object): CallbackHelpers {
@@ -35,6 +49,14 @@ export function createCallbackHelpers(realmFunctionPrototype: object): CallbackH
         })();
       }
       return obj[name](...args);
+    },
+    g(obj, name, args, where) {
+      const fn = obj[name];
+      if (typeof fn !== 'function') throw new TypeError(`${name} is not a function`);
+      return checked(fn, fn.apply(obj, args), where);
+    },
+    s(fn, args, where) {
+      return checked(fn, fn(...args), where);
     },
     from(ArrayCtor, args) {
       const [src, mapFn, thisArg] = args;

@@ -29,7 +29,7 @@ export interface TransformResult {
   map: string;
   /** Blocking calls where nothing can wait; the script must be refused when non-empty. */
   refusals: (Refusal & { line: number; column: number })[];
-  stats: { functionsAsync: number; functionsSync: number; awaits: number; callbackRewrites: number; passes: number };
+  stats: { functionsAsync: number; functionsSync: number; awaits: number; callbackRewrites: number; guards: number; passes: number };
 }
 
 type Node = acorn.Node & Record<string, any>;
@@ -56,7 +56,7 @@ export function transformScript(source: string, filename = 'script.js'): Transfo
   }) as Node;
   const a = analyseBlocking(ast, source);
   const ms = new MagicString(source);
-  const stats = { functionsAsync: a.makeAsync.size, functionsSync: a.stats.functions - a.makeAsync.size, awaits: 0, callbackRewrites: 0, passes: a.stats.passes };
+  const stats = { functionsAsync: a.makeAsync.size, functionsSync: a.stats.functions - a.makeAsync.size, awaits: 0, callbackRewrites: 0, guards: 0, passes: a.stats.passes };
 
   for (const at of a.makeAsync.values()) ms.prependRight(at, 'async ');
 
@@ -64,7 +64,29 @@ export function transformScript(source: string, filename = 'script.js'): Transfo
   (function visit(n: Node) {
     for (const c of children(n)) visit(c);
     if (a.awaitCalls.has(n)) editCall(n, a.routeCalls.has(n));
+    else if (a.guardCalls.has(n)) guardCall(n, a.guardCalls.get(n)!);
   })(ast);
+
+  /**
+   * A call where nothing can wait that may block only as far as the analysis can tell:
+   *   o.m(a)  ─▶  __k6rt.g(o, "m", [a], "a getter")      f(a)  ─▶  __k6rt.s(f, [a], "a getter")
+   * The helper calls it and throws if a function of the script hands back its Promise.
+   */
+  function guardCall(n: Node, where: string) {
+    if (n.type !== 'CallExpression' || n.optional || source[n.end - 1] !== ')') return;
+    const c = n.callee;
+    const paren = source.indexOf('(', c.end);
+    if (paren < 0) return;
+    if (c.type === 'Identifier') {
+      ms.overwrite(c.start, paren + 1, `__k6rt.s(${c.name}, [`, { contentOnly: true });
+    } else if (c.type === 'MemberExpression' && !c.computed && !c.optional && c.object.type !== 'Super' && c.property.type === 'Identifier') {
+      const dot = source.lastIndexOf('.', c.property.start);
+      ms.prependRight(n.start, '__k6rt.g(');
+      ms.overwrite(dot, paren + 1, `, ${JSON.stringify(c.property.name)}, [`, { contentOnly: true });
+    } else return;
+    ms.overwrite(n.end - 1, n.end, `], ${JSON.stringify(where)})`, { contentOnly: true });
+    stats.guards++;
+  }
 
   function editCall(n: Node, route: boolean) {
     const c = n.callee;
