@@ -190,7 +190,7 @@ export class ScriptLoadError extends Error {
 /* ------------------------------------------------------------------------------------------
  * Between the runtime (runtime/) and the JS modules (modules/): what a module sees of its VU.
  * A module is a factory `(vu: VUState) => exports`, instantiated once per VU realm. Module
- * functions may return Promises: the source transform awaits every call in the script, so the
+ * functions may return Promises: the source transform awaits the script's blocking calls, so the
  * script still sees k6's synchronous API (http.get returns a Response, sleep blocks).
  * ---------------------------------------------------------------------------------------- */
 

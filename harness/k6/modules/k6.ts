@@ -1,6 +1,7 @@
 /**
  * `k6`: check, group, sleep, fail, randomSeed. Functions are async where the script must wait
- * (the transform awaits every call, so scripts use them synchronously).
+ * (`sleep`; the transform awaits them, so scripts use them synchronously); check and group are
+ * synchronous while their callbacks are.
  */
 import type { ModuleFactory, Tags, VUState } from '../types';
 import { internalState, now, TagMemo } from '../runtime/vu-state';
