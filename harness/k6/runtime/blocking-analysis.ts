@@ -16,17 +16,18 @@
  *   a function is blocking (B) ⇐ its body has a call whose callee may be B or a blocking k6 path
  *
  * The rule where the analysis cannot see (docs/engine-runtime.md, "Which functions block"):
- * values it cannot follow (array elements, results of built-ins, `this`, computed members,
- * parameters of functions stored in objects or handed to built-ins) may be ANY function that was
- * stored in an object or handed to code it cannot see ("escaped"). A call of such a value blocks
- * when any escaped function blocks. A method called by name (`o.m()`) may be any function stored
- * under that name, unless `o` can only be a built-in value (a literal, `new Map()`, …).
+ * a value it cannot follow (an array element, a result of a built-in, `this`, a computed member, a
+ * parameter of a function handed to code it cannot see) may be any function the script handed to
+ * such code ("escaped") or, for computed members and results of built-ins, stored in any property.
+ * Calling it blocks when one of those blocks. A method called by name (`o.m()`) may be any
+ * function stored under that name, unless `o` can only be a built-in value (`new Map()`, …).
  *
  * Where a blocking call is reachable from a place that cannot await (constructor, getter, setter,
  * class field, static block, generator, default parameter, a function used with `new`, a
  * toString/valueOf/toJSON/Symbol.toPrimitive/Symbol.iterator method, a callback of JSON.stringify,
- * JSON.parse, Object.defineProperty, or of a callback method the runtime cannot route), the script
- * is refused: `refusals` lists each place.
+ * JSON.parse, Object.defineProperty, or of a callback method the runtime cannot route): when the
+ * call blocks for certain the script is refused (`refusals`); when it may block only through the
+ * analysis' imprecision it is guarded at run time (`guardCalls`). Never a silent Promise.
  */
 import type * as acorn from 'acorn';
 
@@ -1121,18 +1122,7 @@ export function analyseBlocking(ast: Node, source: string): BlockingAnalysis {
     changed = false;
     passes++;
     ctx = { fn: null, sync: null };
-    const t0 = performance.now();
     ev(ast);
-    if (process.env.K6_ANALYSIS_DEBUG) console.error(`pass ${passes}: ${(performance.now() - t0).toFixed(1)} ms`);
-  }
-  if (process.env.K6_ANALYSIS_DEBUG) {
-    let i = 0;
-    for (const f of B) {
-      if (i++ > 25) break;
-      const w = why.get(f);
-      const lineOf = (pos: number) => source.slice(0, pos).split('\n').length;
-      console.error(`B ${describeFn(f)} @${lineOf(f.start)}: ${w ? `${[...w.fns].map(describeFn).join(',')} k6=${[...w.k6]} unk=${w.unk}` : ''}`);
-    }
   }
   recording = true;
   changed = false;
