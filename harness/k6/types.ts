@@ -97,6 +97,13 @@ export interface RuntimeOptions {
   logger: Logger;
   metrics: MetricRegistry;
   sink: SampleSink;
+  /** `k6/secrets`: the secret sources of `--secret-source` (none: every get rejects, as in k6). */
+  secrets?: SecretStore;
+}
+
+/** Secret values by source name and key (harness/k6/secrets); values it handed out are redacted from logs. */
+export interface SecretStore {
+  get(source: string, key: string): Promise<string>;
 }
 
 /** Live, read-only view of the scenario a VU is running, for `k6/execution` and tags. */

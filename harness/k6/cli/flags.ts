@@ -2,6 +2,9 @@ import { parseDuration } from '../../../vocabulary';
 import { parseStageFlag } from '../options/stages';
 import type { OptionLayer } from '../options/types';
 
+export const SUMMARY_MODES = ['compact', 'full', 'disabled'] as const;
+export type SummaryMode = (typeof SUMMARY_MODES)[number];
+
 /** `k6 run` flags as parsed (only what the user gave; defaults are applied by consolidation). */
 export interface RunFlags {
   script?: string;
@@ -21,6 +24,10 @@ export interface RunFlags {
   verbose: boolean;
   noSetup: boolean;
   noTeardown: boolean;
+  /** `--secret-source TYPE=CONFIG` (k6 v1+), in order. */
+  secretSources: string[];
+  /** `--summary-mode compact|full|disabled` (k6 v1+); undefined: K6_SUMMARY_MODE or compact. */
+  summaryMode?: SummaryMode;
   /** Harness-only: a threshold whose metric got no sample fails (99) instead of passing as in k6; undefined: HARNESS_K6_FAIL_ON_UNMATCHED_THRESHOLDS decides. */
   failOnUnmatchedThresholds?: boolean;
 }
@@ -37,6 +44,8 @@ const FLAGS: Record<string, { kind: Kind; short?: string }> = {
   'summary-export': { kind: 'value' },
   'summary-trend-stats': { kind: 'value' },
   'summary-time-unit': { kind: 'value' },
+  'summary-mode': { kind: 'value' },
+  'secret-source': { kind: 'value' },
   'system-tags': { kind: 'value' },
   'user-agent': { kind: 'value' },
   'max-redirects': { kind: 'value' },
@@ -74,6 +83,7 @@ export function parseRunFlags(argv: string[], problems: string[]): RunFlags {
     options: {},
     env: {},
     out: [],
+    secretSources: [],
     quiet: false,
     noSummary: false,
     noThresholds: false,
@@ -168,6 +178,13 @@ export function parseRunFlags(argv: string[], problems: string[]): RunFlags {
         break;
       case 'summary-time-unit':
         f.options.summaryTimeUnit = value;
+        break;
+      case 'summary-mode':
+        if ((SUMMARY_MODES as readonly string[]).includes(value)) f.summaryMode = value as SummaryMode;
+        else problems.push(`--summary-mode: invalid summary mode "${value}"; valid: ${SUMMARY_MODES.join(', ')}`);
+        break;
+      case 'secret-source':
+        f.secretSources.push(value);
         break;
       case 'user-agent':
         f.options.userAgent = value;

@@ -23,7 +23,9 @@ import { loadScript } from '../runtime';
 import { createBuiltinRegistry } from '../modules/builtins';
 import { parseThresholdsConfig, validateThresholds, ThresholdsEvaluator, thresholdsCrossedMessage, unmatchedThresholdMessage } from '../../../vocabulary';
 import type { RuntimeOptions, ScriptRuntime } from '../types';
-import { parseRunFlags, type RunFlags } from './flags';
+import { parseRunFlags, SUMMARY_MODES, type RunFlags, type SummaryMode } from './flags';
+import { createSecretStore } from '../secrets';
+import type { SecretStore } from '../types';
 import { createK6Logger } from './logger';
 
 export const K6_COMPAT_VERSION = 'v0.48.0';
@@ -70,6 +72,9 @@ Flags:
   -o, --out json=FILE         metrics output (repeatable)
       --summary-export FILE   write the end-of-test summary as JSON
       --summary-trend-stats   e.g. "avg,p(95),p(99.9)"
+      --summary-mode M        compact (default), full or disabled (k6 v1+; env K6_SUMMARY_MODE)
+      --secret-source S       k6/secrets source: file=PATH, env[=prefix=P] (repeatable;
+                              name=N and default as in k6); values read are redacted from logs
       --tag K=V               test-wide tag (repeatable)
   -q, --quiet                 no banner and no progress
       --no-summary            no end-of-test summary
@@ -98,10 +103,12 @@ async function load(argv: string[], ctx: IoContext, logger: RuntimeOptions['logg
   const flags = parseRunFlags(argv, problems);
   if (!flags.script) problems.push('missing the script argument: harness k6 run [flags] script.(js|ts)');
   if (problems.length) throw new InvalidConfigError('invalid `harness k6 run` arguments', problems, { hint: 'see `harness k6 help`' });
-  return loadWith(flags, ctx, logger ?? createK6Logger(flags.logOutput, ctx, flags.verbose).logger);
+  const secrets = createSecretStore(flags.secretSources, { cwd: ctx.cwd, env: ctx.env }, problems);
+  if (problems.length) throw new InvalidConfigError('invalid `harness k6 run` arguments', problems, { hint: 'see `harness k6 help`' });
+  return loadWith(flags, ctx, secrets.redactingLogger(logger ?? createK6Logger(flags.logOutput, ctx, flags.verbose).logger), secrets);
 }
 
-async function loadWith(flags: RunFlags, ctx: IoContext, logger: RuntimeOptions['logger']): Promise<Loaded> {
+async function loadWith(flags: RunFlags, ctx: IoContext, logger: RuntimeOptions['logger'], secrets: SecretStore): Promise<Loaded> {
   const problems: string[] = [];
   const sysEnv: Record<string, string> = {};
   if (flags.includeSystemEnvVars) for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) sysEnv[k] = v;
@@ -119,6 +126,7 @@ async function loadWith(flags: RunFlags, ctx: IoContext, logger: RuntimeOptions[
     logger,
     metrics: registry,
     sink: engine,
+    secrets,
   };
   let runtime: ScriptRuntime;
   try {
@@ -169,7 +177,10 @@ async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
   const flags = parseRunFlags(argv, problems);
   if (!flags.script) problems.push('missing the script argument: harness k6 run [flags] script.(js|ts)');
   const log = createK6Logger(flags.logOutput, ctx, flags.verbose);
-  const logger = log.logger;
+  const secrets = createSecretStore(flags.secretSources, { cwd: ctx.cwd, env: ctx.env }, problems);
+  // k6 v1+: every secret value a script read is redacted from every log line
+  const logger = secrets.redactingLogger(log.logger);
+  const summaryMode = summaryModeOf(flags, ctx.env, problems);
   if (problems.length) {
     ctx.stderr.write(`${formatError(new InvalidConfigError('invalid `harness k6 run` arguments', problems, { hint: 'see `harness k6 help`' }))}\n`);
     return ExitCode.InvalidConfig;
@@ -180,7 +191,7 @@ async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
     if (!flags.quiet) ctx.stdout.write(renderBanner());
     let loaded: Loaded;
     try {
-      loaded = await loadWith(flags, ctx, logger);
+      loaded = await loadWith(flags, ctx, logger, secrets);
     } catch (e) {
       return fail(e, ctx, logger);
     }
@@ -243,7 +254,7 @@ async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
       // k6 passes a threshold over an empty sink; asked, the harness does not (docs/gates.md)
       if (failOnUnmatched(flags, ctx.env) && ran) unmatched = r.noSamples;
     }
-    if (ran && !options.noSummary) {
+    if (ran && !options.noSummary && summaryMode !== 'disabled') {
       try {
         await writeSummary(loaded, result, ctx, logger);
       } catch (e) {
@@ -271,6 +282,19 @@ async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
     await log.close();
     stats.write();
   }
+}
+
+/**
+ * `--summary-mode` wins over K6_SUMMARY_MODE; compact by default (k6 v1+). `disabled` is k6 v2's
+ * replacement of `--no-summary` (which the engine still takes, as v0.48 and v1 do).
+ */
+function summaryModeOf(flags: RunFlags, env: IoContext['env'], problems: string[]): SummaryMode {
+  if (flags.summaryMode) return flags.summaryMode;
+  const e = env.K6_SUMMARY_MODE;
+  if (e === undefined || e === '') return 'compact';
+  if ((SUMMARY_MODES as readonly string[]).includes(e)) return e as SummaryMode;
+  problems.push(`K6_SUMMARY_MODE: invalid summary mode "${e}"; valid: ${SUMMARY_MODES.join(', ')}`);
+  return 'compact';
 }
 
 /** `--fail-on-unmatched-thresholds[=false]` wins over HARNESS_K6_FAIL_ON_UNMATCHED_THRESHOLDS; off by default (k6's behaviour). */

@@ -33,6 +33,8 @@ const STATUS = {
   StatusOK: 0, StatusCanceled: 1, StatusUnknown: 2, StatusInvalidArgument: 3, StatusDeadlineExceeded: 4, StatusNotFound: 5,
   StatusAlreadyExists: 6, StatusPermissionDenied: 7, StatusResourceExhausted: 8, StatusFailedPrecondition: 9, StatusAborted: 10,
   StatusOutOfRange: 11, StatusUnimplemented: 12, StatusInternal: 13, StatusUnavailable: 14, StatusDataLoss: 15, StatusUnauthenticated: 16,
+  // grpc.health.v1 serving statuses (k6 v0.51+)
+  HealthCheckUnknown: 0, HealthCheckServing: 1, HealthCheckNotServing: 2, HealthCheckServiceUnkown: 3,
 } as const;
 
 /** protojson-like decoding: every field, int64 as string, enums by name. */
@@ -73,11 +75,14 @@ function metadataObject(md: grpc.Metadata | undefined): Record<string, string[]>
   return out;
 }
 
-/** `k6/net/grpc`: unary calls only. */
-export const grpcModule: ModuleFactory = (vu: VUState) => grpcFactory(vu, false);
+/**
+ * `k6/net/grpc`: Client and, as since k6 v0.49 (where streams left k6/experimental/grpc), Stream.
+ * k6 v0.48 had unary calls only here; the engine follows v2 (docs/engine.md).
+ */
+export const grpcModule: ModuleFactory = (vu: VUState) => grpcFactory(vu, true, 'k6/net/grpc');
 
 /** `k6/experimental/grpc`: the same Client plus `Stream` (client, server and bidi streams). */
-export const experimentalGrpcModule: ModuleFactory = (vu: VUState) => grpcFactory(vu, true);
+export const experimentalGrpcModule: ModuleFactory = (vu: VUState) => grpcFactory(vu, true, 'k6/experimental/grpc');
 
 interface ClientState {
   conn: grpc.Client | null;
@@ -85,7 +90,7 @@ interface ClientState {
   methods: Map<string, Method>;
 }
 
-function grpcFactory(vu: VUState, withStreams: boolean): Record<string, unknown> {
+function grpcFactory(vu: VUState, withStreams: boolean, slot: string): Record<string, unknown> {
   const st = internalState(vu);
   /** What `Stream` needs of a Client (its private fields are out of its reach). */
   const clientState = new WeakMap<object, () => ClientState>();
@@ -104,7 +109,7 @@ function grpcFactory(vu: VUState, withStreams: boolean): Record<string, unknown>
     }
   };
   const clients = new Set<grpc.Client>();
-  st.slots.set(withStreams ? 'k6/experimental/grpc' : 'k6/net/grpc', { close: () => { for (const c of clients) c.close(); clients.clear(); } });
+  st.slots.set(slot, { close: () => { for (const c of clients) c.close(); clients.clear(); } });
 
   class Client {
     #methods = new Map<string, Method>();

@@ -10,6 +10,7 @@
  * fires `error` (k6's dial text) and `close`, with ws_sessions and ws_connecting but no
  * ws_session_duration; a server close other than 1000/1001 fires `error` (gorilla's text) first.
  */
+import { Blob } from 'node:buffer';
 import type WebSocketLib from 'ws';
 import type { ModuleFactory, Tags, VUState } from '../types';
 import type { EventLoop } from '../runtime/event-loop';
@@ -169,6 +170,7 @@ export const websocketsModule: ModuleFactory = (vu: VUState) => {
       this.#emit('ws_msgs_sent', 1);
       if (data instanceof ArrayBuffer || Object.prototype.toString.call(data) === '[object ArrayBuffer]') this.#sock.send(Buffer.from(data as ArrayBuffer), { binary: true });
       else if (ArrayBuffer.isView(data)) this.#sock.send(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { binary: true });
+      else if (data instanceof Blob) void data.arrayBuffer().then((b) => this.#sock.send(Buffer.from(b), { binary: true }));
       else this.#sock.send(String(data));
     }
 
@@ -192,6 +194,7 @@ export const websocketsModule: ModuleFactory = (vu: VUState) => {
     }
   }
 
-  const exports = { WebSocket };
+  // Blob (k6 v0.52+): Node's, which the WHATWG File API specifies as k6's does; send() takes one.
+  const exports = { WebSocket, Blob };
   return { ...exports, default: exports };
 };

@@ -8,6 +8,7 @@
  * wrapped per VU so that, once a run is halted (hard stop, `test.abort()`), every pending and
  * future call of that run hangs: the script cannot catch an interruption, as in k6.
  */
+import { webcrypto } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
@@ -143,6 +144,8 @@ class Realm {
       __ENV: { ...opts.env },
       console: createConsole(opts.logger),
       open: (file: unknown, mode?: unknown) => this.open(file, mode),
+      // k6 v1: WebCrypto is global (crypto.subtle, getRandomValues, randomUUID), Node's implementation
+      crypto: webcrypto,
     };
   }
 

@@ -15,6 +15,14 @@ import { declaredSurface, type DeclaredExport, type DeclaredModule } from './dec
 
 const typesDir = path.dirname(createRequire(import.meta.url).resolve('@types/k6/package.json'));
 
+/**
+ * Declared by @types/k6 but absent from real k6 too (checked against k6's source at v2.2.0), so
+ * the engine follows k6. Each entry says where k6 shows it.
+ */
+const NOT_IN_K6: Record<string, string> = {
+  'k6/http SSL_3_0': 'k6 v2.2 js/modules/k6/http/http.go exports TLS_1_0..TLS_1_3 only',
+};
+
 type Verdict = { module: string; name: string; declared: string; found: string };
 
 /** What `typeof` must give for a declared kind (constants and namespaces: any defined value). */
@@ -64,6 +72,7 @@ describe('k6 API surface: @types/k6 declarations vs the built-in engine', () => 
         }
         for (const e of m.exports) {
           const found = r.kinds[e.name] ?? 'undefined';
+          if (NOT_IN_K6[`${m.path} ${e.name}`]) continue;
           if (!matches(e.kind, found)) missing.push({ module: m.path, name: e.name, declared: e.kind, found });
         }
       }

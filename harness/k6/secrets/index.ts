@@ -1,0 +1,1 @@
+export { createSecretStore, REDACTED, SecretStoreImpl } from './secret-store';
