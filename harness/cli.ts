@@ -126,6 +126,19 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
       },
     )
     .command(
+      'new <name>',
+      'Write a typed scenario that compiles and runs at once (scenarios/<name>.ts, or a path)',
+      (y) =>
+        y
+          .positional('name', { type: 'string', demandOption: true, describe: 'scenario name (scenarios/<name>.ts) or a path to a .ts file' })
+          .option('template', { requiresArg: true, choices: ['protocol', 'arrival-rate', 'chaos'] as const, default: 'protocol' as const, describe: 'what the scenario does' })
+          .example('$0 new checkout --template arrival-rate', 'scenarios/checkout.ts at a constant arrival rate'),
+      async (a) => {
+        const { newScenario } = await import('./commands/new/index');
+        code = await newScenario({ name: a.name, template: a.template }, ctx);
+      },
+    )
+    .command(
       'list',
       'Scenarios and chaos experiments with their descriptions',
       (y) => y.option('json', { type: 'boolean' }),
