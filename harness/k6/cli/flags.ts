@@ -2,7 +2,8 @@ import { parseDuration } from '../../../vocabulary';
 import { parseStageFlag } from '../options/stages';
 import type { OptionLayer } from '../options/types';
 
-export const SUMMARY_MODES = ['compact', 'full', 'disabled'] as const;
+/** k6 v2's modes, plus k6 v1's `legacy` (the v0.48 text: the default here, see run-k6.ts). */
+export const SUMMARY_MODES = ['compact', 'full', 'disabled', 'legacy'] as const;
 export type SummaryMode = (typeof SUMMARY_MODES)[number];
 
 /** `k6 run` flags as parsed (only what the user gave; defaults are applied by consolidation). */
@@ -26,7 +27,7 @@ export interface RunFlags {
   noTeardown: boolean;
   /** `--secret-source TYPE=CONFIG` (k6 v1+), in order. */
   secretSources: string[];
-  /** `--summary-mode compact|full|disabled` (k6 v1+); undefined: K6_SUMMARY_MODE or compact. */
+  /** `--summary-mode compact|full|disabled|legacy` (k6 v1+); undefined: K6_SUMMARY_MODE, else legacy. */
   summaryMode?: SummaryMode;
   /** Harness-only: a threshold whose metric got no sample fails (99) instead of passing as in k6; undefined: HARNESS_K6_FAIL_ON_UNMATCHED_THRESHOLDS decides. */
   failOnUnmatchedThresholds?: boolean;

@@ -72,7 +72,8 @@ Flags:
   -o, --out json=FILE         metrics output (repeatable)
       --summary-export FILE   write the end-of-test summary as JSON
       --summary-trend-stats   e.g. "avg,p(95),p(99.9)"
-      --summary-mode M        compact (default), full or disabled (k6 v1+; env K6_SUMMARY_MODE)
+      --summary-mode M        compact, full or disabled: k6 v1/v2's summary layouts; legacy
+                              (default): k6 v0.48's text (env K6_SUMMARY_MODE)
       --secret-source S       k6/secrets source: file=PATH, env[=prefix=P] (repeatable;
                               name=N and default as in k6); values read are redacted from logs
       --tag K=V               test-wide tag (repeatable)
@@ -256,7 +257,7 @@ async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
     }
     if (ran && !options.noSummary && summaryMode !== 'disabled') {
       try {
-        await writeSummary(loaded, result, ctx, logger);
+        await writeSummary(loaded, result, ctx, logger, false, summaryMode);
       } catch (e) {
         logger.error((e as Error).message);
       }
@@ -285,16 +286,18 @@ async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
 }
 
 /**
- * `--summary-mode` wins over K6_SUMMARY_MODE; compact by default (k6 v1+). `disabled` is k6 v2's
- * replacement of `--no-summary` (which the engine still takes, as v0.48 and v1 do).
+ * `--summary-mode` wins over K6_SUMMARY_MODE. The default is `legacy` (k6 v0.48's text), not v2's
+ * `compact`: the engine reports itself as k6 v0.48 and its summary is compared byte for byte with
+ * v0.48 recordings (docs/engine.md). `disabled` is k6 v2's replacement of `--no-summary` (which the
+ * engine still takes, as v0.48 and v1 do).
  */
 function summaryModeOf(flags: RunFlags, env: IoContext['env'], problems: string[]): SummaryMode {
   if (flags.summaryMode) return flags.summaryMode;
   const e = env.K6_SUMMARY_MODE;
-  if (e === undefined || e === '') return 'compact';
+  if (e === undefined || e === '') return 'legacy';
   if ((SUMMARY_MODES as readonly string[]).includes(e)) return e as SummaryMode;
   problems.push(`K6_SUMMARY_MODE: invalid summary mode "${e}"; valid: ${SUMMARY_MODES.join(', ')}`);
-  return 'compact';
+  return 'legacy';
 }
 
 /** `--fail-on-unmatched-thresholds[=false]` wins over HARNESS_K6_FAIL_ON_UNMATCHED_THRESHOLDS; off by default (k6's behaviour). */
@@ -302,7 +305,7 @@ function failOnUnmatched(flags: RunFlags, env: IoContext['env']): boolean {
   return flags.failOnUnmatchedThresholds ?? /^(1|true|yes|on)$/i.test(env.HARNESS_K6_FAIL_ON_UNMATCHED_THRESHOLDS ?? '');
 }
 
-async function writeSummary(l: Loaded, result: ExecutionResult, ctx: IoContext, logger: RuntimeOptions['logger'], exportOnly = false): Promise<void> {
+async function writeSummary(l: Loaded, result: ExecutionResult, ctx: IoContext, logger: RuntimeOptions['logger'], exportOnly = false, mode: SummaryMode = 'legacy'): Promise<void> {
   const data = buildSummaryData({
     engine: l.engine,
     thresholds: l.thresholds,
@@ -326,7 +329,7 @@ async function writeSummary(l: Loaded, result: ExecutionResult, ctx: IoContext, 
       await vu.dispose();
     }
   }
-  let res = summaryResult({ data, handleSummaryResult: custom, summaryExportPath: l.flags.summaryExport, enableColors: ctx.isTTY && !l.flags.noColor });
+  let res = summaryResult({ data, handleSummaryResult: custom, summaryExportPath: l.flags.summaryExport, enableColors: ctx.isTTY && !l.flags.noColor, mode: mode === 'disabled' ? 'legacy' : mode });
   if (exportOnly) res = l.flags.summaryExport ? { [l.flags.summaryExport]: res[l.flags.summaryExport] } : {};
   await writeSummaryResult(res, ctx);
 }

@@ -4,6 +4,7 @@ import type { Writable } from 'node:stream';
 import { gojaStringify } from './goja-json';
 import type { SummaryData } from './summary-data';
 import { defaultSummaryStdout } from './summary-text';
+import { summaryStdoutV2, type SummaryTextMode } from './summary-text-v2';
 import { summaryExportJson } from './summary-export';
 
 /**
@@ -20,10 +21,13 @@ export function summaryResult(opts: {
   handleSummaryResult?: Record<string, string | Uint8Array> | undefined;
   summaryExportPath?: string;
   enableColors?: boolean;
+  /** The default text: k6 v0.48's (`legacy`, the default) or k6 v1/v2's `compact` / `full` layout. */
+  mode?: 'legacy' | SummaryTextMode;
 }): Record<string, string | Uint8Array> {
+  const mode = opts.mode ?? 'legacy';
   const result: Record<string, string | Uint8Array> = opts.handleSummaryResult
     ? { ...opts.handleSummaryResult }
-    : { stdout: defaultSummaryStdout(opts.data, opts.enableColors) };
+    : { stdout: mode === 'legacy' ? defaultSummaryStdout(opts.data, opts.enableColors) : summaryStdoutV2(opts.data, mode, opts.enableColors ?? false) };
   if (opts.summaryExportPath) result[opts.summaryExportPath] = summaryExportJson(opts.data);
   return result;
 }
