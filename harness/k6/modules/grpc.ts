@@ -1,5 +1,5 @@
 /**
- * `k6/net/grpc` (k6 v0.48), unary calls, on @grpc/grpc-js + @grpc/proto-loader:
+ * `k6/net/grpc` (unary calls, and streams as since k6 v0.49), on @grpc/grpc-js + @grpc/proto-loader:
  * `new Client()`, `load(importPaths, ...protoFiles)` (init context), `connect(addr, params)`,
  * `invoke(method, request, params)`, `close()`, and the `Status*` constants.
  *
@@ -11,7 +11,7 @@
  * field present with its default, lowerCamelCase names); a non-OK status does not throw: `error`
  * is `{code, message, details: []}` and `message` the empty response. `grpc_req_duration` is
  * tagged `name` (`/pkg.Svc/M`), `method`, `service`, `status`, `url` (`addr/pkg.Svc/M`) and the
- * call's `params.tags`. `k6/experimental/grpc` adds `Stream` (below).
+ * call's `params.tags`. `Stream` (below) is in both `k6/net/grpc` and `k6/experimental/grpc`.
  */
 import net from 'node:net';
 import path from 'node:path';
@@ -79,10 +79,10 @@ function metadataObject(md: grpc.Metadata | undefined): Record<string, string[]>
  * `k6/net/grpc`: Client and, as since k6 v0.49 (where streams left k6/experimental/grpc), Stream.
  * k6 v0.48 had unary calls only here; the engine follows v2 (docs/engine.md).
  */
-export const grpcModule: ModuleFactory = (vu: VUState) => grpcFactory(vu, true, 'k6/net/grpc');
+export const grpcModule: ModuleFactory = (vu: VUState) => grpcFactory(vu, 'k6/net/grpc');
 
-/** `k6/experimental/grpc`: the same Client plus `Stream` (client, server and bidi streams). */
-export const experimentalGrpcModule: ModuleFactory = (vu: VUState) => grpcFactory(vu, true, 'k6/experimental/grpc');
+/** `k6/experimental/grpc`: the same module under its pre-v0.49 name (Client, Stream). */
+export const experimentalGrpcModule: ModuleFactory = (vu: VUState) => grpcFactory(vu, 'k6/experimental/grpc');
 
 interface ClientState {
   conn: grpc.Client | null;
@@ -90,7 +90,7 @@ interface ClientState {
   methods: Map<string, Method>;
 }
 
-function grpcFactory(vu: VUState, withStreams: boolean, slot: string): Record<string, unknown> {
+function grpcFactory(vu: VUState, slot: string): Record<string, unknown> {
   const st = internalState(vu);
   /** What `Stream` needs of a Client (its private fields are out of its reach). */
   const clientState = new WeakMap<object, () => ClientState>();
@@ -233,10 +233,6 @@ function grpcFactory(vu: VUState, withStreams: boolean, slot: string): Record<st
     }
   }
 
-  if (!withStreams) {
-    const exports = { Client, ...STATUS };
-    return { ...exports, default: exports };
-  }
   for (const name of ['grpc_streams', 'grpc_streams_msgs_sent', 'grpc_streams_msgs_received']) vu.options.metrics.getOrCreate(name, 'counter');
 
   /**

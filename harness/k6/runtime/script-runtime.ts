@@ -144,8 +144,13 @@ class Realm {
       __ENV: { ...opts.env },
       console: createConsole(opts.logger),
       open: (file: unknown, mode?: unknown) => this.open(file, mode),
-      // k6 v1: WebCrypto is global (crypto.subtle, getRandomValues, randomUUID), Node's implementation
-      crypto: webcrypto,
+      // k6 v1: WebCrypto is global, Node's implementation; a fresh object per realm, so a script
+      // assigning to it cannot reach another VU (or Node's own globalThis.crypto)
+      crypto: {
+        subtle: webcrypto.subtle,
+        getRandomValues: <T extends ArrayBufferView | null>(a: T): T => webcrypto.getRandomValues(a as never) as T,
+        randomUUID: () => webcrypto.randomUUID(),
+      },
     };
   }
 
