@@ -1,8 +1,8 @@
 /**
  * `k6/experimental/csv`: `parse(file, options)` resolves to a SharedArray of the rows (parsed
  * once per test), `new Parser(file, options)` reads row by row with `next()` → `{ done, value }`.
- * Options as k6: delimiter (default ','), skipFirstLine, fromLine, toLine, asObjects (the first
- * line is the header). Quoting per RFC 4180 (`""` inside quotes is a quote).
+ * Options as k6: delimiter (default ','), skipFirstLine, fromLine, toLine (0-based line numbers of
+ * the file, both included; the header is line 0), asObjects (the first line is the header). Quoting per RFC 4180 (`""` inside quotes is a quote).
  */
 import type { ModuleFactory, VUState } from '../types';
 import { internalState } from '../runtime/vu-state';
@@ -24,11 +24,15 @@ function csvOptions(o: unknown): CsvOptions {
   const line = (k: string) => {
     if (r[k] === undefined) return undefined;
     const n = Number(r[k]);
-    if (!Number.isInteger(n) || n < 0) throw new TypeError(`csv: ${k} must be a non-negative integer`);
+    if (!Number.isInteger(n) || n < 0) throw new TypeError(`the '${k}' option must be greater than or equal to 0; got ${String(r[k])}`);
     return n;
   };
   const out: CsvOptions = { delimiter, skipFirstLine: r.skipFirstLine === true, fromLine: line('fromLine'), toLine: line('toLine'), asObjects: r.asObjects === true };
-  if (out.fromLine !== undefined && out.toLine !== undefined && out.toLine < out.fromLine) throw new TypeError('csv: toLine must be greater than or equal to fromLine');
+  // k6's rules and texts (internal/js/modules/k6/experimental/csv at v2.2.0)
+  if (out.asObjects && out.skipFirstLine) throw new TypeError("the 'header' option cannot be enabled when 'skipFirstLine' is true");
+  if (out.asObjects && (out.fromLine ?? 0) > 0) throw new TypeError("the 'header' option cannot be enabled when 'fromLine' is set to a value greater than 0");
+  if (out.fromLine !== undefined && out.toLine !== undefined && out.fromLine >= out.toLine)
+    throw new TypeError(`the 'fromLine' option must be less than the 'toLine' option; got 'fromLine': ${out.fromLine}, 'toLine': ${out.toLine}`);
   return out;
 }
 
@@ -81,7 +85,8 @@ function shapeRows(records: string[][], o: CsvOptions): unknown[] {
     if (o.skipFirstLine && line === 0) return;
     if (o.fromLine !== undefined && line < o.fromLine) return;
     if (o.toLine !== undefined && line > o.toLine) return;
-    out.push(header ? Object.fromEntries(header.map((h, j) => [h, r[j] ?? ''])) : r);
+    if (header && r.length !== header.length) throw new Error(`record length (${r.length}) doesn't match header length (${header.length})`);
+    out.push(header ? Object.fromEntries(header.map((h, j) => [h, r[j]!])) : r);
   });
   return out;
 }

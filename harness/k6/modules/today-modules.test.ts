@@ -95,6 +95,27 @@ describe('k6 modules: k6 v1/v2 additions', () => {
     ]);
   });
 
+  it('k6/experimental/csv: fromLine/toLine are 0-based file lines, both included; k6 rejects conflicting options', async () => {
+    const { logs } = await run(
+      `import { open } from 'k6/experimental/fs';
+       import csv from 'k6/experimental/csv';
+       let range, e1 = '', e2 = '';
+       (async function () {
+         const f = await open('n.csv');
+         range = await csv.parse(f, { fromLine: 1, toLine: 2 });
+         try { await csv.parse(f, { asObjects: true, skipFirstLine: true }); } catch (e) { e1 = e.message; }
+         try { await csv.parse(f, { fromLine: 2, toLine: 2 }); } catch (e) { e2 = e.message; }
+       })();
+       export default function () { console.log(JSON.stringify(range)); console.log(e1); console.log(e2); }`,
+      { 'n.csv': 'l0\nl1\nl2\nl3\n' },
+    );
+    assert.deepEqual(logs, [
+      '[["l1"],["l2"]]',
+      "the 'header' option cannot be enabled when 'skipFirstLine' is true",
+      "the 'fromLine' option must be less than the 'toLine' option; got 'fromLine': 2, 'toLine': 2",
+    ]);
+  });
+
   it('k6/secrets: file and env sources, named and default, values redacted from the logs', async () => {
     const problems: string[] = [];
     let store: ReturnType<typeof createSecretStore> | undefined;
