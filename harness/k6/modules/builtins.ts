@@ -14,7 +14,7 @@ import { httpModule } from './http';
 import { k6Module } from './k6';
 import { metricsModule } from './metrics';
 import { redisModule } from './redis';
-import { refusedModule, RUN_WITH_REAL_K6 } from './refused';
+import { RUN_WITH_REAL_K6 } from './refused';
 import { ModuleRegistry } from './registry';
 import { secretsModule } from './secrets';
 import { streamsModule } from './streams';
@@ -47,6 +47,6 @@ export function createBuiltinRegistry(): ModuleRegistry {
     .register('k6/experimental/csv', csvModule)
     .register('k6/experimental/streams', streamsModule)
     // declared by @types/k6 but not served: refused at the import with file:line and a hint
-    .register('k6/browser', refusedModule('k6/browser', `${RUN_WITH_REAL_K6}; the browser module drives Chromium`))
-    .register('k6/experimental/browser', refusedModule('k6/experimental/browser', `it is k6/browser since k6 v0.52; ${RUN_WITH_REAL_K6}`));
+    .refuse('k6/browser', `${RUN_WITH_REAL_K6}; the browser module drives Chromium`)
+    .refuse('k6/experimental/browser', `it is k6/browser since k6 v0.52; ${RUN_WITH_REAL_K6}`);
 }

@@ -5,10 +5,25 @@
  */
 import { Registry } from '../../../vocabulary';
 import type { ModuleFactory } from '../types';
+import { refusedModule } from './refused';
 
 export class ModuleRegistry extends Registry<ModuleFactory> {
+  private readonly refused = new Set<string>();
+
   constructor() {
     super({ kind: 'k6 module', sorted: true });
+  }
+
+  /** A module k6 has that this engine refuses at the import, saying what to do instead. */
+  refuse(path: string, hint: string): this {
+    this.register(path, refusedModule(path, hint));
+    this.refused.add(path);
+    return this;
+  }
+
+  /** The import paths served (refused ones left out). */
+  supported(): string[] {
+    return this.keys().filter((k) => !this.refused.has(k));
   }
 
   /** The factory, or throws with what k6 users need to hear (remote modules, xk6 extensions). */
@@ -20,6 +35,6 @@ export class ModuleRegistry extends Registry<ModuleFactory> {
       : path.startsWith('k6/x/')
         ? ' (xk6 extensions need a custom k6 binary; run with the real k6)'
         : '';
-    throw new Error(`unknown module "${path}"${hint}; supported: ${this.keys().join(', ')}`);
+    throw new Error(`unknown module "${path}"${hint}; supported: ${this.supported().join(', ')}`);
   }
 }
