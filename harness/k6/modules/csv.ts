@@ -8,6 +8,7 @@ import type { ModuleFactory, VUState } from '../types';
 import { internalState } from '../runtime/vu-state';
 import { deepFreeze } from './execution';
 import { K6File } from './fs';
+import { holdInit } from './init-promise';
 
 interface CsvOptions {
   delimiter: string;
@@ -98,7 +99,8 @@ function fileOf(file: unknown): K6File {
 
 export const csvModule: ModuleFactory = (vu: VUState) => {
   const st = internalState(vu);
-  const parse = (file: unknown, options?: unknown): Promise<readonly unknown[]> => {
+  const parse = (file: unknown, options?: unknown): Promise<readonly unknown[]> => holdInit(vu, parseOnce(file, options));
+  const parseOnce = (file: unknown, options?: unknown): Promise<readonly unknown[]> => {
     try {
       if (!vu.inInit) throw new Error('csv.parse() can only be called in the init context');
       const f = fileOf(file);

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ModuleFactory, VUState } from '../types';
 import { internalState } from '../runtime/vu-state';
+import { holdInit } from './init-promise';
 
 export const SeekMode = Object.freeze({ Start: 0, Current: 1, End: 2 });
 
@@ -51,7 +52,8 @@ export const fsModule: ModuleFactory = (vu: VUState) => {
   let files = contents.get(st.shared);
   if (!files) contents.set(st.shared, (files = new Map()));
   const cache = files;
-  const open = (p: unknown): Promise<K6File> => {
+  const open = (p: unknown): Promise<K6File> => holdInit(vu, openFile(p));
+  const openFile = (p: unknown): Promise<K6File> => {
     if (!vu.inInit) return Promise.reject(new Error('open() failed; reason: opening a file is allowed only in the Init context'));
     if (typeof p !== 'string' || p === '') return Promise.reject(new TypeError('open() failed; reason: path cannot be empty'));
     const abs = path.resolve(vu.options.cwd, p);
