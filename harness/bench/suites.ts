@@ -1,4 +1,5 @@
 import { gatewayBench } from './gateway-bench';
+import { gateBench } from './gate-bench';
 import { engineBench } from './engine-bench';
 import { influxdbBench } from './influxdb-bench';
 import { reportBench } from './report-bench';
@@ -6,4 +7,4 @@ import { toxiproxyBench } from './toxiproxy-bench';
 import type { BenchSuite } from './types';
 
 /** Every benchmark suite, in the order they run. Add new suites here. */
-export const suites: BenchSuite[] = [gatewayBench, engineBench, influxdbBench, reportBench, toxiproxyBench];
+export const suites: BenchSuite[] = [gatewayBench, engineBench, influxdbBench, reportBench, toxiproxyBench, gateBench];

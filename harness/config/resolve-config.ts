@@ -201,7 +201,7 @@ function validate(c: HarnessConfig, problems: string[], warnings: string[]): voi
     const v = c.gate[k];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (k === 'alpha' && (v <= 0 || v >= 1))) problems.push(`gate.${k}: must be a number ${k === 'alpha' ? 'in (0, 1)' : '>= 0'}, got ${JSON.stringify(v)}`);
   }
-  if (!Array.isArray(c.gate.percentiles) || c.gate.percentiles.some((p) => ![50, 95, 99].includes(p))) problems.push(`gate.percentiles: a list of 50, 95, 99, got ${JSON.stringify(c.gate.percentiles)}`);
+  if (!Array.isArray(c.gate.percentiles) || c.gate.percentiles.some((p) => ![10, 50, 95, 99].includes(p))) problems.push(`gate.percentiles: a list of 10, 50, 95, 99, got ${JSON.stringify(c.gate.percentiles)}`);
   if (!Array.isArray(c.gate.optionalThresholds) || c.gate.optionalThresholds.some((m) => typeof m !== 'string')) problems.push('gate.optionalThresholds: must be a list of threshold keys (metric or metric{tag:value})');
   if (!Array.isArray(c.gate.latencyMetrics) || c.gate.latencyMetrics.some((m) => typeof m !== 'string')) problems.push('gate.latencyMetrics: must be a list of trend metric names');
   if (typeof c.gate.series !== 'object' || c.gate.series === null || Array.isArray(c.gate.series)) problems.push('gate.series: must be an object of metric keys (metric or metric{tag:value}) to tolerances');

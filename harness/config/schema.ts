@@ -74,11 +74,14 @@ export interface HarnessConfig {
  * under `gate`; harness/gate's `compareRuns` reads them (config sits below the gate).
  */
 export interface GateTolerances {
-  /** Significance level of the tests: a change counts only when p < alpha (default 0.05). */
+  /**
+   * Significance level (default 0.05): a change counts only when p < alpha; the percentiles of one
+   * series are one family, each tested at alpha / their number (Bonferroni).
+   */
   alpha: number;
   /** Trend metrics whose percentiles are compared (default `http_req_duration`). */
   latencyMetrics: string[];
-  /** Percentiles compared, any of 50, 95, 99 (the median is the steadiest, the tail the most telling). */
+  /** Percentiles compared, any of 10, 50, 95, 99 (default 10, 95: p10 for a slowdown of every request, p95 for the tail; docs/gates.md). */
   percentiles: number[];
   /** Relative increase of a latency percentile tolerated (default 0.10 = +10%). */
   latencyTolerance: number;
@@ -88,7 +91,7 @@ export interface GateTolerances {
   throughputTolerance: number;
   /** Absolute increase of a check's failure rate tolerated (default 0.01). */
   checksTolerance: number;
-  /** With several baseline runs the tolerance widens by this many between-run spreads (default 2). */
+  /** With 2 baseline runs the tolerance widens by this many between-run spreads (default 2); 3 or more runs use the between-runs test. */
   noiseFactor: number;
   /**
    * Per metric or tag set, in k6's threshold key syntax (`http_req_duration{name:GET /health}`,
@@ -121,7 +124,7 @@ export interface GateConfig extends GateTolerances {
 export const GATE_DEFAULTS: GateTolerances = {
   alpha: 0.05,
   latencyMetrics: ['http_req_duration'],
-  percentiles: [50, 95, 99],
+  percentiles: [10, 95],
   latencyTolerance: 0.1,
   errorRateTolerance: 0.01,
   throughputTolerance: 0.1,

@@ -19,7 +19,7 @@ function run(id: string, o: { p95: number; jitter?: number; rps?: number; failRa
   const rps = o.rps ?? 100;
   const counts = Array.from({ length: n }, () => rps);
   const total = rps * n;
-  const trend: SeriesProfile = { metric: 'http_req_duration', kind: 'trend', tags: {}, count: total, sum: 0, min: 0, max: 1e9, seconds: { count: counts, sum: counts, p: { p50: p95, p95, p99: p95 } } };
+  const trend: SeriesProfile = { metric: 'http_req_duration', kind: 'trend', tags: {}, count: total, sum: 0, min: 0, max: 1e9, seconds: { count: counts, sum: counts, p: { p10: p95, p50: p95, p95, p99: p95 } } };
   const reqs: SeriesProfile = { metric: 'http_reqs', kind: 'counter', tags: {}, count: total, sum: total, min: 1, max: 1, seconds: { count: counts, sum: counts } };
   const failed: SeriesProfile = { metric: 'http_req_failed', kind: 'rate', tags: {}, count: total, sum: 0, min: 0, max: 1, hits: Math.round(total * (o.failRate ?? 0)), seconds: { count: counts, sum: counts } };
   const series = [trend, reqs, failed];
@@ -51,15 +51,51 @@ describe('compareRuns (synthetic runs, known answers)', () => {
     assert.equal(verdictOf(compareRuns(run('c', { p95: 7, seed: 5 }), base), 'http_req_duration p95'), 'improved');
   });
 
-  it('+5% is within the 10% tolerance; a noisy baseline widens the tolerance', () => {
+  it('+5% is within the 10% tolerance; against a noisy baseline +20% is not significant', () => {
     assert.equal(verdictOf(compareRuns(run('c', { p95: 10.5, seed: 6 }), base), 'http_req_duration p95'), 'unchanged');
+    // three runs whose p95 spread ~20%: a new run 20% above their mean is what they predict (t = 0.85, df 2)
     const noisy = [run('n1', { p95: 8, seed: 1 }), run('n2', { p95: 10, seed: 2 }), run('n3', { p95: 12, seed: 3 })];
-    const r = compareRuns(run('c', { p95: 12, seed: 7 }), noisy);
-    const row = r.rows.find((x) => x.statistic === 'http_req_duration p95')!;
-    assert.ok(row.tolerance > 0.4, `tolerance ${row.tolerance}`); // 0.10 + 2 x 20% between-run spread
+    const row = compareRuns(run('c', { p95: 12, seed: 7 }), noisy).rows.find((x) => x.statistic === 'http_req_duration p95')!;
+    assert.equal(row.test, 'between-runs-t');
+    assert.equal(row.tolerance, DEFAULT_TOLERANCES.latencyTolerance);
     assert.equal(row.verdict, 'unchanged');
+    assert.match(row.note ?? '', /beyond tolerance but not significant/);
+    assert.ok(row.confidence > 0.6 && row.confidence < 0.9, `confidence ${row.confidence}`);
     // the same +20% against a quiet baseline is caught
     assert.equal(verdictOf(compareRuns(run('c', { p95: 12, seed: 7 }), base), 'http_req_duration p95'), 'regressed');
+  });
+
+  it('a large change that the baseline runs\' spread explains is not a regression; a small one they rule out is (above the tolerance)', () => {
+    // quiet runs (±0.2% jitter inside each run, 9.9..10.1 between them): +12% is far outside their spread
+    const quiet = [run('q1', { p95: 9.9, jitter: 0.002, seed: 1 }), run('q2', { p95: 10, jitter: 0.002, seed: 2 }), run('q3', { p95: 10.1, jitter: 0.002, seed: 3 })];
+    const up = compareRuns(run('c', { p95: 11.2, jitter: 0.002, seed: 4 }), quiet).rows.find((x) => x.statistic === 'http_req_duration p95')!;
+    assert.equal(up.verdict, 'regressed');
+    assert.ok(up.confidence > 0.99, `confidence ${up.confidence}`);
+    // +8% is also outside the spread but under the 10% tolerance: a change too small to matter
+    assert.equal(verdictOf(compareRuns(run('c', { p95: 10.8, jitter: 0.002, seed: 4 }), quiet), 'http_req_duration p95'), 'unchanged');
+    // runs spread 7..14 (a loaded machine): +40% is within what a new run of the same code gives
+    const loaded = [run('l1', { p95: 7, seed: 1 }), run('l2', { p95: 10, seed: 2 }), run('l3', { p95: 14, seed: 3 }), run('l4', { p95: 9, seed: 4 })];
+    assert.equal(verdictOf(compareRuns(run('c', { p95: 13.5, seed: 5 }), loaded), 'http_req_duration p95'), 'unchanged');
+  });
+
+  it('with fewer than 3 baseline runs: the per-second window test and the tolerance widened by noiseFactor x spread', () => {
+    const two = [run('t1', { p95: 9, seed: 1 }), run('t2', { p95: 11, seed: 2 })];
+    const row = compareRuns(run('c', { p95: 12, seed: 7 }), two).rows.find((x) => x.statistic === 'http_req_duration p95')!;
+    assert.equal(row.test, 'mann-whitney-u');
+    assert.ok(Math.abs(row.tolerance - (0.1 + 2 * (Math.SQRT2 / 10))) < 0.01, `tolerance ${row.tolerance}`); // spread of 9 and 11 ≈ 14%
+    assert.equal(row.verdict, 'unchanged');
+    assert.equal(verdictOf(compareRuns(run('c', { p95: 15, seed: 7 }), two), 'http_req_duration p95'), 'regressed');
+  });
+
+  it('the percentiles of a series are one family: each is tested at alpha / their number', () => {
+    // three runs at 10·e^{0, 0.1, -0.1} (log sd 0.1); 10·e^0.3834 is t = 3.32 with 2 df: one-sided p = 0.040
+    const runs = [0, 0.1, -0.1].map((l, i) => run(`f${i}`, { p95: 10 * Math.exp(l), jitter: 0, seed: i }));
+    const cand = run('c', { p95: 10 * Math.exp(0.3834), jitter: 0, seed: 9 });
+    const one = compareRuns(cand, runs, { ...DEFAULT_TOLERANCES, percentiles: [95] }).rows.find((x) => x.statistic === 'http_req_duration p95')!;
+    assert.ok(Math.abs(1 - one.confidence - 0.04) < 0.002, `p ${1 - one.confidence}`);
+    assert.equal(one.verdict, 'regressed'); // 0.040 < 0.05
+    const two = compareRuns(cand, runs, { ...DEFAULT_TOLERANCES, percentiles: [10, 95] }).rows.find((x) => x.statistic === 'http_req_duration p95')!;
+    assert.equal(two.verdict, 'unchanged'); // 0.040 > 0.05 / 2
   });
 
   it('error rate, throughput and a missing check', () => {

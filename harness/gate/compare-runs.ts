@@ -3,7 +3,7 @@ import { seriesKey, type Tags } from '../../vocabulary';
 import { GATE_DEFAULTS, type GateTolerances } from '../config';
 import { PERCENTILES, type Percentile, type RunProfile, type SeriesProfile } from './run-profile';
 import { SeriesTolerances } from './series-tolerances';
-import { mannWhitneyU, median, relativeSpread, twoProportionZ } from './statistics';
+import { betweenRunsTest, mannWhitneyU, median, relativeSpread, twoProportionZ } from './statistics';
 
 /** The defaults (harness/config's `GATE_DEFAULTS`, the one home of the tolerance fields). */
 export const DEFAULT_TOLERANCES: GateTolerances = GATE_DEFAULTS;
@@ -27,7 +27,7 @@ export interface GateRow {
   effectSize: number;
   /** 1 - p of the one-sided test in the direction of the change. */
   confidence: number;
-  test: 'mann-whitney-u' | 'two-proportion-z' | 'none';
+  test: 'between-runs-t' | 'mann-whitney-u' | 'two-proportion-z' | 'none';
   verdict: Verdict;
   note?: string;
 }
@@ -43,22 +43,29 @@ export interface GateResult {
 
 /** Fewer per-second windows than this on either side: no test, the tolerance alone decides. */
 const MIN_WINDOWS = 5;
+/**
+ * From this many baseline runs on, latency and throughput are tested against the runs' own
+ * spread (`betweenRunsTest`) instead of per-second windows: two runs give a t with one degree of
+ * freedom, too wide to catch anything.
+ */
+export const MIN_BASELINE_RUNS_FOR_SPREAD = 3;
 
 /**
  * Compares a candidate run with the runs of a baseline, per metric and tag set:
  *
- *   latency pXX   candidate's whole-run pXX (HDR) vs the median of the baseline runs'; test: Mann-Whitney U
- *                 of the per-second pXX windows (candidate vs all baseline runs' windows)
- *   throughput    http_reqs per second; test: Mann-Whitney U of the per-second counts (partial first and
+ *   latency pXX   candidate's whole-run pXX (HDR) vs the median of the baseline runs'; test: with >= 3
+ *                 baseline runs, between runs (`betweenRunsTest` of the per-run values), else Mann-Whitney
+ *                 U of the per-second pXX windows; the percentiles of a series share alpha (alpha / n each)
+ *   throughput    http_reqs per second; test: as latency (windows: per-second counts, partial first and
  *                 last seconds dropped)
  *   error rate    http_req_failed; test: two-proportion z on the counts
  *   checks        each check's failure rate; test: two-proportion z
  *
- * A statistic regresses when its change is beyond the tolerance (widened by `noiseFactor` times the
- * baseline's between-run spread) in the bad direction AND the test is significant (p < alpha);
- * improved likewise in the good direction; anything else is unchanged. A whole metric with too few
- * windows for the test (a run under 5 s) is judged on the tolerance alone; a sparse endpoint or
- * check is only reported. A baseline series absent from
+ * A statistic regresses when its change is beyond the tolerance (the smallest change that matters;
+ * with 1-2 baseline runs widened by `noiseFactor` times their spread) in the bad direction AND the
+ * test is significant (p < alpha); improved likewise in the good direction; anything else is
+ * unchanged. A whole metric with too few windows for the window test (a run under 5 s) is judged on
+ * the tolerance alone; a sparse endpoint or check is only reported. A baseline series absent from
  * the candidate is `missing` (an endpoint or check that disappeared must not pass silently).
  */
 export function compareRuns(candidate: RunProfile, baseline: readonly RunProfile[], base: GateTolerances = DEFAULT_TOLERANCES): GateResult {
@@ -72,9 +79,11 @@ export function compareRuns(candidate: RunProfile, baseline: readonly RunProfile
     const c = cand.get(key);
     const tol = bySeries.for(ref);
     if (ref.kind === 'trend' && tol.latencyMetrics.includes(ref.metric)) {
-      for (const q of tol.percentiles) {
-        if (!(PERCENTILES as readonly number[]).includes(q)) continue;
-        rows.push(c ? latencyRow(c, per, q as Percentile, tol) : missingRow(`${ref.metric} p${q}`, ref));
+      const qs = tol.percentiles.filter((q) => (PERCENTILES as readonly number[]).includes(q));
+      // one family per series: each percentile at alpha / n keeps the series' false alarms <= alpha
+      const familyAlpha = { ...tol, alpha: tol.alpha / Math.max(1, qs.length) };
+      for (const q of qs) {
+        rows.push(c ? latencyRow(c, per, q as Percentile, familyAlpha) : missingRow(`${ref.metric} p${q}`, ref));
       }
     } else if (ref.metric === 'http_reqs' && ref.kind === 'counter') {
       rows.push(c ? throughputRow(c, per, candidate, baseline, tol) : missingRow('http_reqs per second', ref));
@@ -107,14 +116,41 @@ function latencyRow(c: SeriesProfile, per: SeriesProfile[], q: Percentile, tol: 
     candidate: value,
     change: base > 0 ? value / base - 1 : 0,
     changeKind: 'relative',
-    tolerance: tol.latencyTolerance + tol.noiseFactor * relativeSpread(perRun),
     higherIsWorse: true,
     effectSize: mw.delta,
-    pWorse: mw.pGreater,
-    pBetter: mw.pLess,
-    test: enough ? 'mann-whitney-u' : 'none',
     alpha: tol.alpha,
+    ...runTest(value, perRun, mw, enough, tol.latencyTolerance, tol.noiseFactor, true),
   });
+}
+
+/**
+ * The test and tolerance of a per-run statistic (a latency percentile, requests per second).
+ * With >= MIN_BASELINE_RUNS_FOR_SPREAD baseline runs: is the candidate outside what the runs' own
+ * spread predicts for a new run (`betweenRunsTest`), with the tolerance as the smallest change
+ * that matters. Per-second windows are not used for the decision then: within one run they are
+ * correlated (a busy minute slows them all), so a window test calls any between-run wobble
+ * "significant". With fewer runs there is no estimate of that spread: the window test, and the
+ * tolerance widened by `noiseFactor` times the two runs' spread.
+ */
+function runTest(
+  value: number,
+  perRun: number[],
+  mw: { pGreater: number; pLess: number },
+  enoughWindows: boolean,
+  tolerance: number,
+  noiseFactor: number,
+  higherIsWorse: boolean,
+): { tolerance: number; pWorse: number; pBetter: number; test: GateRow['test'] } {
+  if (perRun.length >= MIN_BASELINE_RUNS_FOR_SPREAD) {
+    const bt = betweenRunsTest(value, perRun);
+    return { tolerance, test: 'between-runs-t', pWorse: higherIsWorse ? bt.pGreater : bt.pLess, pBetter: higherIsWorse ? bt.pLess : bt.pGreater };
+  }
+  return {
+    tolerance: tolerance + noiseFactor * relativeSpread(perRun),
+    test: enoughWindows ? 'mann-whitney-u' : 'none',
+    pWorse: higherIsWorse ? mw.pGreater : mw.pLess,
+    pBetter: higherIsWorse ? mw.pLess : mw.pGreater,
+  };
 }
 
 function throughputRow(c: SeriesProfile, per: SeriesProfile[], candidate: RunProfile, baseline: readonly RunProfile[], tol: GateTolerances): GateRow {
@@ -133,13 +169,10 @@ function throughputRow(c: SeriesProfile, per: SeriesProfile[], candidate: RunPro
     candidate: value,
     change: base > 0 ? value / base - 1 : 0,
     changeKind: 'relative',
-    tolerance: tol.throughputTolerance + tol.noiseFactor * relativeSpread(perRun),
     higherIsWorse: false,
     effectSize: mw.delta,
-    pWorse: mw.pLess,
-    pBetter: mw.pGreater,
-    test: cw.length >= MIN_WINDOWS && bw.length >= MIN_WINDOWS ? 'mann-whitney-u' : 'none',
     alpha: tol.alpha,
+    ...runTest(value, perRun, mw, cw.length >= MIN_WINDOWS && bw.length >= MIN_WINDOWS, tol.throughputTolerance, tol.noiseFactor, false),
   });
 }
 

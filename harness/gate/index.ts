@@ -12,6 +12,6 @@ export { compareRuns, DEFAULT_TOLERANCES, type GateResult, type GateRow, type Ve
 export { renderGateTable, renderGateMarkdown, renderGateJunit, compareRows } from './render-gate';
 export { renderCompareHtml, baselineChartSeries } from './render-compare';
 export { runGate, loadGateBaseline, gateFailed, GATE_FILES, type RunGateOptions } from './run-gate';
-export { mannWhitneyU, twoProportionZ, normalCdf, median, relativeSpread } from './statistics';
+export { betweenRunsTest, mannWhitneyU, twoProportionZ, normalCdf, median, relativeSpread, studentTCdf, type BetweenRunsResult } from './statistics';
 export { SeriesTolerances, isCompared, unmatchedGateMessage, type UnmatchedGateEntry } from './series-tolerances';
 export { unmatchedThresholds, unmatchedMessage, type UnmatchedThreshold } from './unmatched-thresholds';

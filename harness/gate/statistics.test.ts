@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mannWhitneyU, median, normalCdf, relativeSpread, twoProportionZ } from './statistics';
+import { betweenRunsTest, mannWhitneyU, median, normalCdf, relativeSpread, studentTCdf, twoProportionZ } from './statistics';
 
 const close = (a: number, b: number, eps: number, what: string) => assert.ok(Math.abs(a - b) <= eps, `${what}: ${a} not within ${eps} of ${b}`);
 
@@ -52,6 +52,50 @@ describe('gate statistics', () => {
     close(r.pGreater, 0.0112, 3e-4, 'p');
     assert.deepEqual(twoProportionZ(0, 100, 0, 100).pGreater, 1);
     assert.equal(twoProportionZ(5, 100, 0, 100).pGreater > 0, true);
+  });
+
+  it("Student's t CDF matches the table and the closed forms", () => {
+    for (const [t, df, p] of [
+      [0, 4, 0.5],
+      [2.1318, 4, 0.95], // t(0.95; 4)
+      [2.7764, 4, 0.975],
+      [3.7469, 4, 0.99],
+      [1.8125, 10, 0.95],
+      [-1.8125, 10, 0.05],
+      [2.0423, 30, 0.975],
+      [1.96, 1e6, 0.975], // -> the normal
+    ] as const)
+      close(studentTCdf(t, df), p, 2e-5, `T(${t}; ${df})`);
+    for (const t of [-3, -0.5, 1, 6.3138]) close(studentTCdf(t, 1), 0.5 + Math.atan(t) / Math.PI, 1e-10, `Cauchy(${t})`); // df 1
+    for (const t of [-2, 0.7, 1.7320508]) close(studentTCdf(t, 2), 0.5 + t / (2 * Math.sqrt(2 + t * t)), 1e-10, `df 2 (${t})`);
+  });
+
+  it('between-runs test: a prediction t on logs (known answer, df 2)', () => {
+    // baseline logs 0, 0.1, -0.1: mean 0, sd 0.1; candidate log 0.2: t = 0.2 / (0.1 * sqrt(4/3)) = sqrt(3)
+    const r = betweenRunsTest(Math.exp(0.2), [1, Math.exp(0.1), Math.exp(-0.1)]);
+    close(r.logMean, 0, 1e-12, 'mean');
+    close(r.logSd, 0.1, 1e-12, 'sd');
+    close(r.t, Math.sqrt(3), 1e-9, 't');
+    assert.equal(r.df, 2);
+    close(r.pGreater, 0.5 - Math.sqrt(3) / (2 * Math.sqrt(5)), 1e-9, 'p'); // 0.1127
+    close(r.pGreater + r.pLess, 1, 1e-12, 'sum');
+    // scale-free: the same runs in other units give the same answer
+    const scaled = betweenRunsTest(20 * Math.exp(0.2), [20, 20 * Math.exp(0.1), 20 * Math.exp(-0.1)]);
+    close(scaled.pGreater, r.pGreater, 1e-12, 'scaled');
+  });
+
+  it('between-runs test: identical runs, too few runs, non-positive values', () => {
+    const flat = betweenRunsTest(11, [10, 10, 10]);
+    assert.equal(flat.pGreater, 0);
+    assert.equal(flat.pLess, 1);
+    assert.equal(betweenRunsTest(10, [10, 10, 10]).pGreater, 1);
+    assert.equal(betweenRunsTest(12, [10]).pGreater, 1); // one run: no spread, no evidence
+    assert.equal(betweenRunsTest(0, [10, 11, 12]).pGreater, 1);
+    assert.equal(betweenRunsTest(12, [10, 0, 11, 12]).df, 2); // the zero is dropped
+    // five runs spread ~10%: a run 30% above is beyond t(0.95; 4), one 10% above is not
+    const runs = [9, 9.5, 10, 10.5, 11.2];
+    assert.ok(betweenRunsTest(13, runs).pGreater < 0.05);
+    assert.ok(betweenRunsTest(11, runs).pGreater > 0.05);
   });
 
   it('median and relative spread', () => {

@@ -95,3 +95,90 @@ export function relativeSpread(perRun: readonly number[]): number {
   const variance = v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1);
   return Math.sqrt(variance) / Math.abs(mean);
 }
+
+/** ln Γ(x) for x > 0 (Lanczos, g=7, 9 terms; relative error < 1e-13). */
+function lnGamma(x: number): number {
+  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lnGamma(1 - x);
+  x -= 1;
+  let a = c[0]!;
+  const t = x + 7.5;
+  for (let i = 1; i < 9; i++) a += c[i]! / (x + i);
+  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** Regularized incomplete beta I_x(a, b) (continued fraction, Numerical Recipes `betacf`). */
+function incompleteBeta(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(lnGamma(a + b) - lnGamma(a) - lnGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  // the fraction converges fast for x < (a+1)/(a+b+2); use the symmetry I_x(a,b) = 1 - I_{1-x}(b,a) otherwise
+  if (x > (a + 1) / (a + b + 2)) return 1 - incompleteBeta(1 - x, b, a);
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 1 - ((a + b) * x) / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let f = d;
+  for (let m = 1; m <= 300; m++) {
+    const m2 = 2 * m;
+    let num = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
+    d = 1 + num * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + num / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    f *= d * c;
+    num = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
+    d = 1 + num * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + num / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const delta = d * c;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-14) break;
+  }
+  return (front * f) / a;
+}
+
+/** Student's t CDF with `df` degrees of freedom (df = 1 is the Cauchy distribution). */
+export function studentTCdf(t: number, df: number): number {
+  if (!Number.isFinite(t)) return t > 0 ? 1 : 0;
+  const tail = 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5);
+  return t > 0 ? 1 - tail : tail;
+}
+
+export interface BetweenRunsResult {
+  /** Mean of the baseline runs' log values: the baseline's typical level. */
+  logMean: number;
+  /** Sample standard deviation of the baseline runs' log values (≈ their relative spread). */
+  logSd: number;
+  /** (log candidate - logMean) / (logSd · sqrt(1 + 1/k)), Student t with k - 1 degrees of freedom. */
+  t: number;
+  df: number;
+  /** One-sided p-value that the candidate run is higher than a new run of the baseline would be. */
+  pGreater: number;
+  pLess: number;
+}
+
+/**
+ * Is one candidate run's statistic (a whole-run p95, a run's requests per second) outside what the
+ * baseline's own runs say a new run of the same code would give? A prediction-interval t-test on
+ * logs: k baseline runs estimate the between-run spread (the noise that per-second windows of one
+ * run cannot see), and t with k - 1 degrees of freedom pays for estimating it from few runs.
+ * Logs, because run-to-run noise of latencies is multiplicative (a busier machine stretches
+ * everything) and the gate's changes are relative. Needs k >= 2 positive values.
+ */
+export function betweenRunsTest(candidate: number, baselineRuns: readonly number[]): BetweenRunsResult {
+  const logs = baselineRuns.filter((v) => v > 0 && Number.isFinite(v)).map(Math.log);
+  const k = logs.length;
+  const none = { logMean: Number.NaN, logSd: Number.NaN, t: Number.NaN, df: Math.max(0, k - 1), pGreater: 1, pLess: 1 };
+  if (k < 2 || !(candidate > 0)) return none;
+  const logMean = logs.reduce((a, b) => a + b, 0) / k;
+  const logSd = Math.sqrt(logs.reduce((a, b) => a + (b - logMean) ** 2, 0) / (k - 1));
+  const diff = Math.log(candidate) - logMean;
+  if (logSd === 0) return { logMean, logSd, t: diff === 0 ? 0 : Math.sign(diff) * Infinity, df: k - 1, pGreater: diff > 0 ? 0 : 1, pLess: diff < 0 ? 0 : 1 };
+  const t = diff / (logSd * Math.sqrt(1 + 1 / k));
+  return { logMean, logSd, t, df: k - 1, pGreater: 1 - studentTCdf(t, k - 1), pLess: studentTCdf(t, k - 1) };
+}

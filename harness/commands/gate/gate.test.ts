@@ -48,7 +48,7 @@ describe('harness baseline save / harness gate (the binary, synthetic runs)', fu
     assert.match(bad.stdout, /FAILED: performance regression.*exit 112/);
     const md = readFileSync(join(slow, 'gate.md'), 'utf8');
     assert.match(md, /^## Performance gate: FAILED/);
-    assert.match(md, /\| REGRESSED \| http_req_duration p50 \|/);
+    assert.match(md, /\| REGRESSED \| http_req_duration p10 \|/);
     const junit = readFileSync(join(slow, 'gate.junit.xml'), 'utf8');
     assert.match(junit, /<testcase name="http_req_duration p95" classname="gate.http_req_duration" time="0"><failure /);
     assert.ok(existsSync(join(slow, 'gate.json')));
