@@ -35,7 +35,7 @@ describe('the committed baselines (reports/baselines/*) still load and gate', ()
         const others = runs.filter((_, j) => j !== i);
         const r = compareRuns(candidate, others, GATE_DEFAULTS);
         const stats = new Set(r.rows.filter((x) => Object.keys(x.tags).length === 0).map((x) => x.statistic));
-        for (const s of ['http_req_duration p50', 'http_req_duration p95', 'http_req_duration p99', 'http_reqs per second', 'http_req_failed rate']) assert.ok(stats.has(s), `${candidate.runId}: ${s} compared`);
+        for (const s of [...GATE_DEFAULTS.percentiles.map((q) => `http_req_duration p${q}`), 'http_reqs per second', 'http_req_failed rate']) assert.ok(stats.has(s), `${candidate.runId}: ${s} compared`);
         assert.ok(r.rows.some((x) => x.statistic === 'checks failure rate'), 'checks compared');
         assert.equal(r.missing, 0, `${candidate.runId}: no series missing`);
         for (const x of r.rows) assert.ok([x.baseline, x.candidate, x.change, x.tolerance].every(Number.isFinite), `${candidate.runId}: ${x.statistic} ${JSON.stringify(x.tags)} has numbers`);
