@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { influxdbOutput, type InfluxOutputContext } from '../outputs/influxdb';
 import { startVictoriaMetrics, victoriaMetricsBin } from '../outputs/influxdb/testing/victoria-metrics';
 import type { BenchResult, BenchSuite } from './types';
-import { startTrivialTarget } from './trivial-target';
+import { spawnTrivialTarget } from './trivial-target';
 
 const HARNESS_BIN = fileURLToPath(new URL('../bin/harness.mjs', import.meta.url));
 const SECONDS = Number(process.env.INFLUX_BENCH_SECONDS ?? 10);
@@ -56,7 +56,7 @@ export const influxdbBench: BenchSuite = {
     if (!bin) return { markdown: `Not measured: ${why}.`, goalsMet: false };
     const dir = await mkdtemp(join(tmpdir(), 'influx-bench-'));
     const vm = await startVictoriaMetrics(bin);
-    const target = await startTrivialTarget();
+    const target = await spawnTrivialTarget();
     try {
       await writeFile(
         join(dir, 'post.js'),

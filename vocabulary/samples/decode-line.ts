@@ -7,8 +7,32 @@ export type StreamRecord = { type: 'Metric'; metric: MetricInfo } | { type: 'Poi
 /**
  * The one decoder of a k6 JSON stream line (the streaming reader and every test use it).
  * Returns undefined for a blank line, a line cut short by a killed engine, or an unknown type.
+ *
+ * Point lines in the exact shape k6 and the built-in engine write them take a fast path (see
+ * `fastPoint`); anything else (Metric lines, other key orders, escapes, whitespace, metadata)
+ * goes through `JSON.parse`, and both give the same record (decode-line.test.ts proves it over
+ * recorded k6 streams and mutations of them).
  */
 export function decodeLine(line: string): StreamRecord | undefined {
+  return fastPoint(line, 0, line.length) ?? slowLine(line);
+}
+
+/** Every line of `text` (separated by `\n`; the part after the last `\n` is a line too), decoded, appended to `out`. */
+export function decodeLines(text: string, out: StreamRecord[]): void {
+  let start = 0;
+  for (;;) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    if (end > start) {
+      const r = fastPoint(text, start, end) ?? slowLine(text.slice(start, end));
+      if (r !== undefined) out.push(r);
+    }
+    if (end >= text.length) return;
+    start = end + 1;
+  }
+}
+
+function slowLine(line: string): StreamRecord | undefined {
   if (line.trim() === '') return undefined;
   let obj: { type?: unknown; metric?: unknown; data?: Record<string, unknown> };
   try {
@@ -35,7 +59,6 @@ export function decodeLine(line: string): StreamRecord | undefined {
 /** Engines stamp a request's samples (and a batch's) with one time: consecutive lines repeat it. */
 let lastTimeText = '';
 let lastTime: number | undefined;
-
 function pointTime(text: string): number | undefined {
   if (text === lastTimeText) return lastTime;
   let t: number | undefined;
@@ -48,4 +71,180 @@ function pointTime(text: string): number | undefined {
   lastTimeText = text;
   lastTime = t;
   return t;
+}
+
+/*
+ * The fast path: the Point line exactly as k6 v0.48 `output/json` and our encoder write it,
+ *
+ *   {"metric":NAME,"type":"Point","data":{"time":"YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z","value":NUMBER,"tags":OBJECT}}
+ *
+ * read in place in the batch text (no line string, no JSON.parse of the line): NAME without a
+ * backslash, NUMBER checked against JSON's grammar, OBJECT the rest of the line but its last
+ * two `}` and JSON.parse'd only the first time its text is seen. What is accepted is valid JSON
+ * with exactly these keys, so JSON.parse would give the same record; anything else returns
+ * undefined and takes the slow path. Per line this costs a few indexOf/startsWith calls, one
+ * Number(), and a lookup of the tags text (the last few tag sets are compared in place first).
+ */
+const HEAD = '{"metric":"';
+const TYPE_POINT = '","type":"Point","data":{"time":"';
+const VALUE = '","value":';
+const TAGS = ',"tags":';
+const Q = 0x22; // "
+const BRACE_CLOSE = 0x7d; // }
+
+/** The line's structure up to the tags' `{`; names, times and numbers as `fastPoint` needs them. */
+const SHAPE = /\{"metric":"[^"\\\x00-\x1f]*","type":"Point","data":\{"time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z","value":-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?,"tags":\{/y;
+
+function fastPoint(text: string, start: number, end: number): StreamRecord | undefined {
+  // one native match for the structure; then the parts are found with indexOf (memchr-fast)
+  SHAPE.lastIndex = start;
+  if (!SHAPE.test(text) || SHAPE.lastIndex > end || text.charCodeAt(end - 1) !== BRACE_CLOSE || text.charCodeAt(end - 2) !== BRACE_CLOSE) return undefined;
+  const tagsStart = SHAPE.lastIndex - 1;
+  const nameStart = start + HEAD.length;
+  const nameEnd = text.indexOf('"', nameStart);
+  const metric = metricName(text, nameStart, nameEnd);
+  if (metric === undefined) return undefined;
+  const timeStart = nameEnd + TYPE_POINT.length;
+  const timeEnd = text.indexOf('"', timeStart);
+  const time = fastTime(text, timeStart, timeEnd);
+  if (time === undefined) return undefined;
+  const tags = internTags(text, tagsStart, end - 2);
+  if (tags === undefined) return undefined;
+  return { type: 'Point', sample: { metric, time, value: Number(text.slice(timeEnd + VALUE.length, tagsStart - TAGS.length)), tags } };
+}
+
+/** Where a JSON number starting at `i` ends (RFC 8259 grammar), or -1. */
+function jsonNumberEnd(text: string, i: number, end: number): number {
+  let c = text.charCodeAt(i);
+  if (c === 0x2d) c = text.charCodeAt(++i); // -
+  if (c === 0x30) c = text.charCodeAt(++i); // a single leading 0
+  else if (c >= 0x31 && c <= 0x39) {
+    do c = text.charCodeAt(++i);
+    while (c >= 0x30 && c <= 0x39);
+  } else return -1;
+  if (c === 0x2e) { // .digits
+    c = text.charCodeAt(++i);
+    if (!(c >= 0x30 && c <= 0x39)) return -1;
+    do c = text.charCodeAt(++i);
+    while (c >= 0x30 && c <= 0x39);
+  }
+  if (c === 0x65 || c === 0x45) { // e[+-]digits
+    c = text.charCodeAt(++i);
+    if (c === 0x2b || c === 0x2d) c = text.charCodeAt(++i);
+    if (!(c >= 0x30 && c <= 0x39)) return -1;
+    do c = text.charCodeAt(++i);
+    while (c >= 0x30 && c <= 0x39);
+  }
+  return i < end ? i : -1;
+}
+
+/**
+ * Metric names by their raw text (a run has a few dozen): validated and copied once. Engines
+ * write a request's metrics in the same order every time, so the name that followed this one
+ * last time is tried first (one compare instead of hashing the name).
+ */
+interface Name {
+  name: string;
+  next: Name | undefined;
+}
+const names = new Map<string, Name>();
+let lastName: Name = { name: '', next: undefined };
+function metricName(text: string, start: number, end: number): string | undefined {
+  const raw = text.slice(start, end);
+  const guess = lastName.next;
+  if (guess !== undefined && guess.name === raw) return (lastName = guess).name;
+  let n = names.get(raw);
+  if (n === undefined) {
+    if (raw.includes('\\')) return undefined; // escapes: the slow path decodes them
+    let name: string;
+    try {
+      name = JSON.parse(`"${raw}"`) as string; // rejects control characters as JSON.parse would; a fresh copy
+    } catch {
+      return undefined;
+    }
+    if (names.size >= 10_000) names.clear();
+    names.set(name, (n = { name, next: undefined }));
+  }
+  lastName.next = n;
+  lastName = n;
+  return n.name;
+}
+
+/** The second the last times fell in: `YYYY-MM-DDTHH:MM:SS` and its epoch ms. */
+let secText = '';
+let secMs = NaN;
+/** The last time text and its value: `YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z` only (what k6 writes); the same float as `parseRfc3339`. */
+let lastText = '';
+let lastMs = NaN;
+function fastTime(text: string, start: number, end: number): number | undefined {
+  const whole = text.slice(start, end);
+  if (whole === lastText) return lastMs; // a request's samples share their time
+  const ms = parseTime(text, start, end);
+  if (ms !== undefined) {
+    lastText = whole; // a slice: keeps one batch text alive, no more
+    lastMs = ms;
+  }
+  return ms;
+}
+
+function parseTime(text: string, start: number, end: number): number | undefined {
+  const len = end - start;
+  if (len < 20 || len > 30 || len === 21 || text.charCodeAt(end - 1) !== 0x5a) return undefined; // Z
+  const sec = text.slice(start, start + 19);
+  if (sec !== secText) {
+    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/.test(sec)) return undefined;
+    const ms = Date.parse(`${sec}Z`);
+    if (Number.isNaN(ms)) return undefined;
+    secText = sec;
+    secMs = ms;
+  }
+  if (len === 20) return secMs;
+  if (text.charCodeAt(start + 19) !== 0x2e) return undefined; // .
+  let frac = 0;
+  for (let i = start + 20; i < end - 1; i++) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return undefined;
+    frac = frac * 10 + d;
+  }
+  // as parseRfc3339: the fraction padded to ns (an exact integer), then / 1e6
+  return secMs + (frac * POW10[30 - len]) / 1e6;
+}
+/** 10^(9 - digits) by the time text's length (21 + digits + 1 = 22..30 characters). */
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8];
+
+/*
+ * Tag sets by their text: a run has few distinct ones, so each is parsed once and every sample
+ * with that text shares one frozen object (consumers may key caches by its identity). The last
+ * few are compared in place (no hashing, no substring); the rest are looked up in a map.
+ */
+const tagSets = new Map<string, { text: string; tags: Tags }>();
+const RECENT = 4;
+const recent: Array<{ text: string; tags: Tags }> = Array.from({ length: RECENT }, () => ({ text: '', tags: {} }));
+let recentNext = 0;
+
+function internTags(text: string, start: number, end: number): Tags | undefined {
+  if (text.charCodeAt(start) !== 0x7b) return undefined; // {
+  const raw = text.slice(start, end);
+  for (let i = 0; i < RECENT; i++) {
+    const r = recent[i];
+    if (r.text === raw) return r.tags;
+  }
+  let set = tagSets.get(raw);
+  if (set === undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      return undefined; // e.g. `{...},"metadata":{...}`: the slow path
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+    for (const k in parsed) if (typeof (parsed as Record<string, unknown>)[k] !== 'string') return undefined;
+    // its own copy of the text: a slice would keep the whole batch text alive
+    set = { text: Buffer.from(raw, 'utf8').toString('utf8'), tags: Object.freeze(parsed as Tags) };
+    if (tagSets.size >= 50_000) tagSets.clear(); // unbounded tag values (e.g. a vu or iter tag)
+    tagSets.set(set.text, set);
+  }
+  recent[recentNext] = set;
+  recentNext = (recentNext + 1) % RECENT;
+  return set.tags;
 }

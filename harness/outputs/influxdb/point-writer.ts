@@ -3,7 +3,14 @@ import type { Spool } from './spool';
 
 /** Where batches of line protocol go (InfluxDB's `/api/v2/write`); rejects when not written. */
 export interface LineSink {
-  write(lines: string[]): Promise<void>;
+  /** Lines, or their text already joined with `\n` (one request either way). */
+  write(lines: readonly string[] | string): Promise<void>;
+}
+
+/** A batch as queued: its lines joined once, so the queue holds a few flat strings, not thousands of small ones. */
+interface Batch {
+  text: string;
+  lines: number;
 }
 
 export interface PointWriterOptions {
@@ -46,7 +53,7 @@ export class PointWriter {
   readonly stats: WriteStats = { produced: 0, written: 0, spooled: 0, replayed: 0 };
   #batch: string[] = [];
   #batchSince = 0;
-  #queue: string[][] = [];
+  #queue: Batch[] = [];
   #closing = false;
   #down = false;
   #nextProbe = 0;
@@ -96,7 +103,7 @@ export class PointWriter {
 
   #enqueue(): void {
     if (!this.#batch.length) return;
-    this.#queue.push(this.#batch);
+    this.#queue.push({ text: this.#batch.join('\n'), lines: this.#batch.length });
     this.#batch = [];
     while (this.#queue.length > this.#o.maxQueuedBatches) this.#spool(this.#queue.shift()!);
     this.#wake?.();
@@ -107,9 +114,9 @@ export class PointWriter {
     for (const r of this.#room.splice(0)) r();
   }
 
-  #spool(batch: string[]): void {
-    this.spool.append(batch);
-    this.stats.spooled += batch.length;
+  #spool(batch: Batch): void {
+    this.spool.appendText(batch.text, batch.lines);
+    this.stats.spooled += batch.lines;
   }
 
   async #run(): Promise<void> {
@@ -130,21 +137,21 @@ export class PointWriter {
         continue;
       }
       if (await this.#send(batch)) {
-        this.stats.written += batch.length;
+        this.stats.written += batch.lines;
         if (this.stats.spooled > this.stats.replayed) await this.#replay();
       } else this.#spool(batch);
     }
   }
 
   /** true when written. While down, only one probe per backoff period; the rest spools at once. */
-  async #send(batch: string[]): Promise<boolean> {
+  async #send(batch: Batch): Promise<boolean> {
     if (Date.now() >= this.#deadline) return false;
     if (this.#down && Date.now() < this.#nextProbe) return false;
     const attempts = this.#down || this.#closing ? 1 : this.#o.attempts;
     let delay = this.#o.minBackoffMs;
     for (let i = 1; ; i++) {
       try {
-        await this.sink.write(batch);
+        await this.sink.write(batch.text);
         if (this.#down) this.#o.log(`influxdb: server is back`);
         this.#down = false;
         this.#probeMs = this.#o.minBackoffMs;
