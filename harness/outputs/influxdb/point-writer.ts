@@ -7,6 +7,8 @@ export interface LineSink {
   write(lines: readonly string[] | string): Promise<void>;
 }
 
+const CHUNK_LINES = 256;
+
 /** A batch as queued: its lines joined once, so the queue holds a few flat strings, not thousands of small ones. */
 interface Batch {
   text: string;
@@ -51,7 +53,10 @@ export interface WriteStats {
  */
 export class PointWriter {
   readonly stats: WriteStats = { produced: 0, written: 0, spooled: 0, replayed: 0 };
-  #batch: string[] = [];
+  /** The batch being filled: its lines joined a few hundred at a time into flat chunks, then the last few. */
+  #chunks: string[] = [];
+  #lines: string[] = [];
+  #batchLines = 0;
   #batchSince = 0;
   #queue: Batch[] = [];
   #closing = false;
@@ -69,16 +74,21 @@ export class PointWriter {
     private readonly spool: Spool,
     o: PointWriterOptions = {},
   ) {
-    this.#o = { batchLines: 5000, flushMs: 1000, maxQueuedBatches: 20, attempts: 3, minBackoffMs: 200, maxBackoffMs: 5000, log: () => {}, ...o };
+    this.#o = { batchLines: 5000, flushMs: 1000, maxQueuedBatches: 8, attempts: 3, minBackoffMs: 200, maxBackoffMs: 5000, log: () => {}, ...o };
     this.#probeMs = this.#o.minBackoffMs;
     this.#loop = this.#run();
   }
 
   add(line: string): void {
     this.stats.produced++;
-    if (this.#batch.length === 0) this.#batchSince = Date.now();
-    this.#batch.push(line);
-    if (this.#batch.length >= this.#o.batchLines) this.#enqueue();
+    if (this.#batchLines++ === 0) this.#batchSince = Date.now();
+    // a few hundred short strings at a time, joined while still young: thousands of lines kept
+    // until the batch is full would outlive the young generation and grow the old one (RSS)
+    if (this.#lines.push(line) >= CHUNK_LINES) {
+      this.#chunks.push(this.#lines.join('\n'));
+      this.#lines = [];
+    }
+    if (this.#batchLines >= this.#o.batchLines) this.#enqueue();
   }
 
   /**
@@ -102,9 +112,12 @@ export class PointWriter {
   }
 
   #enqueue(): void {
-    if (!this.#batch.length) return;
-    this.#queue.push({ text: this.#batch.join('\n'), lines: this.#batch.length });
-    this.#batch = [];
+    if (!this.#batchLines) return;
+    if (this.#lines.length) this.#chunks.push(this.#lines.join('\n'));
+    this.#queue.push({ text: this.#chunks.length === 1 ? this.#chunks[0] : this.#chunks.join('\n'), lines: this.#batchLines });
+    this.#chunks = [];
+    this.#lines = [];
+    this.#batchLines = 0;
     while (this.#queue.length > this.#o.maxQueuedBatches) this.#spool(this.#queue.shift()!);
     this.#wake?.();
   }
@@ -121,7 +134,7 @@ export class PointWriter {
 
   async #run(): Promise<void> {
     for (;;) {
-      if (!this.#queue.length && this.#batch.length && (this.#closing || Date.now() - this.#batchSince >= this.#o.flushMs)) this.#enqueue();
+      if (!this.#queue.length && this.#batchLines && (this.#closing || Date.now() - this.#batchSince >= this.#o.flushMs)) this.#enqueue();
       const batch = this.#queue.shift();
       this.#freeRoom();
       if (!batch) {
