@@ -3,17 +3,20 @@ import type { Spool } from './spool';
 
 /** Where batches of line protocol go (InfluxDB's `/api/v2/write`); rejects when not written. */
 export interface LineSink {
-  /** Lines, or their text already joined with `\n` (one request either way). */
-  write(lines: readonly string[] | string): Promise<void>;
+  /** Lines, or their text (lines ending in `\n`) as a string or bytes: one request. */
+  write(lines: readonly string[] | string | Uint8Array): Promise<void>;
 }
 
-const CHUNK_LINES = 256;
-
-/** A batch as queued: its lines joined once, so the queue holds a few flat strings, not thousands of small ones. */
+/** A batch as queued: its lines as bytes (each ending in `\n`) in a reusable buffer, no string per line kept. */
 interface Batch {
-  text: string;
+  /** The lines' bytes: `buf`'s first bytes. */
+  bytes: Buffer;
+  buf: Buffer;
   lines: number;
 }
+
+/** Lines joined into a string at a time before their bytes are copied into the batch. */
+const CHUNK_LINES = 256;
 
 export interface PointWriterOptions {
   batchLines?: number;
@@ -53,10 +56,13 @@ export interface WriteStats {
  */
 export class PointWriter {
   readonly stats: WriteStats = { produced: 0, written: 0, spooled: 0, replayed: 0 };
-  /** The batch being filled: its lines joined a few hundred at a time into flat chunks, then the last few. */
-  #chunks: string[] = [];
+  /** The batch being filled: bytes of the lines so far, and the last few lines not yet copied. */
+  #buf: Buffer | undefined;
+  #len = 0;
   #lines: string[] = [];
   #batchLines = 0;
+  /** Batch buffers to reuse (a full one is about `batchLines` × 250 bytes). */
+  #free: Buffer[] = [];
   #batchSince = 0;
   #queue: Batch[] = [];
   #closing = false;
@@ -82,13 +88,23 @@ export class PointWriter {
   add(line: string): void {
     this.stats.produced++;
     if (this.#batchLines++ === 0) this.#batchSince = Date.now();
-    // a few hundred short strings at a time, joined while still young: thousands of lines kept
-    // until the batch is full would outlive the young generation and grow the old one (RSS)
-    if (this.#lines.push(line) >= CHUNK_LINES) {
-      this.#chunks.push(this.#lines.join('\n'));
-      this.#lines = [];
-    }
+    // copied out of the JS heap a few hundred at a time: thousands of line strings (or one
+    // multi-MB batch string) kept until sent would outlive the young generation and grow RSS
+    if (this.#lines.push(line) >= CHUNK_LINES) this.#copyLines();
     if (this.#batchLines >= this.#o.batchLines) this.#enqueue();
+  }
+
+  #copyLines(): void {
+    const text = `${this.#lines.join('\n')}\n`;
+    this.#lines = [];
+    const n = Buffer.byteLength(text);
+    if (!this.#buf || this.#len + n > this.#buf.length) {
+      const bigger = this.#free.pop() ?? Buffer.allocUnsafe(this.#bufferBytes);
+      const next = bigger.length >= this.#len + n ? bigger : Buffer.allocUnsafe(2 * (this.#len + n));
+      if (this.#buf) this.#buf.copy(next, 0, 0, this.#len);
+      this.#buf = next;
+    }
+    this.#len += this.#buf.write(text, this.#len);
   }
 
   /**
@@ -113,10 +129,10 @@ export class PointWriter {
 
   #enqueue(): void {
     if (!this.#batchLines) return;
-    if (this.#lines.length) this.#chunks.push(this.#lines.join('\n'));
-    this.#queue.push({ text: this.#chunks.length === 1 ? this.#chunks[0] : this.#chunks.join('\n'), lines: this.#batchLines });
-    this.#chunks = [];
-    this.#lines = [];
+    if (this.#lines.length) this.#copyLines();
+    this.#queue.push({ bytes: this.#buf!.subarray(0, this.#len), buf: this.#buf!, lines: this.#batchLines });
+    this.#buf = undefined;
+    this.#len = 0;
     this.#batchLines = 0;
     while (this.#queue.length > this.#o.maxQueuedBatches) this.#spool(this.#queue.shift()!);
     this.#wake?.();
@@ -128,8 +144,19 @@ export class PointWriter {
   }
 
   #spool(batch: Batch): void {
-    this.spool.appendText(batch.text, batch.lines);
+    this.spool.appendBytes(batch.bytes, batch.lines);
     this.stats.spooled += batch.lines;
+    this.#release(batch);
+  }
+
+  /** The batch was written or spooled: its buffer can take the next one. */
+  #release(batch: Batch): void {
+    if (this.#free.length < 2 && batch.buf.length === this.#bufferBytes) this.#free.push(batch.buf);
+  }
+
+  /** A batch buffer's size: room for `batchLines` lines of 256 bytes (longer lines grow it). */
+  get #bufferBytes(): number {
+    return Math.max(this.#o.batchLines * 256, 64 * 1024);
   }
 
   async #run(): Promise<void> {
@@ -151,6 +178,7 @@ export class PointWriter {
       }
       if (await this.#send(batch)) {
         this.stats.written += batch.lines;
+        this.#release(batch);
         if (this.stats.spooled > this.stats.replayed) await this.#replay();
       } else this.#spool(batch);
     }
@@ -164,7 +192,7 @@ export class PointWriter {
     let delay = this.#o.minBackoffMs;
     for (let i = 1; ; i++) {
       try {
-        await this.sink.write(batch.text);
+        await this.sink.write(batch.bytes);
         if (this.#down) this.#o.log(`influxdb: server is back`);
         this.#down = false;
         this.#probeMs = this.#o.minBackoffMs;

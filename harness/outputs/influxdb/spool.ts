@@ -49,17 +49,17 @@ export class Spool {
   }
 
   append(lines: readonly string[]): void {
-    if (lines.length) this.appendText(lines.join('\n'), lines.length);
+    if (lines.length) this.appendBytes(`${lines.join('\n')}\n`, lines.length);
   }
 
-  /** `lines` lines already joined with `\n` (no trailing one). */
-  appendText(text: string, lines: number): void {
+  /** `lines` lines, each ending in `\n`, as bytes (or text). */
+  appendBytes(bytes: Uint8Array | string, lines: number): void {
     if (!lines) return;
     if (!this.#current) {
       mkdirSync(this.dir, { recursive: true });
       this.#current = { file: join(this.dir, `${this.#seq++}.lp.gz`), lines: 0 };
     }
-    appendFileSync(this.#current.file, gzipSync(`${text}\n`, { level: 1 }));
+    appendFileSync(this.#current.file, gzipSync(bytes, { level: 1 }));
     this.#current.lines += lines;
     if (this.#current.lines >= SEGMENT_LINES) this.#current = undefined;
   }
