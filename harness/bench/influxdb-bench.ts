@@ -107,8 +107,8 @@ export const influxdbBench: BenchSuite = {
     const dir = await mkdtemp(join(tmpdir(), 'influx-bench-'));
     const vm = await startVictoriaMetrics(bin);
     const target = await spawnTrivialTarget();
-    let peak = process.memoryUsage().rss;
-    const rssSampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    let peak = process.memoryUsage.rss();
+    const rssSampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
     try {
       const script = join(dir, 'post.js');
       await writeFile(
@@ -180,7 +180,7 @@ export const influxdbBench: BenchSuite = {
       const samples = raw.produced; // raw: one point per sample
       log(`  ${(samples / rollup.seconds).toFixed(0)} samples/s -> ${rollup.produced} points, peak RSS so far ${(peak / 2 ** 20).toFixed(0)} MiB`);
       clearInterval(rssSampler);
-      const peakMiB = Math.max(peak, process.memoryUsage().rss) / 2 ** 20;
+      const peakMiB = Math.max(peak, process.memoryUsage.rss()) / 2 ** 20;
 
       // --- the anchor: real k6's own --out influxdb into InfluxDB 1.x, same script and target
       const anchor = await realK6Anchor(script, dir, target.url, log);
