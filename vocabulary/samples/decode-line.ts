@@ -89,80 +89,63 @@ function pointTime(text: string): number | undefined {
  *   {"metric":NAME,"type":"Point","data":{"time":"YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z","value":NUMBER,"tags":OBJECT}}
  *
  * read in place in the batch text (no line string, no JSON.parse of the line): NAME without a
- * backslash, NUMBER checked against JSON's grammar, OBJECT the rest of the line but its last
- * two `}` and JSON.parse'd only the first time its text is seen. What is accepted is valid JSON
- * with exactly these keys, so JSON.parse would give the same record; anything else returns
- * undefined and takes the slow path. Per line this costs a few indexOf/startsWith calls, one
- * Number(), and a lookup of the tags text (the last few tag sets are compared in place first).
+ * backslash or control character, NUMBER matched against JSON's grammar, OBJECT the rest of the
+ * line but its last two `}` and JSON.parse'd only the first time its text is seen. What is
+ * accepted is valid JSON with exactly these keys, so JSON.parse would give the same record;
+ * anything else returns undefined and takes the slow path. Engines repeat themselves, and each
+ * part is checked against what it most likely is with one slice compared by `===` (a native
+ * compare; startsWith and charCodeAt loops are several times slower): the line's head against
+ * the metric that followed the last one, the time against the last time, the tags against the
+ * last few tag sets.
  */
 const HEAD = '{"metric":"';
 const TYPE_POINT = '","type":"Point","data":{"time":"';
 const VALUE = '","value":';
 const TAGS = ',"tags":';
-const Q = 0x22; // "
 const BRACE_CLOSE = 0x7d; // }
 
-/** The line's structure up to the tags' `{`; names, times and numbers as `fastPoint` needs them. */
-const SHAPE = /\{"metric":"[^"\\\x00-\x1f]*","type":"Point","data":\{"time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z","value":-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?,"tags":\{/y;
+/** From the time's closing quote: the value (JSON's number grammar) up to the tags' `{`. */
+const VALUE_AND_TAGS = /","value":-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?,"tags":\{/y;
 
 function fastPoint(text: string, start: number, end: number): StreamRecord | undefined {
-  // one native match for the structure; then the parts are found with indexOf (memchr-fast)
-  SHAPE.lastIndex = start;
-  if (!SHAPE.test(text) || SHAPE.lastIndex > end || text.charCodeAt(end - 1) !== BRACE_CLOSE || text.charCodeAt(end - 2) !== BRACE_CLOSE) return undefined;
-  const tagsStart = SHAPE.lastIndex - 1;
-  const nameStart = start + HEAD.length;
-  const nameEnd = text.indexOf('"', nameStart);
-  const metric = metricName(text, nameStart, nameEnd);
-  if (metric === undefined) return undefined;
-  const timeStart = nameEnd + TYPE_POINT.length;
+  if (text.charCodeAt(end - 1) !== BRACE_CLOSE || text.charCodeAt(end - 2) !== BRACE_CLOSE) return undefined;
+  const name = pointHead(text, start, end);
+  if (name === undefined) return undefined;
+  const timeStart = start + name.head.length;
   const timeEnd = text.indexOf('"', timeStart);
+  if (timeEnd < 0 || timeEnd >= end) return undefined;
   const time = fastTime(text, timeStart, timeEnd);
   if (time === undefined) return undefined;
+  VALUE_AND_TAGS.lastIndex = timeEnd;
+  if (!VALUE_AND_TAGS.test(text) || VALUE_AND_TAGS.lastIndex > end) return undefined;
+  const tagsStart = VALUE_AND_TAGS.lastIndex - 1;
   const tags = internTags(text, tagsStart, end - 2);
   if (tags === undefined) return undefined;
-  return { type: 'Point', sample: { metric, time, value: Number(text.slice(timeEnd + VALUE.length, tagsStart - TAGS.length)), tags } };
-}
-
-/** Where a JSON number starting at `i` ends (RFC 8259 grammar), or -1. */
-function jsonNumberEnd(text: string, i: number, end: number): number {
-  let c = text.charCodeAt(i);
-  if (c === 0x2d) c = text.charCodeAt(++i); // -
-  if (c === 0x30) c = text.charCodeAt(++i); // a single leading 0
-  else if (c >= 0x31 && c <= 0x39) {
-    do c = text.charCodeAt(++i);
-    while (c >= 0x30 && c <= 0x39);
-  } else return -1;
-  if (c === 0x2e) { // .digits
-    c = text.charCodeAt(++i);
-    if (!(c >= 0x30 && c <= 0x39)) return -1;
-    do c = text.charCodeAt(++i);
-    while (c >= 0x30 && c <= 0x39);
-  }
-  if (c === 0x65 || c === 0x45) { // e[+-]digits
-    c = text.charCodeAt(++i);
-    if (c === 0x2b || c === 0x2d) c = text.charCodeAt(++i);
-    if (!(c >= 0x30 && c <= 0x39)) return -1;
-    do c = text.charCodeAt(++i);
-    while (c >= 0x30 && c <= 0x39);
-  }
-  return i < end ? i : -1;
+  return { type: 'Point', sample: { metric: name.name, time, value: Number(text.slice(timeEnd + VALUE.length, tagsStart - TAGS.length)), tags } };
 }
 
 /**
- * Metric names by their raw text (a run has a few dozen): validated and copied once. Engines
- * write a request's metrics in the same order every time, so the name that followed this one
- * last time is tried first (one compare instead of hashing the name).
+ * Metric names by their raw text (a run has a few dozen), validated and copied once, with the
+ * line's head up to the time (`{"metric":"<name>","type":"Point","data":{"time":"`). Engines
+ * write a request's metrics in the same order every time, so the head of the name that followed
+ * the last one is tried first: one compare checks the structure and names the metric.
  */
 interface Name {
   name: string;
+  head: string;
   next: Name | undefined;
 }
 const names = new Map<string, Name>();
-let lastName: Name = { name: '', next: undefined };
-function metricName(text: string, start: number, end: number): string | undefined {
-  const raw = text.slice(start, end);
+let lastName: Name = { name: '', head: '\u0000', next: undefined };
+
+function pointHead(text: string, start: number, end: number): Name | undefined {
   const guess = lastName.next;
-  if (guess !== undefined && guess.name === raw) return (lastName = guess).name;
+  if (guess !== undefined && text.slice(start, start + guess.head.length) === guess.head) return (lastName = guess);
+  if (text.slice(start, start + HEAD.length) !== HEAD) return undefined;
+  const nameStart = start + HEAD.length;
+  const nameEnd = text.indexOf('"', nameStart);
+  if (nameEnd < 0 || nameEnd >= end || text.slice(nameEnd, nameEnd + TYPE_POINT.length) !== TYPE_POINT) return undefined;
+  const raw = text.slice(nameStart, nameEnd);
   let n = names.get(raw);
   if (n === undefined) {
     if (raw.includes('\\')) return undefined; // escapes: the slow path decodes them
@@ -173,11 +156,12 @@ function metricName(text: string, start: number, end: number): string | undefine
       return undefined;
     }
     if (names.size >= 10_000) names.clear();
-    names.set(name, (n = { name, next: undefined }));
+    names.set(name, (n = { name, head: `${HEAD}${name}${TYPE_POINT}`, next: undefined }));
+    void Number(n.head); // flattened once (ToNumber flattens a string in place in V8): compared on every line
   }
   lastName.next = n;
   lastName = n;
-  return n.name;
+  return n;
 }
 
 /** The second the last times fell in: `YYYY-MM-DDTHH:MM:SS` and its epoch ms. */
