@@ -25,7 +25,7 @@ export class RollupShape implements PointShape {
 
   constructor(run: RunTags, graceMs = 2000) {
     const tags = new SeriesTags(run);
-    this.#rollup = new SecondRollup<string>({ series: (s) => tags.encoded(s), key: (t) => t, graceMs });
+    this.#rollup = new SecondRollup<string>({ series: (s) => tags.encoded(s), key: (t) => t, graceMs, wasmHistograms: true });
   }
 
   get late(): number {
