@@ -1,5 +1,8 @@
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 
 /**
  * The trivial target the engine benchmarks load: 202 with a small JSON body, keep-alive, on a
@@ -19,4 +22,32 @@ export async function startTrivialTarget(): Promise<{ url: string; close(): Prom
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))),
   };
+}
+
+const SELF = fileURLToPath(import.meta.url);
+
+/**
+ * The same target in its own process, as a real target is: a suite that also does work of its
+ * own while the engine runs (the InfluxDB output) must not share the target's event loop.
+ */
+export async function spawnTrivialTarget(): Promise<{ url: string; close(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', SELF], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (c) => reject(new Error(`trivial target exited (${c}) before listening`)));
+    createInterface({ input: child.stdout! }).once('line', resolve);
+  });
+  return {
+    url,
+    close: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+if (process.argv[1] === SELF) {
+  const t = await startTrivialTarget();
+  process.stdout.write(`${t.url}\n`);
 }

@@ -65,6 +65,24 @@ describe('vocabulary/rollup SecondRollup', () => {
     assert.deepEqual(got, ['http_reqs,status=200 2']);
   });
 
+  it('WebAssembly histograms give the same percentiles as JS ones, and are reused across seconds', () => {
+    const run = (wasmHistograms: boolean) => {
+      const r = new SecondRollup({ wasmHistograms });
+      r.metricType('http_req_duration', 'trend');
+      const { out, emit } = collect();
+      let x = 7;
+      for (let i = 0; i < 20_000; i++) {
+        x = (x * 48271) % 2147483647; // deterministic spread over six orders of magnitude
+        r.add(s('http_req_duration', i, (x % 1_000_000) / 1000 + (i % 3 === 0 ? 1e6 : 0), { status: String(200 + (i % 2)) }), emit);
+      }
+      r.flush(emit);
+      return out;
+    };
+    const wasm = run(true);
+    assert.equal(wasm.length, 2 * 20);
+    assert.deepEqual(wasm, run(false));
+  });
+
   it('RollupCell.merge adds counts and histograms; percentiles stay within [min, max]', () => {
     const pool = new HistogramPool();
     const a = new RollupCell(pool.take());

@@ -18,6 +18,11 @@ export interface SecondRollupOptions<S = Tags> {
   key?: (series: S) => string;
   /** A second is closed once a sample this far past its end arrives (default 2000 ms). */
   graceMs?: number;
+  /**
+   * Trends' histograms in WebAssembly (`HistogramPool` `wasm`): cheaper per sample. The cells
+   * handed to `emit` are recycled after it returns, so they are never kept or merged elsewhere.
+   */
+  wasmHistograms?: boolean;
 }
 
 /**
@@ -31,8 +36,11 @@ export interface SecondRollupOptions<S = Tags> {
  *   sample ─▶ cell[metric|tags|second] ─(stream time > second + 1 s + grace)─▶ emit(rolled)
  */
 export class SecondRollup<S = Tags> {
-  readonly #cells = new Map<string, RolledSecond<S>>();
-  readonly #pool = new HistogramPool();
+  /** Open cells by metric and series key (a series has one per open second: a few). */
+  readonly #bySeries = new Map<string, Map<string, Array<Open<S>>>>();
+  /** Open cells by second, in the order they were opened (the emit order within a second). */
+  readonly #bySecond = new Map<number, Array<Open<S>>>();
+  readonly #pool: HistogramPool;
   readonly #trends = new Set<string>();
   readonly #series: (s: Sample) => S;
   readonly #key: (series: S) => string;
@@ -46,6 +54,7 @@ export class SecondRollup<S = Tags> {
     this.#series = o.series ?? ((s) => s.tags as S);
     this.#key = o.key ?? ((t) => seriesKey(t as Tags));
     this.#graceMs = o.graceMs ?? 2000;
+    this.#pool = new HistogramPool({ wasm: o.wasmHistograms });
   }
 
   /** A Metric line's type: trends get percentiles. */
@@ -65,13 +74,29 @@ export class SecondRollup<S = Tags> {
       second = this.#closedBelow;
     }
     const tags = this.#series(s);
-    const key = `${s.metric}\u0000${second}\u0000${this.#key(tags)}`;
-    let r = this.#cells.get(key);
-    if (!r) {
-      r = { metric: s.metric, tags, second, cell: new RollupCell(this.isTrend(s.metric) ? this.#pool.take() : undefined) };
-      this.#cells.set(key, r);
+    // nested maps, no per-sample key string: the keys (metric names, a series' encoded tags)
+    // are usually the same string objects every time, whose hashes V8 keeps
+    const key = this.#key(tags);
+    let byKey = this.#bySeries.get(s.metric);
+    if (byKey === undefined) this.#bySeries.set(s.metric, (byKey = new Map()));
+    let open = byKey.get(key);
+    if (open === undefined) byKey.set(key, (open = []));
+    let cell: RollupCell | undefined;
+    for (let i = 0; i < open.length; i++) {
+      if (open[i].rolled.second === second) {
+        cell = open[i].rolled.cell;
+        break;
+      }
     }
-    r.cell.add(s.value);
+    if (cell === undefined) {
+      cell = new RollupCell(this.isTrend(s.metric) ? this.#pool.take() : undefined);
+      const o: Open<S> = { rolled: { metric: s.metric, tags, second, cell }, key, siblings: open };
+      open.push(o);
+      let inSecond = this.#bySecond.get(second);
+      if (inSecond === undefined) this.#bySecond.set(second, (inSecond = []));
+      inSecond.push(o);
+    }
+    cell.add(s.value);
     if (s.time > this.#watermark) {
       this.#watermark = s.time;
       const closeBelow = Math.floor((this.#watermark - this.#graceMs) / 1000);
@@ -79,25 +104,43 @@ export class SecondRollup<S = Tags> {
     }
   }
 
-  /** Emits every second still open (the stream ended). */
+  /** Emits every second still open (the stream ended), and frees the histograms kept for reuse. */
   flush(emit: (r: RolledSecond<S>) => void): void {
     this.#close(Infinity, emit);
+    this.#pool.dispose();
   }
 
   #close(below: number, emit: (r: RolledSecond<S>) => void): void {
     this.#closedBelow = below;
-    const done: RolledSecond<S>[] = [];
-    for (const [key, r] of this.#cells) {
-      if (r.second >= below) continue;
-      this.#cells.delete(key);
-      done.push(r);
+    const seconds: number[] = [];
+    for (const second of this.#bySecond.keys()) if (second < below) seconds.push(second);
+    seconds.sort((a, b) => a - b);
+    const done: Array<Open<S>> = [];
+    for (const second of seconds) {
+      for (const o of this.#bySecond.get(second)!) {
+        o.siblings.splice(o.siblings.indexOf(o), 1);
+        if (o.siblings.length === 0) {
+          const byKey = this.#bySeries.get(o.rolled.metric)!;
+          byKey.delete(o.key);
+          if (byKey.size === 0) this.#bySeries.delete(o.rolled.metric);
+        }
+        done.push(o);
+      }
+      this.#bySecond.delete(second);
     }
-    done.sort((a, b) => a.second - b.second);
-    for (const r of done) {
-      emit(r);
-      this.#pool.give(r.cell.hist);
+    for (const o of done) {
+      emit(o.rolled);
+      this.#pool.give(o.rolled.cell.hist);
     }
   }
+}
+
+/** An open cell, with what closing it needs. */
+interface Open<S> {
+  rolled: RolledSecond<S>;
+  key: string;
+  /** The series' open cells (this one among them). */
+  siblings: Array<Open<S>>;
 }
 
 /** k6's built-in trends, for a stream whose Metric lines were not seen (they normally come first). */
@@ -105,7 +148,16 @@ const TREND_NAMES = /^(http_req_(duration|blocked|connecting|tls_handshaking|sen
 
 /** A tag set's key, independent of the tags' order. */
 export function seriesKey(tags: Tags): string {
+  // decoded tag sets are shared and frozen (vocabulary/samples): their key is computed once
+  const frozen = Object.isFrozen(tags);
+  if (frozen) {
+    const known = frozenKeys.get(tags);
+    if (known !== undefined) return known;
+  }
   let k = '';
   for (const name of Object.keys(tags).sort()) k += `${name}=${tags[name]}\u0001`;
+  if (frozen) frozenKeys.set(tags, k);
   return k;
 }
+
+const frozenKeys = new WeakMap<Tags, string>();

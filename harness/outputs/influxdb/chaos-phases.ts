@@ -72,6 +72,7 @@ export class ChaosPhases {
       this.onEvent({ event, at, fault: typeof fault === 'string' ? fault : undefined, text: `${event}${typeof fault === 'string' ? ` ${fault}` : ''}${more}`.slice(0, 300) });
     }
     if (!e.fault) return;
+    this.#cached = undefined;
     if (e.event === 'inject') this.#windows.push({ fault: e.fault, start: at });
     else if (e.event === 'restored') {
       const w = this.#windows.findLast((x) => x.fault === e.fault && x.end === undefined);
@@ -79,13 +80,34 @@ export class ChaosPhases {
     }
   }
 
-  /** undefined until the journal exists (a run that is not a chaos experiment). */
+  /** The last answer and the times it holds for (between two window edges). */
+  #cached: { from: number; to: number; phase: { phase: string; fault?: string } } | undefined;
+
+  /**
+   * undefined until the journal exists (a run that is not a chaos experiment). Called per
+   * sample: the answer is kept (the same object) until the time crosses a window's edge.
+   */
   at(timeMs: number): { phase: string; fault?: string } | undefined {
     if (this.#offset === 0) return undefined;
+    const c = this.#cached;
+    if (c && timeMs >= c.from && timeMs < c.to) return c.phase;
     let active: Window | undefined;
-    for (const w of this.#windows) if (w.start <= timeMs && (w.end === undefined || timeMs < w.end) && (!active || w.start >= active.start)) active = w;
-    if (active) return { phase: 'fault', fault: active.fault };
-    const first = this.#windows.reduce((m, w) => Math.min(m, w.start), Infinity);
-    return { phase: timeMs < first ? 'baseline' : 'recovery' };
+    let from = -Infinity;
+    let to = Infinity;
+    for (const w of this.#windows) {
+      if (w.start <= timeMs && (w.end === undefined || timeMs < w.end) && (!active || w.start >= active.start)) active = w;
+      for (const edge of [w.start, w.end ?? Infinity]) {
+        if (edge <= timeMs && edge > from) from = edge;
+        if (edge > timeMs && edge < to) to = edge;
+      }
+    }
+    let phase: { phase: string; fault?: string };
+    if (active) phase = { phase: 'fault', fault: active.fault };
+    else {
+      const first = this.#windows.reduce((m, w) => Math.min(m, w.start), Infinity);
+      phase = { phase: timeMs < first ? 'baseline' : 'recovery' };
+    }
+    this.#cached = { from, to, phase };
+    return phase;
   }
 }

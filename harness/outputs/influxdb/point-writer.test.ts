@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InfluxSink } from './influx-sink';
+import { InfluxSink, isLoopback } from './influx-sink';
 import { PointWriter } from './point-writer';
 import { Spool } from './spool';
 import { useVictoriaMetrics } from './testing/victoria-metrics';
@@ -40,6 +40,25 @@ describe('influxdb: PointWriter against a real VictoriaMetrics (outage, spool, r
     const values = series.flatMap((s) => s.values).sort((a, b) => a - b);
     assert.equal(values.length, 4000, 'every point arrived exactly once');
     assert.deepEqual(values, Array.from({ length: 4000 }, (_, k) => k));
+  });
+
+  it('InfluxSink: lines, text or bytes, gzip\'d or plain, all arrive; a rejected write says the status and why', async () => {
+    const plain = new InfluxSink(settings(vm.url));
+    const gzipped = new InfluxSink(settings(vm.url), { gzip: true });
+    const lines = (from: number, n: number) => Array.from({ length: n }, (_, k) => line(from + k).replace('outage,', 'sink,'));
+    await plain.write(lines(20_000, 100));
+    await plain.write(Buffer.from(`${lines(20_100, 100).join('\n')}\n`));
+    await gzipped.write(lines(20_200, 100)); // above 1 KiB: compressed
+    await gzipped.write(`${lines(20_300, 100).join('\n')}\n`);
+    const wrong = new InfluxSink(settings(`${vm.url}/no-such-prefix`));
+    await assert.rejects(wrong.write(lines(0, 1)), /HTTP 4\d\d from http:\/\/127\.0\.0\.1:\d+\/no-such-prefix\/api\/v2\/write: ./);
+    wrong.close();
+    plain.close();
+    gzipped.close();
+    const values = (await vm.export()).filter((x) => x.metric.__name__ === 'sink_p').flatMap((x) => x.values).sort((a, b) => a - b);
+    assert.deepEqual(values, Array.from({ length: 400 }, (_, k) => 20_000 + k));
+    assert.ok(isLoopback(vm.url) && isLoopback('http://localhost:8086') && isLoopback('http://[::1]:8086'));
+    assert.ok(!isLoopback('https://influx.example.com') && !isLoopback('http://10.0.0.5:8086'));
   });
 
   it('server down at the end: the rest stays in the spool and a later replay is exactly once', async () => {

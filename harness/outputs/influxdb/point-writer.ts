@@ -3,8 +3,20 @@ import type { Spool } from './spool';
 
 /** Where batches of line protocol go (InfluxDB's `/api/v2/write`); rejects when not written. */
 export interface LineSink {
-  write(lines: string[]): Promise<void>;
+  /** Lines, or their text (lines ending in `\n`) as a string or bytes: one request. */
+  write(lines: readonly string[] | string | Uint8Array): Promise<void>;
 }
+
+/** A batch as queued: its lines as bytes (each ending in `\n`) in a reusable buffer, no string per line kept. */
+interface Batch {
+  /** The lines' bytes: `buf`'s first bytes. */
+  bytes: Buffer;
+  buf: Buffer;
+  lines: number;
+}
+
+/** Lines joined into a string at a time before their bytes are copied into the batch. */
+const CHUNK_LINES = 256;
 
 export interface PointWriterOptions {
   batchLines?: number;
@@ -44,9 +56,15 @@ export interface WriteStats {
  */
 export class PointWriter {
   readonly stats: WriteStats = { produced: 0, written: 0, spooled: 0, replayed: 0 };
-  #batch: string[] = [];
+  /** The batch being filled: bytes of the lines so far, and the last few lines not yet copied. */
+  #buf: Buffer | undefined;
+  #len = 0;
+  #lines: string[] = [];
+  #batchLines = 0;
+  /** Batch buffers to reuse (a full one is about `batchLines` × 250 bytes). */
+  #free: Buffer[] = [];
   #batchSince = 0;
-  #queue: string[][] = [];
+  #queue: Batch[] = [];
   #closing = false;
   #down = false;
   #nextProbe = 0;
@@ -62,16 +80,31 @@ export class PointWriter {
     private readonly spool: Spool,
     o: PointWriterOptions = {},
   ) {
-    this.#o = { batchLines: 5000, flushMs: 1000, maxQueuedBatches: 20, attempts: 3, minBackoffMs: 200, maxBackoffMs: 5000, log: () => {}, ...o };
+    this.#o = { batchLines: 5000, flushMs: 1000, maxQueuedBatches: 8, attempts: 3, minBackoffMs: 200, maxBackoffMs: 5000, log: () => {}, ...o };
     this.#probeMs = this.#o.minBackoffMs;
     this.#loop = this.#run();
   }
 
   add(line: string): void {
     this.stats.produced++;
-    if (this.#batch.length === 0) this.#batchSince = Date.now();
-    this.#batch.push(line);
-    if (this.#batch.length >= this.#o.batchLines) this.#enqueue();
+    if (this.#batchLines++ === 0) this.#batchSince = Date.now();
+    // copied out of the JS heap a few hundred at a time: thousands of line strings (or one
+    // multi-MB batch string) kept until sent would outlive the young generation and grow RSS
+    if (this.#lines.push(line) >= CHUNK_LINES) this.#copyLines();
+    if (this.#batchLines >= this.#o.batchLines) this.#enqueue();
+  }
+
+  #copyLines(): void {
+    const text = `${this.#lines.join('\n')}\n`;
+    this.#lines = [];
+    const n = Buffer.byteLength(text);
+    if (!this.#buf || this.#len + n > this.#buf.length) {
+      const bigger = this.#free.pop() ?? Buffer.allocUnsafe(this.#bufferBytes);
+      const next = bigger.length >= this.#len + n ? bigger : Buffer.allocUnsafe(2 * (this.#len + n));
+      if (this.#buf) this.#buf.copy(next, 0, 0, this.#len);
+      this.#buf = next;
+    }
+    this.#len += this.#buf.write(text, this.#len);
   }
 
   /**
@@ -95,9 +128,12 @@ export class PointWriter {
   }
 
   #enqueue(): void {
-    if (!this.#batch.length) return;
-    this.#queue.push(this.#batch);
-    this.#batch = [];
+    if (!this.#batchLines) return;
+    if (this.#lines.length) this.#copyLines();
+    this.#queue.push({ bytes: this.#buf!.subarray(0, this.#len), buf: this.#buf!, lines: this.#batchLines });
+    this.#buf = undefined;
+    this.#len = 0;
+    this.#batchLines = 0;
     while (this.#queue.length > this.#o.maxQueuedBatches) this.#spool(this.#queue.shift()!);
     this.#wake?.();
   }
@@ -107,14 +143,25 @@ export class PointWriter {
     for (const r of this.#room.splice(0)) r();
   }
 
-  #spool(batch: string[]): void {
-    this.spool.append(batch);
-    this.stats.spooled += batch.length;
+  #spool(batch: Batch): void {
+    this.spool.appendBytes(batch.bytes, batch.lines);
+    this.stats.spooled += batch.lines;
+    this.#release(batch);
+  }
+
+  /** The batch was written or spooled: its buffer can take the next one. */
+  #release(batch: Batch): void {
+    if (this.#free.length < 2 && batch.buf.length === this.#bufferBytes) this.#free.push(batch.buf);
+  }
+
+  /** A batch buffer's size: room for `batchLines` lines of 256 bytes (longer lines grow it). */
+  get #bufferBytes(): number {
+    return Math.max(this.#o.batchLines * 256, 64 * 1024);
   }
 
   async #run(): Promise<void> {
     for (;;) {
-      if (!this.#queue.length && this.#batch.length && (this.#closing || Date.now() - this.#batchSince >= this.#o.flushMs)) this.#enqueue();
+      if (!this.#queue.length && this.#batchLines && (this.#closing || Date.now() - this.#batchSince >= this.#o.flushMs)) this.#enqueue();
       const batch = this.#queue.shift();
       this.#freeRoom();
       if (!batch) {
@@ -130,21 +177,22 @@ export class PointWriter {
         continue;
       }
       if (await this.#send(batch)) {
-        this.stats.written += batch.length;
+        this.stats.written += batch.lines;
+        this.#release(batch);
         if (this.stats.spooled > this.stats.replayed) await this.#replay();
       } else this.#spool(batch);
     }
   }
 
   /** true when written. While down, only one probe per backoff period; the rest spools at once. */
-  async #send(batch: string[]): Promise<boolean> {
+  async #send(batch: Batch): Promise<boolean> {
     if (Date.now() >= this.#deadline) return false;
     if (this.#down && Date.now() < this.#nextProbe) return false;
     const attempts = this.#down || this.#closing ? 1 : this.#o.attempts;
     let delay = this.#o.minBackoffMs;
     for (let i = 1; ; i++) {
       try {
-        await this.sink.write(batch);
+        await this.sink.write(batch.bytes);
         if (this.#down) this.#o.log(`influxdb: server is back`);
         this.#down = false;
         this.#probeMs = this.#o.minBackoffMs;

@@ -1,4 +1,4 @@
-import { escapeMeasurement, msToNs, stringField } from './line-protocol';
+import { escapeMeasurement, flat, msToNs, stringField } from './line-protocol';
 import { SeriesTags, type RunTags } from './point-tags';
 import type { StreamSample } from './sample-source';
 import type { PointShape } from './rollup-shape';
@@ -18,12 +18,29 @@ export class RawShape implements PointShape {
 
   add(s: StreamSample, emit: (line: string) => void): void {
     if (typeof s.value !== 'number' || !Number.isFinite(s.value)) return;
-    let fields = `value=${s.value}`;
-    const { vu, iter, url } = s.tags;
-    if (vu !== undefined && /^\d+$/.test(vu)) fields += `,vu=${vu}i`;
-    if (iter !== undefined && /^\d+$/.test(iter)) fields += `,iter=${iter}i`;
-    if (url !== undefined) fields += `,url=${stringField(url)}`;
-    emit(`${escapeMeasurement(s.metric)}${this.#tags.encoded(s)} ${fields} ${msToNs(s.time)}`);
+    if (s.time !== this.#lastMs) {
+      this.#lastMs = s.time; // a request's samples share their time
+      this.#lastNs = msToNs(s.time);
+    }
+    emit(`${escapeMeasurement(s.metric)}${this.#tags.encoded(s)} value=${s.value}${this.#fields(s.tags)} ${this.#lastNs}`);
+  }
+
+  #lastMs = NaN;
+  #lastNs = '';
+  /** The tags written as fields, by (frozen, shared) tag set. */
+  #fieldsOf = new WeakMap<StreamSample['tags'], string>();
+
+  #fields(tags: StreamSample['tags']): string {
+    let f = this.#fieldsOf.get(tags);
+    if (f !== undefined) return f;
+    f = '';
+    const { vu, iter, url } = tags;
+    if (vu !== undefined && /^\d+$/.test(vu)) f += `,vu=${vu}i`;
+    if (iter !== undefined && /^\d+$/.test(iter)) f += `,iter=${iter}i`;
+    if (url !== undefined) f += `,url=${stringField(url)}`;
+    f = flat(f);
+    if (Object.isFrozen(tags)) this.#fieldsOf.set(tags, f);
+    return f;
   }
 
   flush(): void {}

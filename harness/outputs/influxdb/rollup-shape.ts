@@ -25,7 +25,7 @@ export class RollupShape implements PointShape {
 
   constructor(run: RunTags, graceMs = 2000) {
     const tags = new SeriesTags(run);
-    this.#rollup = new SecondRollup<string>({ series: (s) => tags.encoded(s), key: (t) => t, graceMs });
+    this.#rollup = new SecondRollup<string>({ series: (s) => tags.encoded(s), key: (t) => t, graceMs, wasmHistograms: true });
   }
 
   get late(): number {
@@ -37,12 +37,18 @@ export class RollupShape implements PointShape {
     this.#rollup.metricType(name, type);
   }
 
+  // the caller's emit, kept so the rollup gets one callback for the whole run (not a closure per sample)
+  #emit: (line: string) => void = () => {};
+  readonly #onRolled = (r: RolledSecond<string>) => line(r, this.#emit);
+
   add(s: StreamSample, emit: (line: string) => void): void {
-    this.#rollup.add(s, (r) => line(r, emit));
+    this.#emit = emit;
+    this.#rollup.add(s, this.#onRolled);
   }
 
   flush(emit: (line: string) => void): void {
-    this.#rollup.flush((r) => line(r, emit));
+    this.#emit = emit;
+    this.#rollup.flush(this.#onRolled);
   }
 }
 

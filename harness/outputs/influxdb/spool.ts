@@ -49,13 +49,18 @@ export class Spool {
   }
 
   append(lines: readonly string[]): void {
-    if (!lines.length) return;
+    if (lines.length) this.appendBytes(`${lines.join('\n')}\n`, lines.length);
+  }
+
+  /** `lines` lines, each ending in `\n`, as bytes (or text). */
+  appendBytes(bytes: Uint8Array | string, lines: number): void {
+    if (!lines) return;
     if (!this.#current) {
       mkdirSync(this.dir, { recursive: true });
       this.#current = { file: join(this.dir, `${this.#seq++}.lp.gz`), lines: 0 };
     }
-    appendFileSync(this.#current.file, gzipSync(`${lines.join('\n')}\n`, { level: 1 }));
-    this.#current.lines += lines.length;
+    appendFileSync(this.#current.file, gzipSync(bytes, { level: 1 }));
+    this.#current.lines += lines;
     if (this.#current.lines >= SEGMENT_LINES) this.#current = undefined;
   }
 

@@ -15,6 +15,8 @@ import { freePort, waitForPort } from '../../../testing';
 
 export interface StartedVictoriaMetrics extends AsyncDisposable {
   readonly url: string;
+  /** The server process while it runs (benchmarks read its CPU time). */
+  readonly pid: number | undefined;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Samples stored per metric name (`<measurement>_<field>`), after a flush. */
@@ -79,6 +81,9 @@ export async function startVictoriaMetrics(bin = victoriaMetricsBin().bin ?? 'vi
   await start();
   return {
     url,
+    get pid() {
+      return child?.pid;
+    },
     start,
     stop,
     export: exportAll,
@@ -115,6 +120,9 @@ export function useVictoriaMetrics(): StartedVictoriaMetrics {
   return {
     get url() {
       return server().url;
+    },
+    get pid() {
+      return server().pid;
     },
     start: () => server().start(),
     stop: () => server().stop(),
