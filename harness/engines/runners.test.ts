@@ -86,6 +86,15 @@ describe('harness run --runners 2 (spawned, builtin engine, local target)', func
     assert.match(r.out, /FAILED/);
   });
 
+  it('abortOnFail is judged over the merged samples while the test runs and stops every runner (exit 99)', async () => {
+    const r = await cli(['--env', 'ITERATIONS=100000000', '--env', 'ABORT_ABOVE=200']);
+    assert.equal(r.code, 99, r.err + r.out);
+    assert.match(r.err, /thresholds on metrics 'http_reqs' were crossed \(judged over all 2 runners\); at least one has abortOnFail enabled, stopping every runner/);
+    const runners = runnerLines(r.err);
+    assert.equal(runners.length, 2);
+    assert.ok(runners.every((x) => x.exit === 105 && x.iterations < 100000000 / 2), `both runners stopped early: ${JSON.stringify(runners)}`);
+  });
+
   it('Ctrl-C (SIGINT) stops every runner: exit 105, no runner process left', async () => {
     let runnerPids: number[] = [];
     let sent = false;
