@@ -95,6 +95,7 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
           .option('tag', { type: 'string', array: true, describe: 'K=V tag on every sample, repeatable' })
           .option('out', { type: 'string', array: true, describe: 'json | influxdb[=URL] | none, repeatable' })
           .option('keep-up', { type: 'boolean', describe: 'leave the stack running afterwards (stop with harness down)' })
+          .option('runners', { requiresArg: true, type: 'string', describe: 'engine processes on segments of the test, merged into one run: N or auto (every core for builtin; docs/scaling.md)' })
           .option('dashboard', { type: 'boolean', describe: 'serve the report live on http://127.0.0.1:5665 during the run (or HARNESS_DASHBOARD=true)' })
           .option('seed', { requiresArg: true, type: 'number', describe: 'seed for payloads and faults (printed and stored)' })
           .option('toxiproxy', { requiresArg: true, choices: ['auto', 'binary', 'builtin', 'none'] as const, describe: 'local runtime: which Toxiproxy server' })
@@ -116,6 +117,7 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
             tag: a.tag,
             out: a.out,
             keepUp: a['keep-up'],
+            runners: a.runners,
             seed: a.seed,
             toxiproxy: a.toxiproxy,
             config: a.config,

@@ -25,6 +25,8 @@ export interface ConfigFlags {
   out?: string[];
   keepUp?: boolean;
   seed?: number | string;
+  /** `--runners N|auto` */
+  runners?: number | string;
   toxiproxy?: string;
 }
 
@@ -112,7 +114,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   if (file.reportsDir !== undefined) c.reportsDir = file.reportsDir;
   if (file.run) {
     const { env: runEnv, tags, ...rest } = file.run;
-    mergeInto(c.run, rest, 'run', problems, ['vus', 'duration', 'seed']);
+    mergeInto(c.run, rest, 'run', problems, ['vus', 'duration', 'seed', 'runners']);
     if (runEnv) c.run.env = { ...c.run.env, ...(runEnv as Record<string, string>) };
     if (tags) c.run.tags = { ...c.run.tags, ...(tags as Record<string, string>) };
   }
@@ -132,6 +134,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   if (e('HARNESS_VUS')) c.run.vus = num(e('HARNESS_VUS')!, 'HARNESS_VUS', problems);
   if (e('HARNESS_DURATION')) c.run.duration = e('HARNESS_DURATION');
   if (e('HARNESS_SEED')) c.run.seed = num(e('HARNESS_SEED')!, 'HARNESS_SEED', problems);
+  if (e('HARNESS_RUNNERS')) c.run.runners = runnersValue(e('HARNESS_RUNNERS')!, 'HARNESS_RUNNERS', problems);
   if (e('HARNESS_OUT')) c.run.outputs = e('HARNESS_OUT')!.split(',').map((s) => s.trim()) as OutputName[];
   // the InfluxDB CLI's names; the HARNESS_INFLUXDB_* ones win when both are set
   for (const k of ['URL', 'ORG', 'BUCKET'] as const) {
@@ -157,6 +160,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   if (flags.duration !== undefined) c.run.duration = flags.duration;
   if (flags.seed !== undefined) c.run.seed = num(String(flags.seed), '--seed', problems);
   if (flags.keepUp !== undefined) c.run.keepUp = flags.keepUp;
+  if (flags.runners !== undefined) c.run.runners = runnersValue(String(flags.runners), '--runners', problems);
   if (flags.out?.length) c.run.outputs = flags.out.flatMap((o) => o.split(',')).map((s) => s.trim()) as OutputName[];
   if (flags.env?.length) c.run.env = { ...c.run.env, ...pairs(flags.env, '--env', problems) };
   if (flags.tag?.length) c.run.tags = { ...c.run.tags, ...pairs(flags.tag, '--tag', problems) };
@@ -188,6 +192,9 @@ function validate(c: HarnessConfig, problems: string[], warnings: string[]): voi
     const d = parseDuration(c.run.duration);
     if (!d.ok || d.ms <= 0) problems.push(`run.duration: "${c.run.duration}" is not a positive duration (e.g. 30s, 1m30s, 500ms; a bare number is milliseconds)`);
     else if (/^\s*[\d.]+\s*$/.test(String(c.run.duration))) warnings.push(`run.duration: "${c.run.duration}" is ${formatDuration(d.ms)} (a bare number is milliseconds, as in k6); write ${c.run.duration}s for seconds`);
+  }
+  if (c.run.runners !== undefined && c.run.runners !== 'auto' && (!Number.isInteger(c.run.runners) || c.run.runners < 1 || c.run.runners > 64)) {
+    problems.push(`run.runners: must be an integer 1..64 or "auto", got ${JSON.stringify(c.run.runners)}`);
   }
   if (c.run.seed !== undefined && (!Number.isSafeInteger(c.run.seed) || c.run.seed < 0)) problems.push(`run.seed: must be a non-negative integer, got ${c.run.seed}`);
   if (!Array.isArray(c.run.outputs)) problems.push('run.outputs: must be a list');
@@ -293,4 +300,12 @@ function isLoopbackUrl(url: string): boolean {
 export function redactConfig(c: HarnessConfig): HarnessConfig {
   const redact = (t?: string) => (t ? '<redacted>' : undefined);
   return { ...c, influxdb: { ...c.influxdb, token: redact(c.influxdb.token) }, toxiproxy: { ...c.toxiproxy, token: redact(c.toxiproxy.token) } };
+}
+
+/** `auto` or a number (validated with the rest in `validate`). */
+function runnersValue(v: string, where: string, problems: string[]): number | 'auto' {
+  if (v === 'auto') return 'auto';
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim())) problems.push(`${where}: must be an integer 1..64 or "auto", got "${v}"`);
+  return n;
 }

@@ -58,6 +58,11 @@ export interface HarnessConfig {
     /** k6 duration string (`30s`, `1m30s`). */
     duration?: string;
     seed?: number;
+    /**
+     * Engine processes on execution segments of the one test (`--runners`): a number, or `auto`
+     * (every core for the built-in engine, 1 for real k6, which uses every core already). Default 1.
+     */
+    runners?: number | 'auto';
     outputs: OutputName[];
     keepUp: boolean;
     env: Record<string, string>;

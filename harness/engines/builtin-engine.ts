@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { runK6Process } from './k6-process';
+import { inspectK6Thresholds, runK6Process } from './k6-process';
 import type { Engine, EngineAvailability, EngineEnv, EngineResult, EngineRunOptions } from './types';
 
 /** `harness/bin/harness.mjs`: the builtin engine's entry (`harness k6 run ...`). */
@@ -34,6 +34,10 @@ export class BuiltinEngine implements Engine {
       return { ok: false, reason: `${this.#bin} is missing`, hint: 'reinstall the harness package' };
     }
     return { ok: true, path: this.#bin, version: `harness ${harnessVersion()} (k6 v0.48-compatible)`, reason: 'always available (runs in Node)' };
+  }
+
+  inspectThresholds(opts: Pick<EngineRunOptions, 'scriptPath' | 'args' | 'cwd' | 'env'>): Promise<unknown> {
+    return inspectK6Thresholds(this.#node, [this.#bin, 'k6'], opts);
   }
 
   run(opts: EngineRunOptions): Promise<EngineResult> {

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { InfraError } from '../errors';
 import { findExecutable } from './find-executable';
 import { fitArgvToK6, k6CliFrom, k6Support, mapK6ExitCode, K6_SUPPORTED_RANGE, type K6Cli } from './k6-cli';
-import { runK6Process } from './k6-process';
+import { inspectK6Thresholds, runK6Process } from './k6-process';
 import { k6RunArgv } from './k6-run-argv';
 import type { Engine, EngineAvailability, EngineEnv, EngineResult, EngineRunOptions } from './types';
 
@@ -51,6 +51,11 @@ export class K6Engine implements Engine {
     const p = await this.probe(env);
     if (!p.ok) return { ok: false, path: p.path, version: p.cli?.version, reason: p.reason, hint: p.hint };
     return { ok: true, path: p.path, version: p.cli.version, reason: `${p.found}: k6 ${p.cli.version}, supported (${K6_SUPPORTED_RANGE})` };
+  }
+
+  async inspectThresholds(opts: Pick<EngineRunOptions, 'scriptPath' | 'args' | 'cwd' | 'env'>): Promise<unknown> {
+    const { path } = await this.locate(opts.env);
+    return path ? inspectK6Thresholds(path, [], opts) : undefined;
   }
 
   async run(opts: EngineRunOptions): Promise<EngineResult> {

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode, InfraError } from '../errors';
-import { k6RunArgv } from './k6-run-argv';
+import { k6InspectArgv, k6RunArgv } from './k6-run-argv';
 import { ProgressParser } from './progress-parser';
 import type { EngineResult, EngineRunOptions } from './types';
 
@@ -109,4 +109,24 @@ export async function runK6Process(engine: string, command: string, prefix: stri
     o.signal?.removeEventListener('abort', onAbort);
     process.off('exit', onParentExit);
   }
+}
+
+/**
+ * `command [...prefix] inspect --env ... <script>`: the consolidated options' `thresholds` (the
+ * built-in engine prints them at the top level, real k6 under `options`); undefined on failure.
+ */
+export function inspectK6Thresholds(command: string, prefix: string[], o: Pick<EngineRunOptions, 'scriptPath' | 'args' | 'cwd' | 'env'>): Promise<unknown> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(o.env)) if (v !== undefined) env[k] = v;
+  return new Promise((res) => {
+    execFile(command, [...prefix, ...k6InspectArgv(o.scriptPath, o.args)], { cwd: o.cwd, env, timeout: 60_000, maxBuffer: 16 << 20, encoding: 'utf8' }, (err, stdout) => {
+      if (err) return res(undefined);
+      try {
+        const j = JSON.parse(stdout.slice(stdout.indexOf('{')));
+        res(j.thresholds ?? j.options?.thresholds);
+      } catch {
+        res(undefined);
+      }
+    });
+  });
 }

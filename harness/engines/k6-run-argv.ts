@@ -24,3 +24,9 @@ export function k6RunArgv(scriptPath: string, a: EngineRunArgs): string[] {
   argv.push(...(a.extraArgs ?? []), scriptPath);
   return argv;
 }
+
+/** `k6 inspect` flags: the same `--env` pairs (and overrides as env) as a run, script path last. */
+export function k6InspectArgv(scriptPath: string, a: EngineRunArgs): string[] {
+  const run = k6RunArgv(scriptPath, { env: a.env, vus: a.vus, duration: a.duration, overrideVia: 'env' });
+  return ['inspect', ...run.slice(1)];
+}

@@ -120,4 +120,10 @@ export interface Engine {
   readonly description: string;
   available(env: EngineEnv): Promise<EngineAvailability>;
   run(opts: EngineRunOptions): Promise<EngineResult>;
+  /**
+   * The script's consolidated `thresholds` option as the engine sees it with these args and env
+   * (`k6 inspect`): what `--runners` judges over the merged streams when the script computes its
+   * thresholds at init time. Undefined when the engine cannot say.
+   */
+  inspectThresholds?(opts: Pick<EngineRunOptions, 'scriptPath' | 'args' | 'cwd' | 'env'>): Promise<unknown>;
 }

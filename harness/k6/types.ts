@@ -142,6 +142,8 @@ export interface IterationContext {
   iteration: number;
   /** Per-VU iteration counter across the VU's life (`exec.vu.iterationInInstance`). */
   vuIterationInInstance: number;
+  /** `exec.vu.idInTest`: differs from `__VU` in an execution segment; `__VU` when omitted. */
+  vuIdInTest?: number;
   /**
    * Aborted at a hard stop (gracefulStop elapsed, test aborted, Ctrl-C). The runtime must end the
    * iteration promptly: in-flight sleeps and HTTP requests reject with an interruption.

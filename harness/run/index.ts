@@ -9,7 +9,7 @@ export { builtinRunOutputs, checkOutputs, wantsSamples, RunOutputRegistry, type 
 export { startStack, type StartStackOptions } from './start-stack';
 export { LiveStats, formatLiveStats, type LiveStatsOptions, type LiveSnapshot } from './live-stats';
 export { RunSession, StartedRunSession, EngineStep, type RunSessionOptions, type RunEnd, type FinishedRun, type EngineStepRequest } from './run-session';
-export { selectEngine, type RunEngine, type EngineRunRequest, type EngineOutcome } from './run-engine';
+export { resolveRunners, selectEngine, type RunEngine, type EngineRunRequest, type EngineOutcome } from './run-engine';
 export { redisAccounting, type RedisAccounting } from './target-accounting';
 export { gateOutput, type GateOutputOptions } from './gate-output';
 export { thresholdCoverageOutput } from './threshold-coverage-output';

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
-import { resolveEngine, type EngineProgress, type EngineRunArgs } from '../engines';
+import { availableParallelism } from 'node:os';
+import { resolveEngine, RunnersEngine, type Engine, type EngineProgress, type EngineRunArgs } from '../engines';
 
 /** What the run session asks of a load engine (k6 semantics: exit code as k6). */
 export interface EngineRunRequest {
@@ -36,9 +37,32 @@ export interface RunEngine {
   run(req: EngineRunRequest): Promise<number | EngineOutcome>;
 }
 
-/** `auto|k6|builtin` through harness/engines' registry; returns the engine and why it was picked. */
-export async function selectEngine(choice: string, env: Record<string, string | undefined>): Promise<{ engine: RunEngine; why: string }> {
-  const { engine, why, availability } = await resolveEngine(choice, env);
+/**
+ * How many engine processes `run.runners` means for `engine`: `auto` is every core for the
+ * built-in engine (one Node process uses one core) and 1 for real k6 (one k6 process already
+ * uses every core); a number is taken as given.
+ */
+export function resolveRunners(runners: number | 'auto' | undefined, engineKey: string): number {
+  if (runners === undefined) return 1;
+  if (runners === 'auto') return engineKey === 'builtin' ? availableParallelism() : 1;
+  return runners;
+}
+
+/**
+ * `auto|k6|builtin` through harness/engines' registry; returns the engine and why it was picked.
+ * With more than one runner, the engine runs as that many processes on segments of the test,
+ * their streams merged and the thresholds judged once over all of them (RunnersEngine).
+ */
+export async function selectEngine(
+  choice: string,
+  env: Record<string, string | undefined>,
+  o: { runners?: number | 'auto'; thresholds?: unknown } = {},
+): Promise<{ engine: RunEngine; why: string }> {
+  const resolved = await resolveEngine(choice, env);
+  const runners = resolveRunners(o.runners, resolved.engine.key);
+  const engine: Engine = runners > 1 ? new RunnersEngine(resolved.engine, { runners, thresholds: o.thresholds }) : resolved.engine;
+  const { availability } = resolved;
+  const why = runners > 1 ? `${resolved.why}; ${runners} runner processes on execution segments of the test, thresholds judged once over their merged samples` : resolved.why;
   return {
     why,
     engine: {

@@ -374,7 +374,8 @@ export class EngineStep {
     s.info.engine = this.engine.name;
     if (this.engine.version) s.info.engineVersion = this.engine.version;
     await s.writeRunJson();
-    let pid: number | undefined;
+    // one pid per engine process (`--runners N` starts N), each in pids.json while it runs
+    const pids: number[] = [];
     // Beside the engine's own progress line: req/s and errors from the sample stream (same for k6 and builtin).
     const live = samples ? new LiveStats({ path: dir.samples, write: (l) => s.say(l) }).start() : undefined;
     if (live) scope.defer(() => live.stop(), 'live stats');
@@ -394,14 +395,14 @@ export class EngineStep {
         stderr: this.io.stderr ?? ctx.stderr,
         onProgress: req.onProgress,
         onStart: (p) => {
-          pid = p;
+          pids.push(p);
           void scope.pidFile.addProcess({ pid: p, component: 'k6', command: `${this.engine.name} run ${dir.script}`, group: true });
         },
       });
       outcome = typeof r === 'number' ? { exitCode: r } : r;
     } finally {
       live?.stop();
-      if (pid !== undefined) await scope.pidFile.removeProcess(pid);
+      for (const p of pids) await scope.pidFile.removeProcess(p);
     }
     if (samples && existsSync(dir.samples)) for (const out of s.outputs) await out.onSamplesFile?.(dir.samples, s.outputContext());
     return outcome;

@@ -3,7 +3,7 @@ import { loadConfig, type ConfigFlags } from '../../config';
 import { InvalidConfigError } from '../../errors';
 import type { RuntimeRegistry } from '../../runtimes';
 import { baselineDir, loadGateBaseline } from '../../gate';
-import { builtinRunOutputs, checkOutputs, gateOutput, RunSession, selectEngine, thresholdCoverageOutput, type RunEngine } from '../../run';
+import { builtinRunOutputs, checkOutputs, gateOutput, resolveRunners, RunSession, selectEngine, thresholdCoverageOutput, type RunEngine } from '../../run';
 import type { CommandContext } from '../context';
 import { messages } from './messages';
 import { precheckThresholds } from './precheck-thresholds';
@@ -66,8 +66,14 @@ export async function run(opts: RunOptions, ctx: CommandContext): Promise<number
       say(messages.seed(session.seed));
       // --- validate before anything starts -------------------------------------------------
       const compiled = await session.compile(scenario.path);
-      precheckThresholds(await readFile(compiled.scriptPath, 'utf8'), scenario.name);
-      const { engine, why } = opts.engineOverride ? { engine: opts.engineOverride, why: opts.engineOverride.name } : await selectEngine(config.engine, ctx.env);
+      const { literals } = precheckThresholds(await readFile(compiled.scriptPath, 'utf8'), scenario.name);
+      // with --runners N the harness judges the thresholds: the script's literal ones (submetrics
+      // included), else those the streams' Metric lines carry
+      const thresholds = literals.length === 1 ? literals[0] : undefined;
+      const { engine, why } = opts.engineOverride
+        ? { engine: opts.engineOverride, why: opts.engineOverride.name }
+        : await selectEngine(config.engine, ctx.env, { runners: config.run.runners, thresholds });
+      if (config.run.runners !== undefined) session.info.runners = resolveRunners(config.run.runners, engine.name);
       say(messages.engine(why));
       // --- start the target ----------------------------------------------------------------
       const started = await session.startStack({ keep: config.run.keepUp });

@@ -53,6 +53,8 @@ const FLAGS: Record<string, { kind: Kind; short?: string }> = {
   batch: { kind: 'value' },
   'batch-per-host': { kind: 'value' },
   'log-output': { kind: 'value' },
+  'execution-segment': { kind: 'value' },
+  'execution-segment-sequence': { kind: 'value' },
   'log-format': { kind: 'ignoredValue' },
   address: { kind: 'ignoredValue', short: 'a' },
   'compatibility-mode': { kind: 'ignoredValue' },
@@ -192,6 +194,12 @@ export function parseRunFlags(argv: string[], problems: string[]): RunFlags {
         break;
       case 'log-output':
         f.logOutput = value;
+        break;
+      case 'execution-segment':
+        f.options.executionSegment = value;
+        break;
+      case 'execution-segment-sequence':
+        f.options.executionSegmentSequence = value;
         break;
     }
   }

@@ -85,6 +85,8 @@ Flags:
                               env HARNESS_K6_FAIL_ON_UNMATCHED_THRESHOLDS=true)
       --include-system-env-vars[=false]  pass the process env to __ENV (default true)
       --log-output stderr|stdout|none|file=PATH
+      --execution-segment A:B        run only this share of the test (e.g. 0:1/2, 50%:100%)
+      --execution-segment-sequence S  the segments all instances use (e.g. 0,1/2,1)
 `;
 
 interface Loaded {
@@ -199,7 +201,14 @@ async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
     for (const w of loaded.warnings) logger.warn(w);
     const { runtime, options, runtimeOptions, engine, thresholds } = loaded;
     const registry = builtinExecutors();
-    const executors = options.scenarios.map((s) => registry.get(s.executor).create(s));
+    const tuple = options.executionTuple;
+    // k6 leaves a scenario with no work in this segment out of the plan, with a warning
+    const executors = options.scenarios
+      .map((s) => registry.get(s.executor).create(s, tuple))
+      .filter((e) => {
+        if (!e.hasWork()) logger.warn(`Executor '${e.config.name}' is disabled for segment ${tuple.segment} due to lack of work!`);
+        return e.hasWork();
+      });
     const plan = planExecution(executors);
     try {
       outputs = flags.out.map((spec) => builtinOutputs().create(spec, { metrics: engine, cwd: ctx.cwd, stdout: ctx.stdout, env: runtimeOptions.env, logger }));
@@ -217,6 +226,7 @@ async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
           scenarios: plan.executors.map((e) => ({ name: e.config.name, description: e.description(), startTimeMs: e.config.startTime })),
           maxVUs: plan.maxVUs,
           maxDurationMs: plan.maxDuration,
+          segmentFraction: tuple.segment.length.toNumber(),
         }),
       );
     }

@@ -1,3 +1,4 @@
+import { ExecutionTuple, SegmentedIndex } from '../../../vocabulary';
 import { ExitCode, HarnessError, isHarnessError } from '../../errors';
 import type { Executor, ScenarioRunContext, ScenarioVU } from '../executors/types';
 import type { K6Options } from '../options/types';
@@ -66,11 +67,14 @@ export class Scheduler implements SchedulerState {
   constructor(private readonly deps: SchedulerDeps) {
     this.now = deps.now ?? now;
     this.plan = planExecution(deps.executors);
+    // k6's GetUniqueVUIdentifiers: __VU counts this instance's VUs, idInTest walks its stripe
+    const vuIds = new SegmentedIndex(deps.options.executionTuple ?? ExecutionTuple.FULL);
     this.buffer = new VUBuffer(
       (id) => deps.runtime.newVU(id, deps.runtimeOptions),
       (n) => {
         this.vusMax = n;
       },
+      () => vuIds.next().unscaled,
     );
     const self = this;
     this.instance = {
@@ -265,7 +269,8 @@ export class Scheduler implements SchedulerState {
     const env = { ...d.runtimeOptions.env, ...c.env };
     const scenarioStart = this.now();
     const scenarioView: ScenarioView = { name: c.name, executor: c.executor, startTime: scenarioStart, progress: () => ex.progress(this.now()).fraction };
-    let iterationCounter = 0;
+    // k6's per-scenario iteration numbers: 0.. in this instance, the stripe's indices in the test
+    const iterIndex = new SegmentedIndex(ex.iterationTuple);
     const sink: SampleSink = d.runtimeOptions.sink;
     return {
       now: this.now,
@@ -287,8 +292,8 @@ export class Scheduler implements SchedulerState {
         if (signal.aborted || this.stopped) return false;
         const iterInScenario = vu.iterationsInScenario.get(c.name) ?? 0;
         vu.iterationsInScenario.set(c.name, iterInScenario + 1);
-        const n = iterationCounter++;
-        const scenario: ScenarioInfo = new IterationScenario(scenarioView, n);
+        const n = iterIndex.next();
+        const scenario: ScenarioInfo = new IterationScenario(scenarioView, n.scaled - 1, n.unscaled - 1);
         const ctx: IterationContext = {
           exec: c.exec,
           scenario,
@@ -297,6 +302,7 @@ export class Scheduler implements SchedulerState {
           tags,
           iteration: iterInScenario,
           vuIterationInInstance: vu.iterationInInstance++,
+          vuIdInTest: vu.idInTest,
           signal,
           data: this.setupData,
         };
@@ -344,6 +350,7 @@ class IterationScenario implements ScenarioInfo {
   constructor(
     private readonly view: ScenarioView,
     readonly iterationInInstance: number,
+    readonly iterationInTest: number,
   ) {}
   get name(): string {
     return this.view.name;
@@ -356,9 +363,6 @@ class IterationScenario implements ScenarioInfo {
   }
   get progress(): number {
     return this.view.progress();
-  }
-  get iterationInTest(): number {
-    return this.iterationInInstance;
   }
 }
 

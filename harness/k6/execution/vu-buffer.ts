@@ -8,6 +8,8 @@ export class BufferedVU implements ScenarioVU {
   constructor(
     readonly id: number,
     readonly vu: VU,
+    /** `exec.vu.idInTest`: the id among every instance's VUs (the segment's striped VU number). */
+    readonly idInTest: number = id,
   ) {}
 }
 
@@ -23,6 +25,8 @@ export class VUBuffer {
   constructor(
     private readonly factory: (id: number) => Promise<VU>,
     private readonly onInitialized: (count: number) => void = () => {},
+    /** Called once per new VU, in id order: its test-wide id (the identity without segments). */
+    private readonly nextIdInTest: (id: number) => number = (id) => id,
   ) {}
 
   get initialized(): number {
@@ -45,7 +49,8 @@ export class VUBuffer {
 
   private async create(): Promise<BufferedVU> {
     const id = this.nextId++;
-    const vu = new BufferedVU(id, await this.factory(id));
+    const idInTest = this.nextIdInTest(id);
+    const vu = new BufferedVU(id, await this.factory(id), idInTest);
     this.all.push(vu);
     this.onInitialized(this.all.length);
     return vu;

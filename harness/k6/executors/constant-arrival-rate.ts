@@ -1,4 +1,4 @@
-import { formatDuration } from '../../../vocabulary';
+import { ExecutionTuple, formatDuration, stripedIndices } from '../../../vocabulary';
 import { ArrivalRateLoop } from './arrival-rate-loop';
 import { BASE_FIELDS, baseInfo, FieldReader, padFloat2, padInt, progressDuration } from './helpers';
 import type { BaseScenarioConfig, Executor, ExecutorDefinition, ExecutorProgress, ScenarioRunContext } from './types';
@@ -17,28 +17,48 @@ export function maxVUsRange(pre: number, max: number): string {
   return max > pre ? `maxVUs: ${pre}-${max}` : `maxVUs: ${pre}`;
 }
 
-/** Starts `rate` iterations per `timeUnit` for `duration`, at t = 0, T, 2T, ... (< duration). */
+/**
+ * Starts `rate` iterations per `timeUnit` for `duration`: the test's iteration i at i*T (< duration).
+ * In an execution segment (k6 lib/executor/constant_arrival_rate.go) the segment starts the
+ * iterations its stripe owns, the stripe re-segmented by maxVUs so iterations follow the VUs; the
+ * period stays the test's, so the segments' ticks interleave into the test's rate.
+ */
 export class ConstantArrivalRate implements Executor {
   private startedAt = 0;
   private endedAt = 0;
   private readonly loop: ArrivalRateLoop;
   finished = false;
-  constructor(readonly config: ConstantArrivalRateConfig) {
-    this.loop = new ArrivalRateLoop(config.preAllocatedVUs, config.maxVUs);
+  readonly preAllocatedVUs: number;
+  readonly maxVUs: number;
+  readonly iterationTuple: ExecutionTuple;
+  constructor(
+    readonly config: ConstantArrivalRateConfig,
+    tuple: ExecutionTuple = ExecutionTuple.FULL,
+  ) {
+    this.preAllocatedVUs = tuple.scale(config.preAllocatedVUs);
+    this.maxVUs = tuple.scale(config.maxVUs);
+    this.iterationTuple = tuple.retupleFromValue(config.maxVUs) ?? tuple;
+    this.loop = new ArrivalRateLoop(this.preAllocatedVUs, this.maxVUs);
   }
 
+  hasWork(): boolean {
+    return this.maxVUs > 0;
+  }
+
+  /** This segment's share of the rate (k6 scales it by scaled/unscaled maxVUs). */
   get ratePerSec(): number {
-    return (this.config.rate * 1000) / this.config.timeUnit;
+    const share = this.config.maxVUs ? this.maxVUs / this.config.maxVUs : 0;
+    return ((this.config.rate * 1000) / this.config.timeUnit) * share;
   }
 
   description(): string {
     const c = this.config;
-    return `${this.ratePerSec.toFixed(2)} iterations/s for ${formatDuration(c.duration)}${baseInfo(c, maxVUsRange(c.preAllocatedVUs, c.maxVUs))}`;
+    return `${this.ratePerSec.toFixed(2)} iterations/s for ${formatDuration(c.duration)}${baseInfo(c, maxVUsRange(this.preAllocatedVUs, this.maxVUs))}`;
   }
 
   requirements() {
     const c = this.config;
-    return { plannedVUs: c.preAllocatedVUs, unplannedVUs: c.maxVUs - c.preAllocatedVUs, maxDuration: c.duration + c.gracefulStop };
+    return { plannedVUs: this.preAllocatedVUs, unplannedVUs: this.maxVUs - this.preAllocatedVUs, maxDuration: c.duration + c.gracefulStop };
   }
 
   progress(now: number): ExecutorProgress {
@@ -47,7 +67,7 @@ export class ConstantArrivalRate implements Executor {
     return {
       fraction: Math.min(1, spent / c.duration),
       right: [
-        `${padInt(this.loop.active, c.maxVUs)}/${padInt(this.loop.allocated || c.preAllocatedVUs, c.maxVUs)} VUs`,
+        `${padInt(this.loop.active, this.maxVUs)}/${padInt(this.loop.allocated || this.preAllocatedVUs, this.maxVUs)} VUs`,
         progressDuration(spent, c.duration),
         `${padFloat2(this.ratePerSec, this.ratePerSec)} iters/s`,
       ],
@@ -58,8 +78,12 @@ export class ConstantArrivalRate implements Executor {
     const c = this.config;
     this.startedAt = ctx.now();
     const period = c.timeUnit / c.rate;
+    const stripe = this.iterationTuple;
     function* offsets() {
-      for (let i = 0; i * period < c.duration; i++) yield i * period;
+      for (const i of stripedIndices(stripe)) {
+        if (i * period >= c.duration) return;
+        yield i * period;
+      }
     }
     try {
       await this.loop.run(ctx, this.startedAt, c.duration, c.gracefulStop, offsets());
@@ -94,5 +118,5 @@ export const constantArrivalRate: ExecutorDefinition<ConstantArrivalRateConfig> 
     r.rejectUnknown(BASE_FIELDS);
     return { ...base, rate, timeUnit, duration, ...vus };
   },
-  create: (c) => new ConstantArrivalRate(c),
+  create: (c, tuple) => new ConstantArrivalRate(c, tuple),
 };

@@ -1,4 +1,4 @@
-import { formatDuration } from '../../../vocabulary';
+import { ExecutionTuple, formatDuration } from '../../../vocabulary';
 import { BASE_FIELDS, baseInfo, FieldReader, progressDuration, runLoopingVUs, StopControl } from './helpers';
 import type { BaseScenarioConfig, Executor, ExecutorDefinition, ExecutorProgress, ScenarioRunContext } from './types';
 
@@ -7,25 +7,35 @@ export interface ConstantVUsConfig extends BaseScenarioConfig {
   readonly duration: number;
 }
 
-/** `vus` VUs loop over iterations for `duration`. */
+/** `vus` VUs (this segment's share of them) loop over iterations for `duration`. */
 export class ConstantVUs implements Executor {
   private startedAt = 0;
   finished = false;
-  constructor(readonly config: ConstantVUsConfig) {}
+  readonly vus: number;
+  constructor(
+    readonly config: ConstantVUsConfig,
+    readonly iterationTuple: ExecutionTuple = ExecutionTuple.FULL,
+  ) {
+    this.vus = iterationTuple.scale(config.vus);
+  }
+
+  hasWork(): boolean {
+    return this.vus > 0;
+  }
 
   description(): string {
     const c = this.config;
-    return `${c.vus} looping VUs for ${formatDuration(c.duration)}${baseInfo(c)}`;
+    return `${this.vus} looping VUs for ${formatDuration(c.duration)}${baseInfo(c)}`;
   }
 
   requirements() {
-    return { plannedVUs: this.config.vus, unplannedVUs: 0, maxDuration: this.config.duration + this.config.gracefulStop };
+    return { plannedVUs: this.vus, unplannedVUs: 0, maxDuration: this.config.duration + this.config.gracefulStop };
   }
 
   progress(now: number): ExecutorProgress {
     const c = this.config;
     const spent = this.startedAt ? now - this.startedAt : 0;
-    return { fraction: Math.min(1, spent / c.duration), right: [`${c.vus} VUs`, progressDuration(spent, c.duration)] };
+    return { fraction: Math.min(1, spent / c.duration), right: [`${this.vus} VUs`, progressDuration(spent, c.duration)] };
   }
 
   async run(ctx: ScenarioRunContext): Promise<void> {
@@ -35,7 +45,7 @@ export class ConstantVUs implements Executor {
     const stop = new StopControl(ctx.testStop);
     stop.endAt(end, this.startedAt, c.gracefulStop);
     try {
-      await runLoopingVUs(ctx, c.vus, async (vu) => {
+      await runLoopingVUs(ctx, this.vus, async (vu) => {
         // the clock check matters: a script without I/O never lets the end timer fire
         while (!stop.stopped && ctx.now() < end) await ctx.runIteration(vu, stop.hard.signal);
       });
@@ -55,5 +65,5 @@ export const constantVUs: ExecutorDefinition<ConstantVUsConfig> = {
     r.rejectUnknown(BASE_FIELDS);
     return { ...base, vus, duration };
   },
-  create: (c) => new ConstantVUs(c),
+  create: (c, tuple) => new ConstantVUs(c, tuple),
 };

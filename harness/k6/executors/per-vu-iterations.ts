@@ -1,4 +1,4 @@
-import { formatDuration } from '../../../vocabulary';
+import { ExecutionTuple, formatDuration } from '../../../vocabulary';
 import { BASE_FIELDS, baseInfo, FieldReader, padInt, progressDuration, runLoopingVUs, StopControl } from './helpers';
 import type { BaseScenarioConfig, Executor, ExecutorDefinition, ExecutorProgress, ScenarioRunContext } from './types';
 
@@ -8,30 +8,40 @@ export interface PerVUIterationsConfig extends BaseScenarioConfig {
   readonly maxDuration: number;
 }
 
-/** Each of `vus` VUs runs exactly `iterations` iterations. */
+/** Each of `vus` VUs (this segment's share of them) runs exactly `iterations` iterations. */
 export class PerVUIterations implements Executor {
   private startedAt = 0;
   private endedAt = 0;
   private done = 0;
   finished = false;
-  constructor(readonly config: PerVUIterationsConfig) {}
+  readonly vus: number;
+  constructor(
+    readonly config: PerVUIterationsConfig,
+    readonly iterationTuple: ExecutionTuple = ExecutionTuple.FULL,
+  ) {
+    this.vus = iterationTuple.scale(config.vus);
+  }
+
+  hasWork(): boolean {
+    return this.vus > 0 && this.config.iterations > 0;
+  }
 
   description(): string {
     const c = this.config;
-    return `${c.iterations} iterations for each of ${c.vus} VUs${baseInfo(c, `maxDuration: ${formatDuration(c.maxDuration)}`)}`;
+    return `${c.iterations} iterations for each of ${this.vus} VUs${baseInfo(c, `maxDuration: ${formatDuration(c.maxDuration)}`)}`;
   }
 
   requirements() {
-    return { plannedVUs: this.config.vus, unplannedVUs: 0, maxDuration: this.config.maxDuration + this.config.gracefulStop };
+    return { plannedVUs: this.vus, unplannedVUs: 0, maxDuration: this.config.maxDuration + this.config.gracefulStop };
   }
 
   progress(now: number): ExecutorProgress {
     const c = this.config;
-    const total = c.vus * c.iterations;
+    const total = this.vus * c.iterations;
     const spent = this.startedAt ? (this.finished ? this.endedAt : now) - this.startedAt : 0;
     return {
       fraction: total ? this.done / total : 1,
-      right: [`${c.vus} VUs`, progressDuration(spent, c.maxDuration), `${padInt(this.done, total)}/${total} iters, ${c.iterations} per VU`],
+      right: [`${this.vus} VUs`, progressDuration(spent, c.maxDuration), `${padInt(this.done, total)}/${total} iters, ${c.iterations} per VU`],
     };
   }
 
@@ -41,7 +51,7 @@ export class PerVUIterations implements Executor {
     const stop = new StopControl(ctx.testStop);
     stop.endAt(this.startedAt + c.maxDuration, this.startedAt, c.gracefulStop);
     try {
-      await runLoopingVUs(ctx, c.vus, async (vu) => {
+      await runLoopingVUs(ctx, this.vus, async (vu) => {
         for (let i = 0; i < c.iterations && !stop.stopped && ctx.now() - this.startedAt < c.maxDuration; i++) {
           await ctx.runIteration(vu, stop.hard.signal);
           this.done++;
@@ -65,5 +75,5 @@ export const perVUIterations: ExecutorDefinition<PerVUIterationsConfig> = {
     r.rejectUnknown(BASE_FIELDS);
     return { ...base, vus, iterations, maxDuration };
   },
-  create: (c) => new PerVUIterations(c),
+  create: (c, tuple) => new PerVUIterations(c, tuple),
 };

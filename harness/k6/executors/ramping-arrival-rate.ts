@@ -1,4 +1,4 @@
-import { formatDuration } from '../../../vocabulary';
+import { ExecutionTuple, formatDuration, stripedIndices } from '../../../vocabulary';
 import { ArrivalRateLoop } from './arrival-rate-loop';
 import { maxVUsRange, readArrivalVUs } from './constant-arrival-rate';
 import { BASE_FIELDS, baseInfo, FieldReader, padFloat2, padInt, progressDuration, sumStages } from './helpers';
@@ -15,9 +15,12 @@ export interface RampingArrivalRateConfig extends BaseScenarioConfig {
 /**
  * Start offsets (ms) of a rate that changes linearly within each stage: iteration k starts when
  * the integral of the rate reaches k (k = 1, 2, ...), as k6 computes it. Rates are per timeUnit.
+ * `stripe` (0-based test-wide indices, ascending) picks the iterations of one execution segment
+ * (k6 lib/executor/ramping_arrival_rate.go `cal`); all of them by default.
  */
-export function* rampingArrivalOffsets(startRate: number, timeUnit: number, stages: readonly Stage[]): Generator<number> {
-  let k = 1;
+export function* rampingArrivalOffsets(startRate: number, timeUnit: number, stages: readonly Stage[], stripe?: Iterator<number>): Generator<number> {
+  const nextK = (): number => (stripe ? stripe.next().value + 1 : k + 1);
+  let k = stripe ? nextK() : 1;
   let at = 0;
   let cum = 0; // iterations owed at the start of the stage
   let from = startRate / timeUnit; // per ms
@@ -35,7 +38,7 @@ export function* rampingArrivalOffsets(startRate: number, timeUnit: number, stag
         t = (-from + Math.sqrt(Math.max(0, from * from + 4 * a * x))) / (2 * a);
       }
       yield at + Math.min(Math.max(t, 0), d);
-      k++;
+      k = nextK();
     }
     cum += stageCount;
     at += d;
@@ -55,40 +58,64 @@ export function rampingRateAt(startRate: number, timeUnit: number, stages: reado
   return (from * 1000) / timeUnit;
 }
 
-/** Iteration starts follow a rate ramped through `stages` (from `startRate`). */
+/**
+ * Iteration starts follow a rate ramped through `stages` (from `startRate`). In an execution
+ * segment, the segment starts the test's iterations its stripe (re-segmented by maxVUs) owns.
+ */
 export class RampingArrivalRate implements Executor {
   private startedAt = 0;
   private endedAt = 0;
   private readonly loop: ArrivalRateLoop;
   finished = false;
-  constructor(readonly config: RampingArrivalRateConfig) {
-    this.loop = new ArrivalRateLoop(config.preAllocatedVUs, config.maxVUs);
+  readonly preAllocatedVUs: number;
+  readonly maxVUs: number;
+  readonly iterationTuple: ExecutionTuple;
+  /** The segment's length: k6 scales the displayed rates by it. */
+  private readonly share: number;
+  /** k6 scales maxVUs - preAllocatedVUs as one number here (not the difference of the scaled ones, as constant-arrival-rate does). */
+  private readonly unplannedVUs: number;
+  constructor(
+    readonly config: RampingArrivalRateConfig,
+    tuple: ExecutionTuple = ExecutionTuple.FULL,
+  ) {
+    this.preAllocatedVUs = tuple.scale(config.preAllocatedVUs);
+    this.maxVUs = tuple.scale(config.maxVUs);
+    this.iterationTuple = tuple.retupleFromValue(config.maxVUs) ?? tuple;
+    this.share = tuple.segment.length.toNumber();
+    this.unplannedVUs = tuple.scale(config.maxVUs - config.preAllocatedVUs);
+    this.loop = new ArrivalRateLoop(this.preAllocatedVUs, this.maxVUs);
+  }
+
+  hasWork(): boolean {
+    return this.maxVUs > 0;
   }
 
   private get maxRatePerSec(): number {
     const c = this.config;
-    return (Math.max(c.startRate, ...c.stages.map((s) => s.target)) * 1000) / c.timeUnit;
+    return ((Math.max(c.startRate, ...c.stages.map((s) => s.target)) * 1000) / c.timeUnit) * this.share;
   }
 
   description(): string {
     const c = this.config;
-    return `Up to ${this.maxRatePerSec.toFixed(2)} iterations/s for ${formatDuration(sumStages(c.stages))} over ${c.stages.length} stages${baseInfo(c, maxVUsRange(c.preAllocatedVUs, c.maxVUs))}`;
+    // k6 compares the unscaled counts for the range but prints the scaled ones
+    const range = c.maxVUs > c.preAllocatedVUs ? `maxVUs: ${this.preAllocatedVUs}-${this.maxVUs}` : `maxVUs: ${this.preAllocatedVUs}`;
+    return `Up to ${this.maxRatePerSec.toFixed(2)} iterations/s for ${formatDuration(sumStages(c.stages))} over ${c.stages.length} stages${baseInfo(c, range)}`;
   }
 
   requirements() {
     const c = this.config;
-    return { plannedVUs: c.preAllocatedVUs, unplannedVUs: c.maxVUs - c.preAllocatedVUs, maxDuration: sumStages(c.stages) + c.gracefulStop };
+    return { plannedVUs: this.preAllocatedVUs, unplannedVUs: this.unplannedVUs, maxDuration: sumStages(c.stages) + c.gracefulStop };
   }
 
   progress(now: number): ExecutorProgress {
     const c = this.config;
     const total = sumStages(c.stages);
     const spent = this.startedAt ? (this.finished ? this.endedAt : now) - this.startedAt : 0;
-    const rate = this.startedAt && !this.finished ? rampingRateAt(c.startRate, c.timeUnit, c.stages, spent) : 0;
+    const rate = this.startedAt && !this.finished ? rampingRateAt(c.startRate, c.timeUnit, c.stages, spent) * this.share : 0;
     return {
       fraction: total ? Math.min(1, spent / total) : 1,
       right: [
-        `${padInt(this.loop.active, c.maxVUs)}/${padInt(this.loop.allocated || c.preAllocatedVUs, c.maxVUs)} VUs`,
+        `${padInt(this.loop.active, this.maxVUs)}/${padInt(this.loop.allocated || this.preAllocatedVUs, this.maxVUs)} VUs`,
         progressDuration(spent, total),
         `${padFloat2(rate, this.maxRatePerSec)} iters/s`,
       ],
@@ -99,7 +126,7 @@ export class RampingArrivalRate implements Executor {
     const c = this.config;
     this.startedAt = ctx.now();
     try {
-      await this.loop.run(ctx, this.startedAt, sumStages(c.stages), c.gracefulStop, rampingArrivalOffsets(c.startRate, c.timeUnit, c.stages));
+      await this.loop.run(ctx, this.startedAt, sumStages(c.stages), c.gracefulStop, rampingArrivalOffsets(c.startRate, c.timeUnit, c.stages, this.iterationTuple.isFull ? undefined : stripedIndices(this.iterationTuple)));
     } finally {
       this.endedAt = ctx.now();
       this.finished = true;
@@ -119,5 +146,5 @@ export const rampingArrivalRate: ExecutorDefinition<RampingArrivalRateConfig> = 
     r.rejectUnknown(BASE_FIELDS);
     return { ...base, startRate, timeUnit, stages, ...vus };
   },
-  create: (c) => new RampingArrivalRate(c),
+  create: (c, tuple) => new RampingArrivalRate(c, tuple),
 };

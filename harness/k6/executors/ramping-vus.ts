@@ -1,4 +1,4 @@
-import { formatDuration } from '../../../vocabulary';
+import { ExecutionTuple, formatDuration } from '../../../vocabulary';
 import { BASE_FIELDS, baseInfo, FieldReader, padInt, progressDuration, StopControl, sumStages } from './helpers';
 import type { BaseScenarioConfig, Executor, ExecutorDefinition, ExecutorProgress, ScenarioRunContext, ScenarioVU, Stage } from './types';
 
@@ -34,15 +34,26 @@ interface Slot {
   rampDownTimer?: NodeJS.Timeout;
 }
 
-/** VUs follow `stages`; VUs above a falling target finish their iteration within gracefulRampDown. */
+/**
+ * VUs follow `stages`; VUs above a falling target finish their iteration within gracefulRampDown.
+ * In an execution segment the target is the segment's share of the test-wide target at each
+ * instant: the test's VU k runs in the segment that owns index k-1, so it starts and stops when
+ * the whole test's k-th VU would (k6 lib/executor/ramping_vus.go getRawExecutionSteps).
+ */
 export class RampingVUs implements Executor {
   private startedAt = 0;
   private active = 0;
   finished = false;
-  constructor(readonly config: RampingVUsConfig) {}
+  readonly maxVUs: number;
+  constructor(
+    readonly config: RampingVUsConfig,
+    readonly iterationTuple: ExecutionTuple = ExecutionTuple.FULL,
+  ) {
+    this.maxVUs = iterationTuple.scale(Math.max(config.startVUs, ...config.stages.map((s) => s.target)));
+  }
 
-  get maxVUs(): number {
-    return Math.max(this.config.startVUs, ...this.config.stages.map((s) => s.target));
+  hasWork(): boolean {
+    return this.maxVUs > 0;
   }
 
   description(): string {
@@ -96,7 +107,7 @@ export class RampingVUs implements Executor {
       loops.add(p);
     };
     const tick = () => {
-      const target = rampingVUsTarget(c.startVUs, c.stages, ctx.now() - this.startedAt);
+      const target = this.iterationTuple.scale(rampingVUsTarget(c.startVUs, c.stages, ctx.now() - this.startedAt));
       slots.forEach((slot, i) => {
         if (i < target) {
           if (slot.stopping) {
@@ -137,5 +148,5 @@ export const rampingVUs: ExecutorDefinition<RampingVUsConfig> = {
     r.rejectUnknown(BASE_FIELDS);
     return { ...base, startVUs, stages, gracefulRampDown };
   },
-  create: (c) => new RampingVUs(c),
+  create: (c, tuple) => new RampingVUs(c, tuple),
 };

@@ -1,4 +1,4 @@
-import { formatDuration } from '../../../vocabulary';
+import { ExecutionTuple, formatDuration } from '../../../vocabulary';
 import { BASE_FIELDS, baseInfo, FieldReader, padInt, progressDuration, runLoopingVUs, StopControl } from './helpers';
 import type { BaseScenarioConfig, Executor, ExecutorDefinition, ExecutorProgress, ScenarioRunContext } from './types';
 
@@ -8,28 +8,48 @@ export interface SharedIterationsConfig extends BaseScenarioConfig {
   readonly maxDuration: number;
 }
 
-/** A fixed number of iterations shared among `vus` VUs: each free VU takes the next one. */
+/**
+ * A fixed number of iterations shared among `vus` VUs: each free VU takes the next one. In an
+ * execution segment (k6 lib/executor/shared_iterations.go): this segment's share of the VUs, and of
+ * the iterations as split by the VUs' re-segmented tuple, so iterations follow VUs.
+ */
 export class SharedIterations implements Executor {
   private startedAt = 0;
   private done = 0;
   finished = false;
-  constructor(readonly config: SharedIterationsConfig) {}
+  /** Scaled to the segment. */
+  readonly vus: number;
+  readonly iterations: number;
+  readonly iterationTuple: ExecutionTuple;
+  constructor(
+    readonly config: SharedIterationsConfig,
+    tuple: ExecutionTuple = ExecutionTuple.FULL,
+  ) {
+    this.vus = tuple.scale(config.vus);
+    const byVUs = tuple.retupleFromValue(config.vus);
+    this.iterationTuple = byVUs ?? tuple;
+    this.iterations = byVUs ? byVUs.scale(config.iterations) : 0;
+  }
+
+  hasWork(): boolean {
+    return this.vus > 0 && this.iterations > 0;
+  }
 
   description(): string {
     const c = this.config;
-    return `${c.iterations} iterations shared among ${c.vus} VUs${baseInfo(c, `maxDuration: ${formatDuration(c.maxDuration)}`)}`;
+    return `${this.iterations} iterations shared among ${this.vus} VUs${baseInfo(c, `maxDuration: ${formatDuration(c.maxDuration)}`)}`;
   }
 
   requirements() {
-    return { plannedVUs: this.config.vus, unplannedVUs: 0, maxDuration: this.config.maxDuration + this.config.gracefulStop };
+    return { plannedVUs: this.vus, unplannedVUs: 0, maxDuration: this.config.maxDuration + this.config.gracefulStop };
   }
 
   progress(now: number): ExecutorProgress {
     const c = this.config;
     const spent = this.startedAt ? (this.finished ? this.endedAt : now) - this.startedAt : 0;
     return {
-      fraction: c.iterations ? this.done / c.iterations : 1,
-      right: [`${c.vus} VUs`, progressDuration(spent, c.maxDuration), `${padInt(this.done, c.iterations)}/${c.iterations} shared iters`],
+      fraction: this.iterations ? this.done / this.iterations : 1,
+      right: [`${this.vus} VUs`, progressDuration(spent, c.maxDuration), `${padInt(this.done, this.iterations)}/${this.iterations} shared iters`],
     };
   }
   private endedAt = 0;
@@ -41,8 +61,8 @@ export class SharedIterations implements Executor {
     stop.endAt(this.startedAt + c.maxDuration, this.startedAt, c.gracefulStop);
     let next = 0;
     try {
-      await runLoopingVUs(ctx, Math.min(c.vus, c.iterations), async (vu) => {
-        while (!stop.stopped && next < c.iterations && ctx.now() - this.startedAt < c.maxDuration) {
+      await runLoopingVUs(ctx, Math.min(this.vus, this.iterations), async (vu) => {
+        while (!stop.stopped && next < this.iterations && ctx.now() - this.startedAt < c.maxDuration) {
           next++;
           await ctx.runIteration(vu, stop.hard.signal);
           this.done++;
@@ -67,5 +87,5 @@ export const sharedIterations: ExecutorDefinition<SharedIterationsConfig> = {
     r.rejectUnknown(BASE_FIELDS);
     return { ...base, vus, iterations, maxDuration };
   },
-  create: (c) => new SharedIterations(c),
+  create: (c, tuple) => new SharedIterations(c, tuple),
 };

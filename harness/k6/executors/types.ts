@@ -1,3 +1,4 @@
+import type { ExecutionTuple } from '../../../vocabulary';
 import type { Tags } from '../types';
 
 /** Fields every scenario has (k6's BaseConfig), with k6's defaults applied. Times in ms. */
@@ -81,6 +82,16 @@ export interface Executor {
   progress(now: number): ExecutorProgress;
   /** Whether run() has finished. */
   readonly finished: boolean;
+  /**
+   * Whether this instance's execution segment has anything to run (k6's HasWork): a scenario
+   * whose scaled VUs (or iterations) are 0 in the segment is left out of the plan.
+   */
+  hasWork(): boolean;
+  /**
+   * The striping that numbers this scenario's iterations (`exec.scenario.iterationInTest`): the
+   * test's tuple, or the one re-segmented by VUs for shared-iterations and arrival rates (as k6).
+   */
+  readonly iterationTuple: ExecutionTuple;
 }
 
 /** A kebab-case executor type: validates its fields, then builds executors. */
@@ -92,5 +103,6 @@ export interface ExecutorDefinition<C extends BaseScenarioConfig = BaseScenarioC
    * used when no problem was reported.
    */
   parse(raw: Record<string, unknown>, base: BaseScenarioConfig, path: string, problems: string[]): C;
-  create(config: C): Executor;
+  /** `tuple`: this instance's execution segment (k6 `--execution-segment`); the whole test if omitted. */
+  create(config: C, tuple?: ExecutionTuple): Executor;
 }

@@ -1,18 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import {
-  encodeMetricLine,
-  encodePointLine,
-  parseThresholdsConfig,
-  readSamples,
-  ThresholdsEvaluator,
-  type MetricInfo,
-  type Sample,
-  type StreamRecord,
-} from '../../../vocabulary';
-import { createMetricRegistry } from '../metrics/metric-registry';
-import { MetricsEngine } from '../metrics/metrics-engine';
-import { buildSummaryData, type SummaryData } from '../output/summary-data';
+import { encodeMetricLine, encodePointLine, readSamples, type Sample, type StreamRecord } from '../../../vocabulary';
+import type { SummaryData } from '../output/summary-data';
+import { MergedMetrics } from './merged-metrics';
 
 export interface RunnerStreamsInput {
   /** Each runner's k6 JSON stream (`.gz` too); other lines (a runner's logs, as `kubectl logs` mixes them in) are skipped. */
@@ -61,23 +51,8 @@ export interface MergedRunners {
  * per-runner percentiles), exactly as the built-in engine judges a single run.
  */
 export async function mergeRunnerStreams(input: RunnerStreamsInput): Promise<MergedRunners> {
-  const registry = createMetricRegistry();
-  const engine = new MetricsEngine({ registry });
-  // Thresholds are bound as each metric's Metric line arrives, before its first sample: a
-  // submetric's sink sees only samples pushed after it exists. Given thresholds wait for their
-  // metric; without them, each Metric line brings its own.
-  const given = input.thresholds === undefined ? undefined : parseThresholdsConfig(input.thresholds);
-  if (given?.problems.length) throw new Error(`invalid thresholds: ${given.problems.join('; ')}`);
-  const pending = [...(given?.config.entries ?? [])];
-  const thresholds = new ThresholdsEvaluator({ entries: [] }, engine);
-  const bindFor = (metric: string) => {
-    const mine = pending.filter((e) => metricOf(e.key) === metric);
-    if (!mine.length) return;
-    thresholds.add({ entries: mine });
-    for (const e of mine) pending.splice(pending.indexOf(e), 1);
-  };
+  const merged = new MergedMetrics(input.thresholds);
   const runners: RunnerCounts[] = input.files.map((file) => ({ file, points: 0, requests: 0, iterations: 0 }));
-  const seenMetrics = new Set<string>();
   const out = createWriteStream(input.outFile);
   let buffered = '';
   const write = async (line: string) => {
@@ -88,23 +63,10 @@ export async function mergeRunnerStreams(input: RunnerStreamsInput): Promise<Mer
     if (!out.write(chunk)) await once(out, 'drain');
   };
 
-  const onMetric = (m: MetricInfo) => {
-    if (seenMetrics.has(m.name)) return false;
-    seenMetrics.add(m.name);
-    registry.getOrCreate(m.name, m.type, m.contains);
-    if (given) bindFor(m.name);
-    else if (m.thresholds?.length) {
-      const own = parseThresholdsConfig({ [m.name]: [...m.thresholds] });
-      if (own.problems.length) throw new Error(`invalid thresholds in the stream: ${own.problems.join('; ')}`);
-      thresholds.add(own.config);
-    }
-    return true;
-  };
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
   const onPoint = (s: Sample, r: RunnerCounts) => {
-    if (!registry.get(s.metric)) registry.getOrCreate(s.metric, 'trend'); // a Point before its Metric line: k6 never writes that
-    engine.push(s);
+    merged.push(s);
     r.points++;
     if (s.metric === 'http_reqs') r.requests += s.value;
     if (s.metric === 'iterations') r.iterations += s.value;
@@ -137,7 +99,7 @@ export async function mergeRunnerStreams(input: RunnerStreamsInput): Promise<Mer
     if (pick === -1) break;
     const rec = heads[pick].next!;
     if (rec.type === 'Metric') {
-      if (onMetric(rec.metric)) await write(`${encodeMetricLine(rec.metric)}\n`);
+      if (merged.onMetric(rec.metric)) await write(`${encodeMetricLine(rec.metric)}\n`);
     } else {
       onPoint(rec.sample, runners[pick]);
       await write(`${encodePointLine(rec.sample)}\n`);
@@ -148,25 +110,8 @@ export async function mergeRunnerStreams(input: RunnerStreamsInput): Promise<Mer
   await once(out, 'finish');
 
   const durationMs = Number.isFinite(first) ? last - first : 0;
-  // a threshold on a metric no runner emitted (a custom metric never added to): registered with
-  // the type its aggregation implies, it is judged on nothing, as k6 judges it (and the run's
-  // threshold coverage names it)
-  for (const e of [...pending]) {
-    const name = metricOf(e.key);
-    if (!registry.get(name)) registry.getOrCreate(name, impliedType(e.thresholds.map((d) => d.source)));
-    bindFor(name);
-  }
-  const result = thresholds.evaluate(durationMs, { final: true });
-  const summary = buildSummaryData({ engine, thresholds, testRunDurationMs: durationMs });
+  merged.bindRemaining();
+  const result = merged.thresholds.evaluate(durationMs, { final: true });
+  const summary = merged.summary(durationMs);
   return { summary, breached: result.breached, thresholdErrors: result.errors, runners, durationMs };
-}
-
-function metricOf(key: string): string {
-  const brace = key.indexOf('{');
-  return brace === -1 ? key : key.slice(0, brace);
-}
-
-function impliedType(sources: readonly string[]): 'counter' | 'gauge' | 'rate' | 'trend' {
-  const agg = sources[0]?.trim().match(/^[a-z]+/)?.[0];
-  return agg === 'rate' ? 'rate' : agg === 'count' ? 'counter' : agg === 'value' ? 'gauge' : 'trend';
 }

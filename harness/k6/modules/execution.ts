@@ -38,7 +38,7 @@ export const executionModule: ModuleFactory = (vu: VUState) => {
       return vu.vuId;
     },
     get idInTest() {
-      return vu.vuId;
+      return vu.iteration?.vuIdInTest ?? vu.vuId;
     },
     get iterationInInstance() {
       return vu.iteration?.vuIterationInInstance ?? 0;

@@ -1,7 +1,7 @@
 import { InvalidConfigError } from '../../errors';
 import type { ExecutorRegistry } from '../executors/registry';
 import type { BaseScenarioConfig } from '../executors/types';
-import { parseDuration } from '../../../vocabulary';
+import { ExecutionTuple, parseDuration } from '../../../vocabulary';
 import { DEFAULT_SUMMARY_TREND_STATS, DEFAULT_SYSTEM_TAGS, type K6Options, type OptionLayer } from './types';
 
 const SHORTCUTS = ['duration', 'iterations', 'stages', 'scenarios'] as const;
@@ -93,12 +93,28 @@ export function consolidateOptions(input: ConsolidateInput): Consolidated {
     maxRedirects: int(merged.maxRedirects, 10, 'maxRedirects', problems),
     throw: merged.throw === true,
     hosts: stringMap(merged.hosts, 'hosts', problems),
+    executionTuple: executionTuple(merged, problems),
     summaryExport: typeof merged.summaryExport === 'string' ? merged.summaryExport : undefined,
     merged,
   };
   if (options.summaryTimeUnit && !['s', 'ms', 'us'].includes(options.summaryTimeUnit)) problems.push(`summaryTimeUnit: must be one of s, ms, us; got "${options.summaryTimeUnit}"`);
   if (problems.length) throw new InvalidConfigError('invalid k6 options', problems, { hint: 'fix the options above (script `options`, K6_* env or flags); nothing was started' });
   return { options, warnings };
+}
+
+/** `executionSegment` in `executionSegmentSequence` (k6 NewExecutionTuple); the whole test when unset or invalid. */
+function executionTuple(o: OptionLayer, problems: string[]): ExecutionTuple {
+  const seg = o.executionSegment;
+  const seq = o.executionSegmentSequence;
+  if (seg !== undefined && typeof seg !== 'string') problems.push(`executionSegment: must be a string such as "0:1/2", got ${JSON.stringify(seg)}`);
+  if (seq !== undefined && typeof seq !== 'string') problems.push(`executionSegmentSequence: must be a string such as "0,1/2,1", got ${JSON.stringify(seq)}`);
+  if (typeof seg !== 'string' && typeof seq !== 'string') return ExecutionTuple.FULL;
+  try {
+    return ExecutionTuple.parse(typeof seg === 'string' ? seg : undefined, typeof seq === 'string' ? seq : undefined);
+  } catch (e) {
+    problems.push(`executionSegment: ${(e as Error).message}`);
+    return ExecutionTuple.FULL;
+  }
 }
 
 /** k6's DeriveScenariosFromShortcuts (v0.48 semantics and messages). */

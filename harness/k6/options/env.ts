@@ -36,6 +36,8 @@ export function optionsFromEnv(env: Record<string, string | undefined>, problems
   str('K6_SETUP_TIMEOUT', 'setupTimeout');
   str('K6_TEARDOWN_TIMEOUT', 'teardownTimeout');
   str('K6_USER_AGENT', 'userAgent');
+  str('K6_EXECUTION_SEGMENT', 'executionSegment');
+  str('K6_EXECUTION_SEGMENT_SEQUENCE', 'executionSegmentSequence');
   str('K6_SUMMARY_TIME_UNIT', 'summaryTimeUnit');
   list('K6_SUMMARY_TREND_STATS', 'summaryTrendStats');
   list('K6_SYSTEM_TAGS', 'systemTags');

@@ -1,3 +1,4 @@
+import type { ExecutionTuple } from '../../../vocabulary';
 import type { BaseScenarioConfig } from '../executors/types';
 import type { Tags } from '../types';
 
@@ -34,6 +35,11 @@ export interface K6Options {
   maxRedirects: number;
   throw: boolean;
   hosts: Record<string, string>;
+  /**
+   * This instance's share of the test (`executionSegment` within `executionSegmentSequence`,
+   * `--execution-segment`/`--execution-segment-sequence`); the whole test by default.
+   */
+  executionTuple: ExecutionTuple;
   /** Not in k6's options object: CLI-only settings carried along for convenience. */
   summaryExport?: string;
   /** The merged option object (script < env < CLI), k6 JSON shape, for handleSummary's `options` and the runtime. */

@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { startTrivialTarget } from '../bench/trivial-target';
+import { listRunIds, PidFile, reap, runsRoot } from '../run';
+import { pidAlive, throwawayProject } from '../testing';
+
+/**
+ * `harness run --runners 2` through the spawned binary against a local node:http target
+ * (external runtime: nothing else is started): the merged counts are the sum of the runners'
+ * and exactly the configured shared iterations; a threshold each runner alone passes fails over
+ * the merged samples (exit 99); Ctrl-C leaves no runner behind.
+ */
+const root = resolve('.');
+const SCRIPT = join(root, 'harness/engines/fixtures/runners-shared.js');
+
+describe('harness run --runners 2 (spawned, builtin engine, local target)', function () {
+  this.timeout(120_000);
+  let cwd: string;
+  let target: Awaited<ReturnType<typeof startTrivialTarget>>;
+  beforeEach(async () => {
+    cwd = await throwawayProject('harness-runners-');
+    target = await startTrivialTarget();
+  });
+  afterEach(async () => {
+    await target.close();
+    await reap({ root: runsRoot(cwd), env: process.env, log: () => {}, docker: false }).catch(() => {});
+    await rm(cwd, { recursive: true, force: true });
+  });
+
+  function cli(args: string[], onStderr?: (err: string, child: ChildProcess) => void): Promise<{ code: number | null; out: string; err: string }> {
+    const child = spawn(process.execPath, [join(root, 'harness/bin/harness.mjs'), 'run', SCRIPT, '--runtime', 'external', '--target-url', target.url, '--engine', 'builtin', '--runners', '2', ...args], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, K6_BIN: '' },
+    });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => {
+      err += d;
+      onStderr?.(err, child);
+    });
+    return new Promise((res) => child.once('exit', (code) => res({ code, out, err })));
+  }
+
+  async function runDir(): Promise<string> {
+    const ids = await listRunIds(runsRoot(cwd));
+    assert.equal(ids.length, 1);
+    return join(runsRoot(cwd), ids[0]);
+  }
+
+  const runnerLines = (err: string) => [...err.matchAll(/runner (\d)\/2 \(segment (\S+), exit (\d+)\): (\d+) iterations, (\d+) requests/g)].map((m) => ({ segment: m[2], exit: Number(m[3]), iterations: Number(m[4]), requests: Number(m[5]) }));
+
+  it('merged counts are the sum of the runners\' and exactly the configured shared iterations; one summary', async () => {
+    const r = await cli(['--env', 'ITERATIONS=41']);
+    assert.equal(r.code, 0, r.err + r.out);
+    const runners = runnerLines(r.err);
+    assert.deepEqual(runners.map((x) => x.segment), ['0:1/2', '1/2:1']);
+    // k6's split of 41 shared iterations by 4 VUs (2 + 2): 21 and 20
+    assert.deepEqual(runners.map((x) => x.iterations), [21, 20]);
+    const dir = await runDir();
+    const lines = gunzipSync(readFileSync(join(dir, 'samples.ndjson.gz'))).toString('utf8').split('\n').filter(Boolean);
+    const points = lines.map((l) => JSON.parse(l)).filter((l) => l.type === 'Point');
+    assert.equal(points.filter((p) => p.metric === 'iterations').length, 41);
+    assert.equal(points.filter((p) => p.metric === 'http_reqs').length, runners.reduce((a, x) => a + x.requests, 0));
+    const times = points.map((p) => Date.parse(p.data.time));
+    assert.ok(times.every((t, i) => i === 0 || t >= times[i - 1]), 'the merged stream is in time order');
+    assert.equal(lines.filter((l) => l.includes('"type":"Metric"') && l.includes('"name":"http_reqs"')).length, 1, 'one Metric line per metric');
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    assert.equal(summary.metrics.iterations.count, 41);
+    assert.equal((r.out.match(/http_reqs\.+:/g) ?? []).length, 1, 'k6\'s summary printed once');
+    assert.equal(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).runners, 2);
+  });
+
+  it('a threshold each runner alone passes but the merged samples cross fails the run (exit 99)', async () => {
+    const r = await cli(['--env', 'ITERATIONS=40', '--env', 'THRESHOLD=count<30']);
+    assert.equal(r.code, 99, r.err + r.out);
+    const runners = runnerLines(r.err);
+    assert.deepEqual(runners.map((x) => x.requests), [20, 20], 'each runner alone stays under 30');
+    assert.ok(runners.every((x) => x.exit === 0), 'the runners judge nothing');
+    assert.match(r.err, /thresholds on metrics 'http_reqs' have been crossed \(judged once over all 2 runners\)/);
+    assert.match(r.out, /FAILED/);
+  });
+
+  it('abortOnFail is judged over the merged samples while the test runs and stops every runner (exit 99)', async () => {
+    const r = await cli(['--env', 'ITERATIONS=100000000', '--env', 'ABORT_ABOVE=200']);
+    assert.equal(r.code, 99, r.err + r.out);
+    assert.match(r.err, /thresholds on metrics 'http_reqs' were crossed \(judged over all 2 runners\); at least one has abortOnFail enabled, stopping every runner/);
+    const runners = runnerLines(r.err);
+    assert.equal(runners.length, 2);
+    assert.ok(runners.every((x) => x.exit === 105 && x.iterations < 100000000 / 2), `both runners stopped early: ${JSON.stringify(runners)}`);
+  });
+
+  it('Ctrl-C (SIGINT) stops every runner: exit 105, no runner process left', async () => {
+    let runnerPids: number[] = [];
+    let sent = false;
+    const r = await cli(['--env', 'ITERATIONS=100000000'], (err, child) => {
+      if (sent || !/target: /.test(err)) return;
+      void (async () => {
+        // both runners are in pids.json while they run
+        const deadline = Date.now() + 30_000;
+        while (Date.now() < deadline && runnerPids.length < 2) {
+          const ids = await listRunIds(runsRoot(cwd)).catch(() => []);
+          if (ids.length) runnerPids = ((await PidFile.read(join(runsRoot(cwd), ids[0], 'pids.json')))?.processes ?? []).filter((p) => p.component === 'k6').map((p) => p.pid);
+          await new Promise((res) => setTimeout(res, 100));
+        }
+        if (!sent) {
+          sent = true;
+          await new Promise((res) => setTimeout(res, 500));
+          child.kill('SIGINT');
+        }
+      })();
+    });
+    assert.equal(runnerPids.length, 2, `two runner processes recorded: ${runnerPids}`);
+    assert.equal(r.code, 105, r.err + r.out);
+    const deadline = Date.now() + 8000;
+    while (Date.now() < deadline && runnerPids.some(pidAlive)) await new Promise((res) => setTimeout(res, 100));
+    for (const pid of runnerPids) assert.equal(pidAlive(pid), false, `runner ${pid} is gone`);
+    const pids = await PidFile.read(join(await runDir(), 'pids.json'));
+    assert.deepEqual(pids?.processes, []);
+  });
+});

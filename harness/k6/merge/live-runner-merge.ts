@@ -1,0 +1,153 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { decodeLine, LineTail, type Sample } from '../../../vocabulary';
+import { MergedMetrics } from './merged-metrics';
+import type { MergedRunners, RunnerCounts } from './merge-runner-streams';
+
+interface Queued {
+  sample: Sample;
+  line: string;
+}
+
+interface Runner {
+  tail: LineTail;
+  counts: RunnerCounts;
+  /** Points read but not yet written, in the runner's order (time order within its flush jitter). */
+  queue: Queued[];
+  head: number;
+  /** Latest sample time read from this runner: nothing earlier can come from it any more. */
+  watermark: number;
+  done: boolean;
+}
+
+/**
+ * Merges runners' k6 JSON streams while they are written (`harness run --runners N`): each
+ * `poll()` reads the lines every runner appended, and writes to `outFile` every point that no
+ * runner can precede any more (time <= the smallest of the running runners' latest times), in
+ * time order; Metric lines once, as they come. Live readers of `outFile` (the stats line, the
+ * dashboard, `--out influxdb`) so follow one time-ordered stream, and the same samples feed one
+ * MetricsEngine, so `abortOnFail` thresholds are judged over every runner's samples while the
+ * test runs and all thresholds once at the end (`finish`).
+ *
+ *   runner-1.ndjson ─┐  LineTail   per-runner queues   watermark = min(latest time of running runners)
+ *   runner-2.ndjson ─┼──────────▶ [..] [..] [..] ──────▶ points <= watermark ──▶ outFile (+ MetricsEngine)
+ *   runner-N.ndjson ─┘
+ */
+export class LiveRunnerMerge {
+  private readonly runners: Runner[];
+  private readonly merged: MergedMetrics;
+  private readonly fd: number;
+  private out = '';
+  private first = Number.POSITIVE_INFINITY;
+  private last = Number.NEGATIVE_INFINITY;
+  private closed = false;
+
+  constructor(o: { files: readonly string[]; outFile: string; thresholds?: unknown }) {
+    this.merged = new MergedMetrics(o.thresholds);
+    this.runners = o.files.map((file) => ({ tail: new LineTail(file), counts: { file, points: 0, requests: 0, iterations: 0 }, queue: [], head: 0, watermark: Number.NEGATIVE_INFINITY, done: false }));
+    this.fd = openSync(o.outFile, 'w');
+  }
+
+  get metrics(): MergedMetrics {
+    return this.merged;
+  }
+
+  /** ms from the first merged sample to the last one written. */
+  get elapsedMs(): number {
+    return Number.isFinite(this.first) ? this.last - this.first : 0;
+  }
+
+  /** Reads what every runner appended and writes what can be ordered. */
+  poll(): void {
+    for (const r of this.runners) this.read(r);
+    this.emit();
+  }
+
+  /** Runner `i` exited: read its rest; it holds the watermark back no more. */
+  runnerDone(i: number): void {
+    const r = this.runners[i];
+    this.read(r);
+    r.done = true;
+    r.tail.close();
+    this.emit();
+  }
+
+  /** Every runner done: write the rest, bind the thresholds of metrics nobody emitted, judge them once. */
+  finish(): MergedRunners {
+    if (!this.closed) {
+      this.runners.forEach((r, i) => !r.done && this.runnerDone(i));
+      this.flush();
+      closeSync(this.fd);
+      this.closed = true;
+    }
+    this.merged.bindRemaining();
+    const result = this.merged.thresholds.evaluate(this.elapsedMs, { final: true });
+    return { summary: this.merged.summary(this.elapsedMs), breached: result.breached, thresholdErrors: result.errors, runners: this.runners.map((r) => r.counts), durationMs: this.elapsedMs };
+  }
+
+  private read(r: Runner): void {
+    if (r.done) return;
+    for (let chunk = r.tail.read(); chunk; chunk = r.tail.read()) {
+      const text = chunk.toString('utf8');
+      let at = 0;
+      for (let nl = text.indexOf('\n'); nl !== -1; at = nl + 1, nl = text.indexOf('\n', at)) {
+        const line = text.slice(at, nl);
+        const rec = decodeLine(line);
+        if (!rec) continue; // not k6 JSON (a log line)
+        if (rec.type === 'Metric') {
+          if (this.merged.onMetric(rec.metric)) this.write(`${line}\n`);
+          continue;
+        }
+        r.queue.push({ sample: rec.sample, line });
+        if (rec.sample.time > r.watermark) r.watermark = rec.sample.time;
+      }
+    }
+  }
+
+  private emit(): void {
+    let limit = Number.POSITIVE_INFINITY;
+    for (const r of this.runners) if (!r.done) limit = Math.min(limit, r.watermark);
+    for (;;) {
+      let pick: Runner | undefined;
+      for (const r of this.runners) {
+        if (r.head >= r.queue.length) continue;
+        const t = r.queue[r.head].sample.time;
+        if (t <= limit && (!pick || t < pick.queue[pick.head].sample.time)) pick = r;
+      }
+      if (!pick) break;
+      const q = pick.queue[pick.head++];
+      this.point(q, pick.counts);
+    }
+    for (const r of this.runners) {
+      if (r.head > 4096 && r.head * 2 > r.queue.length) {
+        r.queue.splice(0, r.head);
+        r.head = 0;
+      }
+    }
+    this.flush();
+  }
+
+  private point(q: Queued, c: RunnerCounts): void {
+    const s = q.sample;
+    this.merged.push(s);
+    c.points++;
+    if (s.metric === 'http_reqs') c.requests += s.value;
+    if (s.metric === 'iterations') c.iterations += s.value;
+    c.first = Math.min(c.first ?? s.time, s.time);
+    c.last = Math.max(c.last ?? s.time, s.time);
+    if (s.time < this.first) this.first = s.time;
+    if (s.time > this.last) this.last = s.time;
+    this.write(`${q.line}\n`);
+  }
+
+  private write(line: string): void {
+    this.out += line;
+    if (this.out.length >= 1 << 16) this.flush();
+  }
+
+  /** Whole lines only, so a reader tailing the file never sees half a line for long. */
+  private flush(): void {
+    if (!this.out) return;
+    writeSync(this.fd, this.out);
+    this.out = '';
+  }
+}

@@ -1,0 +1,2 @@
+export { Rational } from './rational';
+export { ExecutionSegment, ExecutionTuple, SegmentedIndex, StripedSequence, equalSegments, fillSequence, parseExecutionSegmentSequence, sequenceToString, stripedIndices } from './execution-segment';
