@@ -41,7 +41,8 @@ interface Run {
 
 async function runEngine(cmd: string, args: string[], dir: string, vus: number, url: string): Promise<Run> {
   const summary = join(dir, `summary-${Date.now()}.json`);
-  const argv = [...args, 'run', '--quiet', '--no-summary', '--summary-export', summary, '-e', `VUS=${vus}`, '-e', `DURATION=${SECONDS}s`, '-e', `BASE_URL=${url}`, 'script.js'];
+  // (no --no-summary: real k6 v0.48 would then skip --summary-export too)
+  const argv = [...args, 'run', '--quiet', '--summary-export', summary, '-e', `VUS=${vus}`, '-e', `DURATION=${SECONDS}s`, '-e', `BASE_URL=${url}`, 'script.js'];
   const t0 = performance.now();
   const child = spawn(cmd, argv, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   const peak = new PeakTreeRss(child.pid!);

@@ -96,6 +96,35 @@ interface VUGlobals {
 }
 
 /**
+ * A VU's globals in the shared realm, through the setters its call of SHARED handed back.
+ * (A class, not an object of arrows: tsx's keepNames gives each named closure a property
+ * dictionary of ~300 bytes, per VU.)
+ */
+class SharedRealmGlobals implements VUGlobals {
+  /** The VU's own Math (an own-property copy of the realm's), made when it is first seeded. */
+  private ownMath: Math | null = null;
+
+  constructor(
+    private readonly realmMath: Math,
+    readonly setIter: (i: number) => void,
+    private readonly setEnvBinding: (e: Record<string, string>) => void,
+    private readonly setMath: (m: Math) => void,
+  ) {}
+
+  setEnv(env: Record<string, string>): void {
+    this.setEnvBinding({ ...env });
+  }
+
+  seedMath(random: () => number): void {
+    if (this.ownMath === null) {
+      this.ownMath = Object.create(Object.getPrototypeOf(this.realmMath), Object.getOwnPropertyDescriptors(this.realmMath)) as Math;
+      this.setMath(this.ownMath);
+    }
+    this.ownMath.random = random;
+  }
+}
+
+/**
  * ES modules are strict: so is the bundle (k6 runs scripts as strict code too). Both wrappers
  * keep the header on line 1 (the source map's offset).
  *
@@ -308,16 +337,7 @@ class Realm {
       vuCrypto(),
       (i, e, m) => ((setIter = i), (setEnv = e), (setMath = m)),
     );
-    this.globals = {
-      setIter,
-      setEnv: (env) => setEnv({ ...env }),
-      // the VU's own Math (an own-property copy of the realm's), so seeding stays per VU
-      seedMath: (random) => {
-        const own = Object.create(Object.getPrototypeOf(realm.math), Object.getOwnPropertyDescriptors(realm.math)) as Math;
-        own.random = random;
-        setMath(own);
-      },
-    };
+    this.globals = new SharedRealmGlobals(realm.math, setIter, setEnv, setMath);
     return [wrapper, (_math, _fnProto, json) => void (this.realmJSON = json)];
   }
 
