@@ -111,7 +111,7 @@ export const vuMemoryBench: BenchSuite = {
         { name: 'no failed checks (both engines, every run)', ok: failed === 0, value: String(failed) },
       ];
       const markdown = [
-        `Script: \`http.post\` + \`check\` + \`sleep(1)\` (harness/bench/vu-memory-bench.ts), ${SECONDS} s per run, against node:http on 127.0.0.1. Real: ${k6.tool.name} ${k6.tool.version}; built-in: \`node ${BUILTIN_ENGINE_NODE_ARGS.join(' ')} harness/bin/harness.mjs k6 run\` (as \`harness run\` starts it). Peak RSS of each engine's process tree (the built-in engine's esbuild service included), sampled every 100 ms. Rounds alternate which engine runs first. Load average (1/5/15 min) ${loadBefore} before, ${loadAfter} after (2 cores shared with other work).`,
+        `Script: \`http.post\` + \`check\` + \`sleep(1)\` (harness/bench/vu-memory-bench.ts), ${SECONDS} s per run, against node:http on 127.0.0.1. Real: ${k6.tool.name} ${k6.tool.version}; built-in: \`${['node', ...BUILTIN_ENGINE_NODE_ARGS, 'harness/bin/harness.mjs k6 run'].join(' ')}\` (as \`harness run\` starts it). Peak RSS of each engine's process tree (the built-in engine's esbuild service included), sampled every 100 ms. Rounds alternate which engine runs first. The last column is the work each engine did in the same test time (a busy machine slows the built-in engine's one thread more than k6's goroutines, and fewer requests in flight can mean less memory). Load average (1/5/15 min) ${loadBefore} before, ${loadAfter} after (2 cores shared with other work).`,
         '',
         '| round | VUs | real k6 peak RSS | built-in peak RSS | built-in / real | requests real / built-in |',
         '|---:|---:|---:|---:|---:|---:|',
