@@ -86,6 +86,15 @@ describe('k6 runtime: loadScript and VUs', () => {
     assert.deepEqual([one[2], one[3], two[2], two[3]], ['2', '0', '2', '0'], 'the seeded Math keeps the built-in functions, not enumerable');
   });
 
+  it('gives every VU of a shared realm its own WebCrypto global', async () => {
+    const dir = scriptDir({ 's.js': `export default function () { if (__VU === 1) crypto.mine = 1; console.log(__VU, crypto.mine, typeof crypto.randomUUID()); }` });
+    const opts = testOptions(dir);
+    const rt = await loadScript('s.js', opts);
+    assert.equal(rt.realms, 'shared');
+    for (const id of [1, 2]) await (await rt.newVU(id, opts)).runIteration(iterationContext());
+    assert.deepEqual(opts.logger.lines.map((l) => l.msg), ['1 1 string', '2 undefined string']);
+  });
+
   it('can be told to give every VU its own realm (realms: isolated)', async () => {
     const dir = scriptDir({ 's.js': `export default function () { console.log(__VU); }` });
     const opts = testOptions(dir);
