@@ -6,6 +6,9 @@ import type { Engine, EngineAvailability, EngineEnv, EngineResult, EngineRunOpti
 /** `harness/bin/harness.mjs`: the builtin engine's entry (`harness k6 run ...`). */
 export const HARNESS_BIN = fileURLToPath(new URL('../bin/harness.mjs', import.meta.url));
 
+/** Node flags the engine process runs with (see docs/engine-runtime.md, "Memory"). */
+export const BUILTIN_ENGINE_NODE_ARGS: readonly string[] = [];
+
 export interface BuiltinEngineOptions {
   /** Node executable (default: the one running the harness). */
   nodePath?: string;
@@ -42,7 +45,7 @@ export class BuiltinEngine implements Engine {
 
   run(opts: EngineRunOptions): Promise<EngineResult> {
     // `harness run` judges unmatched thresholds itself (with gate.optionalThresholds): the child keeps k6's behaviour
-    return runK6Process(this.key, this.#node, [this.#bin, 'k6'], { ...opts, env: { ...opts.env, HARNESS_K6_FAIL_ON_UNMATCHED_THRESHOLDS: undefined } });
+    return runK6Process(this.key, this.#node, [...BUILTIN_ENGINE_NODE_ARGS, this.#bin, 'k6'], { ...opts, env: { ...opts.env, HARNESS_K6_FAIL_ON_UNMATCHED_THRESHOLDS: undefined } });
   }
 }
 

@@ -4,7 +4,7 @@ export { EngineRegistry, type EngineFactory, type ResolvedEngine } from './engin
 export { defaultEngineRegistry, resolveEngine } from './builtins';
 export { K6Engine, K6_REFERENCE_VERSION, type K6Probe } from './k6-engine';
 export { K6_SUPPORTED_RANGE, mapK6ExitCode, parseK6RunHelp, parseK6Version, k6CliFrom, k6Support, fitArgvToK6, type K6Cli } from './k6-cli';
-export { BuiltinEngine, HARNESS_BIN, type BuiltinEngineOptions } from './builtin-engine';
+export { BuiltinEngine, BUILTIN_ENGINE_NODE_ARGS, HARNESS_BIN, type BuiltinEngineOptions } from './builtin-engine';
 export { RunnersEngine, type RunnersEngineOptions } from './runners-engine';
 export { k6RunArgv } from './k6-run-argv';
 export { ProgressParser } from './progress-parser';

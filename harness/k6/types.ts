@@ -2,14 +2,14 @@
  * Contracts of the built-in k6-compatible engine (`harness k6 run`).
  *
  *   script.(ts|js) ──esbuild──▶ CJS bundle ──async transform──▶ vm.Script (compiled once)
- *                                                                   │ runInContext, one realm per VU
+ *                                                                   │ one realm shared by all VUs (or one per VU)
  *   executors/ ──(IterationContext)──▶ VU.runIteration() ──▶ modules/ (k6, k6/http, …)
  *        │                                                          │ samples
  *        └──────────── iterations, vus, dropped_iterations ────────▶ MetricsEngine ──▶ outputs/ (json, …)
  *                                                                   └──▶ thresholds/ , summary/
  *
  * Folder ownership:
- *   runtime/   VU realms, the sync-looking-async source transform, module loader, init context
+ *   runtime/   VU realms (shared when the script allows), the sync-looking-async transform, module loader, init context
  *   modules/   the k6/* JS modules the script imports (plain async host functions)
  *   http/      HTTP/1.1 client with k6's timings, per-VU connection reuse, cookie jar
  *   metrics/   registry, sinks (counter/gauge/rate/trend), builtin metric names, tag sets
@@ -162,12 +162,12 @@ export type IterationOutcome =
   /** `test.abort(reason)` was called: the scheduler stops the whole test (exit 108). */
   | { status: 'aborted'; durationMs: number; bytesSent: number; bytesReceived: number; reason: string };
 
-/** One virtual user: its own realm, module instances, HTTP connections and cookie jar. */
+/** One virtual user: its own module scope and instances, HTTP connections and cookie jar (a realm of its own, or one shared with the other VUs: docs/engine-runtime.md, Realms). */
 export interface VU {
   /** 1-based within this instance (`__VU`); 0 for the setup/teardown VU. */
   readonly id: number;
   runIteration(ctx: IterationContext): Promise<IterationOutcome>;
-  /** Closes connections and drops the realm. Idempotent. */
+  /** Closes connections and drops the VU's realm state. Idempotent. */
   dispose(): Promise<void>;
 }
 
@@ -198,7 +198,7 @@ export class ScriptLoadError extends Error {
 
 /* ------------------------------------------------------------------------------------------
  * Between the runtime (runtime/) and the JS modules (modules/): what a module sees of its VU.
- * A module is a factory `(vu: VUState) => exports`, instantiated once per VU realm. Module
+ * A module is a factory `(vu: VUState) => exports`, instantiated once per VU. Module
  * functions may return Promises: the source transform awaits the script's blocking calls, so the
  * script still sees k6's synchronous API (http.get returns a Response, sleep blocks).
  * ---------------------------------------------------------------------------------------- */
@@ -224,7 +224,7 @@ export interface VUState {
   addBytes(sent: number, received: number): void;
   /** Aborts on hard stop; never aborts outside iterations. */
   readonly signal: AbortSignal;
-  /** Seedable PRNG (`randomSeed`) used by Math.random in the realm too. */
+  /** Seedable PRNG (`randomSeed`) used by the VU's Math.random too. */
   random(): number;
   /** Per-VU slot for module state (e.g. k6/http keeps its client and cookie jar here). */
   readonly slots: Map<string, unknown>;

@@ -19,7 +19,7 @@ import { summaryResult, writeSummaryResult } from '../output/handle-summary';
 import { startOutputs, stopOutputs } from '../output/registry';
 import { buildSummaryData } from '../output/summary-data';
 import type { Output } from '../output/types';
-import { loadScript } from '../runtime';
+import { loadScript, releaseBundler } from '../runtime';
 import { createBuiltinRegistry } from '../modules/builtins';
 import { parseThresholdsConfig, validateThresholds, ThresholdsEvaluator, thresholdsCrossedMessage, unmatchedThresholdMessage } from '../../../vocabulary';
 import type { RuntimeOptions, ScriptRuntime } from '../types';
@@ -133,10 +133,11 @@ async function loadWith(flags: RunFlags, ctx: IoContext, logger: RuntimeOptions[
   };
   let runtime: ScriptRuntime;
   try {
-    runtime = await loadScript(scriptPath, runtimeOptions, { modules: createBuiltinRegistry() });
+    runtime = await loadScript(scriptPath, runtimeOptions, { modules: createBuiltinRegistry(), realms: realmsFrom(ctx.env, problems) });
   } catch (e) {
     throw asScriptError(e);
   }
+  await releaseBundler();
   const envLayer = optionsFromEnv(ctx.env, problems);
   let thresholdCfg: ReturnType<typeof parseThresholdsConfig>['config'] | undefined;
   const outputs = builtinOutputs();
@@ -418,6 +419,18 @@ function statsRecorder(file: string | undefined) {
       );
     },
   };
+}
+
+/**
+ * `HARNESS_K6_REALMS=isolated`: a realm per VU even when the script could share one (an escape
+ * hatch; see docs/engine-runtime.md, "Realms").
+ */
+function realmsFrom(env: IoContext['env'], problems: string[]): 'auto' | 'isolated' {
+  const v = env.HARNESS_K6_REALMS;
+  if (v === undefined || v === '' || v === 'auto') return 'auto';
+  if (v === 'isolated') return 'isolated';
+  problems.push(`HARNESS_K6_REALMS=${v}: must be auto or isolated`);
+  return 'auto';
 }
 
 function harnessVersion(): string {

@@ -2,3 +2,4 @@ export { loadScript, K6ScriptRuntime, LifecycleInterruptedError, type ScriptInpu
 export { ScriptAbortedError, ScriptExceptionError } from './errors';
 export { VUStateImpl, InterruptedError, internalState } from './vu-state';
 export { transformScript } from './transform';
+export { releaseBundler } from './bundle';

@@ -38,7 +38,70 @@ describe('k6 runtime: loadScript and VUs', () => {
     await a.runIteration(iterationContext());
     await a.runIteration(iterationContext({ iteration: 1 }));
     await b.runIteration(iterationContext());
-    assert.deepEqual(opts.logger.lines.map((l) => l.msg), ['1 1 1', '1 2 2', '2 1 1']);
+    assert.equal(rt.realms, 'isolated');
+    assert.deepEqual(opts.logger.lines.filter((l) => l.fields?.source === 'console').map((l) => l.msg), ['1 1 1', '1 2 2', '2 1 1']);
+    assert.match(opts.logger.lines[0].msg, /^each VU gets a realm of its own \(more memory per VU\): .*s\.js:1:\d+ .*globalThis/);
+  });
+
+  it('runs VUs of a script that leaves built-ins alone in one realm, each with its own module scope and globals', async () => {
+    const dir = scriptDir({
+      's.js': `import http from 'k6/http'; import exec from 'k6/execution'; import { randomSeed } from 'k6';
+        let n = 0; const mine = __VU * 10; const seen = [];
+        class Box { constructor(v) { this.v = v; } get twice() { return this.v * 2; } }
+        export const options = { vus: 2 };
+        export default function () {
+          n++; seen.push(__ITER);
+          if (__VU === 2) randomSeed(7);
+          exec.vu.tags.mine = String(mine);
+          console.log(__VU, mine, n, __ITER, __ENV.X, seen.join('+'), new Box(n).twice, typeof http.get, Math.random() < 1, exec.vu.tags.mine);
+        }`,
+    });
+    const opts = testOptions(dir, { env: { X: 'x' } });
+    const rt = await loadScript('s.js', opts);
+    assert.equal(rt.realms, 'shared');
+    const [a, b] = [await rt.newVU(1, opts), await rt.newVU(2, opts)];
+    await a.runIteration(iterationContext({ iteration: 0, env: { X: 'x' } }));
+    await b.runIteration(iterationContext({ iteration: 5, env: { X: 'y' } }));
+    await a.runIteration(iterationContext({ iteration: 1, env: { X: 'x' } }));
+    assert.deepEqual(opts.logger.lines.map((l) => l.msg), [
+      '1 10 1 0 x 0 2 function true 10',
+      '2 20 1 5 y 5 2 function true 20',
+      '1 10 2 1 x 0+1 4 function true 10',
+    ]);
+  });
+
+  it('randomSeed in one VU of a shared realm seeds only that VU (the others keep an unseeded Math.random)', async () => {
+    const dir = scriptDir({
+      's.js': `import { randomSeed } from 'k6';
+        export default function () { if (__VU === 1) randomSeed(42); console.log(__VU, Math.random(), Math.floor(2.5), Object.keys(Math).length); }`,
+    });
+    const opts = testOptions(dir);
+    const rt = await loadScript('s.js', opts);
+    assert.equal(rt.realms, 'shared');
+    const vus = [await rt.newVU(1, opts), await rt.newVU(2, opts), await rt.newVU(1, opts)];
+    for (const vu of vus) await vu.runIteration(iterationContext());
+    const [one, two, oneAgain] = opts.logger.lines.map((l) => l.msg.split(' '));
+    assert.equal(one[1], oneAgain[1], 'the same seed gives the same number');
+    assert.notEqual(two[1], one[1]);
+    assert.deepEqual([one[2], one[3], two[2], two[3]], ['2', '0', '2', '0'], 'the seeded Math keeps the built-in functions, not enumerable');
+  });
+
+  it('gives every VU of a shared realm its own WebCrypto global', async () => {
+    const dir = scriptDir({ 's.js': `export default function () { if (__VU === 1) crypto.mine = 1; console.log(__VU, crypto.mine, typeof crypto.randomUUID()); }` });
+    const opts = testOptions(dir);
+    const rt = await loadScript('s.js', opts);
+    assert.equal(rt.realms, 'shared');
+    for (const id of [1, 2]) await (await rt.newVU(id, opts)).runIteration(iterationContext());
+    assert.deepEqual(opts.logger.lines.map((l) => l.msg), ['1 1 string', '2 undefined string']);
+  });
+
+  it('can be told to give every VU its own realm (realms: isolated)', async () => {
+    const dir = scriptDir({ 's.js': `export default function () { console.log(__VU); }` });
+    const opts = testOptions(dir);
+    const rt = await loadScriptWith('s.js', opts, { modules: createBuiltinRegistry(), realms: 'isolated' });
+    assert.equal(rt.realms, 'isolated');
+    await (await rt.newVU(3, opts)).runIteration(iterationContext());
+    assert.deepEqual(opts.logger.lines.map((l) => l.msg), ['each VU gets a realm of its own (asked for)', '3']);
   });
 
   it('runs the init context per VU with __VU, and sets __ITER and __ENV per iteration', async () => {

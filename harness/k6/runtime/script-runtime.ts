@@ -28,6 +28,7 @@ import { createCallbackHelpers } from './callback-helpers';
 import { createConsole } from './console';
 import { ScriptAbortedError, ScriptExceptionError } from './errors';
 import { errorHead, StackMapper } from './source-map';
+import { realmSharing } from './realm-sharing';
 import { refusalError, transformScript, type TransformResult } from './transform';
 import { IterationRun, newRuntimeShared, now, VUStateImpl, type RealmHooks, type RuntimeShared } from './vu-state';
 
@@ -39,15 +40,118 @@ export interface LoadScriptOptions {
    * Handed in, so the runtime never imports the modules built on top of it.
    */
   modules: ModuleRegistry;
+  /** Force a realm per VU (`isolated`); default `auto`: shared when the script allows it. */
+  realms?: 'auto' | 'isolated';
 }
 
-/** ES modules are strict: so is the bundle (k6 runs scripts as strict code too). */
-const HEADER = '(async function (module, exports, require, __k6init) { "use strict"; __k6init(Math, Function.prototype, JSON, globalThis);\n';
-const FOOTER = '\n})';
+export type RealmMode = 'shared' | 'isolated';
+
+/** A VU's script function in the shared realm: the outer function of SHARED, called once per VU. */
+type SharedFactory = (
+  vu: number,
+  env: Record<string, string>,
+  console: unknown,
+  open: unknown,
+  crypto: unknown,
+  bind: (setIter: (i: number) => void, setEnv: (e: Record<string, string>) => void, setMath: (m: Math) => void) => void,
+) => Wrapper;
+/** The script's body: `init` is called first, with the realm's builtins. */
+type Wrapper = (module: unknown, exports: unknown, require: unknown, init: WrapperInit) => Promise<void>;
+type WrapperInit = (math: Math, fnProto: object, json: JSON, global: object) => void;
+
+interface SharedRealm {
+  factory: SharedFactory;
+  math: Math;
+}
+
+/** The realm all VUs of a `shared` script run in (one context, its `__k6rt`). */
+function sharedRealm(compiled: Compiled): SharedRealm {
+  if (compiled.sharedRealm) return compiled.sharedRealm;
+  const sandbox: Record<string, unknown> = {};
+  const ctx = vm.createContext(sandbox, { name: 'VUs' });
+  const [fnProto, math] = vm.runInContext('[Function.prototype, Math]', ctx) as [object, Math];
+  sandbox.__k6rt = createCallbackHelpers(fnProto);
+  const factory = compiled.script.runInContext(ctx) as SharedFactory;
+  return (compiled.sharedRealm = { factory, math });
+}
+
+/**
+ * k6 v1: WebCrypto is global, Node's implementation; a fresh object per VU, so a script assigning
+ * to it cannot reach another VU (or Node's own globalThis.crypto).
+ */
+function vuCrypto(): Record<string, unknown> {
+  return {
+    subtle: webcrypto.subtle,
+    getRandomValues: <T extends ArrayBufferView | null>(a: T): T => webcrypto.getRandomValues(a as never) as T,
+    randomUUID: () => webcrypto.randomUUID(),
+  };
+}
+
+/** How the runtime sets the globals a VU's script sees. */
+interface VUGlobals {
+  setIter(i: number): void;
+  setEnv(env: Record<string, string>): void;
+  /** Makes the VU's `Math.random` the VU's seeded PRNG. */
+  seedMath(random: () => number): void;
+}
+
+/**
+ * A VU's globals in the shared realm, through the setters its call of SHARED handed back.
+ * (A class, not an object of arrows: tsx's keepNames gives each named closure a property
+ * dictionary of ~300 bytes, per VU.)
+ */
+class SharedRealmGlobals implements VUGlobals {
+  /** The VU's own Math (an own-property copy of the realm's), made when it is first seeded. */
+  private ownMath: Math | null = null;
+
+  constructor(
+    private readonly realmMath: Math,
+    readonly setIter: (i: number) => void,
+    private readonly setEnvBinding: (e: Record<string, string>) => void,
+    private readonly setMath: (m: Math) => void,
+  ) {}
+
+  setEnv(env: Record<string, string>): void {
+    this.setEnvBinding({ ...env });
+  }
+
+  seedMath(random: () => number): void {
+    if (this.ownMath === null) {
+      this.ownMath = Object.create(Object.getPrototypeOf(this.realmMath), Object.getOwnPropertyDescriptors(this.realmMath)) as Math;
+      this.setMath(this.ownMath);
+    }
+    this.ownMath.random = random;
+  }
+}
+
+/**
+ * ES modules are strict: so is the bundle (k6 runs scripts as strict code too). Both wrappers
+ * keep the header on line 1 (the source map's offset).
+ *
+ * A realm per VU: the VU's globals are properties of its own global object.
+ */
+const ISOLATED = {
+  header: '(async function (module, exports, require, __k6init) { "use strict"; __k6init(Math, Function.prototype, JSON, globalThis);\n',
+  footer: '\n})',
+};
+/**
+ * One realm shared by every VU: the VU's globals are bindings of an outer function called once
+ * per VU (setters for the ones that change), so no VU sees another's; `Math` too, for randomSeed.
+ */
+const SHARED = {
+  header:
+    '(function (__VU, __ENV, console, open, crypto, __k6bind) { "use strict"; let __ITER = 0, Math = globalThis.Math; __k6bind((i) => { __ITER = i; }, (e) => { __ENV = e; }, (m) => { Math = m; }); ' +
+    'return async function (module, exports, require, __k6init) { "use strict"; __k6init(Math, Function.prototype, JSON, globalThis);\n',
+  footer: '\n}; })',
+};
 
 /** Internal: the compiled program and what every VU of it shares. */
 interface Compiled {
   script: vm.Script;
+  /** `shared`: one realm for every VU (see realm-sharing.ts); `isolated`: a realm per VU. */
+  realms: RealmMode;
+  /** The realm every VU shares (mode `shared`), created with the first VU. */
+  sharedRealm: SharedRealm | null;
   mapper: StackMapper;
   registry: ModuleRegistry;
   shared: RuntimeShared;
@@ -72,11 +176,16 @@ export async function loadScript(input: ScriptInput, opts: RuntimeOptions, loadO
   }
   if (transformed.refusals.length > 0) throw refusalError(transformed.refusals, bundle.map, filename);
   const vmFilename = filename + '#k6';
-  const script = new vm.Script(HEADER + transformed.code + FOOTER, { filename: vmFilename });
+  const mapper = new StackMapper(vmFilename, 1, transformed.map, bundle.map);
+  const realms = chooseRealms(bundle.code, loadOpts.realms ?? 'auto', mapper, opts.logger);
+  const wrap = realms === 'shared' ? SHARED : ISOLATED;
+  const script = new vm.Script(wrap.header + transformed.code + wrap.footer, { filename: vmFilename });
   const registry = loadOpts.modules;
   const compiled: Compiled = {
     script,
-    mapper: new StackMapper(vmFilename, 1, transformed.map, bundle.map),
+    realms,
+    sharedRealm: null,
+    mapper,
     registry,
     shared: newRuntimeShared(),
     transformStats: transformed.stats,
@@ -95,11 +204,29 @@ export async function loadScript(input: ScriptInput, opts: RuntimeOptions, loadO
   return new K6ScriptRuntime(compiled, { options, functions });
 }
 
+/** Shared realm when the script cannot tell (realm-sharing.ts); why not is logged at debug level. */
+function chooseRealms(bundleCode: string, wanted: 'auto' | 'isolated', mapper: StackMapper, logger: RuntimeOptions['logger']): RealmMode {
+  if (wanted === 'isolated') {
+    logger.debug('each VU gets a realm of its own (asked for)');
+    return 'isolated';
+  }
+  const s = realmSharing(bundleCode);
+  if (s.shared) return 'shared';
+  const at = mapper.bundleOriginal(bundleCode, s.offset);
+  logger.debug(`each VU gets a realm of its own (more memory per VU): ${at ? `${at.file}:${at.line}:${at.column} ` : ''}${s.reason}`);
+  return 'isolated';
+}
+
 export class K6ScriptRuntime implements ScriptRuntime {
   constructor(
     private readonly compiled: Compiled,
     readonly exports: ScriptExports,
   ) {}
+
+  /** `shared`: all VUs run in one realm; `isolated`: a realm per VU. */
+  get realms(): RealmMode {
+    return this.compiled.realms;
+  }
 
   /** Counters of the transform, for benchmarks and debugging. */
   get transformStats(): TransformResult['stats'] {
@@ -123,10 +250,9 @@ type CallResult = { kind: 'ok'; value: unknown; run: IterationRun } | { kind: 'e
 class Realm {
   readonly state: VUStateImpl;
   exports: Record<string, unknown> = {};
-  private readonly sandbox: Record<string, unknown>;
+  private globals!: VUGlobals;
   private readonly modules = new Map<string, Record<string, unknown>>();
   private realmJSON!: JSON;
-  private realmMath!: Math;
   private lastEnv: Record<string, string> | null = null;
   private lastDataIn: unknown = undefined;
   private lastDataOut: unknown = undefined;
@@ -138,20 +264,6 @@ class Realm {
     readonly opts: RuntimeOptions,
   ) {
     this.state = new VUStateImpl(id, opts, compiled.shared);
-    this.sandbox = {
-      __VU: id,
-      __ITER: 0,
-      __ENV: { ...opts.env },
-      console: createConsole(opts.logger),
-      open: (file: unknown, mode?: unknown) => this.open(file, mode),
-      // k6 v1: WebCrypto is global, Node's implementation; a fresh object per realm, so a script
-      // assigning to it cannot reach another VU (or Node's own globalThis.crypto)
-      crypto: {
-        subtle: webcrypto.subtle,
-        getRandomValues: <T extends ArrayBufferView | null>(a: T): T => webcrypto.getRandomValues(a as never) as T,
-        randomUUID: () => webcrypto.randomUUID(),
-      },
-    };
   }
 
   static async create(compiled: Compiled, id: number, opts: RuntimeOptions): Promise<Realm> {
@@ -165,16 +277,9 @@ class Realm {
   }
 
   private async init(): Promise<void> {
-    const ctx = vm.createContext(this.sandbox, { name: `VU ${this.id}` });
-    const wrapper = this.compiled.script.runInContext(ctx) as (...a: unknown[]) => Promise<void>;
     const module = { exports: {} as Record<string, unknown> };
     const require = (p: unknown) => this.require(String(p));
-    const init = (math: Math, fnProto: object, json: JSON, global: object) => {
-      this.sandbox.global = global;
-      this.realmMath = math;
-      this.realmJSON = json;
-      this.sandbox.__k6rt = createCallbackHelpers(fnProto);
-    };
+    const [wrapper, init] = this.compiled.realms === 'shared' ? this.sharedWrapper() : this.isolatedWrapper();
     this.state.inInit = true;
     try {
       await wrapper(module, module.exports, require, init);
@@ -190,6 +295,50 @@ class Realm {
       this.state.inInit = false;
     }
     this.exports = module.exports;
+  }
+
+  /** A context of its own: the VU's globals are properties of its global object. */
+  private isolatedWrapper(): [Wrapper, WrapperInit] {
+    const sandbox: Record<string, unknown> = {
+      __VU: this.id,
+      __ITER: 0,
+      __ENV: { ...this.opts.env },
+      console: createConsole(this.opts.logger),
+      open: (file: unknown, mode?: unknown) => this.open(file, mode),
+      crypto: vuCrypto(),
+    };
+    const ctx = vm.createContext(sandbox, { name: `VU ${this.id}` });
+    let realmMath: Math;
+    this.globals = {
+      setIter: (i) => void (sandbox.__ITER = i),
+      setEnv: (env) => void (sandbox.__ENV = { ...env }),
+      seedMath: (random) => void (realmMath.random = random),
+    };
+    const init: WrapperInit = (math, fnProto, json, global) => {
+      sandbox.global = global;
+      sandbox.__k6rt = createCallbackHelpers(fnProto);
+      realmMath = math;
+      this.realmJSON = json;
+    };
+    return [this.compiled.script.runInContext(ctx) as Wrapper, init];
+  }
+
+  /** The shared realm: the VU's globals are bindings of its own call of the script's outer function. */
+  private sharedWrapper(): [Wrapper, WrapperInit] {
+    const realm = sharedRealm(this.compiled);
+    let setIter!: (i: number) => void;
+    let setEnv!: (e: Record<string, string>) => void;
+    let setMath!: (m: Math) => void;
+    const wrapper = realm.factory(
+      this.id,
+      { ...this.opts.env },
+      createConsole(this.opts.logger),
+      (file: unknown, mode?: unknown) => this.open(file, mode),
+      vuCrypto(),
+      (i, e, m) => ((setIter = i), (setEnv = e), (setMath = m)),
+    );
+    this.globals = new SharedRealmGlobals(realm.math, setIter, setEnv, setMath);
+    return [wrapper, (_math, _fnProto, json) => void (this.realmJSON = json)];
   }
 
   private open(file: unknown, mode?: unknown): unknown {
@@ -226,9 +375,7 @@ class Realm {
   /** Hooks the `k6` module needs from the realm (seeding the realm's Math.random). */
   private wireInternals(_m: Record<string, unknown>): void {
     this.state.slots.set('k6/runtime', {
-      seedMath: () => {
-        this.realmMath.random = () => this.state.random();
-      },
+      seedMath: () => this.globals.seedMath(() => this.state.random()),
     } satisfies RealmHooks);
   }
 
@@ -245,12 +392,12 @@ class Realm {
   setEnv(env: Record<string, string>): void {
     if (env !== this.lastEnv) {
       this.lastEnv = env;
-      this.sandbox.__ENV = { ...env };
+      this.globals.setEnv(env);
     }
   }
 
   setIter(i: number): void {
-    this.sandbox.__ITER = i;
+    this.globals.setIter(i);
   }
 
   /**
@@ -359,28 +506,31 @@ function guardModule(raw: Record<string, unknown>, st: VUStateImpl): Record<stri
   for (const [k, d] of Object.entries(Object.getOwnPropertyDescriptors(raw))) {
     if ('value' in d && typeof d.value === 'function' && !isClass(d.value)) {
       const fn = d.value as (...a: unknown[]) => unknown;
-      const guarded = function (this: unknown, ...args: unknown[]) {
-        const run = st.run;
-        if (run?.halted) return NEVER;
-        const r = fn.apply(this, args);
-        if (run && r !== null && typeof r === 'object' && typeof (r as Promise<unknown>).then === 'function') {
-          const loop = run.loop;
-          if (loop !== null) {
-            // A blocking call: the run's timer/socket callbacks wait for it (see event-loop.ts).
-            loop.blocked++;
+      // Named by a computed key when created: `Object.defineProperty(guarded, 'name', …)` would give
+      // every wrapper (tens per VU) a property dictionary of ~300 bytes.
+      const guarded = {
+        [fn.name]: function (this: unknown, ...args: unknown[]) {
+          const run = st.run;
+          if (run?.halted) return NEVER;
+          const r = fn.apply(this, args);
+          if (run && r !== null && typeof r === 'object' && typeof (r as Promise<unknown>).then === 'function') {
+            const loop = run.loop;
+            if (loop !== null) {
+              // A blocking call: the run's timer/socket callbacks wait for it (see event-loop.ts).
+              loop.blocked++;
+              return (r as Promise<unknown>).then(
+                (v) => (loop.unblock(), run.halted ? NEVER : v),
+                (e) => (loop.unblock(), run.halted ? NEVER : Promise.reject(e)),
+              );
+            }
             return (r as Promise<unknown>).then(
-              (v) => (loop.unblock(), run.halted ? NEVER : v),
-              (e) => (loop.unblock(), run.halted ? NEVER : Promise.reject(e)),
+              (v) => (run.halted ? NEVER : v),
+              (e) => (run.halted ? NEVER : Promise.reject(e)),
             );
           }
-          return (r as Promise<unknown>).then(
-            (v) => (run.halted ? NEVER : v),
-            (e) => (run.halted ? NEVER : Promise.reject(e)),
-          );
-        }
-        return r;
-      };
-      Object.defineProperty(guarded, 'name', { value: fn.name });
+          return r;
+        },
+      }[fn.name];
       Object.defineProperty(out, k, { ...d, value: guarded });
     } else Object.defineProperty(out, k, d);
   }

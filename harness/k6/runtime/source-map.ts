@@ -39,6 +39,15 @@ export class StackMapper {
     return { file: b.originalSource.replace(/^file:\/\//, ''), line: b.originalLine + 1, column: b.originalColumn! + 1 };
   }
 
+  /** A 0-based offset in the bundle (esbuild's output) to the original file, or null. */
+  bundleOriginal(code: string, offset: number): OriginalPosition | null {
+    const before = code.slice(0, offset);
+    const line = before.split('\n').length - 1;
+    const b = this.bundle.findEntry(line, offset - (before.lastIndexOf('\n') + 1)) as Partial<SourceMapEntry>;
+    if (b.originalLine === undefined || !b.originalSource) return null;
+    return { file: b.originalSource.replace(/^file:\/\//, ''), line: b.originalLine + 1, column: b.originalColumn! + 1 };
+  }
+
   /** Frames of the script in the error's stack, mapped (host frames dropped). */
   frames(stack: string): { fn: string; pos: OriginalPosition | null; raw: string }[] {
     const out: { fn: string; pos: OriginalPosition | null; raw: string }[] = [];
