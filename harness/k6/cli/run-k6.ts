@@ -277,7 +277,8 @@ async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
     }
     if (!flags.quiet) progress.finish();
     if (breached.length) {
-      logger.error(thresholdsCrossedMessage(breached));
+      // after an abortOnFail stop k6 has said it already ("were crossed; ... stopping test prematurely")
+      if (result.stopCause?.kind !== 'thresholds') logger.error(thresholdsCrossedMessage(breached));
       if (exitCode === ExitCode.Ok) exitCode = ExitCode.ThresholdsFailed;
     }
     if (unmatched.length) {

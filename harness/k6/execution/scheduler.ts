@@ -316,7 +316,8 @@ export class Scheduler implements SchedulerState {
           outcome = { status: 'failed' as const, durationMs: this.now() - t0, bytesSent: 0, bytesReceived: 0, error: asError(e) };
         }
         const t = this.now();
-        const full = outcome.status === 'completed' || outcome.status === 'failed';
+        // k6 counts the iteration that calls exec.test.abort() as a full one (its context is not done yet)
+        const full = outcome.status !== 'interrupted';
         // one shared tag object: samples are read-only once pushed
         sink.push({ metric: 'data_sent', time: t, value: outcome.bytesSent, tags: iterTags });
         sink.push({ metric: 'data_received', time: t, value: outcome.bytesReceived, tags: iterTags });

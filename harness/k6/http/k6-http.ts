@@ -185,7 +185,9 @@ export class K6Http {
     } else if (url !== null && typeof url === 'object' && typeof (url as { url?: unknown }).url === 'string' && typeof (url as { name?: unknown }).name === 'string') {
       urlStr = (url as { url: string }).url;
       nameTag = (url as { name: string }).name;
-    } else urlStr = String(url);
+    } else if (typeof url === 'string') urlStr = url;
+    // k6 (httpext.ToURL) takes a string or http.url`` only, and quotes anything else Go-style
+    else throw new Error(`invalid URL: '#${url === undefined || url === null ? '<nil>' : String(url)}'`);
 
     const userTags: Tags = {};
     if (prm.tags && typeof prm.tags === 'object') for (const [k, v] of Object.entries(prm.tags as object)) userTags[k] = String(v);
@@ -282,10 +284,12 @@ export class K6Http {
     let parsed: URL;
     try {
       parsed = parseURLCached(urlStr);
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`unsupported protocol scheme "${parsed.protocol.slice(0, -1)}"`);
     } catch (err) {
-      return this.requestError(new Error(`invalid URL "${urlStr}": ${(err as Error).message}`));
+      // Go parses a URL without a scheme as a relative one and fails only when sending it
+      if (!/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(urlStr)) return this.unsent(p, method, goEscapeRelative(urlStr), 'unsupported protocol scheme ""');
+      return this.requestError(new Error(`invalid URL: parse ${JSON.stringify(urlStr)}: ${(err as Error).message}`));
     }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return this.unsent(p, method, urlStr, `unsupported protocol scheme "${parsed.protocol.slice(0, -1)}"`);
     const started = performance.now();
     const client = this.client();
     for (let hop = 0; ; hop++) {
@@ -340,6 +344,29 @@ export class K6Http {
       }
       return this.finish(p, method, parsed.href, sendHeaders, body, sentCookies, data);
     }
+  }
+
+  /** A request Go's client refuses before sending (no or another scheme): k6 still emits its samples, status 0. */
+  private unsent(p: Prepared, method: string, url: string, error: string): K6Response {
+    const t = performance.timeOrigin + performance.now();
+    const data: HttpResponseData = {
+      url,
+      status: 0,
+      statusText: '',
+      proto: '',
+      headers: {},
+      setCookies: [],
+      body: Buffer.alloc(0),
+      timings: { blocked: 0, connecting: 0, tls_handshaking: 0, sending: 0, waiting: 0, receiving: 0, duration: 0 },
+      remoteIP: '',
+      remotePort: 0,
+      bytesSent: 0,
+      bytesReceived: 0,
+      error,
+      errorCode: K6ErrorCode.Default,
+    };
+    this.emitSamples(p, method, url, data, t);
+    return this.finish(p, method, url, p.headers, p.body, {}, data);
   }
 
   private cookieHeader(p: Prepared, url: URL): { header: string; sent: K6RequestInfo['cookies'] } {
@@ -476,4 +503,14 @@ function goHeaders(h: Record<string, string>): Record<string, string> {
   if (!('Transfer-Encoding' in h)) return h;
   const { 'Transfer-Encoding': _, ...rest } = h;
   return rest;
+}
+
+/** Go's `url.URL.String()` of a scheme-less reference: the path escaped as Go does (a space is %20), query and fragment kept. */
+function goEscapeRelative(s: string): string {
+  const cut = s.search(/[?#]/);
+  const path = cut < 0 ? s : s.slice(0, cut);
+  const escaped = path.includes('%')
+    ? path
+    : Array.from(Buffer.from(path, 'utf8'), (b) => (/[A-Za-z0-9\-_.~$&+,/:;=@]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  return escaped + (cut < 0 ? '' : s.slice(cut));
 }

@@ -51,18 +51,28 @@ export function urlTemplate(strings: TemplateStringsArray | string[], ...values:
   return new K6Url(url, name);
 }
 
-/** `http.file(data, [filename], [contentType])` */
+/**
+ * `http.file(data, [filename], [contentType])`. k6 keeps the bytes (a string as UTF-8) and shows
+ * `data` as an Array of byte values; it is built on first read, so uploads never copy into it.
+ */
 export class K6File {
+  #data: number[] | undefined;
   constructor(
-    readonly data: string | ArrayBuffer | Uint8Array,
+    /** The bytes sent. */
+    readonly bytes: Buffer,
     readonly filename: string,
     readonly content_type: string,
   ) {}
+
+  get data(): number[] {
+    return (this.#data ??= Array.from(this.bytes));
+  }
 }
 
 export function file(data: unknown, filename?: string, contentType?: string): K6File {
-  const d = typeof data === 'string' ? data : isBinary(data) ? toBuffer(data) : String(data);
-  return new K6File(d, filename ?? `file-${Date.now()}`, contentType ?? 'application/octet-stream');
+  const d = isBinary(data) ? toBuffer(data) : Buffer.from(typeof data === 'string' ? data : String(data));
+  // k6's default filename: the time in nanoseconds
+  return new K6File(d, filename ?? `${Date.now()}000000`, contentType ?? 'application/octet-stream');
 }
 
 export function isBinary(x: unknown): x is ArrayBuffer | ArrayBufferView {
@@ -78,12 +88,18 @@ export function toBuffer(x: ArrayBuffer | ArrayBufferView): Buffer {
   return Buffer.from(x as ArrayBuffer);
 }
 
-/** k6 reads `timeout` with `types.GetDurationValue`: a duration string (`10s`, `1m30s`, `500ms`) or a number of ms. */
+/**
+ * k6 reads `timeout` with `types.GetDurationValue`: a number of ms, a numeric string (ms) or a Go
+ * duration string (`10s`, `1m30s`, `500ms`); its errors in k6's words.
+ */
 export function parseTimeout(v: unknown): number {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
-  const d = typeof v === 'string' ? parseDuration(v) : undefined;
-  if (d?.ok && d.ms >= 0) return d.ms;
-  throw new Error(`invalid timeout value ${JSON.stringify(v)}: use a duration string like "10s" or a number of milliseconds`);
+  if (typeof v === 'string') {
+    const d = parseDuration(v);
+    if (d.ok && d.ms >= 0) return d.ms;
+    throw new Error(`invalid timeout value: time: invalid duration ${JSON.stringify(v)}`);
+  }
+  throw new Error(`invalid timeout value: unable to use type ${typeof v === 'boolean' ? 'bool' : typeof v} as a duration value`);
 }
 
 /** Go's url.QueryEscape (application/x-www-form-urlencoded). */
@@ -102,7 +118,7 @@ export function encodeBody(body: unknown): EncodedBody {
   if (body === undefined || body === null) return { body: undefined };
   if (typeof body === 'string') return { body };
   if (isBinary(body)) return { body: toBuffer(body) };
-  if (body instanceof K6File) return { body: typeof body.data === 'string' ? body.data : toBuffer(body.data) };
+  if (body instanceof K6File) return { body: body.bytes };
   if (typeof body === 'object') {
     const entries = Object.entries(body as Record<string, unknown>);
     if (entries.some(([, v]) => v instanceof K6File)) return multipart(entries);
@@ -123,7 +139,7 @@ function multipart(entries: [string, unknown][]): EncodedBody {
           `--${boundary}\r\nContent-Disposition: form-data; name="${k.replace(/"/g, '\\"')}"; filename="${v.filename.replace(/"/g, '\\"')}"\r\nContent-Type: ${v.content_type}\r\n\r\n`,
         ),
       );
-      parts.push(typeof v.data === 'string' ? Buffer.from(v.data) : toBuffer(v.data));
+      parts.push(v.bytes);
       parts.push(Buffer.from('\r\n'));
     } else {
       parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k.replace(/"/g, '\\"')}"\r\n\r\n${v === null || v === undefined ? '' : String(v)}\r\n`));
@@ -137,6 +153,17 @@ function multipart(entries: [string, unknown][]): EncodedBody {
 export function cleanURL(raw: string): string {
   const m = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)([^@/?#]*)@/.exec(raw);
   if (!m) return raw;
-  const hidden = m[2].includes(':') ? '****:****' : '****';
-  return m[1] + hidden + '@' + raw.slice(m[0].length);
+  // k6 cuts by the decoded lengths of user and password, so a percent-encoded credential leaves
+  // its tail visible; done the same way so the url/name tags match k6's
+  const info = m[2];
+  const colon = info.indexOf(':');
+  const dec = (x: string) => {
+    try {
+      return decodeURIComponent(x);
+    } catch {
+      return x;
+    }
+  };
+  if (colon >= 0) return m[1] + '****:****' + raw.slice(m[1].length + 1 + dec(info.slice(0, colon)).length + dec(info.slice(colon + 1)).length);
+  return m[1] + '****' + raw.slice(m[1].length + dec(info).length);
 }

@@ -3,7 +3,7 @@ import { BUILTIN_METRICS } from './builtin';
 
 const NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]{1,128}$/;
 const BAD_NAME =
-  'Metric names should start with a letter or an underscore and only include up to 128 ASCII letters, numbers, or underscores.';
+  'Metric names must only include up to 128 ASCII letters, numbers, or underscores and start with a letter or an underscore.';
 const METRIC_TYPES: readonly MetricType[] = ['counter', 'gauge', 'rate', 'trend'];
 const VALUE_TYPES: readonly ValueType[] = ['default', 'time', 'data'];
 

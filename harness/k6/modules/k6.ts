@@ -43,7 +43,16 @@ export const k6Module: ModuleFactory = (vu: VUState) => {
     let all = true;
     for (let i = 0; i < names.length; i++) {
       const pred = (sets as Record<string, unknown>)[names[i]];
-      const r = typeof pred === 'function' ? (pred as (v: unknown) => unknown)(value) : pred;
+      let r: unknown = pred;
+      if (typeof pred === 'function') {
+        try {
+          r = (pred as (v: unknown) => unknown)(value);
+        } catch (e) {
+          // k6 records a predicate that throws as a failed check, then rethrows.
+          emitCheck(names[i], false, extra);
+          throw e;
+        }
+      }
       if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') return checkAsync(value, sets as Record<string, unknown>, names, i, r, extra, all);
       emitCheck(names[i], Boolean(r), extra);
       if (!r) all = false;
@@ -53,12 +62,25 @@ export const k6Module: ModuleFactory = (vu: VUState) => {
 
   async function checkAsync(value: unknown, sets: Record<string, unknown>, names: string[], i: number, first: unknown, extra: Tags | undefined, all: boolean): Promise<boolean> {
     for (let r = first; ; ) {
-      const ok = Boolean(await r);
+      let ok: boolean;
+      try {
+        ok = Boolean(await r);
+      } catch (e) {
+        emitCheck(names[i], false, extra);
+        throw e;
+      }
       emitCheck(names[i], ok, extra);
       if (!ok) all = false;
       if (++i >= names.length) return all;
       const pred = sets[names[i]];
-      r = typeof pred === 'function' ? (pred as (v: unknown) => unknown)(value) : pred;
+      if (typeof pred !== 'function') r = pred;
+      else
+        try {
+          r = (pred as (v: unknown) => unknown)(value);
+        } catch (e) {
+          emitCheck(names[i], false, extra);
+          throw e;
+        }
     }
   }
 

@@ -21,16 +21,21 @@ export const metricsModule: ModuleFactory = (vu: VUState) => {
 
       add(value: unknown, tags?: unknown): boolean {
         if (vu.inInit) throw new Error('Adding to metrics in the init context is not supported');
-        let v: number;
-        if (type === 'rate') v = typeof value === 'number' ? value : value ? 1 : 0;
-        else {
-          v = typeof value === 'boolean' ? (value ? 1 : 0) : Number(value);
-          if (Number.isNaN(v) || value === null || value === undefined) {
-            const msg = `'${String(value)}' is an invalid value for metric '${this.name}', a number or a boolean value is expected`;
-            if (vu.options.throw) throw new Error(msg);
-            vu.options.logger.warn(msg);
-            return false;
-          }
+        // k6's conversion for every metric type: JavaScript's Number(), with a truthy value that
+        // converts to 0 (e.g. '0', []) counted as 1; null, NaN and no value are refused.
+        let v = typeof value === 'number' ? value : typeof value === 'boolean' ? (value ? 1 : 0) : NaN;
+        if (typeof value !== 'number' && typeof value !== 'boolean' && value !== null && arguments.length > 0) {
+          v = Number(value);
+          if (v === 0 && value) v = 1;
+        }
+        if (Number.isNaN(v)) {
+          const msg =
+            arguments.length === 0
+              ? `no value was provided for metric '${this.name}', a number or a boolean value is expected`
+              : `'${limitValue(String(value))}' is an invalid value for metric '${this.name}', a number or a boolean value is expected`;
+          if (vu.options.throw) throw new Error(msg);
+          vu.options.logger.warn(msg);
+          return false;
         }
         st.emitWith(this.#memo, this.name, v, tags === undefined ? undefined : toTags(tags), now());
         return true;
@@ -38,3 +43,10 @@ export const metricsModule: ModuleFactory = (vu: VUState) => {
     };
   return { Counter: make('counter'), Gauge: make('gauge'), Rate: make('rate'), Trend: make('trend') };
 };
+
+/** k6 cuts a long invalid value in its warning to its first and last 50 characters. */
+function limitValue(v: string): string {
+  const runes = [...v];
+  if (runes.length < 100) return v;
+  return `${runes.slice(0, 50).join('')}... omitting ${runes.length - 100} characters ...${runes.slice(-50).join('')}`;
+}

@@ -35,6 +35,8 @@ export class ModuleRegistry extends Registry<ModuleFactory> {
       : path.startsWith('k6/x/')
         ? ' (xk6 extensions need a custom k6 binary; run with the real k6)'
         : '';
-    throw new Error(`unknown module "${path}"${hint}; supported: ${this.supported().join(', ')}`);
+    // k6's own text for an unknown module (scripts and dashboards match on it); the list of
+    // supported modules only where the engine, not the script, is the reason
+    throw new Error(`unknown module: ${path}${hint}${hint ? `; supported: ${this.supported().join(', ')}` : ''}`);
   }
 }

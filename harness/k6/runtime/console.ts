@@ -1,18 +1,17 @@
 /**
  * The script's `console`: k6 routes it through its logger with `source=console`.
- * Objects print as JSON, like k6 (goja) does; errors as `Name: message`.
+ * Objects (errors and functions too) print as `JSON.stringify` makes them, like k6 v0.48 (goja's
+ * MarshalJSON): an Error is `{}`, a function `null`; an object JSON refuses (a cycle) as its String().
  */
 import type { Logger } from '../types';
 
 export function formatLogArg(v: unknown): string {
   if (typeof v === 'string') return v;
   if (v === undefined) return 'undefined';
-  if (typeof v === 'function') return `[object Function]`;
   if (typeof v === 'symbol' || typeof v === 'bigint') return v.toString();
-  if (v && typeof v === 'object') {
-    if ('message' in v && 'stack' in v) return `${String((v as Error).name)}: ${String((v as Error).message)}`;
+  if (typeof v === 'function' || (v && typeof v === 'object')) {
     try {
-      return JSON.stringify(v) ?? String(v);
+      return JSON.stringify(v) ?? 'null';
     } catch {
       return String(v);
     }

@@ -7,8 +7,10 @@ export class ScriptExceptionError extends HarnessError {
     /** `file:line:col` in the user's file where known. */
     readonly location?: string,
     cause?: unknown,
+    /** k6's whole text for the exception (`Name: message` and its stack), logged as the one error line instead. */
+    text?: string,
   ) {
-    super(location ? `${message}\n\tat ${location}` : message, { exitCode: ExitCode.ScriptException, cause });
+    super(text ?? (location ? `${message}\n\tat ${location}` : message), { exitCode: ExitCode.ScriptException, cause });
   }
 }
 

@@ -140,7 +140,7 @@ const ISOLATED = {
  */
 const SHARED = {
   header:
-    '(function (__VU, __ENV, console, open, crypto, __k6bind) { "use strict"; let __ITER = 0, Math = globalThis.Math; __k6bind((i) => { __ITER = i; }, (e) => { __ENV = e; }, (m) => { Math = m; }); ' +
+    '(function (__VU, __ENV, console, open, crypto, __k6bind) { "use strict"; let __ITER, Math = globalThis.Math; __k6bind((i) => { __ITER = i; }, (e) => { __ENV = e; }, (m) => { Math = m; }); ' +
     'return async function (module, exports, require, __k6init) { "use strict"; __k6init(Math, Function.prototype, JSON, globalThis);\n',
   footer: '\n}; })',
 };
@@ -287,9 +287,8 @@ class Realm {
       if (this.state.initLoop) await this.state.initLoop.drain();
     } catch (e) {
       if (this.state.initAbort !== null) throw new ScriptAbortedError(this.state.initAbort);
-      const text = this.mapper.formatException(e);
-      this.opts.logger.error(text.trimEnd(), { source: 'stacktrace' });
-      throw new ScriptExceptionError(errorHead(e), this.mapper.location(e), e);
+      // k6 logs an uncaught init exception as one plain line (the CLI's), no stacktrace line
+      throw new ScriptExceptionError(errorHead(e), this.mapper.location(e), e, this.mapper.formatException(e).trimEnd());
     } finally {
       this.state.initLoop?.stop();
       this.state.inInit = false;
@@ -301,7 +300,7 @@ class Realm {
   private isolatedWrapper(): [Wrapper, WrapperInit] {
     const sandbox: Record<string, unknown> = {
       __VU: this.id,
-      __ITER: 0,
+      __ITER: undefined, // k6: undefined in the init context
       __ENV: { ...this.opts.env },
       console: createConsole(this.opts.logger),
       open: (file: unknown, mode?: unknown) => this.open(file, mode),
@@ -344,7 +343,7 @@ class Realm {
   private open(file: unknown, mode?: unknown): unknown {
     if (!this.state.inInit) {
       throw new Error(
-        'The "open()" function is only available in the init stage (i.e. the global scope), see https://grafana.com/docs/k6/latest/javascript-api/init-context for more information',
+        'the "open" function is only available in the init stage (i.e. the global scope), see https://k6.io/docs/using-k6/test-life-cycle for more information',
       );
     }
     const abs = path.resolve(this.opts.cwd, String(file));
@@ -353,7 +352,8 @@ class Realm {
       try {
         buf = fs.readFileSync(abs);
       } catch (e) {
-        throw new Error(`open ${abs}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
+        // k6 stats the file first: a missing one reads `stat <path>: no such file or directory`
+        throw new Error((e as NodeJS.ErrnoException).code === 'ENOENT' ? `stat ${abs}: no such file or directory` : `open ${abs}: ${(e as Error).message}`);
       }
       this.compiled.shared.files.set(abs, buf);
     }
@@ -603,8 +603,9 @@ class K6LifecycleVU extends K6VU implements LifecycleVU {
       const res = await r.call('handleSummary', [r.realmCopy(data)], null);
       if (res.kind === 'halted') throw new ScriptAbortedError(res.run.abortReason);
       if (res.kind === 'error') {
-        r.logException(res.error, { source: 'stacktrace' });
-        throw new ScriptExceptionError(`handleSummary failed: ${errorHead(res.error)}`, r.mapper.location(res.error), res.error);
+        // k6 logs the exception as one plain line and goes on with the default summary
+        r.opts.logger.error(r.mapper.formatException(res.error).trimEnd());
+        return undefined;
       }
       const v = res.value;
       if (v === undefined || v === null) return {};
@@ -644,8 +645,8 @@ class K6LifecycleVU extends K6VU implements LifecycleVU {
       st.emit('data_received', res.run.bytesReceived, undefined, end);
       st.emit('iteration_duration', end - start, undefined, end);
       if (res.kind === 'error') {
-        r.logException(res.error, { source: 'stacktrace' });
-        throw new ScriptExceptionError(`${which}() failed: ${errorHead(res.error)}`, r.mapper.location(res.error), res.error);
+        // one plain error line (the CLI's), as k6 logs an uncaught setup/teardown exception
+        throw new ScriptExceptionError(`${which}() failed: ${errorHead(res.error)}`, r.mapper.location(res.error), res.error, r.mapper.formatException(res.error).trimEnd());
       }
       if (which === 'teardown' || res.value === undefined) return undefined;
       try {
