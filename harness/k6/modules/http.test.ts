@@ -262,10 +262,14 @@ describe('k6/http module (real server on 127.0.0.1, stub VU)', () => {
     await assert.rejects(throwing.get(`http://127.0.0.1:${port}/`), { message: `Get "http://127.0.0.1:${port}/": dial tcp 127.0.0.1:${port}: connect: connection refused` });
   });
 
-  it('an invalid URL gives error_code 1020 and no samples', async () => {
-    const r = await http.get('not a url');
+  it('an invalid URL gives error_code 1020 and no samples; a scheme-less one is sent as k6 does (a sample, status 0)', async () => {
+    const r = await http.get('http://a b/');
     assert.equal(r.error_code, 1020);
     assert.equal(vu.samples.length, 0);
+    const rel = await http.get('not a url');
+    assert.equal(rel.error, 'unsupported protocol scheme ""');
+    assert.equal(rel.error_code, 1000);
+    assert.deepEqual(samplesOf('http_reqs').map((x) => [x.tags.name, x.tags.status]), [['not%20a%20url', '0']]);
   });
 
   it('http.url template sets the name and url tags; tags.name overrides', async () => {

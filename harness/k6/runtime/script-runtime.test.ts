@@ -228,7 +228,7 @@ describe('k6 runtime: loadScript and VUs', () => {
     const opts = testOptions(dir);
     const rt = await loadScript('s.js', opts);
     await (await rt.newVU(1, opts)).runIteration(iterationContext());
-    assert.deepEqual(opts.logger.lines.map((l) => l.msg), ['hello 5', 'The "open()" function is only ']);
+    assert.deepEqual(opts.logger.lines.map((l) => l.msg), ['hello 5', 'the "open" function is only av']);
   });
 
   it('runs handleSummary and returns its destinations as strings', async () => {
