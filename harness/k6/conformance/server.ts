@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * The conformance target: the reference recordings' srv.mjs (POST /telemetry -> 202, bad JSON ->
- * 400, GET /health, else 404) plus test routes (/echo, /slow, /status, /bytes, /redirect, /drop, /reset), on 127.0.0.1 and a free port. Counts
+ * 400, GET /health, else 404) plus test routes (/echo, /slow, /status, /bytes, /raw, /redirect, /drop, /reset), on 127.0.0.1 and a free port. Counts
  * requests per `METHOD path` so tests can assert exact numbers server-side too.
  */
 export interface ConformanceServer {
@@ -87,6 +87,11 @@ function answer(req: http.IncomingMessage, res: http.ServerResponse, u: URL, bod
     }, Number(u.searchParams.get('ms') ?? 100));
     res.on('close', () => clearTimeout(t));
     return;
+  }
+  if (u.pathname === '/raw') {
+    // The query's `body` as the response body, as is (e.g. malformed JSON for Response.json()'s errors).
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    return res.end(u.searchParams.get('body') ?? '');
   }
   if (u.pathname === '/bytes') {
     // Every byte value in turn (binary bodies; the differential suite's responseType cases).

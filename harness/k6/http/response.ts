@@ -1,6 +1,7 @@
 import type { HttpTimings } from '../types';
 import type { ResponseCookie } from './cookie-jar';
 import { parseHTML, type Selection } from '../html';
+import { k6JSONError } from './go-json-error';
 
 /** `Response.request` as k6 shows it. */
 export interface K6RequestInfo {
@@ -81,8 +82,8 @@ export class K6Response {
     if (!jsonCache.has(this)) {
       try {
         jsonCache.set(this, JSON.parse(text));
-      } catch (err) {
-        throw new Error(`cannot parse json due to an error at line 1, character ${positionOf(err as Error) + 1} , error: ${(err as Error).message}`);
+      } catch {
+        throw new Error(k6JSONError(typeof this.body === 'string' ? Buffer.from(this.body) : Buffer.from(this.body)));
       }
     }
     return jsonCache.get(this);
@@ -102,11 +103,6 @@ export class K6Response {
   submitForm(): never {
     throw new Error('Response.submitForm() is not supported by the builtin engine; read the fields with res.html().find("form").serializeObject() and post them, or run with real k6');
   }
-}
-
-function positionOf(err: Error): number {
-  const m = /position (\d+)/.exec(err.message);
-  return m ? Number(m[1]) : 0;
 }
 
 /** Minimal gjson: dot path with array indexes and `#` (length); `\.` escapes a dot. Undefined when missing (k6: null). */
