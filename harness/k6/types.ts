@@ -94,6 +94,8 @@ export interface RuntimeOptions {
   hosts?: Record<string, string>;
   /** `options.insecureSkipTLSVerify`: accept any TLS certificate. */
   insecureSkipTLSVerify?: boolean;
+  /** `exec.test.options`: k6's consolidated options (set once consolidated; the script's own until then). */
+  testOptions?: Record<string, unknown>;
   logger: Logger;
   metrics: MetricRegistry;
   sink: SampleSink;

@@ -12,6 +12,7 @@ import { createMetricRegistry } from '../metrics/metric-registry';
 import { MetricsEngine } from '../metrics/metrics-engine';
 import { consolidateOptions } from '../options/consolidate';
 import { optionsFromEnv } from '../options/env';
+import { k6TestOptions } from '../options/test-options';
 import type { K6Options } from '../options/types';
 import { renderBanner, renderExecutionDescription } from '../output/banner';
 import { builtinOutputs } from '../output/builtins';
@@ -171,6 +172,7 @@ async function loadWith(flags: RunFlags, ctx: IoContext, logger: RuntimeOptions[
     maxRedirects: options.maxRedirects,
     throw: options.throw,
     hosts: options.hosts,
+    testOptions: k6TestOptions(options.merged, options.derivedScenarios),
   } satisfies Partial<RuntimeOptions>);
   const thresholds = !options.noThresholds && thresholdCfg && thresholdCfg.entries.length ? new ThresholdsEvaluator(thresholdCfg, engine) : undefined;
   return { flags, runtime, options, runtimeOptions, engine, registry, thresholds, warnings };

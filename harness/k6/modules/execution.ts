@@ -83,7 +83,7 @@ export const executionModule: ModuleFactory = (vu: VUState) => {
       throw new Error(`test aborted: ${msg}`);
     },
     get options() {
-      return deepFreeze(JSON.parse(JSON.stringify(st.shared.exportedOptions ?? {})));
+      return deepFreeze(JSON.parse(JSON.stringify(vu.options.testOptions ?? st.shared.exportedOptions ?? {})));
     },
   };
   return {

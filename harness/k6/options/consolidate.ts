@@ -96,6 +96,7 @@ export function consolidateOptions(input: ConsolidateInput): Consolidated {
     executionTuple: executionTuple(merged, problems),
     summaryExport: typeof merged.summaryExport === 'string' ? merged.summaryExport : undefined,
     merged,
+    derivedScenarios: rawScenarios,
   };
   if (options.summaryTimeUnit && !['s', 'ms', 'us'].includes(options.summaryTimeUnit)) problems.push(`summaryTimeUnit: must be one of s, ms, us; got "${options.summaryTimeUnit}"`);
   if (problems.length) throw new InvalidConfigError('invalid k6 options', problems, { hint: 'fix the options above (script `options`, K6_* env or flags); nothing was started' });

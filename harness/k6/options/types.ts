@@ -44,6 +44,8 @@ export interface K6Options {
   summaryExport?: string;
   /** The merged option object (script < env < CLI), k6 JSON shape, for handleSummary's `options` and the runtime. */
   merged: OptionLayer;
+  /** The scenarios as derived from the shortcuts (or given), before defaults: for `exec.test.options`. */
+  derivedScenarios: Record<string, Record<string, unknown>>;
 }
 
 export const DEFAULT_SYSTEM_TAGS = [
