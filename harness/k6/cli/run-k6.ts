@@ -27,6 +27,7 @@ import type { RuntimeOptions, ScriptRuntime } from '../types';
 import { parseRunFlags, SUMMARY_MODES, type RunFlags, type SummaryMode } from './flags';
 import { createSecretStore } from '../secrets';
 import type { SecretStore } from '../types';
+import { k6ConfigErrorText } from './k6-config-error';
 import { createK6Logger } from './logger';
 
 export const K6_COMPAT_VERSION = 'v0.48.0';
@@ -146,7 +147,17 @@ async function loadWith(flags: RunFlags, ctx: IoContext, logger: RuntimeOptions[
     const err = outputs.check(o);
     if (err) problems.push(`--out ${o}: ${err}`);
   }
-  const { options, warnings } = consolidateOptions({
+  const consolidated = (input: Parameters<typeof consolidateOptions>[0]) => {
+    try {
+      return consolidateOptions(input);
+    } catch (e) {
+      // k6's own line first (what k6 users match on), then the harness's listing with its hint
+      const k6Text = e instanceof InvalidConfigError ? k6ConfigErrorText(e.problems, { given: flags.script!, abs: scriptPath }) : undefined;
+      if (k6Text) logger.error(k6Text);
+      throw e;
+    }
+  };
+  const { options, warnings } = consolidated({
     script: runtime.exports.options,
     env: envLayer,
     cli: flags.options,
