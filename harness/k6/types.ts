@@ -258,6 +258,8 @@ export interface HttpRequestSpec {
   body?: Buffer | string;
   timeoutMs: number;
   signal: AbortSignal;
+  /** The query sent as is (`?…`, UTF-8), instead of `url`'s percent-encoded one: k6 (Go) sends non-ASCII query characters raw. */
+  rawQuery?: string;
 }
 
 export interface HttpResponseData {

@@ -526,7 +526,7 @@ function tlsVersionName(p: string | null): string {
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 function serialize(url: URL, spec: HttpRequestSpec, reuse: boolean): { head: string; body: Buffer | string | undefined } {
-  const path = (url.pathname || '/') + url.search;
+  const path = (url.pathname || '/') + (spec.rawQuery ?? url.search);
   let head = '';
   let hasHost = false;
   let hasLength = false;

@@ -301,7 +301,8 @@ export class K6Http {
         sendHeaders.Cookie = headers.Cookie ? `${headers.Cookie}; ${cookieHeader}` : cookieHeader;
       }
       const remaining = p.timeoutMs > 0 ? Math.max(1, p.timeoutMs - (performance.now() - started)) : 0;
-      const data = await client.request({ method, url: parsed.href, headers: sendHeaders, body, timeoutMs: remaining, signal: this.vu.signal });
+      const rawQuery = hop === 0 && NON_ASCII.test(urlStr) ? goRawQuery(urlStr) : undefined;
+      const data = await client.request({ method, url: parsed.href, headers: sendHeaders, body, timeoutMs: remaining, signal: this.vu.signal, rawQuery });
       const time = performance.timeOrigin + performance.now();
       this.vu.addBytes(data.bytesSent, data.bytesReceived);
       if (p.jar && data.setCookies.length) for (const line of data.setCookies) {
@@ -513,4 +514,20 @@ function goEscapeRelative(s: string): string {
     ? path
     : Array.from(Buffer.from(path, 'utf8'), (b) => (/[A-Za-z0-9\-_.~$&+,/:;=@]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
   return escaped + (cut < 0 ? '' : s.slice(cut));
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * The query as Go sends it (`URL.RawQuery`): non-ASCII characters raw (UTF-8), where the WHATWG
+ * URL percent-encodes them; the ASCII characters WHATWG encodes in a query are encoded alike.
+ * Undefined when the query has no non-ASCII character (the WHATWG form is then the same).
+ */
+function goRawQuery(url: string): string | undefined {
+  const q = url.indexOf('?');
+  if (q < 0) return undefined;
+  const h = url.indexOf('#', q);
+  const query = url.slice(q, h < 0 ? undefined : h);
+  if (!NON_ASCII.test(query)) return undefined;
+  return query.replace(/[\x00-\x20"'<>\x7f]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
