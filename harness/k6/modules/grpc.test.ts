@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { runScript } from '../conformance/run-script';
@@ -95,5 +97,81 @@ describe('k6 modules: k6/net/grpc (real grpc-js server, through harness k6 run)'
       { group: '', method: 'Fail', name: '/hello.HelloService/Fail', scenario: 'default', service: 'hello.HelloService', status: '5', url: url + 'Fail' },
     ].map((t) => Object.fromEntries(Object.entries(t).sort())) as any);
     assert.equal(r.sum('checks'), 1);
+  });
+});
+
+/**
+ * `loadProtoset` and connect's `tls` params against a grpc-js TLS server whose certificate (the
+ * differential suite's, self-signed for 127.0.0.1) the script trusts through `tls.cacerts`. The
+ * expected lines are what real k6 v0.48 printed for this script and server.
+ */
+const TLS_SCRIPT = `
+import grpc from 'k6/net/grpc';
+const client = new grpc.Client();
+const methods = client.loadProtoset('hello.protoset');
+if (__VU === 1) {
+  console.log('methods', JSON.stringify(methods));
+  try { new grpc.Client().loadProtoset('nope.protoset'); } catch (e) { console.log('missing', e.message.replace(/\\/\\S+\\//, 'DIR/')); }
+  try { new grpc.Client().loadProtoset('cert.pem'); } catch (e) { console.log('garbage', e.message.split(':')[0]); }
+}
+const ca = open('cert.pem');
+export default function () {
+  client.connect(\`127.0.0.1:\${__ENV.GPORT}\`, { tls: { cacerts: [ca] } });
+  const r = client.invoke('hello.HelloService/SayHello', { greeting: 'tls' });
+  console.log('tls', r.status, JSON.stringify(r.message));
+  client.close();
+  const c2 = new grpc.Client();
+  try { c2.connect(\`127.0.0.1:\${__ENV.GPORT}\`, { tls: 5 }); } catch (e) { console.log('badtls', e.message); }
+  try { c2.connect(\`127.0.0.1:\${__ENV.GPORT}\`, { tls: { cert: 1 } }); } catch (e) { console.log('badcert', e.message); }
+  try { c2.connect(\`127.0.0.1:\${__ENV.GPORT}\`, { tls: { cacerts: [1] } }); } catch (e) { console.log('badca', e.message); }
+}
+`;
+
+const TLS_K6_LINES = [
+  'methods [{"package":"hello","service":"HelloService","full_method":"/hello.HelloService/SayHello","name":"SayHello","is_client_stream":false,"is_server_stream":false}]',
+  "missing couldn't open protoset: stat DIR/nope.protoset: no such file or directory",
+  "garbage couldn't unmarshal protoset file cert.pem",
+  'tls 0 {"reply":"hi tls"}',
+  "badtls invalid grpc.connect() parameters: invalid tls value: '5', expected (optional) keys: cert, key, password, and cacerts",
+  'badcert invalid grpc.connect() parameters: invalid tls cert value: \'map[string]interface {}{"cert":1}\', it needs to be a PEM formatted string',
+  'badca invalid grpc.connect() parameters: invalid tls cacerts value: \'map[string]interface {}{"cacerts":[]interface {}{1}}\', it needs to be a string or an array of PEM formatted strings',
+];
+
+describe('k6 modules: k6/net/grpc loadProtoset and TLS params (real grpc-js TLS server, through harness k6 run)', function () {
+  let server: grpc.Server;
+  let port: number;
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'k6-grpc-tls-'));
+    // A FileDescriptorSet as `protoc --descriptor_set_out` writes it, made with protobufjs.
+    // protobufjs as @grpc/proto-loader resolves it (its dependency, not ours)
+    const fromLoader = createRequire(createRequire(import.meta.url).resolve('@grpc/proto-loader'));
+    const protobuf = fromLoader('protobufjs');
+    const descriptor = fromLoader('protobufjs/ext/descriptor');
+    const root = protobuf.parse(`syntax = "proto3"; package hello;
+      service HelloService { rpc SayHello(HelloRequest) returns (HelloResponse); }
+      message HelloRequest { string greeting = 1; } message HelloResponse { string reply = 1; }`).root;
+    const set = (root as any).toDescriptor('proto3');
+    const protoset = Buffer.from(descriptor.FileDescriptorSet.encode(set).finish());
+    await writeFile(join(dir, 'hello.protoset'), protoset);
+    const tlsDir = fileURLToPath(new URL('../differential/tls/', import.meta.url));
+    const [key, cert] = await Promise.all([readFile(join(tlsDir, 'key.pem')), readFile(join(tlsDir, 'cert.pem'))]);
+    await writeFile(join(dir, 'cert.pem'), cert);
+    const pkg = grpc.loadPackageDefinition(protoLoader.loadFileDescriptorSetFromBuffer(protoset)) as any;
+    server = new grpc.Server();
+    server.addService(pkg.hello.HelloService.service, { SayHello: (call: any, cb: any) => cb(null, { reply: `hi ${call.request.greeting}` }) });
+    const creds = grpc.ServerCredentials.createSsl(null, [{ private_key: key, cert_chain: cert }]);
+    port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', creds, (e, p) => (e ? reject(e) : resolve(p))));
+  });
+  after(async () => {
+    server?.forceShutdown();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('loadProtoset registers the services (k6 MethodInfo shape); tls.cacerts trusts the server; bad tls params throw k6 texts', async () => {
+    await writeFile(join(dir, 'g2.js'), TLS_SCRIPT);
+    const r = await runScript(join(dir, 'g2.js'), { flags: ['--iterations', '1', '-q', '--env', `GPORT=${port}`] });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(consoleLines(r), TLS_K6_LINES);
   });
 });

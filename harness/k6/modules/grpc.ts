@@ -13,6 +13,8 @@
  * tagged `name` (`/pkg.Svc/M`), `method`, `service`, `status`, `url` (`addr/pkg.Svc/M`) and the
  * call's `params.tags`. `Stream` (below) is in both `k6/net/grpc` and `k6/experimental/grpc`.
  */
+import { createPrivateKey } from 'node:crypto';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
@@ -127,20 +129,53 @@ function grpcFactory(vu: VUState, slot: string): Record<string, unknown> {
       for (const f of files) {
         const file = String(f);
         const includeDirs = dirs.length ? dirs : [vu.options.cwd];
-        const pkg = loaderLib().loadSync(file, { ...LOAD_OPTIONS, includeDirs });
-        for (const [svc, def] of Object.entries(pkg)) {
-          if (!def || typeof def !== 'object' || 'format' in def) continue;
-          for (const [name, m] of Object.entries(def as protoLoader.ServiceDefinition)) {
-            const md = m as protoLoader.MethodDefinition<object, object>;
-            const fields = new Set<string>();
-            const type = (md.requestType as unknown as { type?: { field?: { name: string; jsonName?: string }[] } }).type;
-            for (const fd of type?.field ?? []) {
-              fields.add(fd.name);
-              fields.add(fd.jsonName ?? fd.name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()));
-            }
-            this.#methods.set(`/${svc}/${name}`, { def: md, fields });
-            out.push({ name, fullMethod: `/${svc}/${name}`, isClientStream: md.requestStream, isServerStream: md.responseStream });
+        out.push(...this.#register(loaderLib().loadSync(file, { ...LOAD_OPTIONS, includeDirs })));
+      }
+      return out;
+    }
+
+    /** `loadProtoset(path)`: the services of a binary FileDescriptorSet (`protoc --descriptor_set_out`), k6's texts on failure. */
+    loadProtoset(protosetPath: unknown): unknown[] {
+      if (!vu.inInit) throw new GoError('load must be called in the init context');
+      let bytes: Buffer;
+      try {
+        bytes = fs.readFileSync(path.resolve(vu.options.cwd, String(protosetPath)));
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new GoError(`couldn't open protoset: ${code === 'ENOENT' ? 'stat' : 'open'} ${path.resolve(vu.options.cwd, String(protosetPath))}: ${code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
+      }
+      let pkg: protoLoader.PackageDefinition;
+      try {
+        pkg = loaderLib().loadFileDescriptorSetFromBuffer(bytes, LOAD_OPTIONS);
+      } catch (e) {
+        throw new GoError(`couldn't unmarshal protoset file ${String(protosetPath)}: ${(e as Error).message}`);
+      }
+      return this.#register(pkg);
+    }
+
+    #register(pkg: protoLoader.PackageDefinition): unknown[] {
+      const out: unknown[] = [];
+      for (const [svc, def] of Object.entries(pkg)) {
+        if (!def || typeof def !== 'object' || 'format' in def) continue;
+        for (const [name, m] of Object.entries(def as protoLoader.ServiceDefinition)) {
+          const md = m as protoLoader.MethodDefinition<object, object>;
+          const fields = new Set<string>();
+          const type = (md.requestType as unknown as { type?: { field?: { name: string; jsonName?: string }[] } }).type;
+          for (const fd of type?.field ?? []) {
+            fields.add(fd.name);
+            fields.add(fd.jsonName ?? fd.name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()));
           }
+          this.#methods.set(`/${svc}/${name}`, { def: md, fields });
+          // k6's MethodInfo as its JS field mapper names it
+          const dot = svc.lastIndexOf('.');
+          out.push({
+            package: dot < 0 ? '' : svc.slice(0, dot),
+            service: dot < 0 ? svc : svc.slice(dot + 1),
+            full_method: `/${svc}/${name}`,
+            name,
+            is_client_stream: md.requestStream,
+            is_server_stream: md.responseStream,
+          });
         }
       }
       return out;
@@ -160,7 +195,7 @@ function grpcFactory(vu: VUState, slot: string): Record<string, unknown> {
       const timeout = p.timeout === undefined ? 60_000 : durationMs(p.timeout);
       const err = await probe(host, port, timeout);
       if (err) throw new GoError(err.code === 'ECONNREFUSED' ? dialRefusedText(addr) : `context deadline exceeded: ${err.message}`);
-      const creds = p.plaintext ? grpcLib().credentials.createInsecure() : grpcLib().credentials.createSsl();
+      const creds = p.plaintext ? grpcLib().credentials.createInsecure() : tlsCredentials(p.tls, vu.options.insecureSkipTLSVerify === true);
       const c = new (grpcLib().Client)(addr, creds);
       await new Promise<void>((resolve, reject) => c.waitForReady(Date.now() + timeout, (e) => (e ? reject(new GoError(`context deadline exceeded: ${e.message}`)) : resolve())));
       this.#conn?.close();
@@ -316,4 +351,46 @@ function grpcFactory(vu: VUState, slot: string): Record<string, unknown> {
 
   const exports = { Client, Stream, ...STATUS };
   return { ...exports, default: exports };
+}
+
+/**
+ * TLS credentials from connect's `tls` param (k6 v0.48: `cert`, `key` PEM strings, `password` of
+ * an encrypted key, `cacerts` a PEM string or an array of them), validated with k6's texts;
+ * `insecureSkipTLSVerify` accepts any server certificate, as k6's inherited TLS config does.
+ */
+function tlsCredentials(tls: unknown, insecure: boolean): grpc.ChannelCredentials {
+  const verify = insecure ? { rejectUnauthorized: false, checkServerIdentity: () => undefined } : undefined;
+  if (tls === undefined || tls === null) return grpcLib().credentials.createSsl(null, null, null, verify);
+  // k6 quotes the whole tls value Go-style (%#v) in these errors
+  const bad = (what: string) => new GoError(`invalid grpc.connect() parameters: invalid tls ${what}`);
+  if (typeof tls !== 'object' || Array.isArray(tls)) throw bad(`value: '${goSharpV(tls)}', expected (optional) keys: cert, key, password, and cacerts`);
+  const t = tls as Record<string, unknown>;
+  if (t.cert !== undefined && typeof t.cert !== 'string') throw bad(`cert value: '${goSharpV(tls)}', it needs to be a PEM formatted string`);
+  if (t.key !== undefined && typeof t.key !== 'string') throw bad(`key value: '${goSharpV(tls)}', it needs to be a PEM formatted string`);
+  if (t.password !== undefined && typeof t.password !== 'string') throw bad(`password value: '${goSharpV(tls)}', it needs to be a string`);
+  const cas = t.cacerts === undefined ? [] : Array.isArray(t.cacerts) ? t.cacerts : [t.cacerts];
+  if (cas.some((c) => typeof c !== 'string')) throw bad(`cacerts value: '${goSharpV(tls)}', it needs to be a string or an array of PEM formatted strings`);
+  let key: Buffer | null = t.key ? Buffer.from(t.key as string) : null;
+  if (key && t.password) {
+    try {
+      key = Buffer.from(createPrivateKey({ key, passphrase: t.password as string }).export({ type: 'pkcs8', format: 'pem' }) as string);
+    } catch (e) {
+      throw new GoError(`failed to decrypt the TLS key: ${(e as Error).message}`);
+    }
+  }
+  const cert = t.cert ? Buffer.from(t.cert as string) : null;
+  return grpcLib().credentials.createSsl(cas.length ? Buffer.from((cas as string[]).join('\n')) : null, key, cert, verify);
+}
+
+/** Go's `%#v` of a value exported from JavaScript (maps with sorted keys, `[]interface {}` arrays). */
+function goSharpV(v: unknown): string {
+  if (v === null || v === undefined) return '<nil>';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[]interface {}{${v.map(goSharpV).join(', ')}}`;
+  if (typeof v === 'object')
+    return `map[string]interface {}{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${goSharpV((v as Record<string, unknown>)[k])}`)
+      .join(', ')}}`;
+  return String(v);
 }
