@@ -112,6 +112,42 @@ describe('k6 modules: k6/ws (real ws server, through harness k6 run)', function 
     ]);
   });
 
+  it('params.jar (the VU jar by default; a Cookie header replaces it), handshake Set-Cookie into the jar, compression: deflate, as real k6 v0.48', async () => {
+    const r = await run('w-jar.js', `
+      import ws from 'k6/ws';
+      import http from 'k6/http';
+      export default function () {
+        const base = \`ws://127.0.0.1:\${__ENV.WSPORT}\`;
+        const origin = \`http://127.0.0.1:\${__ENV.WSPORT}/\`;
+        http.cookieJar().set(origin, 'vujar', 'a');
+        const hdr = (path, params) => {
+          let got = null;
+          ws.connect(base + path, params, (s) => {
+            s.on('message', (m) => { if (m.startsWith('hdr:')) { got = JSON.parse(m.slice(4)); s.close(); } });
+          });
+          return got;
+        };
+        const a = hdr('/headers', null);
+        console.log('default jar', a.cookie, a.ext);
+        const j = new http.CookieJar();
+        j.set(origin, 'own', 'b');
+        console.log('own jar', hdr('/headers', { jar: j }).cookie, hdr('/headers', { jar: j, headers: { Cookie: 'h=1' } }).cookie);
+        const c = hdr('/headers', { compression: 'deflate' });
+        console.log('deflate offered', c.ext !== null && c.ext.startsWith('permessage-deflate'));
+        const res = ws.connect(base + '/cookie', {}, (s) => s.close());
+        console.log('cookie status', res.status, JSON.stringify(http.cookieJar().cookiesForURL(origin)));
+        try { ws.connect(base + '/headers', { compression: 'gzip' }, (s) => s.close()); } catch (e) { console.log('gzip', e.message); }
+      }`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(consoleLines(r), [
+      'default jar vujar=a null',
+      'own jar own=b h=1',
+      'deflate offered true',
+      'cookie status 101 {"vujar":["a"],"fromws":["1"]}',
+      "gzip unsupported compression algorithm 'gzip', supported algorithm is 'deflate'",
+    ]);
+  });
+
   it('is refused in the init context', async () => {
     const r = await run('w4.js', `import ws from 'k6/ws'; ws.connect('ws://127.0.0.1:1/', () => {}); export default function () {}`);
     assert.equal(r.code, 107);

@@ -19,6 +19,7 @@ import type WebSocket from 'ws';
 import type { IncomingMessage } from 'node:http';
 import type { ModuleFactory, Tags, VUState } from '../types';
 import { internalState, now } from '../runtime/vu-state';
+import { CookieJar, K6Http, parseSetCookie } from '../http';
 import { toTags } from './k6';
 import { lazyRequire } from './lazy-require';
 
@@ -87,15 +88,43 @@ export const wsModule: ModuleFactory = (vu: VUState) => {
     if (ph && typeof ph === 'object') for (const [k, v] of Object.entries(ph)) headers[k] = String(v);
     if (!Object.keys(headers).some((k) => k.toLowerCase() === 'user-agent')) headers['User-Agent'] = vu.options.userAgent;
     const userTags: Tags = params?.tags && typeof params.tags === 'object' ? toTags(params.tags) : {};
+    // k6: `compression: 'deflate'` offers permessage-deflate without context takeover (gorilla's only mode)
+    const algo = params?.compression === undefined || params.compression === null ? '' : String(params.compression).trim();
+    if (algo !== '' && algo !== 'deflate') throw new Error(`unsupported compression algorithm '${algo}', supported algorithm is 'deflate'`);
+    // k6 dials with the VU's cookie jar unless params.jar names another: its cookies go with the
+    // handshake and the handshake's Set-Cookie lands in it
+    const jar = params?.jar instanceof CookieJar ? params.jar : K6Http.of(vu).jar;
+    let jarURL: URL | undefined;
+    try {
+      jarURL = new URL(url.replace(/^ws/i, 'http'));
+    } catch {
+      jarURL = undefined;
+    }
+    // (a Cookie header of the params replaces the jar's cookies, as in gorilla's dialer)
+    if (jarURL && jar.size > 0 && !Object.keys(headers).some((h) => h.toLowerCase() === 'cookie')) {
+      const pairs = jar.cookiesFor(jarURL).map((c) => `${c.name}=${c.value}`);
+      if (pairs.length) headers.Cookie = pairs.join('; ');
+    }
     const start = now();
     const baseTags: Tags = { ...userTags, url };
 
-    const sock = new (wsLib())(url, { headers, perMessageDeflate: false, followRedirects: false });
+    const sock = new (wsLib())(url, {
+      headers,
+      perMessageDeflate: algo === 'deflate' ? { clientNoContextTakeover: true, serverNoContextTakeover: true } : false,
+      followRedirects: false,
+    });
     let tags: Tags = baseTags;
     // Listening from the start: a frame that came with the handshake is emitted right after 'open'.
     const session = new Session(sock, (m, v) => st.emit(m, v, tags));
     let upgradeRes: IncomingMessage | undefined;
-    sock.once('upgrade', (r) => (upgradeRes = r));
+    sock.once('upgrade', (r) => {
+      upgradeRes = r;
+      const set = r.headers['set-cookie'];
+      if (jarURL && set) for (const line of set) {
+        const c = parseSetCookie(line);
+        if (c) jar.setFromResponse(jarURL, c);
+      }
+    });
     const outcome = await new Promise<{ ok: true } | { ok: false; status: number; error: string; res?: IncomingMessage }>((resolve) => {
       sock.once('open', () => {
         // Synchronously: a frame that came with the handshake is emitted right after 'open'.
