@@ -186,7 +186,8 @@ function isFunction(n: Node): boolean {
   return n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression';
 }
 
-function children(n: Node): Node[] {
+/** A node's child nodes, in source order (transform.ts walks with it too). */
+export function children(n: Node): Node[] {
   const out: Node[] = [];
   for (const key in n) {
     if (key === 'type' || key === 'start' || key === 'end' || key === 'loc' || key === 'range') continue;

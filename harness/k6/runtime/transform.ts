@@ -19,7 +19,7 @@ import * as acorn from 'acorn';
 import { SourceMap } from 'node:module';
 import MagicString from 'magic-string';
 import { ScriptLoadError } from '../types';
-import { analyseBlocking, type Refusal } from './blocking-analysis';
+import { analyseBlocking, children, type Refusal } from './blocking-analysis';
 
 export { CALLBACK_METHODS } from './blocking-analysis';
 
@@ -33,18 +33,6 @@ export interface TransformResult {
 }
 
 type Node = acorn.Node & Record<string, any>;
-
-function children(n: Node): Node[] {
-  const out: Node[] = [];
-  for (const key in n) {
-    if (key === 'type' || key === 'start' || key === 'end' || key === 'loc' || key === 'range') continue;
-    const v = n[key];
-    if (Array.isArray(v)) {
-      for (const c of v) if (c && typeof c.type === 'string') out.push(c);
-    } else if (v && typeof v === 'object' && typeof v.type === 'string') out.push(v);
-  }
-  return out;
-}
 
 export function transformScript(source: string, filename = 'script.js'): TransformResult {
   const ast = acorn.parse(source, {
