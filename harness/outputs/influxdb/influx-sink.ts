@@ -2,30 +2,42 @@ import http from 'node:http';
 import https from 'node:https';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
+import { HttpError, InfluxDB, RequestTimedOutError, setLogger, type Transport } from '@influxdata/influxdb-client';
 import type { InfluxSettings } from './config';
 import type { LineSink } from './point-writer';
 
 const gzipAsync = promisify(gzip);
 
+// The client logs failed writes on its own; the point writer reports them once, with what it does.
+setLogger({ error: () => {}, warn: () => {} });
+
 /**
  * `POST /api/v2/write` (InfluxDB 1.8+, 2.x, 3.x, and servers that speak it such as
- * VictoriaMetrics): `Authorization: Token …`, org, bucket, nanosecond precision; one `write` is
- * one request, over a kept-alive connection. Bodies are gzip'd (level 1) above 1 KiB unless the
- * server is on this machine (a loopback address, e.g. `harness up --observability`), where
- * compression only costs CPU on both ends, the engine's among them.
+ * VictoriaMetrics) through `@influxdata/influxdb-client`'s transport: the client owns the URL and
+ * context path, `Authorization: Token …`, proxy and TLS options, timeouts and the error it
+ * rejects with (`HttpError`: status, body, `Retry-After`). Org, bucket, nanosecond precision; one
+ * `write` is one request, over one kept-alive connection. Bodies are gzip'd (level 1) above
+ * 1 KiB unless the server is on this machine (a loopback address, e.g. `harness up
+ * --observability`), where compression only costs CPU on both ends, the engine's among them.
  *
- * Why not `@influxdata/influxdb-client`: its write paths take strings (the WriteApi copies every
- * line into its own buffer; the transport takes the body as one string) and gzip at the default
- * level. Measured on the raw shape: a multi-MB body string per request kept the harness process
- * above 200 MiB, and level-6 gzip cost 0.8 µs per point against 0.36 µs at level 1. The point
- * writer hands over bytes from a reused buffer instead.
+ * Why the transport and not the client's WriteApi, and why we gzip: measured on the raw shape
+ * (docs/benchmarks.md), the WriteApi copies every line string into its own buffer and joins a
+ * batch into one multi-MB string per request, which kept the harness above 200 MiB, and both it
+ * and the transport's `gzipThreshold` compress at zlib's default level 6 (0.8 µs per point
+ * against 0.36 µs at level 1). So the point writer keeps batching (bytes in reused buffers,
+ * retries, spool) and this sink hands the transport a finished body: gzip'd here at level 1
+ * with `content-encoding: gzip` set (the transport's own `gzipThreshold` left unset), or the
+ * plain bytes. The transport's `send` types its body as a string but encodes it with
+ * `Buffer.from(body, 'utf-8')`, which for bytes is one copy of the (compressed) body; the test
+ * of this sink writes bytes both ways, so a client release that changes that fails it.
  */
 export class InfluxSink implements LineSink {
-  readonly #url: URL;
-  readonly #headers: Record<string, string>;
+  readonly #transport: Transport;
+  readonly #path: string;
+  readonly #origin: string;
   readonly #agent: http.Agent;
-  readonly #timeoutMs: number;
   readonly #gzip: boolean;
+  readonly #timeoutMs: number;
   readonly maxLines: number;
 
   /**
@@ -34,12 +46,13 @@ export class InfluxSink implements LineSink {
    */
   constructor(s: Pick<InfluxSettings, 'url' | 'token' | 'org' | 'bucket'>, o: { timeoutMs?: number; maxLines?: number; gzip?: boolean } = {}) {
     this.maxLines = o.maxLines ?? 10_000;
-    this.#timeoutMs = o.timeoutMs ?? 10_000;
     this.#gzip = o.gzip ?? !isLoopback(s.url);
+    this.#timeoutMs = o.timeoutMs ?? 10_000;
     const base = s.url.replace(/\/+$/, '');
-    this.#url = new URL(`${base}/api/v2/write?${new URLSearchParams({ org: s.org, bucket: s.bucket, precision: 'ns' })}`);
-    this.#headers = { 'content-type': 'text/plain; charset=utf-8', ...(s.token ? { authorization: `Token ${s.token}` } : {}) };
-    this.#agent = new (this.#url.protocol === 'https:' ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: 1 });
+    this.#origin = base;
+    this.#agent = new (base.startsWith('https:') ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: 1 });
+    this.#transport = new InfluxDB({ url: base, token: s.token, timeout: this.#timeoutMs, transportOptions: { agent: this.#agent } }).transport;
+    this.#path = `/api/v2/write?${new URLSearchParams({ org: s.org, bucket: s.bucket, precision: 'ns' })}`;
   }
 
   async write(lines: readonly string[] | string | Uint8Array): Promise<void> {
@@ -48,26 +61,25 @@ export class InfluxSink implements LineSink {
     const bytes = text === undefined ? (lines as Uint8Array) : Buffer.from(text);
     const gzipped = this.#gzip && bytes.length > 1024;
     const body = gzipped ? await gzipAsync(bytes, { level: 1 }) : bytes;
-    await this.#post(body, gzipped);
+    await this.#send(body, gzipped);
   }
 
-  #post(body: Uint8Array, gzipped: boolean): Promise<void> {
-    const { request } = this.#url.protocol === 'https:' ? https : http;
+  #send(body: Uint8Array, gzipped: boolean): Promise<void> {
+    const abort = new AbortController();
     return new Promise((resolve, reject) => {
-      const req = request(this.#url, { method: 'POST', agent: this.#agent, timeout: this.#timeoutMs, headers: { ...this.#headers, 'content-length': String(body.length), ...(gzipped ? { 'content-encoding': 'gzip' } : {}) } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text = (text + c).slice(0, 1000)));
-        res.on('error', reject);
-        res.on('end', () => {
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) resolve();
-          else reject(new Error(`HTTP ${status} from ${this.#url.origin}${this.#url.pathname}${text ? `: ${text.trim()}` : ''}`));
-        });
+      const headers: Record<string, string> = { 'content-type': 'text/plain; charset=utf-8', ...(gzipped ? { 'content-encoding': 'gzip' } : {}) };
+      // a string to the type; bytes at run time (see the class comment)
+      this.#transport.send(this.#path, body as unknown as string, { method: 'POST', headers, signal: abort.signal }, {
+        next: () => {},
+        complete: () => resolve(),
+        error: (e: Error) => {
+          if (e instanceof RequestTimedOutError) {
+            abort.abort(); // the client reports the timeout but leaves the request open: free the connection
+            reject(new Error(`no answer from ${this.#origin} within ${this.#timeoutMs} ms`));
+          } else if (e instanceof HttpError) reject(new Error(`HTTP ${e.statusCode} from ${this.#origin}/api/v2/write${e.body ? `: ${e.body.trim().slice(0, 1000)}` : ''}`));
+          else reject(e);
+        },
       });
-      req.on('timeout', () => req.destroy(new Error(`no answer from ${this.#url.origin} within ${this.#timeoutMs} ms`)));
-      req.on('error', reject);
-      req.end(body);
     });
   }
 
