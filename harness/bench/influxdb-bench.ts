@@ -219,6 +219,8 @@ export const influxdbBench: BenchSuite = {
         '|---|---|---|',
         ...goals.map(([g, r, ok]) => `| ${g} | ${r} | ${ok ? 'yes' : 'no'} |`),
         '',
+        "Sent through `@influxdata/influxdb-client`'s transport, one batch per request, gzip'd at level 1 by the sink when gzip'd (docs/influxdb.md compares it with the client's WriteApi and a plain node:http sender).",
+        '',
         "The engine, the target, VictoriaMetrics and this process share the machine's two cores: the req/s ratio is the observer effect of this process reading, rolling up and sending while the engine runs (\"streaming\": this process's CPU per request beyond what it spends during a JSON-only run), plus, for raw, the server's own work storing one point per sample. Single runs on this shared machine vary by ±20%: the ratios are medians of per-round ratios.",
       ].join('\n');
       return { markdown, goalsMet: goals.every(([, , ok]) => ok) };

@@ -13,23 +13,23 @@ setLogger({ error: () => {}, warn: () => {} });
 
 /**
  * `POST /api/v2/write` (InfluxDB 1.8+, 2.x, 3.x, and servers that speak it such as
- * VictoriaMetrics) through `@influxdata/influxdb-client`'s transport: the client owns the URL and
- * context path, `Authorization: Token …`, proxy and TLS options, timeouts and the error it
- * rejects with (`HttpError`: status, body, `Retry-After`). Org, bucket, nanosecond precision; one
- * `write` is one request, over one kept-alive connection. Bodies are gzip'd (level 1) above
- * 1 KiB unless the server is on this machine (a loopback address, e.g. `harness up
+ * VictoriaMetrics) through `@influxdata/influxdb-client`'s transport: the client owns the URL
+ * and context path, `Authorization: Token …`, the request options (`transportOptions`: here a
+ * kept-alive agent with one socket), timeouts and the error it rejects with (`HttpError`).
+ * Org, bucket, nanosecond precision; one `write` is one request. Bodies are gzip'd (level 1)
+ * above 1 KiB unless the server is on this machine (a loopback address, e.g. `harness up
  * --observability`), where compression only costs CPU on both ends, the engine's among them.
  *
- * Why the transport and not the client's WriteApi, and why we gzip: measured on the raw shape
- * (docs/benchmarks.md), the WriteApi copies every line string into its own buffer and joins a
- * batch into one multi-MB string per request, which kept the harness above 200 MiB, and both it
- * and the transport's `gzipThreshold` compress at zlib's default level 6 (0.8 µs per point
- * against 0.36 µs at level 1). So the point writer keeps batching (bytes in reused buffers,
- * retries, spool) and this sink hands the transport a finished body: gzip'd here at level 1
- * with `content-encoding: gzip` set (the transport's own `gzipThreshold` left unset), or the
- * plain bytes. The transport's `send` types its body as a string but encodes it with
- * `Buffer.from(body, 'utf-8')`, which for bytes is one copy of the (compressed) body; the test
- * of this sink writes bytes both ways, so a client release that changes that fails it.
+ * Why the transport and not the client's WriteApi, and why we gzip (docs/influxdb.md,
+ * Performance): the WriteApi takes a string per line, copies them into its own buffer and joins
+ * each batch into one multi-MB string: about 200 MiB peak and twice this sink's CPU per point.
+ * It and the transport's `gzipThreshold` compress at zlib's default level 6 (0.8 µs per point
+ * against 0.36 µs at level 1). So the point writer keeps batching (bytes in reused buffers),
+ * retries and the spool, and this sink hands the transport a finished body: gzip'd here at
+ * level 1 with `content-encoding: gzip` set (`gzipThreshold` left unset), or the plain bytes.
+ * `send` types its body as a string but encodes it with `Buffer.from(body, 'utf-8')`, which for
+ * bytes is one copy of the (compressed) body; influx-sink.test.ts sends bytes both ways, so a
+ * client release that changes that fails it.
  */
 export class InfluxSink implements LineSink {
   readonly #transport: Transport;
@@ -50,7 +50,7 @@ export class InfluxSink implements LineSink {
     this.#timeoutMs = o.timeoutMs ?? 10_000;
     const base = s.url.replace(/\/+$/, '');
     this.#origin = base;
-    this.#agent = new (base.startsWith('https:') ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: 1 });
+    this.#agent = new (new URL(base).protocol === 'https:' ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: 1 });
     this.#transport = new InfluxDB({ url: base, token: s.token, timeout: this.#timeoutMs, transportOptions: { agent: this.#agent } }).transport;
     this.#path = `/api/v2/write?${new URLSearchParams({ org: s.org, bucket: s.bucket, precision: 'ns' })}`;
   }
