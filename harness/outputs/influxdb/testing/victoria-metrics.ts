@@ -43,7 +43,10 @@ export async function startVictoriaMetrics(bin = victoriaMetricsBin().bin ?? 'vi
 
   const start = async () => {
     if (child) return;
-    const p = spawn(bin, [`-storageDataPath=${data}`, `-httpListenAddr=${host}:${port}`, '-retentionPeriod=100y', '-loggerLevel=ERROR'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // A graceful stop waits for open (kept-alive) connections up to -http.maxGracefulShutdownDuration
+    // (7 s by default) before it flushes the data it acknowledged; past the SIGKILL fallback below
+    // that data would be lost by the server, and an outage test would blame the writer.
+    const p = spawn(bin, [`-storageDataPath=${data}`, `-httpListenAddr=${host}:${port}`, '-retentionPeriod=100y', '-loggerLevel=ERROR', '-http.maxGracefulShutdownDuration=1s'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     p.stderr?.on('data', (d) => (err = (err + d).slice(-2000)));
     const exited = new Promise<never>((_, reject) => p.once('exit', (code) => reject(new Error(`victoria-metrics exited (code ${code}): ${err}`))));
@@ -56,7 +59,7 @@ export async function startVictoriaMetrics(bin = victoriaMetricsBin().bin ?? 'vi
     child = undefined;
     if (!p || p.exitCode !== null) return;
     await new Promise<void>((resolve) => {
-      const t = setTimeout(() => p.kill('SIGKILL'), 5000);
+      const t = setTimeout(() => p.kill('SIGKILL'), 15_000);
       p.once('exit', () => {
         clearTimeout(t);
         resolve();
