@@ -142,7 +142,7 @@ export const runnersBench: BenchSuite = {
         row('built-in, one process', single),
         real ? row(`real k6 ${k6.found ? k6.tool.version : ''}`, real) : '| real k6 | skipped: no K6_BIN / k6 on PATH | | |',
         '',
-        `Merge (LiveRunnerMerge in the harness process, the /proc sampling overhead measured in the single run taken off): ${mergeCpu.toFixed(2)} CPU s against ${runnerCpu.toFixed(2)} CPU s of runners (${(mergeShare * 100).toFixed(1)}%). The merge decodes every JSON line (about 4 µs of JSON.parse alone per line, ~13 lines per request): see docs/scaling.md for what would bring it under 5%.`,
+        `Merge (LiveRunnerMerge in the harness process, the /proc sampling overhead measured in the single run taken off): ${mergeCpu.toFixed(2)} CPU s against ${runnerCpu.toFixed(2)} CPU s of runners (${(mergeShare * 100).toFixed(1)}%). The merge reads, decodes, orders and re-writes every JSON line of every runner (~13 lines per request): see docs/scaling.md for what would bring it under 5%.`,
         '',
         '| goal | result | met |',
         '|---|---|---|',
