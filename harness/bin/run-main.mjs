@@ -11,6 +11,8 @@ export const INTERNAL_EXIT_CODE = 111;
  * bug it is: a clear message and exit 111.
  */
 export function runMain(main, argv, stderr = process.stderr) {
+  guardStdio(process.stdout);
+  guardStdio(process.stderr);
   let settled = false;
   main(argv).then(
     (code) => {
@@ -33,4 +35,16 @@ export function runMain(main, argv, stderr = process.stderr) {
     );
     process.exitCode = INTERNAL_EXIT_CODE;
   });
+}
+
+/**
+ * A reader that goes away (`harness run x | head`, a CI log pipe that dies, a killed parent) makes
+ * every later write to stdout/stderr fail with EPIPE, emitted as an 'error' event. Unhandled, it
+ * becomes an uncaught exception whose report is itself a write to stderr: a loop that spun at
+ * full CPU and starved the teardown. The console is gone, but the run is not: its results go to
+ * the run directory, so stdio write errors are dropped and the run finishes and tears down as
+ * it would have.
+ */
+function guardStdio(stream) {
+  stream.on('error', () => {});
 }

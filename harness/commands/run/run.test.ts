@@ -153,6 +153,27 @@ describe('harness run end to end through the CLI binary, builtin engine @slow', 
     assert.match(r.out, /FAILED: thresholds crossed/);
   });
 
+  it('a reader that goes away mid-run (stdout and stderr pipes closed) neither hangs nor spins: the run finishes with its verdict and tears down', async () => {
+    // What a killed parent or `harness run ... | head` does: every later write gets EPIPE. It once
+    // turned into an endless "internal error: write EPIPE" loop at full CPU that never tore down.
+    const child = spawn(process.execPath, [join(root, 'harness/bin/harness.mjs'), 'run', 'smoke', '--runtime', 'local', '--engine', 'builtin', '--duration', '4s', '--vus', '2'], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, K6_BIN: '' } });
+    let err = '';
+    child.stderr!.on('data', (d) => {
+      err += d;
+      if (/target: http/.test(err)) {
+        child.stdout!.destroy();
+        child.stderr!.destroy();
+      }
+    });
+    const code = await new Promise<number | null>((res) => child.once('exit', res));
+    assert.equal(code, 0, `exit code (stderr until the pipes closed:\n${err})`);
+    const { dir, pids } = await onlyRun(cwd);
+    assert.equal(readFileSync(join(dir, 'exit-code'), 'utf8').trim(), '0');
+    assert.ok(existsSync(join(dir, 'report.html')), 'report.html written');
+    assert.deepEqual(pids.processes, []);
+    await assertNothingLeft({ pids: [], ports: Object.values(pids.ports) });
+  });
+
   it('SIGINT to the CLI mid-run exits 105 and leaves no process or port behind', async () => {
     let sent = false;
     const r = await cli(['run', 'smoke', '--runtime', 'local', '--engine', 'builtin', '--duration', '60s', '--vus', '2'], (err, child) => {
