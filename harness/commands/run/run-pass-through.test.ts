@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,7 +26,7 @@ export const options = { iterations: 2 };
 export default async function () {
   const token = await secrets.get('token');
   console.log('token is ' + token);
-  group('api', () => { check(http.get(__ENV.BASE_URL + '/ok'), { 'ok 200': (r) => r.status === 200 }); });
+  group('api', () => { check(http.get(__ENV.BASE_URL + '/ok?t=' + token), { 'ok 200': (r) => r.status === 200 }); });
 }
 `;
 
@@ -66,6 +67,18 @@ describe('harness run: --summary-mode and --secret-source pass through to the en
     assert.match(r.out, /█ GROUP: api \n/);
     assert.match(r.err + r.out, /token is \*\*\*SECRET_REDACTED\*\*\*/);
     assert.doesNotMatch(r.err + r.out, /s3cr3t-v4lue-42/);
+    // nothing the run left (samples, summary, report, logs) holds the value; the samples hold its redaction
+    const files: string[] = [];
+    const walk = (d: string) => readdirSync(d).forEach((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : files.push(join(d, f))));
+    walk(runsRoot(cwd));
+    let samples = '';
+    for (const f of files) {
+      const raw = readFileSync(f);
+      const text = (f.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
+      assert.ok(!text.includes('s3cr3t-v4lue-42'), `no secret in ${f}`);
+      if (f.endsWith('samples.ndjson.gz')) samples = text;
+    }
+    assert.match(samples, /"url":"http:\/\/127\.0\.0\.1:\d+\/ok\?t=\*\*\*SECRET_REDACTED\*\*\*"/);
     const legacy = await cli([...base(), '--engine', 'builtin', '--summary-mode', 'legacy', '--secret-source', 'file=secrets.txt']);
     assert.equal(legacy.code, 0, legacy.err + legacy.out);
     assert.match(legacy.out, /█ api\n/, "k6 v0.48's group block");

@@ -27,8 +27,7 @@ import { createBuiltinRegistry } from '../modules/builtins';
 import { parseThresholdsConfig, validateThresholds, ThresholdsEvaluator, thresholdsCrossedMessage, unmatchedThresholdMessage } from '../../../vocabulary';
 import type { RuntimeOptions, ScriptRuntime } from '../types';
 import { parseRunFlags, SUMMARY_MODES, type RunFlags, type SummaryMode } from './flags';
-import { createSecretStore } from '../secrets';
-import type { SecretStore } from '../types';
+import { createSecretStore, type SecretStoreImpl } from '../secrets';
 import { k6ConfigErrorText } from './k6-config-error';
 import { createK6Logger } from './logger';
 
@@ -103,6 +102,7 @@ interface Loaded {
   engine: MetricsEngine;
   registry: ReturnType<typeof createMetricRegistry>;
   thresholds?: ThresholdsEvaluator;
+  secrets: SecretStoreImpl;
   warnings: string[];
 }
 
@@ -117,7 +117,7 @@ async function load(argv: string[], ctx: IoContext, logger: RuntimeOptions['logg
   return loadWith(flags, ctx, secrets.redactingLogger(logger ?? createK6Logger(flags.logOutput, ctx, flags.verbose).logger), secrets);
 }
 
-async function loadWith(flags: RunFlags, ctx: IoContext, logger: RuntimeOptions['logger'], secrets: SecretStore): Promise<Loaded> {
+async function loadWith(flags: RunFlags, ctx: IoContext, logger: RuntimeOptions['logger'], secrets: SecretStoreImpl): Promise<Loaded> {
   const problems: string[] = [];
   const sysEnv: Record<string, string> = {};
   if (flags.includeSystemEnvVars) for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) sysEnv[k] = v;
@@ -134,7 +134,8 @@ async function loadWith(flags: RunFlags, ctx: IoContext, logger: RuntimeOptions[
     userAgent: 'k6/0.48.0 (https://k6.io/)',
     logger,
     metrics: registry,
-    sink: engine,
+    // a secret a script put in a URL or a tag reaches no sink, output or summary in clear
+    sink: secrets.redactingSink(engine),
     secrets,
   };
   let runtime: ScriptRuntime;
@@ -190,7 +191,7 @@ async function loadWith(flags: RunFlags, ctx: IoContext, logger: RuntimeOptions[
     testOptions: k6TestOptions(options.merged, options.derivedScenarios),
   } satisfies Partial<RuntimeOptions>);
   const thresholds = !options.noThresholds && thresholdCfg && thresholdCfg.entries.length ? new ThresholdsEvaluator(thresholdCfg, engine) : undefined;
-  return { flags, runtime, options, runtimeOptions, engine, registry, thresholds, warnings };
+  return { flags, runtime, options, runtimeOptions, engine, registry, thresholds, secrets, warnings };
 }
 
 async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
@@ -397,6 +398,8 @@ async function writeSummary(l: Loaded, result: ExecutionResult, ctx: IoContext, 
   }
   let res = summaryResult({ data, handleSummaryResult: custom, summaryExportPath: l.flags.summaryExport, enableColors: ctx.isTTY && !l.flags.noColor, mode: textMode, report, machineReadable });
   if (req.exportOnly) res = l.flags.summaryExport ? { [l.flags.summaryExport]: res[l.flags.summaryExport] } : {};
+  // handleSummary's own texts, setup_data and the script source included
+  for (const [k, v] of Object.entries(res)) if (typeof v === 'string') res[k] = l.secrets.redact(v);
   await writeSummaryResult(res, ctx);
 }
 
