@@ -233,9 +233,9 @@ async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
     const plan = planExecution(executors);
     try {
       outputs = flags.out.map((spec) => builtinOutputs().create(spec, { metrics: engine, cwd: ctx.cwd, stdout: ctx.stdout, env: runtimeOptions.env, logger }));
-      // k6 v1+ feeds its summary from an output of its own (per-check order; groups and scenarios in full mode)
-      if (summaryMode === 'compact' || summaryMode === 'full') {
-        collector = new SummaryCollector(summaryMode, (name) => loaded.registry.get(name));
+      // k6 v1+'s full summary has per-group and per-scenario metrics: an output of its own collects them
+      if (summaryMode === 'full') {
+        collector = new SummaryCollector((name) => loaded.registry.get(name));
         engine.setOutputs([...outputs, collector]);
       } else engine.setOutputs(outputs);
       await startOutputs(outputs);
@@ -375,7 +375,8 @@ async function writeSummary(l: Loaded, result: ExecutionResult, ctx: IoContext, 
     isStdErrTTY: false,
   });
   const textMode = req.mode === 'full' ? 'full' : req.mode === 'legacy' ? 'legacy' : 'compact';
-  const report = textMode === 'legacy' ? undefined : buildSummaryReport({ data, mode: textMode, collector: req.collector, percentile: percentileOf(l.engine) });
+  const report =
+    textMode === 'legacy' ? undefined : buildSummaryReport({ data, mode: textMode, collector: req.collector, checksInOrder: l.engine.groups.checksInOrder(), percentile: percentileOf(l.engine) });
   const machineReadable =
     report && req.machineReadable
       ? buildMachineReadableSummary(report, {

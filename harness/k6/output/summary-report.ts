@@ -3,11 +3,11 @@
  * machine-readable summary is built from), written from k6 v2.2.0's `internal/output/summary`
  * (data.go, summary.go) and `internal/lib/summary` (not a port):
  *
- *   every sample ─▶ SummaryCollector ─┬─ root: the order of checks (first sample of each)
- *                                     └─ full mode only: per scenario (tag `scenario` ≠ default)
- *                                        and per group (tag `group`, nested on `::`, setup and
- *                                        teardown skipped) — new sinks fed with those samples
- *   SummaryData (handleSummary's data) + collector ─▶ buildSummaryReport ─▶ SummaryReport
+ *   every sample ─▶ (full mode only) SummaryCollector: per scenario (tag `scenario` ≠ default)
+ *                   and per group (tag `group`, nested on `::`, setup and teardown skipped) —
+ *                   new sinks fed with those samples
+ *   SummaryData (handleSummary's data) + checks in first-run order + collector
+ *                 ─▶ buildSummaryReport ─▶ SummaryReport
  *
  * Rules kept from k6: the totals are the observed metrics; a group's metrics are only the
  * samples tagged with exactly that group (not its subgroups'); a scenario's are all its samples;
@@ -93,19 +93,14 @@ function countCheck(checks: Map<string, ReportCheck>, name: string, value: numbe
 }
 
 /**
- * The summary's sample consumer (k6 v1+'s `summary` output): attach it to the MetricsEngine's
- * outputs. In compact mode it only looks at `checks` samples.
+ * The full summary's sample consumer (k6 v1+'s `summary` output in full mode): attach it to the
+ * MetricsEngine's outputs. Compact mode needs none (an output makes the engine batch every sample).
  */
 export class SummaryCollector implements Output {
-  /** Root checks in order of first sample, whatever their group or scenario. */
-  readonly rootChecks = new Map<string, ReportCheck>();
   readonly root = new GroupData();
   readonly scenarios = new Map<string, GroupData>();
 
-  constructor(
-    readonly mode: SummaryReportMode,
-    private readonly metricDef: (name: string) => { type: MetricType; contains: ValueType } | undefined,
-  ) {}
+  constructor(private readonly metricDef: (name: string) => { type: MetricType; contains: ValueType } | undefined) {}
 
   description(): string {
     return 'summary';
@@ -115,8 +110,6 @@ export class SummaryCollector implements Output {
 
   write(samples: readonly Sample[]): void {
     for (const s of samples) {
-      if (s.metric === 'checks' && s.tags.check !== undefined) countCheck(this.rootChecks, s.tags.check, s.value);
-      if (this.mode === 'compact') continue;
       const def = this.metricDef(s.metric);
       if (!def) continue;
       let data = this.root;
@@ -140,8 +133,13 @@ export class SummaryCollector implements Output {
 export interface SummaryReportInput {
   data: SummaryData;
   mode: SummaryReportMode;
-  /** Without one (e.g. the merged summary of `--runners`), checks come from the group tree and there are no group/scenario sections. */
+  /** Full mode's group and scenario data; without one there are no such sections. */
   collector?: SummaryCollector;
+  /**
+   * Every check (of any group) in the order first run, as the totals list them (merged by name);
+   * without it (e.g. the merged summary of `--runners`) the group tree's order.
+   */
+  checksInOrder?: readonly ReportCheck[];
   /** A percentile of a metric's sink, for thresholds on `p(N)` outside summaryTrendStats (k6 adds them). */
   percentile?: (metric: string, p: number) => number | undefined;
 }
@@ -172,7 +170,7 @@ export function buildSummaryReport(input: SummaryReportInput): SummaryReport {
   const report: SummaryReport = { thresholds, metrics, groups: {}, scenarios: {} };
   const checksMetric = data.metrics.checks;
   if (checksMetric && checksMetric.type === 'rate') {
-    const ordered = collector ? [...collector.rootChecks.values()].map((c) => ({ ...c })) : flattenChecks(data.root_group);
+    const ordered = mergeByName(input.checksInOrder ?? treeChecks(data.root_group));
     report.checks = checksOf(checksMetric.values.passes ?? 0, (checksMetric.values.passes ?? 0) + (checksMetric.values.fails ?? 0), durationMs, ordered);
   }
   if (collector && mode === 'full') {
@@ -237,19 +235,26 @@ function checksOf(passes: number, total: number, durationMs: number, ordered: Re
   };
 }
 
-function flattenChecks(root: SummaryGroup): ReportCheck[] {
-  const byName = new Map<string, ReportCheck>();
+function treeChecks(root: SummaryGroup): ReportCheck[] {
+  const out: ReportCheck[] = [];
   const walk = (g: SummaryGroup) => {
-    for (const c of g.checks) {
-      const e = byName.get(c.name);
-      if (e) {
-        e.passes += c.passes;
-        e.fails += c.fails;
-      } else byName.set(c.name, { name: c.name, passes: c.passes, fails: c.fails });
-    }
+    out.push(...g.checks);
     g.groups.forEach(walk);
   };
   walk(root);
+  return out;
+}
+
+/** k6 keys the totals' checks by name: one line per name, counts summed, first occurrence's place. */
+function mergeByName(checks: readonly ReportCheck[]): ReportCheck[] {
+  const byName = new Map<string, ReportCheck>();
+  for (const c of checks) {
+    const e = byName.get(c.name);
+    if (e) {
+      e.passes += c.passes;
+      e.fails += c.fails;
+    } else byName.set(c.name, { name: c.name, passes: c.passes, fails: c.fails });
+  }
   return [...byName.values()];
 }
 

@@ -147,6 +147,24 @@ describe('k6 v1/v2 summary text (summary-text-v2)', () => {
     assert.ok(text.includes('    \x1b[32m✓ status 200\x1b[0m'));
   });
 
+  it('the totals list every check once by name, in first-run order, counts summed over groups (k6 keys them by name)', () => {
+    const report = buildSummaryReport({
+      data: data(),
+      mode: 'compact',
+      checksInOrder: [
+        { name: 'body ok', passes: 0, fails: 1 },
+        { name: 'status 200', passes: 2, fails: 0 },
+        { name: 'body ok', passes: 3, fails: 0 },
+      ],
+    });
+    assert.deepEqual(report.checks!.ordered_checks, [
+      { name: 'body ok', passes: 3, fails: 1 },
+      { name: 'status 200', passes: 2, fails: 0 },
+    ]);
+    // without the engine's order: the tree's (root first, then the groups)
+    assert.deepEqual(buildSummaryReport({ data: data(), mode: 'compact' }).checks!.ordered_checks.map((c) => c.name), ['status 200', 'body ok']);
+  });
+
   it('sections by name prefix as k6 matches them; compact hides the request phases; one home picks the layout', () => {
     assert.equal(reportSectionOf('http_req_waiting', 'compact'), undefined);
     assert.equal(reportSectionOf('http_req_waiting', 'full'), 'http');
