@@ -137,6 +137,14 @@ describe('k6 v1/v2 summary text (summary-text-v2)', () => {
     assert.match(text, /█ SCENARIO: zeta \n\n$/, 'a scenario with nothing to show: its title only');
   });
 
+  it('a report with exactly one metric: no dots on its line (k6\'s cross-block width is then the name itself), the checks block keeps its own', () => {
+    const d = data();
+    d.metrics = { checks: d.metrics.checks!, iterations: { type: 'counter', contains: 'default', values: { count: 2, rate: 1 } } };
+    const text = renderTextSummaryV2(buildSummaryReport({ data: d, mode: 'compact' }), { enableColors: false, summaryTrendStats: d.options.summaryTrendStats });
+    assert.ok(text.includes('\n    EXECUTION\n    iterations: 2 1/s\n'), text);
+    assert.ok(text.includes(`\n    checks_total${dots(7)}: 4      2/s\n`), text);
+  });
+
   it('colors: bold titles and sections, faint dots, cyan values, green/red marks (k6 ANSIFormatter codes)', () => {
     const report = buildSummaryReport({ data: data(), mode: 'compact' });
     const text = renderTextSummaryV2(report, { enableColors: true, summaryTrendStats: data().options.summaryTrendStats });

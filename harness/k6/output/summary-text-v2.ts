@@ -65,7 +65,7 @@ class Ctx {
 /** Per-block column widths and rendered values (k6 `computeSummaryInfo`). */
 interface BlockInfo {
   maxNameWidth: number;
-  /** Exactly one metric in the whole report: k6 then prints no dots (see the file comment). */
+  /** A metrics block of a report with exactly one metric: k6 then prints no dots (see the file comment). */
   noDots: boolean;
   trendCols: Map<string, string[]>;
   trendKeys: Map<string, Record<string, string>>;
@@ -95,8 +95,9 @@ export function renderTextSummaryV2(report: SummaryReport, opts: TextSummaryV2Op
   walk(report.scenarios);
   const noDots = allNames.size === 1;
 
-  const info = (metrics: Record<string, ReportMetric>, ctx: Ctx): BlockInfo => {
-    const b: BlockInfo = { maxNameWidth: 0, noDots, trendCols: new Map(), trendKeys: new Map(), trendColMax: stats.map(() => 0), nonTrendValue: new Map(), nonTrendExtras: new Map(), maxNonTrendValue: 0, extraMax: [] };
+  // `metricsBlock`: the metrics of the totals, a group or a scenario (k6 passes its "global" width only there)
+  const info = (metrics: Record<string, ReportMetric>, ctx: Ctx, metricsBlock = false): BlockInfo => {
+    const b: BlockInfo = { maxNameWidth: 0, noDots: metricsBlock && noDots, trendCols: new Map(), trendKeys: new Map(), trendColMax: stats.map(() => 0), nonTrendValue: new Map(), nonTrendExtras: new Map(), maxNonTrendValue: 0, extraMax: [] };
     for (const name of sortNames(Object.keys(metrics))) {
       const m = metrics[name]!;
       b.maxNameWidth = Math.max(b.maxNameWidth, strWidth(ctx.indent(displayName(name))));
@@ -156,7 +157,7 @@ export function renderTextSummaryV2(report: SummaryReport, opts: TextSummaryV2Op
   const sectionLines = (metrics: ReportMetrics, ctx: Ctx): string[] => {
     const c = ctx.inner(1);
     const all: Record<string, ReportMetric> = Object.assign({}, ...Object.values(metrics));
-    const b = info(all, c);
+    const b = info(all, c, true);
     const sections = Object.entries(metrics).filter(([, s]) => Object.keys(s).length > 0);
     const ordered = [...sections.filter(([n]) => n === 'custom'), ...sections.filter(([n]) => n !== 'custom')];
     return ordered.flatMap(([name, s]) => [c.indent(fmt.bold(name.toUpperCase())), ...metricLines(s, b, c, true), SEP]);
