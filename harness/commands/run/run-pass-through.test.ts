@@ -30,7 +30,7 @@ export default async function () {
 }
 `;
 
-describe('harness run: --summary-mode and --secret-source pass through to the engine', function () {
+describe('harness run: --summary-mode and --secret-source pass through to the engine @slow', function () {
   this.timeout(120_000);
   let cwd: string;
   let server: http.Server;
