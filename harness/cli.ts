@@ -101,6 +101,8 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
           .option('toxiproxy', { requiresArg: true, choices: ['auto', 'binary', 'builtin', 'none'] as const, describe: 'local runtime: which Toxiproxy server' })
           .option('config', { requiresArg: true, type: 'string', describe: 'config file (default harness.config.ts)' })
           .option('baseline', { requiresArg: true, type: 'string', describe: 'gate the run against reports/baselines/<name> (exit 112 on a regression; docs/gates.md)' })
+          .option('summary-mode', { requiresArg: true, choices: ['compact', 'full', 'disabled', 'legacy'] as const, describe: "the engine's end-of-test summary: k6 v1/v2's compact (default), full or disabled; legacy: k6 v0.48's (built-in engine, k6 v1.0-v1.2)" })
+          .option('secret-source', { type: 'string', array: true, requiresArg: true, describe: 'k6/secrets source for the engine (file=PATH, env[=prefix=P]; real k6 v1.0+), repeatable' })
           .example('$0 run smoke --runtime local --duration 10s', 'a short smoke run on local processes')
           .example('$0 run ./my-test.ts --runtime external --target-url http://127.0.0.1:8080', 'against a running gateway'),
       async (a) => {
@@ -122,6 +124,8 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
             toxiproxy: a.toxiproxy,
             config: a.config,
             baseline: a.baseline,
+            summaryMode: a['summary-mode'],
+            secretSource: a['secret-source'],
           },
           withDashboard(ctx, a.dashboard),
         );

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { findRealK6 } from '../testing/real-tools';
-import { fitArgvToK6, k6CliFrom, k6Support, mapK6ExitCode, noSummaryArgs, parseK6RunHelp, parseK6Version, type K6Cli } from './k6-cli';
+import { fitArgvToK6, k6ArgsProblems, k6CliFrom, k6Support, mapK6ExitCode, noSummaryArgs, parseK6RunHelp, parseK6Version, type K6Cli } from './k6-cli';
 import { K6Engine } from './k6-engine';
 import { k6RunArgv } from './k6-run-argv';
 import { K6_CLI_FIXTURES, K6_CLI_VERSIONS, writeStandInK6 } from './testing/stand-in-k6';
@@ -89,6 +89,24 @@ describe('real k6 from v0.48 to v2.x: the adapter reads `k6 version` and `k6 run
     assert.deepEqual(r.dropped, ['--summary-mode', 'full', '--features', 'x']);
     const v22 = await cliOf('v2.2.0');
     assert.deepEqual(fitArgvToK6(v22, ['run', '--summary-mode=full', '/tmp/s.js']).argv, ['run', '--summary-mode=full', '/tmp/s.js']);
+  });
+
+  it('--summary-mode / --secret-source from harness run: what each release cannot take, naming it', async () => {
+    const want: Record<string, Record<string, string[]>> = {
+      'v0.48.0': { full: ['k6 v0.48.0 has no --summary-mode (k6 v1.0+ has it)'], secrets: ['k6 v0.48.0 has no --secret-source (k6 v1.0+ has it)'] },
+      'v1.0.0': { full: [], legacy: [], disabled: ['k6 v1.0.0 has no summary mode "disabled"; its modes: compact, full, legacy'], secrets: [] },
+      'v1.8.1': { full: [], legacy: ['k6 v1.8.1 has no summary mode "legacy"; its modes: compact, full, disabled'], disabled: [], secrets: [] },
+      'v2.2.0': { full: [], legacy: ['k6 v2.2.0 has no summary mode "legacy"; its modes: compact, full, disabled'], secrets: [] },
+    };
+    for (const [v, cases] of Object.entries(want)) {
+      const cli = await cliOf(v);
+      for (const [what, problems] of Object.entries(cases)) {
+        const args = what === 'secrets' ? { secretSources: ['file=x'] } : { summaryMode: what };
+        assert.deepEqual(k6ArgsProblems(cli, args), problems, `${v} ${what}`);
+      }
+      assert.deepEqual(k6ArgsProblems(cli, {}), [], `${v}: nothing asked, nothing missing`);
+    }
+    assert.deepEqual(k6RunArgv('s.js', { summaryMode: 'full', secretSources: ['file=a', 'env'] }), ['run', '--summary-mode', 'full', '--secret-source', 'file=a', '--secret-source', 'env', 's.js']);
   });
 
   it('supports v0.48.0 up to v2.x; older, newer majors and binaries without the needed flags are refused with why', async () => {

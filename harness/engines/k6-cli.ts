@@ -79,6 +79,21 @@ export function k6Support(cli: K6Cli): { ok: true } | { ok: false; reason: strin
 }
 
 /**
+ * What this k6 cannot do of the harness's v1/v2 pass-through flags, each naming the version:
+ * `--summary-mode` needs the flag (k6 v1.0+) and the mode among those its help lists (v1.0-v1.2:
+ * compact, full, legacy; v1.3+: compact, full, disabled); `--secret-source` needs the flag (v1.0+).
+ */
+export function k6ArgsProblems(cli: K6Cli, args: { summaryMode?: string; secretSources?: string[] }): string[] {
+  const problems: string[] = [];
+  if (args.summaryMode !== undefined) {
+    if (!cli.flags.has('summary-mode')) problems.push(`k6 ${cli.version} has no --summary-mode (k6 v1.0+ has it)`);
+    else if (!cli.summaryModes.includes(args.summaryMode)) problems.push(`k6 ${cli.version} has no summary mode "${args.summaryMode}"; its modes: ${cli.summaryModes.join(', ')}`);
+  }
+  if (args.secretSources?.length && !cli.flags.has('secret-source')) problems.push(`k6 ${cli.version} has no --secret-source (k6 v1.0+ has it)`);
+  return problems;
+}
+
+/**
  * How to ask this k6 for "no end-of-test summary": `--summary-mode=disabled` where the help
  * documents that mode (v1.3+, the only way on v2), else `--no-summary` (v0.48 - v1.2), else nothing.
  */

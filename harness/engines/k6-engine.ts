@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { stat } from 'node:fs/promises';
-import { InfraError } from '../errors';
+import { InfraError, InvalidConfigError } from '../errors';
 import { findExecutable } from './find-executable';
-import { fitArgvToK6, k6CliFrom, k6Support, mapK6ExitCode, K6_SUPPORTED_RANGE, type K6Cli } from './k6-cli';
+import { fitArgvToK6, k6ArgsProblems, k6CliFrom, k6Support, mapK6ExitCode, K6_SUPPORTED_RANGE, type K6Cli } from './k6-cli';
 import { inspectK6Thresholds, runK6Process } from './k6-process';
 import { k6RunArgv } from './k6-run-argv';
-import type { Engine, EngineAvailability, EngineEnv, EngineResult, EngineRunOptions } from './types';
+import type { Engine, EngineAvailability, EngineEnv, EngineResult, EngineRunArgs, EngineRunOptions } from './types';
 
 /** The k6 version the harness's scenarios, types and reference outputs are pinned to. */
 export const K6_REFERENCE_VERSION = 'v0.48.0';
@@ -58,9 +58,18 @@ export class K6Engine implements Engine {
     return path ? inspectK6Thresholds(path, [], opts) : undefined;
   }
 
+  /** A pass-through flag this k6 lacks is a usage error (104) naming its version, never a silent drop. */
+  async checkArgs(args: EngineRunArgs, env: EngineEnv): Promise<void> {
+    const p = await this.probe(env);
+    if (!p.ok) return; // run() reports the missing or unsupported binary (110)
+    const problems = k6ArgsProblems(p.cli, args);
+    if (problems.length) throw new InvalidConfigError(`the installed k6 cannot take what was asked: ${problems.join('; ')}`, [], { hint: `drop the flag, install a k6 that has it, or use --engine builtin` });
+  }
+
   async run(opts: EngineRunOptions): Promise<EngineResult> {
     const p = await this.probe(opts.env);
     if (!p.ok) throw new InfraError(`k6 engine: ${p.reason}`, { hint: p.hint });
+    await this.checkArgs(opts.args, opts.env);
     const fitted = fitArgvToK6(p.cli, k6RunArgv(opts.scriptPath, opts.args));
     if (fitted.dropped.length) opts.stderr?.write(`harness: k6 ${p.cli.version} has no ${fitted.dropped.filter((a) => a.startsWith('--')).join(', ')}; not passed\n`);
     const result = await runK6Process(this.key, p.path, [], opts, fitted.argv);

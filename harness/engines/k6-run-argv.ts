@@ -20,6 +20,8 @@ export function k6RunArgv(scriptPath: string, a: EngineRunArgs): string[] {
   if (a.outJsonPath) argv.push('--out', `json=${a.outJsonPath}`);
   if (a.summaryExportPath) argv.push('--summary-export', a.summaryExportPath);
   if (a.quiet) argv.push('--quiet');
+  if (a.summaryMode !== undefined) argv.push('--summary-mode', a.summaryMode);
+  for (const s of a.secretSources ?? []) argv.push('--secret-source', s);
   if (a.noSummary) argv.push('--no-summary');
   argv.push(...(a.extraArgs ?? []), scriptPath);
   return argv;

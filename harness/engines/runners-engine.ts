@@ -4,8 +4,8 @@ import { equalSegments } from '../../vocabulary';
 import { ExitCode } from '../errors';
 import { LiveRunnerMerge } from '../k6/merge/live-runner-merge';
 import { summaryExportJson } from '../k6/output/summary-export';
-import { renderTextSummary } from '../k6/output/summary-text';
-import type { Engine, EngineAvailability, EngineEnv, EngineResult, EngineRunOptions } from './types';
+import { defaultSummaryText, type SummaryTextMode } from '../k6/output/handle-summary';
+import type { Engine, EngineAvailability, EngineEnv, EngineResult, EngineRunArgs, EngineRunOptions } from './types';
 
 export interface RunnersEngineOptions {
   /** How many engine processes, each on an equal execution segment (k6-operator's split). */
@@ -45,6 +45,10 @@ export class RunnersEngine implements Engine {
 
   available(env: EngineEnv): Promise<EngineAvailability> {
     return this.base.available(env);
+  }
+
+  async checkArgs(args: EngineRunArgs, env: EngineEnv): Promise<void> {
+    await this.base.checkArgs?.(args, env);
   }
 
   async run(opts: EngineRunOptions): Promise<EngineResult> {
@@ -94,6 +98,7 @@ export class RunnersEngine implements Engine {
                 summaryExportPath: undefined,
                 quiet: true,
                 noSummary: true,
+                summaryMode: undefined, // the summary is printed here, once
                 extraArgs: [...(opts.args.extraArgs ?? []), '--no-thresholds', '--execution-segment', segment, '--execution-segment-sequence', seg.sequence],
               },
             })
@@ -108,7 +113,9 @@ export class RunnersEngine implements Engine {
     const m = merge.finish();
     if (summaryPath) writeFileSync(summaryPath, summaryExportJson(m.summary));
     m.runners.forEach((r, i) => say(`  runner ${i + 1}/${n} (segment ${seg.segments[i]}, exit ${results[i].exitCode}): ${r.iterations} iterations, ${r.requests} requests, ${r.points} samples`));
-    if (!opts.args.noSummary) opts.stdout?.write(renderTextSummary(m.summary, { enableColors: false }));
+    // the merged summary in the asked layout (default k6 v2's compact; full has no per-group/scenario data here)
+    const mode = (opts.args.summaryMode ?? 'compact') as SummaryTextMode | 'disabled';
+    if (!opts.args.noSummary && mode !== 'disabled') opts.stdout?.write(defaultSummaryText(m.summary, mode, false));
     for (const e of m.thresholdErrors) say(`threshold error on ${e.metric}: ${e.message}`);
     rmSync(dir, { recursive: true, force: true });
 

@@ -50,6 +50,10 @@ export interface EngineRunArgs {
   quiet?: boolean;
   /** `--no-summary` */
   noSummary?: boolean;
+  /** `--summary-mode compact|full|disabled|legacy` (k6 v1+; the built-in engine takes all four). */
+  summaryMode?: string;
+  /** `--secret-source TYPE=CONFIG`, each (k6 v1.0+; k6/secrets). */
+  secretSources?: string[];
   /** More k6 `run` flags, passed verbatim before the script path. */
   extraArgs?: string[];
 }
@@ -126,4 +130,9 @@ export interface Engine {
    * thresholds at init time. Undefined when the engine cannot say.
    */
   inspectThresholds?(opts: Pick<EngineRunOptions, 'scriptPath' | 'args' | 'cwd' | 'env'>): Promise<unknown>;
+  /**
+   * Throws an InvalidConfigError (exit 104) when this engine cannot honour the args (a flag its
+   * version lacks): called before anything starts. Absent: every arg is taken.
+   */
+  checkArgs?(args: EngineRunArgs, env: EngineEnv): Promise<void>;
 }

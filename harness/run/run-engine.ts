@@ -35,6 +35,8 @@ export interface RunEngine {
   readonly version?: string;
   /** Resolves with k6's exit code, or the whole outcome. */
   run(req: EngineRunRequest): Promise<number | EngineOutcome>;
+  /** Throws an InvalidConfigError (104) for args this engine cannot take; called before the stack starts. */
+  checkArgs?(args: EngineRunArgs, env: Record<string, string | undefined>): Promise<void>;
 }
 
 /**
@@ -71,6 +73,9 @@ export async function selectEngine(
       async run(req) {
         const r = await engine.run({ ...req, killTimeoutMs: req.killTimeoutMs ?? 30_000 });
         return { exitCode: r.exitCode, interrupted: r.interrupted, killedBy: r.killedBy };
+      },
+      async checkArgs(args, env) {
+        await engine.checkArgs?.(args, env);
       },
     },
   };

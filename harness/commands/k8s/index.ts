@@ -7,7 +7,7 @@ import { ExitCode, InvalidConfigError } from '../../errors';
 import { k6RunArgv, K6_REFERENCE_VERSION } from '../../engines';
 import { mergeRunnerStreams } from '../../k6/merge/merge-runner-streams';
 import { summaryExportJson } from '../../k6/output/summary-export';
-import { renderTextSummary } from '../../k6/output/summary-text';
+import { defaultSummaryText } from '../../k6/output/handle-summary';
 import { IN_CLUSTER_BASE_URL, RENDER_RECORD, renderK8sFolder, writeK8sFolder, type RenderRecord } from '../../k8s';
 import { baselineDir, loadBaseline } from '../../gate';
 import { builtinRunOutputs, checkOutputs, gateOutput, newRunId, RunSession, thresholdCoverageOutput } from '../../run';
@@ -182,7 +182,7 @@ export async function k8sMerge(opts: K8sMergeOptions, ctx: CommandContext): Prom
       });
       for (const r of merged.runners) session.say(`  ${relative(ctx.cwd, r.file) || r.file}: ${r.iterations} iterations, ${r.requests} requests, ${r.points} samples`);
       if (!merged.runners.some((r) => r.points > 0)) throw new InvalidConfigError('the runner outputs hold no k6 samples', [], { hint: 'collect them with `kubectl logs` of each runner pod (see the rendered README.md)' });
-      ctx.stdout.write(renderTextSummary(merged.summary, { enableColors: false }));
+      ctx.stdout.write(defaultSummaryText(merged.summary, 'compact', false) /* k6 v2's default layout */);
       for (const e of merged.thresholdErrors) session.say(`threshold error on ${e.metric}: ${e.message}`);
       if (merged.breached.length) {
         session.say(`thresholds on metrics ${merged.breached.map((b) => `'${b}'`).join(', ')} have been crossed (judged once over all ${files.length} runner(s))`);

@@ -20,6 +20,10 @@ export interface RunOptions extends ConfigFlags {
   watchdog?: boolean;
   runtimes?: RuntimeRegistry;
   engineOverride?: RunEngine;
+  /** `--summary-mode` for the engine (k6 v1+'s modes; the built-in engine also takes `legacy`). */
+  summaryMode?: string;
+  /** `--secret-source TYPE=CONFIG`, each passed to the engine (k6/secrets). */
+  secretSource?: string[];
 }
 
 /**
@@ -75,6 +79,9 @@ export async function run(opts: RunOptions, ctx: CommandContext): Promise<number
         : await selectEngine(config.engine, ctx.env, { runners: config.run.runners, thresholds });
       if (config.run.runners !== undefined) session.info.runners = resolveRunners(config.run.runners, engine.name);
       say(messages.engine(why));
+      // flags passed through to the engine: one the installed k6 lacks is a 104 before anything starts
+      const passThrough = { summaryMode: opts.summaryMode, secretSources: opts.secretSource?.length ? opts.secretSource : undefined };
+      await engine.checkArgs?.(passThrough, ctx.env);
       // --- start the target ----------------------------------------------------------------
       const started = await session.startStack({ keep: config.run.keepUp });
       say(messages.runtime(started.stack.runtime));
@@ -87,6 +94,7 @@ export async function run(opts: RunOptions, ctx: CommandContext): Promise<number
           overrideVia: compiled.readsHarnessOverrides ? 'env' : 'flags',
           env: { ...config.run.env, BASE_URL: started.stack.targetUrl, HARNESS_SEED: String(session.seed), HARNESS_RUN_ID: session.runId },
           tags: { run_id: session.runId, ...config.run.tags },
+          ...passThrough,
         },
       });
       if (config.run.keepUp) say(messages.keptUp(started.stack.targetUrl, session.runId));

@@ -2,7 +2,7 @@ import { parseDuration } from '../../../vocabulary';
 import { parseStageFlag } from '../options/stages';
 import type { OptionLayer } from '../options/types';
 
-/** k6 v2's modes, plus k6 v1's `legacy` (the v0.48 text: the default here, see run-k6.ts). */
+/** k6 v2's modes (`compact` the default), plus k6 v1.0-v1.2's `legacy` (the v0.48 text; see run-k6.ts). */
 export const SUMMARY_MODES = ['compact', 'full', 'disabled', 'legacy'] as const;
 export type SummaryMode = (typeof SUMMARY_MODES)[number];
 
@@ -27,8 +27,10 @@ export interface RunFlags {
   noTeardown: boolean;
   /** `--secret-source TYPE=CONFIG` (k6 v1+), in order. */
   secretSources: string[];
-  /** `--summary-mode compact|full|disabled|legacy` (k6 v1+); undefined: K6_SUMMARY_MODE, else legacy. */
+  /** `--summary-mode compact|full|disabled|legacy` (k6 v1+); undefined: K6_SUMMARY_MODE, else compact. */
   summaryMode?: SummaryMode;
+  /** `--new-machine-readable-summary[=bool]` (k6 v1.4.2+); undefined: K6_NEW_MACHINE_READABLE_SUMMARY decides. */
+  newMachineReadableSummary?: boolean;
   /** Harness-only: a threshold whose metric got no sample fails (99) instead of passing as in k6; undefined: HARNESS_K6_FAIL_ON_UNMATCHED_THRESHOLDS decides. */
   failOnUnmatchedThresholds?: boolean;
 }
@@ -74,6 +76,7 @@ const FLAGS: Record<string, { kind: Kind; short?: string }> = {
   'no-setup': { kind: 'bool' },
   'no-teardown': { kind: 'bool' },
   'fail-on-unmatched-thresholds': { kind: 'bool' },
+  'new-machine-readable-summary': { kind: 'bool' },
 };
 const SHORT = Object.fromEntries(Object.entries(FLAGS).filter(([, f]) => f.short).map(([k, f]) => [f.short!, k]));
 
@@ -240,6 +243,9 @@ function setBool(f: RunFlags, name: string, on: boolean): void {
       break;
     case 'fail-on-unmatched-thresholds':
       f.failOnUnmatchedThresholds = on;
+      break;
+    case 'new-machine-readable-summary':
+      f.newMachineReadableSummary = on;
       break;
     case 'throw':
     case 'discard-response-bodies':

@@ -17,6 +17,8 @@ import type { K6Options } from '../options/types';
 import { renderBanner, renderExecutionDescription } from '../output/banner';
 import { builtinOutputs } from '../output/builtins';
 import { summaryResult, writeSummaryResult } from '../output/handle-summary';
+import { buildMachineReadableSummary } from '../output/summary-machine-readable';
+import { buildSummaryReport, SummaryCollector } from '../output/summary-report';
 import { startOutputs, stopOutputs } from '../output/registry';
 import { buildSummaryData } from '../output/summary-data';
 import type { Output } from '../output/types';
@@ -25,8 +27,7 @@ import { createBuiltinRegistry } from '../modules/builtins';
 import { parseThresholdsConfig, validateThresholds, ThresholdsEvaluator, thresholdsCrossedMessage, unmatchedThresholdMessage } from '../../../vocabulary';
 import type { RuntimeOptions, ScriptRuntime } from '../types';
 import { parseRunFlags, SUMMARY_MODES, type RunFlags, type SummaryMode } from './flags';
-import { createSecretStore } from '../secrets';
-import type { SecretStore } from '../types';
+import { createSecretStore, type SecretStoreImpl } from '../secrets';
 import { k6ConfigErrorText } from './k6-config-error';
 import { createK6Logger } from './logger';
 
@@ -74,8 +75,10 @@ Flags:
   -o, --out json=FILE         metrics output (repeatable)
       --summary-export FILE   write the end-of-test summary as JSON
       --summary-trend-stats   e.g. "avg,p(95),p(99.9)"
-      --summary-mode M        compact, full or disabled: k6 v1/v2's summary layouts; legacy
-                              (default): k6 v0.48's text (env K6_SUMMARY_MODE)
+      --summary-mode M        compact (default), full or disabled: k6 v1/v2's summary
+                              layouts; legacy: k6 v0.48's text (env K6_SUMMARY_MODE)
+      --new-machine-readable-summary  handleSummary() and --summary-export get k6's
+                              machine-readable summary (env K6_NEW_MACHINE_READABLE_SUMMARY)
       --secret-source S       k6/secrets source: file=PATH, env[=prefix=P] (repeatable;
                               name=N and default as in k6); values read are redacted from logs
       --tag K=V               test-wide tag (repeatable)
@@ -99,6 +102,7 @@ interface Loaded {
   engine: MetricsEngine;
   registry: ReturnType<typeof createMetricRegistry>;
   thresholds?: ThresholdsEvaluator;
+  secrets: SecretStoreImpl;
   warnings: string[];
 }
 
@@ -113,7 +117,7 @@ async function load(argv: string[], ctx: IoContext, logger: RuntimeOptions['logg
   return loadWith(flags, ctx, secrets.redactingLogger(logger ?? createK6Logger(flags.logOutput, ctx, flags.verbose).logger), secrets);
 }
 
-async function loadWith(flags: RunFlags, ctx: IoContext, logger: RuntimeOptions['logger'], secrets: SecretStore): Promise<Loaded> {
+async function loadWith(flags: RunFlags, ctx: IoContext, logger: RuntimeOptions['logger'], secrets: SecretStoreImpl): Promise<Loaded> {
   const problems: string[] = [];
   const sysEnv: Record<string, string> = {};
   if (flags.includeSystemEnvVars) for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) sysEnv[k] = v;
@@ -130,7 +134,8 @@ async function loadWith(flags: RunFlags, ctx: IoContext, logger: RuntimeOptions[
     userAgent: 'k6/0.48.0 (https://k6.io/)',
     logger,
     metrics: registry,
-    sink: engine,
+    // a secret a script put in a URL or a tag reaches no sink, output or summary in clear
+    sink: secrets.redactingSink(engine),
     secrets,
   };
   let runtime: ScriptRuntime;
@@ -186,7 +191,7 @@ async function loadWith(flags: RunFlags, ctx: IoContext, logger: RuntimeOptions[
     testOptions: k6TestOptions(options.merged, options.derivedScenarios),
   } satisfies Partial<RuntimeOptions>);
   const thresholds = !options.noThresholds && thresholdCfg && thresholdCfg.entries.length ? new ThresholdsEvaluator(thresholdCfg, engine) : undefined;
-  return { flags, runtime, options, runtimeOptions, engine, registry, thresholds, warnings };
+  return { flags, runtime, options, runtimeOptions, engine, registry, thresholds, secrets, warnings };
 }
 
 async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
@@ -198,12 +203,14 @@ async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
   // k6 v1+: every secret value a script read is redacted from every log line
   const logger = secrets.redactingLogger(log.logger);
   const summaryMode = summaryModeOf(flags, ctx.env, problems);
+  const machineReadable = machineReadableOf(flags, ctx.env, problems);
   if (problems.length) {
     ctx.stderr.write(`${formatError(new InvalidConfigError('invalid `harness k6 run` arguments', problems, { hint: 'see `harness k6 help`' }))}\n`);
     return ExitCode.InvalidConfig;
   }
   const stats = statsRecorder(ctx.env.HARNESS_K6_STATS_FILE);
   let outputs: Output[] = [];
+  let collector: SummaryCollector | undefined;
   try {
     if (!flags.quiet) ctx.stdout.write(renderBanner());
     let loaded: Loaded;
@@ -226,7 +233,11 @@ async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
     const plan = planExecution(executors);
     try {
       outputs = flags.out.map((spec) => builtinOutputs().create(spec, { metrics: engine, cwd: ctx.cwd, stdout: ctx.stdout, env: runtimeOptions.env, logger }));
-      engine.setOutputs(outputs);
+      // k6 v1+'s full summary has per-group and per-scenario metrics: an output of its own collects them
+      if (summaryMode === 'full') {
+        collector = new SummaryCollector((name) => loaded.registry.get(name));
+        engine.setOutputs([...outputs, collector]);
+      } else engine.setOutputs(outputs);
       await startOutputs(outputs);
     } catch (e) {
       outputs = [];
@@ -281,12 +292,12 @@ async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
     }
     if (ran && !options.noSummary && summaryMode !== 'disabled') {
       try {
-        await writeSummary(loaded, result, ctx, logger, false, summaryMode);
+        await writeSummary(loaded, result, ctx, logger, { mode: summaryMode, collector, machineReadable });
       } catch (e) {
         logger.error((e as Error).message);
       }
     } else if (ran && flags.summaryExport) {
-      await writeSummary(loaded, result, ctx, logger, true).catch((e) => logger.error((e as Error).message));
+      await writeSummary(loaded, result, ctx, logger, { exportOnly: true, mode: summaryMode, collector, machineReadable }).catch((e) => logger.error((e as Error).message));
     }
     if (!flags.quiet) progress.finish();
     if (breached.length) {
@@ -311,18 +322,30 @@ async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
 }
 
 /**
- * `--summary-mode` wins over K6_SUMMARY_MODE. The default is `legacy` (k6 v0.48's text), not v2's
- * `compact`: the engine reports itself as k6 v0.48 and its summary is compared byte for byte with
- * v0.48 recordings (docs/engine.md). `disabled` is k6 v2's replacement of `--no-summary` (which the
- * engine still takes, as v0.48 and v1 do).
+ * `--summary-mode` wins over K6_SUMMARY_MODE. The default is `compact`, as in k6 v1/v2 (where v2
+ * changed a behaviour the engine follows v2); `legacy` (k6 v0.48's text, k6 v1.0-v1.2's mode of
+ * that name) is what the v0.48 conformance recordings are compared with. `disabled` is k6 v2's
+ * replacement of `--no-summary` (which the engine still takes, as v0.48 and v1 do).
  */
 function summaryModeOf(flags: RunFlags, env: IoContext['env'], problems: string[]): SummaryMode {
   if (flags.summaryMode) return flags.summaryMode;
   const e = env.K6_SUMMARY_MODE;
-  if (e === undefined || e === '') return 'legacy';
+  if (e === undefined || e === '') return 'compact';
   if ((SUMMARY_MODES as readonly string[]).includes(e)) return e as SummaryMode;
   problems.push(`K6_SUMMARY_MODE: invalid summary mode "${e}"; valid: ${SUMMARY_MODES.join(', ')}`);
-  return 'legacy';
+  return 'compact';
+}
+
+/** `--new-machine-readable-summary[=false]` wins over K6_NEW_MACHINE_READABLE_SUMMARY; off by default (k6 v1.4.2 - v2.2). */
+function machineReadableOf(flags: RunFlags, env: IoContext['env'], problems: string[]): boolean {
+  if (flags.newMachineReadableSummary !== undefined) return flags.newMachineReadableSummary;
+  const e = env.K6_NEW_MACHINE_READABLE_SUMMARY;
+  if (e === undefined || e === '') return false;
+  // k6 parses it with strconv.ParseBool
+  if (/^(1|t|T|TRUE|true|True)$/.test(e)) return true;
+  if (/^(0|f|F|FALSE|false|False)$/.test(e)) return false;
+  problems.push(`K6_NEW_MACHINE_READABLE_SUMMARY: invalid boolean "${e}"`);
+  return false;
 }
 
 /** `--fail-on-unmatched-thresholds[=false]` wins over HARNESS_K6_FAIL_ON_UNMATCHED_THRESHOLDS; off by default (k6's behaviour). */
@@ -330,7 +353,15 @@ function failOnUnmatched(flags: RunFlags, env: IoContext['env']): boolean {
   return flags.failOnUnmatchedThresholds ?? /^(1|true|yes|on)$/i.test(env.HARNESS_K6_FAIL_ON_UNMATCHED_THRESHOLDS ?? '');
 }
 
-async function writeSummary(l: Loaded, result: ExecutionResult, ctx: IoContext, logger: RuntimeOptions['logger'], exportOnly = false, mode: SummaryMode = 'legacy'): Promise<void> {
+interface SummaryRequest {
+  mode: SummaryMode;
+  exportOnly?: boolean;
+  collector?: SummaryCollector;
+  /** k6's machine-readable summary for handleSummary and --summary-export (v1/v2 modes only, as in k6). */
+  machineReadable?: boolean;
+}
+
+async function writeSummary(l: Loaded, result: ExecutionResult, ctx: IoContext, logger: RuntimeOptions['logger'], req: SummaryRequest): Promise<void> {
   const data = buildSummaryData({
     engine: l.engine,
     thresholds: l.thresholds,
@@ -343,20 +374,50 @@ async function writeSummary(l: Loaded, result: ExecutionResult, ctx: IoContext, 
     isStdOutTTY: ctx.isTTY,
     isStdErrTTY: false,
   });
+  const textMode = req.mode === 'full' ? 'full' : req.mode === 'legacy' ? 'legacy' : 'compact';
+  const report =
+    textMode === 'legacy' ? undefined : buildSummaryReport({ data, mode: textMode, collector: req.collector, checksInOrder: l.engine.groups.checksInOrder(), percentile: percentileOf(l.engine) });
+  const machineReadable =
+    report && req.machineReadable
+      ? buildMachineReadableSummary(report, {
+          script: scriptSource(resolve(ctx.cwd, l.flags.script!)),
+          k6Version: K6_COMPAT_VERSION.replace(/^v/, ''),
+          testRunDurationMs: result.durationMs,
+          generatedAtMs: Date.now(),
+        })
+      : undefined;
   let custom: Record<string, string> | undefined;
-  if (!exportOnly && l.runtime.exports.functions.includes('handleSummary')) {
+  if (!req.exportOnly && l.runtime.exports.functions.includes('handleSummary')) {
     const vu = await l.runtime.newLifecycleVU(l.runtimeOptions);
     try {
-      custom = await vu.runHandleSummary(data);
+      custom = await vu.runHandleSummary(machineReadable ?? data);
     } catch (e) {
       logger.error(`failed to handle the end-of-test summary: ${(e as Error).message}`);
     } finally {
       await vu.dispose();
     }
   }
-  let res = summaryResult({ data, handleSummaryResult: custom, summaryExportPath: l.flags.summaryExport, enableColors: ctx.isTTY && !l.flags.noColor, mode: mode === 'disabled' ? 'legacy' : mode });
-  if (exportOnly) res = l.flags.summaryExport ? { [l.flags.summaryExport]: res[l.flags.summaryExport] } : {};
+  let res = summaryResult({ data, handleSummaryResult: custom, summaryExportPath: l.flags.summaryExport, enableColors: ctx.isTTY && !l.flags.noColor, mode: textMode, report, machineReadable });
+  if (req.exportOnly) res = l.flags.summaryExport ? { [l.flags.summaryExport]: res[l.flags.summaryExport] } : {};
+  // handleSummary's own texts, setup_data and the script source included
+  for (const [k, v] of Object.entries(res)) if (typeof v === 'string') res[k] = l.secrets.redact(v);
   await writeSummaryResult(res, ctx);
+}
+
+/** A trend's percentile from the engine's sink (the thresholds section shows `p(N)` outside summaryTrendStats, as k6). */
+function percentileOf(engine: MetricsEngine): (metric: string, p: number) => number | undefined {
+  return (metric, p) => {
+    const s = engine.observedMetrics().find((m) => m.name === metric)?.sink;
+    return s && s.type === 'trend' && !s.isEmpty() ? s.p(p) : undefined;
+  };
+}
+
+function scriptSource(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 function logError(result: ExecutionResult, logger: RuntimeOptions['logger']): void {

@@ -230,7 +230,8 @@ describe('k6 conformance: output formats vs the k6 v0.48 reference recordings', 
     await copyFile(join(REFERENCE_DIR, 'ref2.js'), join(dir, 'ref2.js'));
     // ref2.js' `p(95)<1` (ms) must fail whatever the machine's speed: the target holds each POST 20 ms.
     const slow = await startConformanceServer({ delays: { 'POST /telemetry': 20 } });
-    const r = await runScript(join(dir, 'ref2.js'), { env: { BASE_URL: slow.url } }).finally(() => slow.close());
+    // k6 v0.48's text: the engine's default is k6 v2's compact layout (see the next test)
+    const r = await runScript(join(dir, 'ref2.js'), { env: { BASE_URL: slow.url }, flags: ['--summary-mode', 'legacy'] }).finally(() => slow.close());
     assert.equal(r.code, 99, r.stderr);
     assert.equal(slow.count('POST /telemetry'), 9);
     // libuv keeps its clock in whole milliseconds, so a 20 ms timer can fire after 19.x ms of real time.
@@ -245,6 +246,25 @@ describe('k6 conformance: output formats vs the k6 v0.48 reference recordings', 
         .join('\n');
     assert.equal(shape(r.stdout.replace(/script: .*/, 'script: ref2.js')), shape(ref));
     assert.match(r.stdout, /default ✓ \[ 100% \] 3 VUs  00m00\.\ds\/10m0s  9\/9 shared iters\n$/);
+  });
+
+  it('ref2.js without --summary-mode: k6 v2\'s compact summary, where the v0.48 recording has the v0.48 text', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'k6-ref-'));
+    await copyFile(join(REFERENCE_DIR, 'ref2.js'), join(dir, 'ref2.js'));
+    const slow = await startConformanceServer({ delays: { 'POST /telemetry': 20 } });
+    const r = await runScript(join(dir, 'ref2.js'), { env: { BASE_URL: slow.url } }).finally(() => slow.close());
+    assert.equal(r.code, 99, r.stderr);
+    const ref = await readFile(join(REFERENCE_DIR, 'stdout2.txt'), 'utf8');
+    // v0.48: one block, `✗ http_req_duration..: ...` with the threshold marks on the metric lines
+    assert.match(ref, /✗ http_req_duration\.+: avg=/);
+    assert.doesNotMatch(ref, /TOTAL RESULTS/);
+    // v2: the thresholds first (the submetric under its parent), then the totals by section
+    assert.match(r.stdout, /\n\n  █ THRESHOLDS \n\n    http_req_duration\n    ✗ 'p\(95\)<1' p\(95\)=\d+(\.\d+)?ms\n\n      \{status:202\}\n      ✓ 'max<0\.001' max=0s\n/);
+    assert.match(r.stdout, /█ TOTAL RESULTS \n\n    checks_total\.{7}: 9 +\S+\/s\n    checks_succeeded\.{3}: 0\.00% +0 out of 9\n    checks_failed\.{6}: 100\.00% 9 out of 9\n\n    ✗ is 202\n      ↳  0% — ✓ 0 \/ ✗ 9\n/);
+    assert.match(r.stdout, /\n    HTTP\n    http_req_duration\.{4}: avg=.*\n      \{ status:202 \}\.{5}: avg=0s +min=0s/);
+    // compact leaves out the request phases that v0.48 lists
+    assert.match(ref, /http_req_blocked\.+:/);
+    assert.doesNotMatch(r.stdout, /http_req_blocked|http_req_waiting/);
   });
 });
 

@@ -99,7 +99,8 @@ export async function runCase(name: string, engine: Engine): Promise<Profile> {
     const script = join(DIFF_SCRIPTS_DIR, name);
     const run =
       engine.kind === 'builtin'
-        ? await runScript(script, { env, flags, keepDir: true })
+        ? // the recordings are k6 v0.48's: ask for its summary text (the engine's default is v2's compact)
+          await runScript(script, { env, flags: ['--summary-mode', 'legacy', ...flags], keepDir: true })
         : // No REST API server: its fixed port 6565 clashes with any other k6 running on the machine.
           await runScriptWithK6(engine.path, script, { env, flags: ['--address', '', ...flags], keepDir: true });
     const files: Record<string, string> = {};

@@ -51,6 +51,11 @@ export class GroupTree {
     else c.fails++;
   }
 
+  /** Every check of the tree, in the order each was first run (whatever its group). */
+  checksInOrder(): readonly CheckNode[] {
+    return [...this.checks.values()];
+  }
+
   /** The check `name` of the group at `groupPath`, created (in first-run order) if new. */
   check(groupPath: string, name: string): CheckNode {
     const path = `${groupPath}::${name}`;

@@ -4,14 +4,20 @@ import type { Writable } from 'node:stream';
 import { gojaStringify } from './goja-json';
 import type { SummaryData } from './summary-data';
 import { defaultSummaryStdout } from './summary-text';
-import { summaryStdoutV2, type SummaryTextMode } from './summary-text-v2';
+import { summaryStdoutV2 } from './summary-text-v2';
+import { buildSummaryReport, type SummaryReport, type SummaryReportMode } from './summary-report';
+import { machineReadableJson, type MachineReadableSummary } from './summary-machine-readable';
 import { summaryExportJson } from './summary-export';
+
+/** The default end-of-test text: k6 v1/v2's layouts (`compact`, the default, and `full`) or k6 v0.48's (`legacy`). */
+export type SummaryTextMode = 'legacy' | SummaryReportMode;
 
 /**
  * What k6 does after the test (`summary-wrapper.js` + `handleSummaryResult`):
  * 1. result = handleSummary(data) if exported (on a throw: log it and fall back), else
- *    `{ stdout: defaultSummaryStdout(data) }`;
- * 2. with `--summary-export PATH`, result[PATH] = summaryExportJson(data) (even with handleSummary);
+ *    `{ stdout: <the default summary text of the mode> }`;
+ * 2. with `--summary-export PATH`, result[PATH] = the export (even with handleSummary): k6
+ *    v0.48's JSON, or the machine-readable summary when it was asked for (k6 v1.4.2+);
  * 3. every entry is written: `stdout` / `stderr` to the streams, any other key to that file path
  *    (relative to cwd, created or truncated).
  */
@@ -21,15 +27,28 @@ export function summaryResult(opts: {
   handleSummaryResult?: Record<string, string | Uint8Array> | undefined;
   summaryExportPath?: string;
   enableColors?: boolean;
-  /** The default text: k6 v0.48's (`legacy`, the default) or k6 v1/v2's `compact` / `full` layout. */
-  mode?: 'legacy' | SummaryTextMode;
+  /** Default `compact` (k6 v1/v2). */
+  mode?: SummaryTextMode;
+  /** The v1/v2 summary model (with per-group/scenario data in full mode); built from `data` alone when absent. */
+  report?: SummaryReport;
+  /** Set: `--summary-export` writes it instead of k6 v0.48's JSON. */
+  machineReadable?: MachineReadableSummary;
 }): Record<string, string | Uint8Array> {
-  const mode = opts.mode ?? 'legacy';
   const result: Record<string, string | Uint8Array> = opts.handleSummaryResult
     ? { ...opts.handleSummaryResult }
-    : { stdout: mode === 'legacy' ? defaultSummaryStdout(opts.data, opts.enableColors) : summaryStdoutV2(opts.data, mode, opts.enableColors ?? false) };
-  if (opts.summaryExportPath) result[opts.summaryExportPath] = summaryExportJson(opts.data);
+    : { stdout: defaultSummaryText(opts.data, opts.mode ?? 'compact', opts.enableColors ?? false, opts.report) };
+  if (opts.summaryExportPath) result[opts.summaryExportPath] = opts.machineReadable ? machineReadableJson(opts.machineReadable) : summaryExportJson(opts.data);
   return result;
+}
+
+/** The default summary as written to stdout, for a mode (one home for the choice of layout). */
+export function defaultSummaryText(data: SummaryData, mode: SummaryTextMode, enableColors: boolean, report?: SummaryReport): string {
+  if (mode === 'legacy') return defaultSummaryStdout(data, enableColors);
+  return summaryStdoutV2(report ?? buildSummaryReport({ data, mode }), {
+    enableColors,
+    summaryTrendStats: data.options.summaryTrendStats,
+    summaryTimeUnit: data.options.summaryTimeUnit,
+  });
 }
 
 /** Writes every entry; collects failures into one error (k6: "Could not save some summary information:"). */

@@ -8,7 +8,13 @@ export type { SummaryData, SummaryDataInput, SummaryMetric, SummaryGroup, Summar
 export { renderTextSummary, defaultSummaryStdout, humanizeValue, humanizeBytes, humanizeDuration, goToFixed } from './summary-text';
 export type { TextSummaryOptions } from './summary-text';
 export { summaryExportJson } from './summary-export';
-export { summaryResult, writeSummaryResult, summaryDataJson } from './handle-summary';
+export { summaryResult, writeSummaryResult, summaryDataJson, defaultSummaryText } from './handle-summary';
+export type { SummaryTextMode } from './handle-summary';
+export { buildSummaryReport, SummaryCollector, reportSectionOf } from './summary-report';
+export type { SummaryReport, SummaryReportMode, ReportMetric, ReportGroup, ReportChecks } from './summary-report';
+export { renderTextSummaryV2, summaryStdoutV2 } from './summary-text-v2';
+export { buildMachineReadableSummary, machineReadableJson, MACHINE_READABLE_SCHEMA_VERSION } from './summary-machine-readable';
+export type { MachineReadableSummary } from './summary-machine-readable';
 export { gojaStringify } from './goja-json';
 export { renderBanner, renderExecutionDescription, logfmtLine, K6_BANNER } from './banner';
 export type { ExecutionDescription, ScenarioLine } from './banner';

@@ -1,6 +1,9 @@
 /**
  * Secret sources for `k6/secrets` (`--secret-source`, k6 v1+), with the redaction k6 applies:
- * every value a script has read is replaced by `***SECRET_REDACTED***` in log lines.
+ * every value a script has read is replaced by `***SECRET_REDACTED***` in log lines. The
+ * harness goes further than k6 (which redacts logs only): sample tags and metadata (so `--out`,
+ * the summary, its export and the reports) and everything the end-of-test summary writes go
+ * through the same `redact`, the one home of the redaction.
  *
  * Source specs as k6's flag: `TYPE[=CONFIG]`, CONFIG a comma list where `name=N` names the source
  * (default: its type), `default` makes it the default one, and the rest configures the type:
@@ -11,7 +14,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Logger, SecretStore } from '../types';
+import type { Logger, Sample, SampleSink, SecretStore, Tags } from '../types';
 
 export const REDACTED = '***SECRET_REDACTED***';
 
@@ -36,13 +39,48 @@ export class SecretStoreImpl implements SecretStore {
       // longest first, so a secret containing another is redacted whole
       const alts = [...this.seen].sort((a, b) => b.length - a.length).map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
       this.redactRe = new RegExp(alts.join('|'), 'g');
+      this.redactedTags = new WeakMap();
     }
     return v;
   }
 
+  // tag objects are shared and immutable (VU memos): each is redacted once per set of secrets
+  private redactedTags = new WeakMap<object, Tags>();
+
   /** `text` with every secret read so far redacted. */
   redact(text: string): string {
     return this.redactRe ? text.replace(this.redactRe, REDACTED) : text;
+  }
+
+  /**
+   * A sink that redacts tag and metadata values before `inner` sees them: metrics, thresholds,
+   * the group/check tree, outputs. Samples pass untouched until a secret has been read.
+   */
+  redactingSink(inner: SampleSink): SampleSink {
+    const fix = (s: Sample): Sample => {
+      if (!this.redactRe) return s;
+      const tags = this.redactTags(s.tags);
+      const metadata = s.metadata && this.redactTags(s.metadata);
+      return tags === s.tags && metadata === s.metadata ? s : { ...s, tags, metadata };
+    };
+    const sink: SampleSink = { push: (s) => inner.push(fix(s)) };
+    if (inner.pushMany) sink.pushMany = (ss) => inner.pushMany!(this.redactRe ? ss.map(fix) : ss);
+    return sink;
+  }
+
+  private redactTags<T extends Record<string, string>>(tags: T): T {
+    const cached = this.redactedTags.get(tags);
+    if (cached) return cached as T;
+    let out: Record<string, string> | undefined;
+    for (const k in tags) {
+      const v = tags[k];
+      if (typeof v !== 'string') continue;
+      const r = this.redact(v);
+      if (r !== v) (out ??= { ...tags })[k] = r;
+    }
+    const result = (out ?? tags) as T;
+    this.redactedTags.set(tags, result);
+    return result;
   }
 
   /** A logger that redacts messages and string fields before `inner` sees them. */
