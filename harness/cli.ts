@@ -208,11 +208,13 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
         y
           .positional('run', { type: 'string', demandOption: true, describe: 'run directory, run id, or latest' })
           .option('name', { requiresArg: true, type: 'string', demandOption: true, describe: 'baseline name (e.g. main); save several runs under one name to describe the noise' })
+          .option('keep', { requiresArg: true, type: 'number', describe: 'then keep only the newest N runs of the baseline (a rolling baseline that follows the machine)' })
           .option('config', { requiresArg: true, type: 'string' })
-          .example('$0 baseline save latest --name main', 'the newest run becomes (part of) baseline main'),
+          .example('$0 baseline save latest --name main', 'the newest run becomes (part of) baseline main')
+          .example('$0 baseline save latest --name main --keep 10', "on main's CI: the baseline is the newest 10 runs"),
       async (a) => {
         const { baselineSave } = await import('./commands/baseline/index');
-        code = await baselineSave({ run: a.run, name: a.name, config: a.config }, ctx);
+        code = await baselineSave({ run: a.run, name: a.name, keep: a.keep, config: a.config }, ctx);
       },
     )
     .command(

@@ -19,6 +19,10 @@
  * Env: BENCH_GATE_TRIALS (identical and 15% trials, default 10; other sizes get half),
  * BENCH_GATE_SECONDS (per run, default 15), BENCH_GATE_BASELINE_RUNS (default 5),
  * BENCH_GATE_SERVICE_MS (default 20), BENCH_GATE_SIZES (default 0.05,0.1,0.15,0.2; `2ms` is a fixed delay),
+ * BENCH_GATE_ROLLING=1 makes the baseline rolling, as a CI that saves every main run with
+ * `harness baseline save latest --name main --keep N` has it: each identical run (the stand-in for
+ * a main run) is saved after it is gated, keeping the newest BASELINE_RUNS; injected runs (the
+ * pull requests) never enter it.
  * BENCH_GATE_KEEP=1 keeps the throwaway project (its run directories) and prints where.
  */
 import { spawn } from 'node:child_process';
@@ -101,6 +105,7 @@ export const gateBench: BenchSuite = {
     const seconds = Number(process.env.BENCH_GATE_SECONDS ?? 15);
     const baselineRuns = Number(process.env.BENCH_GATE_BASELINE_RUNS ?? 5);
     const serviceMs = Number(process.env.BENCH_GATE_SERVICE_MS ?? 20);
+    const rolling = process.env.BENCH_GATE_ROLLING === '1';
     // a size is a share of the baseline p95 (0.15) or, with "ms", a fixed delay (2ms: for a machine whose p95 is bloated)
     const sizeSpecs = (process.env.BENCH_GATE_SIZES ?? '0.05,0.1,0.15,0.2').split(',').map((x) => x.trim());
     const sizes = sizeSpecs.filter((x) => !x.endsWith('ms')).map(Number);
@@ -162,9 +167,13 @@ export const gateBench: BenchSuite = {
           results.push(t);
           log(`round ${round + 1} +${arm.injectedMs} ms: exit ${r.code}, p95 ${pct(t.p95Change, 1)}${t.regressed.length ? `, regressed: ${[...new Set(t.regressed)].join('; ')}` : ''} (load ${load.toFixed(1)}, ${t.seconds.toFixed(0)} s)`);
           if (r.code !== 0 && r.code !== 112) log(`  unexpected exit ${r.code}: ${r.stderr.slice(-600)}`);
+          if (rolling && arm.injectedMs === 0) {
+            const save = await harness(cwd, ['baseline', 'save', 'latest', '--name', BASELINE, '--keep', String(baselineRuns)], {});
+            if (save.code !== 0) throw new Error(`baseline save --keep exited ${save.code}:\n${save.stderr}`);
+          }
         }
       }
-      return summarise({ results, arms, base, baseP95, trials, seconds, baselineRuns, serviceMs, loads, minutes: (Date.now() - started) / 60_000 });
+      return summarise({ results, arms, base, baseP95, trials, seconds, baselineRuns, serviceMs, loads, rolling, minutes: (Date.now() - started) / 60_000 });
     } finally {
       if (process.env.BENCH_GATE_KEEP === '1') log(`kept ${cwd}`);
       else await rm(cwd, { recursive: true, force: true });
@@ -182,6 +191,7 @@ function summarise(o: {
   baselineRuns: number;
   serviceMs: number;
   loads: number[];
+  rolling: boolean;
   minutes: number;
 }): BenchResult {
   const rows = o.arms.map((arm) => {
@@ -208,7 +218,7 @@ function summarise(o: {
       return `| ${label} | ${pct(r.arm.injectedMs / o.baseP95)} | ${r.n}${r.errors ? ` (+${r.errors} errors)` : ''} | ${r.caught}/${r.n} (${pct(r.n ? r.caught / r.n : 0)}) | ${pct(lo)}-${pct(hi)} | ${r.p95Flagged}/${r.n} | ${pct(r.p95Change, 1)} | ${r.rows.join('; ') || '-'} |`;
     }),
   ].join('\n');
-  const markdown = `\`npm run bench -- gate\` (harness/bench/gate-bench.ts) spawns \`harness\` as CI would: local runtime, builtin engine, scenario \`steady\` (constant arrival rate 50/s) for ${o.seconds} s per run, against a gateway with a ${o.serviceMs} ms base service time (\`TARGET_INJECT_DELAY_MS\`, the stand-in for a real API's database call; docs/gates.md says why). ${o.baselineRuns} baseline runs are saved under one name (p95 ${o.base.map((b) => b.p95.toFixed(1)).join(', ')} ms: between-run spread ${pct(cv(o.base.map((b) => b.p95)), 1)}; p50 spread ${pct(cv(o.base.map((b) => b.p50)), 1)}), then ${o.trials} rounds interleave identical runs and runs with a delay added to every request, sized as a share of the baseline's median p95 (${o.baseP95.toFixed(1)} ms), each gated with \`--baseline\` at the default tolerances. A catch is exit 112; on an identical run, exit 112 is a false alarm. ${o.minutes.toFixed(0)} minutes in all.
+  const markdown = `\`npm run bench -- gate\` (harness/bench/gate-bench.ts) spawns \`harness\` as CI would: local runtime, builtin engine, scenario \`steady\` (constant arrival rate 50/s) for ${o.seconds} s per run, against a gateway with a ${o.serviceMs} ms base service time (\`TARGET_INJECT_DELAY_MS\`, the stand-in for a real API's database call; docs/gates.md says why). ${o.baselineRuns} baseline runs are saved under one name (p95 ${o.base.map((b) => b.p95.toFixed(1)).join(', ')} ms: between-run spread ${pct(cv(o.base.map((b) => b.p95)), 1)}; p50 spread ${pct(cv(o.base.map((b) => b.p50)), 1)}), then ${o.trials} rounds interleave identical runs and runs with a delay added to every request, sized as a share of the baseline's median p95 (${o.baseP95.toFixed(1)} ms), each gated with \`--baseline\` at the default tolerances${o.rolling ? `; the baseline is **rolling** (\`BENCH_GATE_ROLLING=1\`): every identical run is saved into it after its gate with \`baseline save --keep ${o.baselineRuns}\`, as a CI that saves each main run keeps it, while injected runs never enter it` : ' against that fixed baseline'}. A catch is exit 112; on an identical run, exit 112 is a false alarm. ${o.minutes.toFixed(0)} minutes in all.
 
 **Load**: the machine (${cores} cores) is shared by 8 agents; 1-minute load average during the runs: min ${lMin.toFixed(1)}, median ${lMed.toFixed(1)}, max ${lMax.toFixed(1)}. Noise here is worse than on a dedicated CI runner, and it changes within minutes as the others start and stop work.
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InvalidConfigError } from '../errors';
 import type { RunProfile } from './run-profile';
@@ -31,4 +31,17 @@ export async function loadBaseline(dir: string, name: string): Promise<RunProfil
     out.push(p);
   }
   return out;
+}
+
+/**
+ * Keeps the newest `keep` runs of the baseline (run ids start with their UTC start time, so the
+ * file names sort oldest first) and deletes the rest: a rolling baseline of recent runs follows
+ * a CI machine's slow drift instead of judging today's runs by last month's noise. Returns the
+ * deleted files.
+ */
+export async function trimBaseline(dir: string, keep: number): Promise<string[]> {
+  const files = existsSync(dir) ? (await readdir(dir)).filter((f) => f.endsWith('.json')).sort() : [];
+  const drop = files.slice(0, Math.max(0, files.length - keep)).map((f) => join(dir, f));
+  for (const f of drop) await rm(f, { force: true });
+  return drop;
 }

@@ -7,7 +7,7 @@
  * and `harness run --baseline` (harness/run/gate-output.ts) call it.
  */
 export { buildRunProfile, poolRunProfiles, PERCENTILES, type RunProfile, type SeriesProfile } from './run-profile';
-export { baselineDir, saveBaselineRun, loadBaseline } from './baseline-store';
+export { baselineDir, saveBaselineRun, loadBaseline, trimBaseline } from './baseline-store';
 export { compareRuns, DEFAULT_TOLERANCES, type GateResult, type GateRow, type Verdict } from './compare-runs';
 export { renderGateTable, renderGateMarkdown, renderGateJunit, compareRows } from './render-gate';
 export { renderCompareHtml, baselineChartSeries } from './render-compare';

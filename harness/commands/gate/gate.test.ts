@@ -54,6 +54,21 @@ describe('harness baseline save / harness gate (the binary, synthetic runs)', fu
     assert.ok(existsSync(join(slow, 'gate.json')));
   });
 
+  it('--keep N makes a rolling baseline: the newest N runs stay, older ones go; a bad N is exit 104 and saves nothing', () => {
+    const ids = ['20261130T060000-base-0001', '20261130T060100-base-0002', '20261130T060200-base-0003', '20261130T060300-base-0004'];
+    ids.forEach((id, i) => writeRun(cwd, id, { latencyMs: 10, seed: i + 1 }));
+    for (const id of ids) assert.equal(harness(cwd, ['baseline', 'save', id, '--name', 'main', '--keep', '3']).status, 0);
+    assert.deepEqual(readdirSync(join(cwd, 'reports/baselines/main')).sort(), ids.slice(1).map((id) => `${id}.json`));
+    const last = harness(cwd, ['baseline', 'save', ids[3]!, '--name', 'main', '--keep', '2']);
+    assert.match(last.stderr, /now holds 2 run\(s\) \(--keep 2: dropped the oldest 1\)/);
+    for (const bad of ['0', '1.5', 'many']) {
+      const r = harness(cwd, ['baseline', 'save', ids[0]!, '--name', 'other', '--keep', bad]);
+      assert.equal(r.status, 104, `--keep ${bad}: ${r.stderr}`);
+      assert.match(r.stderr, /--keep must be a whole number of runs/);
+      assert.equal(existsSync(join(cwd, 'reports/baselines/other')), false);
+    }
+  });
+
   it('more errors and failing checks fail the gate', () => {
     writeRun(cwd, '20261130T060000-base-0001', { latencyMs: 10 });
     assert.equal(harness(cwd, ['baseline', 'save', 'latest', '--name', 'main']).status, 0);
