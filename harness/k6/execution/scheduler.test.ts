@@ -130,6 +130,13 @@ describe('k6 scheduler with executors (fake VUs)', function () {
     assert.ok(b[0].start - runtime.calls[0].start >= 380);
   });
 
+  it('startTime counts from the end of setup() (k6 execution/scheduler.go starts its timer after setup)', async () => {
+    const { runtime, result } = await runFake({ scenarios: { s: { executor: 'per-vu-iterations', vus: 1, iterations: 1, startTime: '200ms' } } }, { setupMs: 300 });
+    const waited = runtime.calls[0].start - result.startedAt;
+    // setup's 300 ms (its fake timer may fire up to 1 ms early), then the 200 ms
+    assert.ok(waited >= 499, `the scenario began ${waited.toFixed(1)} ms after the test started`);
+  });
+
   it('test.abort(): stops everything, runs teardown, exit 108', async () => {
     const { result } = await runFake({ vus: 2, duration: '5s' }, { iterationMs: () => 20, action: (ctx) => (ctx.iteration === 2 ? 'abort' : undefined) });
     assert.equal(result.exitCode, 108);
