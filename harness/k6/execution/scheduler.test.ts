@@ -136,14 +136,14 @@ describe('k6 scheduler with executors (fake VUs)', function () {
   it('scenarios that do not overlap reuse VUs; startTime delays a scenario', async () => {
     const { runtime, sched } = await runFake({
       scenarios: {
-        a: { executor: 'per-vu-iterations', vus: 2, iterations: 1, maxDuration: '200ms', gracefulStop: '0s' },
-        b: { executor: 'per-vu-iterations', vus: 2, iterations: 1, startTime: '400ms' },
+        a: { executor: 'per-vu-iterations', vus: 2, iterations: 1, maxDuration: '1s', gracefulStop: '0s' },
+        b: { executor: 'per-vu-iterations', vus: 2, iterations: 1, startTime: '1s' },
       },
     });
     assert.equal(sched.plan.plannedVUs, 2);
     assert.equal(runtime.vusCreated, 2);
     const b = runtime.calls.filter((c) => c.scenario === 'b');
-    assert.ok(b[0].start - runtime.calls[0].start >= 380);
+    assert.ok(b[0].start - runtime.calls[0].start >= 999);
   });
 
   it('startTime counts from the end of setup() (k6 execution/scheduler.go starts its timer after setup)', async () => {
