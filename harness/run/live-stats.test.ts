@@ -52,7 +52,7 @@ describe('LiveStats', () => {
     // a cut inside the prefix itself
     appendFileSync(file, '{"metric":"http_re');
     s.poll();
-    appendFileSync(file, 'qs","type":"Point","data":{"value":1}}\n');
+    appendFileSync(file, `qs","type":"Point","data":{"time":"${t}","value":1,"tags":{}}}\n`);
     s.poll();
     assert.equal(s.snapshot().requests, 2);
     s.stop();
@@ -74,11 +74,22 @@ describe('LiveStats', () => {
   it('ignores Metric lines, other metrics and look-alike tags that do not start a line', () => {
     const s = stats();
     const lookalike = `{"metric":"checks","type":"Point","data":{"time":"${t}","value":1,"tags":{"metric":"http_reqs","type":"Point"}}}\n`;
-    const similar = `{"metric":"http_reqs_total","type":"Point","data":{"value":1}}\n{"metric":"vus_max","type":"Point","data":{"value":99}}\n`;
+    const similar = `{"metric":"http_reqs_total","type":"Point","data":{"time":"${t}","value":1,"tags":{}}}\n{"metric":"vus_max","type":"Point","data":{"time":"${t}","value":99,"tags":{}}}\n`;
     appendFileSync(file, metricLine + lookalike + similar + vus(4));
     s.poll();
     const snap = s.snapshot();
     assert.deepEqual([snap.requests, snap.errors, snap.iterations, snap.vus], [0, 0, 0, 4]);
+    s.stop();
+  });
+
+  it('decodes with the one stream decoder: a Point line in another key order or with whitespace counts too', () => {
+    const s = stats();
+    const reordered = `{"type":"Point","metric":"http_reqs","data":{"tags":{"status":"200"},"value":1,"time":"${t}"}}\n`;
+    const spaced = `{ "metric": "http_req_failed", "type": "Point", "data": { "time": "${t}", "value": 1, "tags": {} } }\n`;
+    appendFileSync(file, reordered + spaced + 'not json\n' + vus(2));
+    s.poll();
+    const snap = s.snapshot();
+    assert.deepEqual([snap.requests, snap.errors, snap.iterations, snap.vus], [1, 1, 0, 2]);
     s.stop();
   });
 

@@ -1,4 +1,4 @@
-import { LineTail } from '../../vocabulary';
+import { decodeLines, LineTail, type StreamRecord } from '../../vocabulary';
 
 export interface LiveStatsOptions {
   /** The k6 JSON sample stream (`--out json=<path>`); it may not exist yet when started. */
@@ -27,26 +27,15 @@ export interface LiveSnapshot {
   intervalRate: number;
 }
 
-// k6 (and the builtin engine) start every point line with exactly this; the line-start check
-// below keeps a tag that happens to look the same (`"tags":{"metric":"http_reqs",...`) out.
-const point = (metric: string) => Buffer.from(`{"metric":"${metric}","type":"Point"`);
-const REQS = point('http_reqs');
-const FAILED = point('http_req_failed');
-const ITERATIONS = point('iterations');
-const VUS = point('vus');
-const VALUE = Buffer.from('"value":');
-const NL = 0x0a;
-
 /**
  * A harness-level live stats line fed by the k6 JSON sample stream, the same for real k6 and the
  * builtin engine:
  *
  *     live: 12,345 requests  1,987 req/s (avg 1,950)  errors 3 (0.02%)  iterations 12,001  VUs 150  elapsed 0m21s
  *
- * Tails the growing file with the k6 stream's one reader (`LineTail`, vocabulary/samples): every
- * `pollMs` it takes the complete lines appended since the last poll and counts with native
- * `Buffer.indexOf` searches for each metric's line prefix, no per-line JSON.parse or string; at
- * full load the stream is ~200k lines/s on cores shared with the engine and the target.
+ * Tails the growing file with the k6 stream's one reader (`LineTail`) and decodes it with its one
+ * decoder (`decodeLines`, vocabulary/samples, whose fast path reads k6's Point lines without
+ * JSON.parse): every `pollMs` it takes the complete lines appended since the last poll and counts.
  * Prints every `reportMs` while the stream grows, and once more on `stop()`. Timers are unref'd; `stop()` is idempotent
  * and closes the file, so a forgotten tailer never keeps the process alive.
  */
@@ -60,6 +49,8 @@ export class LiveStats implements Disposable {
   #errors = 0;
   #iterations = 0;
   #vus: number | undefined;
+  /** The decoded records of one batch, reused between polls. */
+  readonly #records: StreamRecord[] = [];
   #firstDataAt: number | undefined;
   #lastReportAt = 0;
   #lastReportRequests = 0;
@@ -109,21 +100,29 @@ export class LiveStats implements Disposable {
 
   /** Counts in complete lines only (`view` starts at a line start and ends after a newline). */
   #scan(view: Buffer): void {
-    this.#requests += countLines(view, REQS);
-    this.#iterations += countLines(view, ITERATIONS);
-    for (let i = view.indexOf(FAILED); i >= 0; i = view.indexOf(FAILED, i + FAILED.length)) {
-      if (!atLineStart(view, i)) continue;
-      const v = view.indexOf(VALUE, i + FAILED.length);
-      // http_req_failed is a rate: its value is written as 0 or 1
-      if (v >= 0 && view[v + VALUE.length] === 0x31) this.#errors++;
+    const records = this.#records;
+    records.length = 0;
+    decodeLines(view.toString('utf8'), records);
+    for (const r of records) {
+      if (r.type !== 'Point') continue;
+      const s = r.sample;
+      switch (s.metric) {
+        case 'http_reqs':
+          this.#requests++;
+          break;
+        case 'http_req_failed':
+          // a rate: 1 is a failed request
+          if (s.value === 1) this.#errors++;
+          break;
+        case 'iterations':
+          this.#iterations++;
+          break;
+        case 'vus':
+          this.#vus = s.value;
+          break;
+      }
     }
-    // Only the latest gauge matters: search backwards.
-    for (let i = view.lastIndexOf(VUS); i >= 0; i = i > 0 ? view.lastIndexOf(VUS, i - 1) : -1) {
-      if (!atLineStart(view, i)) continue;
-      const v = view.indexOf(VALUE, i + VUS.length);
-      if (v >= 0) this.#vus = readUint(view, v + VALUE.length);
-      break;
-    }
+    records.length = 0;
   }
 
   snapshot(): LiveSnapshot {
@@ -171,22 +170,6 @@ export class LiveStats implements Disposable {
   #close(): void {
     this.#tail.close();
   }
-}
-
-function atLineStart(view: Buffer, i: number): boolean {
-  return i === 0 || view[i - 1] === NL;
-}
-
-function countLines(view: Buffer, prefix: Buffer): number {
-  let n = 0;
-  for (let i = view.indexOf(prefix); i >= 0; i = view.indexOf(prefix, i + prefix.length)) if (atLineStart(view, i)) n++;
-  return n;
-}
-
-function readUint(view: Buffer, at: number): number {
-  let n = 0;
-  for (let c = view[at]; c >= 0x30 && c <= 0x39; c = view[++at]) n = n * 10 + (c - 0x30);
-  return n;
 }
 
 const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });

@@ -4,3 +4,4 @@ export { freePort } from '../../target/testing/free-port';
 export { startRedisServer, waitForPort, type RedisServerOptions, type StartedRedisServer } from '../../target/testing/redis-server';
 export { pidAlive, portOpen, groupMembers, groupAlive, waitGroupGone } from './processes';
 export { captureContext, throwawayProject, type CapturedContext } from './command-context';
+export { withLoopTimeline, type LoopTimeline } from './loop-timeline';

@@ -278,6 +278,8 @@ async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
 
     let exitCode: number = result.exitCode;
     if (result.error) logError(result, logger);
+    // k6 cmd/run.go: after a run that ended without an error
+    else if (result.iterationsCompleted === 0) logger.warn('No script iterations fully finished, consider making the test duration longer');
     const ran = !(result.exitCode === ExitCode.ScriptException && result.startedAt === 0) && result.exitCode !== ExitCode.SetupTimeout;
 
     // final thresholds, then the summary (k6 evaluates once more at the end)

@@ -23,6 +23,11 @@ export interface ScriptRun {
   /** Sum of values of `metric` over samples whose tags include `tags`. */
   sum(metric: string, tags?: Record<string, string>): number;
   count(metric: string, tags?: Record<string, string>): number;
+  /**
+   * When each completed iteration of `scenario` started, ascending: an `iteration_duration`
+   * sample's time (the iteration's end) minus its value, in ms on the run's clock.
+   */
+  iterationStarts(scenario: string): number[];
 }
 
 /**
@@ -74,5 +79,10 @@ export async function readRun(r: { dir: string; code: number; stdout: string; st
     ms: r.ms,
     sum: (m, t) => samples.filter((s) => match(s, m, t)).reduce((a, s) => a + s.value, 0),
     count: (m, t) => samples.filter((s) => match(s, m, t)).length,
+    iterationStarts: (scenario) =>
+      samples
+        .filter((s) => match(s, 'iteration_duration', { scenario }))
+        .map((s) => s.time - s.value)
+        .sort((a, b) => a - b),
   };
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { withLoopTimeline } from '../../testing';
 import { Scheduler } from './scheduler';
 import { CollectingSink, FakeRuntime, fakeRuntimeOptions, fakeTest, silentLogger, type FakeBehaviour } from './testing';
 import type { LiveThresholds } from './types';
@@ -78,12 +79,25 @@ describe('k6 scheduler with executors (fake VUs)', function () {
   });
 
   it('constant-arrival-rate: rate*duration iterations, started on an absolute schedule', async () => {
-    const { runtime, sink } = await runFake({ scenarios: { a: { executor: 'constant-arrival-rate', rate: 50, duration: '1s', preAllocatedVUs: 3 } } }, { iterationMs: () => 5 });
-    assert.equal(sink.of('iterations').length, 50);
-    assert.equal(sink.of('dropped_iterations').length, 0);
-    const starts = runtime.calls.map((c) => c.start - runtime.calls[0].start);
-    // the 50th start is due at 980 ms; no accumulated drift
-    assert.ok(Math.abs(starts[49] - 980) < 60, `last start at ${starts[49]}`);
+    const { value, loop } = await withLoopTimeline(() =>
+      runFake({ scenarios: { a: { executor: 'constant-arrival-rate', rate: 50, duration: '1s', preAllocatedVUs: 3 } } }, { iterationMs: () => 5 }),
+    );
+    const { runtime, sink } = value;
+    // every tick of the 1 s (0, 20, ..., 980 ms) starts an iteration, or is dropped when a late
+    // event loop finds the 3 VUs busy
+    const done = sink.of('iterations').length;
+    const dropped = sink.of('dropped_iterations').length;
+    assert.equal(done + dropped, 50);
+    assert.ok(done > 0);
+    // The k-th started iteration is tick j with k <= j <= k + dropped, due at j * 20 ms after the
+    // scenario started: never before it, and at most as late as the event loop ran late. A
+    // schedule relative to the previous tick would drift later tick by tick and fail the upper bound.
+    for (const [k, c] of [...runtime.calls].sort((a, b) => a.start - b.start).entries()) {
+      const t = c.start - c.scenarioStart;
+      const late = loop.lateAt(c.start);
+      assert.ok(t >= k * 20 - 1, `start ${k} at ${t.toFixed(1)} ms, before its tick (${k * 20} ms)`);
+      assert.ok(t <= (k + dropped) * 20 + late, `start ${k} at ${t.toFixed(1)} ms; due by ${(k + dropped) * 20} ms, and the event loop ran at most ${late.toFixed(1)} ms late then`);
+    }
   });
 
   it('arrival rate with too few VUs: dropped_iterations, and no more VUs than maxVUs', async () => {
@@ -104,7 +118,9 @@ describe('k6 scheduler with executors (fake VUs)', function () {
       { scenarios: { r: { executor: 'ramping-arrival-rate', startRate: 0, timeUnit: '1s', preAllocatedVUs: 2, stages: [{ duration: '1s', target: 20 }] } } },
       { iterationMs: () => 2 },
     );
-    assert.equal(sink.of('iterations').length, 10);
+    // started or (on a late event loop, with both VUs busy) dropped
+    assert.equal(sink.of('iterations').length + sink.of('dropped_iterations').length, 10);
+    assert.ok(sink.of('iterations').length > 0);
   });
 
   it('ramping-vus: follows the stages and ramps down', async () => {
@@ -120,14 +136,21 @@ describe('k6 scheduler with executors (fake VUs)', function () {
   it('scenarios that do not overlap reuse VUs; startTime delays a scenario', async () => {
     const { runtime, sched } = await runFake({
       scenarios: {
-        a: { executor: 'per-vu-iterations', vus: 2, iterations: 1, maxDuration: '200ms', gracefulStop: '0s' },
-        b: { executor: 'per-vu-iterations', vus: 2, iterations: 1, startTime: '400ms' },
+        a: { executor: 'per-vu-iterations', vus: 2, iterations: 1, maxDuration: '1s', gracefulStop: '0s' },
+        b: { executor: 'per-vu-iterations', vus: 2, iterations: 1, startTime: '1s' },
       },
     });
     assert.equal(sched.plan.plannedVUs, 2);
     assert.equal(runtime.vusCreated, 2);
     const b = runtime.calls.filter((c) => c.scenario === 'b');
-    assert.ok(b[0].start - runtime.calls[0].start >= 380);
+    assert.ok(b[0].start - runtime.calls[0].start >= 999);
+  });
+
+  it('startTime counts from the end of setup() (k6 execution/scheduler.go starts its timer after setup)', async () => {
+    const { runtime, result } = await runFake({ scenarios: { s: { executor: 'per-vu-iterations', vus: 1, iterations: 1, startTime: '200ms' } } }, { setupMs: 300 });
+    const waited = runtime.calls[0].start - result.startedAt;
+    // setup's 300 ms (its fake timer may fire up to 1 ms early), then the 200 ms
+    assert.ok(waited >= 499, `the scenario began ${waited.toFixed(1)} ms after the test started`);
   });
 
   it('test.abort(): stops everything, runs teardown, exit 108', async () => {

@@ -1,5 +1,6 @@
 import { ExecutionTuple, SegmentedIndex } from '../../../vocabulary';
 import { ExitCode, HarnessError, isHarnessError } from '../../errors';
+import { sleepUntil } from '../executors/helpers';
 import type { Executor, ScenarioRunContext, ScenarioVU } from '../executors/types';
 import type { K6Options } from '../options/types';
 import type { InstanceInfo, IterationContext, LifecycleVU, Logger, RuntimeOptions, SampleSink, ScenarioInfo, ScriptRuntime, Tags } from '../types';
@@ -155,7 +156,8 @@ export class Scheduler implements SchedulerState {
 
       // scenarios
       this.phase = 'running';
-      await Promise.all(this.plan.executors.map((ex) => this.runScenario(ex)));
+      const scenariosStart = this.now();
+      await Promise.all(this.plan.executors.map((ex) => this.runScenario(ex, scenariosStart)));
 
       return await this.finishAfterStop(lifecycle);
     } finally {
@@ -241,20 +243,9 @@ export class Scheduler implements SchedulerState {
     if (failing.length) this.stop({ kind: 'thresholds', metrics: failing });
   }
 
-  private async runScenario(ex: Executor): Promise<void> {
-    const start = this.startedAt + ex.config.startTime;
-    if (start > this.now()) {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(done, start - this.now());
-        const sig = this.testStop.signal;
-        function done() {
-          clearTimeout(t);
-          sig.removeEventListener('abort', done);
-          resolve();
-        }
-        sig.addEventListener('abort', done, { once: true });
-      });
-    }
+  /** `scenariosStart`: the end of setup(); k6 counts each scenario's startTime from there. */
+  private async runScenario(ex: Executor, scenariosStart: number): Promise<void> {
+    if (ex.config.startTime > 0) await sleepUntil(scenariosStart + ex.config.startTime, this.now, this.testStop.signal);
     if (this.stopped) return;
     await ex.run(this.scenarioContext(ex));
   }

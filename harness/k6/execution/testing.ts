@@ -48,7 +48,7 @@ function wait(ms: number, signal: AbortSignal): Promise<boolean> {
 
 export class FakeRuntime implements ScriptRuntime {
   readonly exports = { options: {}, functions: ['default', 'setup', 'teardown'] };
-  readonly calls: { vu: number; exec: string; iter: number; scenario: string; start: number; tags: Record<string, string>; env: Record<string, string>; data: unknown }[] = [];
+  readonly calls: { vu: number; exec: string; iter: number; scenario: string; start: number; scenarioStart: number; tags: Record<string, string>; env: Record<string, string>; data: unknown }[] = [];
   vusCreated = 0;
   constructor(private readonly b: FakeBehaviour = {}) {}
 
@@ -61,7 +61,7 @@ export class FakeRuntime implements ScriptRuntime {
       id,
       async runIteration(ctx): Promise<IterationOutcome> {
         const start = performance.timeOrigin + performance.now();
-        calls.push({ vu: id, exec: ctx.exec, iter: ctx.iteration, scenario: ctx.scenario.name, start, tags: ctx.tags, env: ctx.env, data: ctx.data });
+        calls.push({ vu: id, exec: ctx.exec, iter: ctx.iteration, scenario: ctx.scenario.name, start, scenarioStart: ctx.scenario.startTime, tags: ctx.tags, env: ctx.env, data: ctx.data });
         const ok = await wait(b.iterationMs?.(ctx, id) ?? 10, ctx.signal);
         const durationMs = performance.timeOrigin + performance.now() - start;
         const base = { durationMs, bytesSent: 10, bytesReceived: 20 };

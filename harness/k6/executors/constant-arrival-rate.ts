@@ -99,7 +99,6 @@ export function readArrivalVUs(r: FieldReader): { preAllocatedVUs: number; maxVU
   const preAllocatedVUs = r.int('preAllocatedVUs', 0, 0);
   const maxVUs = r.int('maxVUs', preAllocatedVUs, 0);
   if (r.has('maxVUs') && maxVUs < preAllocatedVUs) r.problem('maxVUs', `can't be less than preAllocatedVUs (${maxVUs} < ${preAllocatedVUs})`);
-  if (maxVUs === 0 && preAllocatedVUs === 0 && r.has('preAllocatedVUs')) r.problem('maxVUs', 'must be more than 0');
   return { preAllocatedVUs, maxVUs: Math.max(maxVUs, preAllocatedVUs) };
 }
 
@@ -112,8 +111,8 @@ export const constantArrivalRate: ExecutorDefinition<ConstantArrivalRateConfig> 
     if (r.has('rate') && rate === 0) r.problem('rate', 'the iteration rate must be more than 0');
     const timeUnit = r.duration('timeUnit', 1000, 0);
     if (timeUnit === 0 && r.has('timeUnit')) r.problem('timeUnit', 'must be more than 0');
-    const duration = r.duration('duration', undefined, 0);
-    if (r.has('duration') && duration === 0) r.problem('duration', 'must be more than 0');
+    // k6 v0.48 (lib/executor/constant_arrival_rate.go): at least 1s, as constant-vus
+    const duration = r.duration('duration', undefined, 1000);
     const vus = readArrivalVUs(r);
     r.rejectUnknown(BASE_FIELDS);
     return { ...base, rate, timeUnit, duration, ...vus };

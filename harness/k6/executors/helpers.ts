@@ -168,7 +168,11 @@ export class StopControl {
   }
 }
 
-/** Resolves at absolute time `at` (ms epoch) or when `signal` aborts (resolves false then). */
+/**
+ * Resolves at absolute time `at` (ms epoch), never before it, or when `signal` aborts (resolves
+ * false then). Node measures a timer's delay from the event loop's cached time, which lags behind
+ * `now()` after long synchronous work, so a timer can fire early: it is re-armed for what is left.
+ */
 export function sleepUntil(at: number, now: () => number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
   const delay = at - now();
@@ -178,10 +182,16 @@ export function sleepUntil(at: number, now: () => number, signal: AbortSignal): 
       clearTimeout(t);
       resolve(false);
     };
-    const t = setTimeout(() => {
+    const fire = () => {
+      const left = at - now();
+      if (left > 0) {
+        t = setTimeout(fire, Math.ceil(left));
+        return;
+      }
       signal.removeEventListener('abort', onAbort);
       resolve(true);
-    }, Math.ceil(delay));
+    };
+    let t = setTimeout(fire, Math.ceil(delay));
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }

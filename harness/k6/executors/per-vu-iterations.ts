@@ -71,7 +71,8 @@ export const perVUIterations: ExecutorDefinition<PerVUIterationsConfig> = {
     const r = new FieldReader(raw, path, problems);
     const vus = r.int('vus', 1, 1);
     const iterations = r.int('iterations', 1, 1);
-    const maxDuration = r.duration('maxDuration', 600_000, 0);
+    // k6 v0.48 (lib/executor/per_vu_iterations.go): at least 1s
+    const maxDuration = r.duration('maxDuration', 600_000, 1000);
     r.rejectUnknown(BASE_FIELDS);
     return { ...base, vus, iterations, maxDuration };
   },

@@ -81,9 +81,10 @@ export const sharedIterations: ExecutorDefinition<SharedIterationsConfig> = {
   parse(raw, base, path, problems) {
     const r = new FieldReader(raw, path, problems);
     const vus = r.int('vus', 1, 1);
-    const iterations = r.int('iterations', 1, 1);
-    const maxDuration = r.duration('maxDuration', 600_000, 0);
-    if (iterations < vus && iterations >= 1) r.problem('iterations', `the number of iterations (${iterations}) can't be less than the number of VUs (${vus})`);
+    const iterations = r.int('iterations', 1, 0);
+    if (iterations < vus) r.problem('iterations', `the number of iterations (${iterations}) can't be less than the number of VUs (${vus})`);
+    // k6 v0.48 (lib/executor/shared_iterations.go): at least 1s
+    const maxDuration = r.duration('maxDuration', 600_000, 1000);
     r.rejectUnknown(BASE_FIELDS);
     return { ...base, vus, iterations, maxDuration };
   },

@@ -1,3 +1,5 @@
+import type { HttpResponseData, HttpTimings } from '../types';
+
 /**
  * k6's request error codes and messages (k6 v0.48 `lib/netext/httpext/error_codes.go`), mapped
  * from Node's socket/DNS/TLS errors. A failed request gets status 0, `error` = the message and
@@ -26,6 +28,30 @@ export const K6ErrorCode = {
 } as const;
 
 /** An error already in k6's terms (code + k6's message). */
+/** What a request that got no response reports (k6: status 0, the error and its code, nothing else); `timings` up to the failure. */
+export function failedResponseData(url: string, e: { code: number; message: string; detail?: string }, timings: HttpTimings = noTimings()): HttpResponseData {
+  return {
+    url,
+    status: 0,
+    statusText: '',
+    proto: '',
+    headers: {},
+    setCookies: [],
+    body: Buffer.alloc(0),
+    timings,
+    remoteIP: '',
+    remotePort: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
+    error: e.message,
+    errorCode: e.code,
+    errorDetail: e.detail,
+  };
+}
+
+/** A fresh object each time: a script may write to `res.timings`. */
+const noTimings = (): HttpTimings => ({ blocked: 0, connecting: 0, tls_handshaking: 0, sending: 0, waiting: 0, receiving: 0, duration: 0 });
+
 export class K6RequestError extends Error {
   constructor(
     readonly code: number,

@@ -2,7 +2,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import zlib from 'node:zlib';
 import type { HttpClient, HttpRequestSpec, HttpResponseData, HttpTimings } from '../types';
-import { K6ErrorCode, K6RequestError, k6ErrorFor } from './errors';
+import { failedResponseData, K6ErrorCode, K6RequestError, k6ErrorFor } from './errors';
 import { HttpParseError, ResponseParser } from './response-parser';
 import { parseURLCached } from './url-cache';
 
@@ -488,23 +488,7 @@ function emptyMarks(start: number): Marks {
 }
 
 function failed(url: string, e: K6RequestError, m: Marks, end: number): HttpResponseData {
-  return {
-    url,
-    status: 0,
-    statusText: '',
-    proto: '',
-    headers: {},
-    setCookies: [],
-    body: Buffer.alloc(0),
-    timings: timingsOf(m, end),
-    remoteIP: '',
-    remotePort: 0,
-    bytesSent: 0,
-    bytesReceived: 0,
-    error: e.message,
-    errorCode: e.code,
-    errorDetail: e.detail,
-  };
+  return failedResponseData(url, e, timingsOf(m, end));
 }
 
 /** k6 names: "tls1.2", "tls1.3". */

@@ -8,7 +8,7 @@
  */
 import type { HttpClient, HttpResponseData, Tags, VUState } from '../types';
 import { CookieJar, parseSetCookie, type ResponseCookie } from './cookie-jar';
-import { K6ErrorCode } from './errors';
+import { failedResponseData, K6ErrorCode } from './errors';
 import { Http1Client } from './http1-client';
 import { ExpectedStatuses, K6Url, cleanURL, encodeBody, parseTimeout } from './params';
 import { canonicalCached } from './response-parser';
@@ -350,22 +350,7 @@ export class K6Http {
   /** A request Go's client refuses before sending (no or another scheme): k6 still emits its samples, status 0. */
   private unsent(p: Prepared, method: string, url: string, error: string): K6Response {
     const t = performance.timeOrigin + performance.now();
-    const data: HttpResponseData = {
-      url,
-      status: 0,
-      statusText: '',
-      proto: '',
-      headers: {},
-      setCookies: [],
-      body: Buffer.alloc(0),
-      timings: { blocked: 0, connecting: 0, tls_handshaking: 0, sending: 0, waiting: 0, receiving: 0, duration: 0 },
-      remoteIP: '',
-      remotePort: 0,
-      bytesSent: 0,
-      bytesReceived: 0,
-      error,
-      errorCode: K6ErrorCode.Default,
-    };
+    const data = failedResponseData(url, { code: K6ErrorCode.Default, message: error });
     this.emitSamples(p, method, url, data, t);
     return this.finish(p, method, url, p.headers, p.body, {}, data);
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
@@ -173,5 +174,28 @@ describe('k6 modules: k6/net/grpc loadProtoset and TLS params (real grpc-js TLS 
     const r = await runScript(join(dir, 'g2.js'), { flags: ['--iterations', '1', '-q', '--env', `GPORT=${port}`] });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(consoleLines(r), TLS_K6_LINES);
+  });
+
+  it('connecting over TLS to an IP address leaves stderr clean (no SNI for an IP, so no Node DEP0123 warning)', async () => {
+    await writeFile(join(dir, 'g3.js'), `
+      import grpc from 'k6/net/grpc';
+      const client = new grpc.Client();
+      client.loadProtoset('hello.protoset');
+      const ca = open('cert.pem');
+      export default function () {
+        client.connect(\`127.0.0.1:\${__ENV.GPORT}\`, { tls: { cacerts: [ca] } });
+        console.log('tls', client.invoke('hello.HelloService/SayHello', { greeting: 'ip' }).status);
+        client.close();
+      }`);
+    // a process of its own: Node prints the warning once per process, and to the process's stderr
+    const bin = fileURLToPath(new URL('../../bin/harness.mjs', import.meta.url));
+    // (not spawnSync: the gRPC server runs in this process)
+    const child = spawn(process.execPath, [bin, 'k6', 'run', '-q', '--iterations', '1', '--env', `GPORT=${port}`, 'g3.js'], { cwd: dir, timeout: 60_000 });
+    const r = { stderr: '', status: null as number | null };
+    child.stderr.on('data', (c) => (r.stderr += c));
+    r.status = await new Promise((resolve) => child.on('close', resolve));
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /msg="tls 0"/);
+    assert.doesNotMatch(r.stderr, /Warning|DEP0123/, r.stderr);
   });
 });

@@ -360,7 +360,7 @@ function grpcFactory(vu: VUState, slot: string): Record<string, unknown> {
  */
 function tlsCredentials(tls: unknown, insecure: boolean): grpc.ChannelCredentials {
   const verify = insecure ? { rejectUnauthorized: false, checkServerIdentity: () => undefined } : undefined;
-  if (tls === undefined || tls === null) return grpcLib().credentials.createSsl(null, null, null, verify);
+  if (tls === undefined || tls === null) return noIpServername(grpcLib().credentials.createSsl(null, null, null, verify));
   // k6 quotes the whole tls value Go-style (%#v) in these errors
   const bad = (what: string) => new GoError(`invalid grpc.connect() parameters: invalid tls ${what}`);
   if (typeof tls !== 'object' || Array.isArray(tls)) throw bad(`value: '${goSharpV(tls)}', expected (optional) keys: cert, key, password, and cacerts`);
@@ -379,7 +379,25 @@ function tlsCredentials(tls: unknown, insecure: boolean): grpc.ChannelCredential
     }
   }
   const cert = t.cert ? Buffer.from(t.cert as string) : null;
-  return grpcLib().credentials.createSsl(cas.length ? Buffer.from((cas as string[]).join('\n')) : null, key, cert, verify);
+  return noIpServername(grpcLib().credentials.createSsl(cas.length ? Buffer.from((cas as string[]).join('\n')) : null, key, cert, verify));
+}
+
+/**
+ * grpc-js sets the TLS servername (SNI) to the target's host even when it is an IP address, which
+ * RFC 6066 forbids and Node answers with a DeprecationWarning (DEP0123) on stderr; Go, and so
+ * k6, sends no SNI for an IP. Drop it then: Node still checks the certificate against the host.
+ * (grpc-js 1.14 keeps the options on its connector as `connectionOptions`; where it does not, this does nothing.)
+ */
+function noIpServername(creds: grpc.ChannelCredentials): grpc.ChannelCredentials {
+  const c = creds as unknown as { _createSecureConnector: (...args: unknown[]) => { connectionOptions?: { servername?: string } } };
+  const create = c._createSecureConnector.bind(c);
+  c._createSecureConnector = (...args) => {
+    const connector = create(...args);
+    const o = connector.connectionOptions;
+    if (o?.servername !== undefined && net.isIP(o.servername)) delete o.servername;
+    return connector;
+  };
+  return creds;
 }
 
 /** Go's `%#v` of a value exported from JavaScript (maps with sorted keys, `[]interface {}` arrays). */

@@ -48,7 +48,13 @@ export function pervu(data) {
     const r = http.get(`${__ENV.BASE_URL}/health`);
     check(r, { 'pervu 200': (x) => x.status === 200, 'pervu json': (x) => x.json().status === 'ok' });
   });
-  check(null, { 'pervu env': () => __ENV.MODE === undefined, 'pervu data': () => data.token === 'abc', 'pervu iter': () => exec.vu.iterationInScenario === __ITER });
+  check(null, {
+    'pervu env': () => __ENV.MODE === undefined,
+    'pervu data': () => data.token === 'abc',
+    'pervu iter': () => exec.vu.iterationInScenario === __ITER,
+    // startTime: 300ms, counted from the end of setup(), on the engine's own clock
+    'pervu startTime': () => exec.instance.currentTestRunDuration >= 300,
+  });
   sent.add(1);
 }
 

@@ -1,0 +1,3 @@
+// constant-arrival-rate without rate, duration and preAllocatedVUs.
+export const options = { scenarios: { car: { executor: 'constant-arrival-rate' } } };
+export default function () {}
