@@ -23,6 +23,7 @@
  * `harness baseline save latest --name main --keep N` has it: each identical run (the stand-in for
  * a main run) is saved after it is gated, keeping the newest BASELINE_RUNS; injected runs (the
  * pull requests) never enter it.
+ * BENCH_GATE_LOAD_NOTE: a note on what else ran, printed beside the load figures.
  * BENCH_GATE_KEEP=1 keeps the throwaway project (its run directories) and prints where.
  */
 import { spawn } from 'node:child_process';
@@ -220,11 +221,11 @@ function summarise(o: {
   ].join('\n');
   const markdown = `\`npm run bench -- gate\` (harness/bench/gate-bench.ts) spawns \`harness\` as CI would: local runtime, builtin engine, scenario \`steady\` (constant arrival rate 50/s) for ${o.seconds} s per run, against a gateway with a ${o.serviceMs} ms base service time (\`TARGET_INJECT_DELAY_MS\`, the stand-in for a real API's database call; docs/gates.md says why). ${o.baselineRuns} baseline runs are saved under one name (p95 ${o.base.map((b) => b.p95.toFixed(1)).join(', ')} ms: between-run spread ${pct(cv(o.base.map((b) => b.p95)), 1)}; p50 spread ${pct(cv(o.base.map((b) => b.p50)), 1)}), then ${o.trials} rounds interleave identical runs and runs with a delay added to every request, sized as a share of the baseline's median p95 (${o.baseP95.toFixed(1)} ms), each gated with \`--baseline\` at the default tolerances${o.rolling ? `; the baseline is **rolling** (\`BENCH_GATE_ROLLING=1\`): every identical run is saved into it after its gate with \`baseline save --keep ${o.baselineRuns}\`, as a CI that saves each main run keeps it, while injected runs never enter it` : ' against that fixed baseline'}. A catch is exit 112; on an identical run, exit 112 is a false alarm. ${o.minutes.toFixed(0)} minutes in all.
 
-**Load**: the machine (${cores} cores) is shared by 8 agents; 1-minute load average during the runs: min ${lMin.toFixed(1)}, median ${lMed.toFixed(1)}, max ${lMax.toFixed(1)}. Noise here is worse than on a dedicated CI runner, and it changes within minutes as the others start and stop work.
+**Load**: 1-minute load average on the ${cores} cores during the runs: min ${lMin.toFixed(1)}, median ${lMed.toFixed(1)}, max ${lMax.toFixed(1)}${process.env.BENCH_GATE_LOAD_NOTE ? ` (${process.env.BENCH_GATE_LOAD_NOTE})` : ''}. A load above the core count means other work competed with the runs; on a dedicated CI runner the noise is smaller.
 
 ${table}
 
-The intervals are Wilson 95% intervals of the catch (or false-alarm) rate: ${o.trials} trials cannot prove "≥ 95%" (10/10 gives a lower bound of 72%); run \`BENCH_GATE_TRIALS=40 npm run bench -- gate\` for tighter ones.
+The intervals are Wilson 95% intervals of the catch (or false-alarm) rate: ${o.trials} trials cannot prove "≥ 95%" (${o.trials}/${o.trials} gives a lower bound of ${pct(wilson(o.trials, o.trials)[0])}, 0/${o.trials} an upper bound of ${pct(wilson(0, o.trials)[1])}); more trials (\`BENCH_GATE_TRIALS\`) tighten them.
 
 | goal | result | met |
 |---|---|---|
