@@ -17,6 +17,16 @@ interface Runner {
   /** Latest sample time read from this runner: nothing earlier can come from it any more. */
   watermark: number;
   done: boolean;
+  /** Still read, but holds no one back: it writes nothing until everyone else is done (a lifecycle instance between setup and teardown). */
+  idle: boolean;
+}
+
+/** How the merged summary is built (the script's options, as the lifecycle instance reports them). */
+export interface MergeFinishOptions {
+  /** The test's duration as its clock measured it (counter rates divide by it); default: the samples' span. */
+  testRunDurationMs?: number;
+  summaryTrendStats?: readonly string[];
+  summaryTimeUnit?: string;
 }
 
 /**
@@ -43,7 +53,7 @@ export class LiveRunnerMerge {
 
   constructor(o: { files: readonly string[]; outFile: string; thresholds?: unknown }) {
     this.merged = new MergedMetrics(o.thresholds);
-    this.runners = o.files.map((file) => ({ tail: new LineTail(file), counts: { file, points: 0, requests: 0, iterations: 0 }, queue: [], head: 0, watermark: Number.NEGATIVE_INFINITY, done: false }));
+    this.runners = o.files.map((file) => ({ tail: new LineTail(file), counts: { file, points: 0, requests: 0, iterations: 0 }, queue: [], head: 0, watermark: Number.NEGATIVE_INFINITY, done: false, idle: false }));
     this.fd = openSync(o.outFile, 'w');
   }
 
@@ -71,8 +81,19 @@ export class LiveRunnerMerge {
     this.emit();
   }
 
+  /**
+   * Stream `i` writes nothing more until the others are done (the lifecycle instance after
+   * setup, whose samples are on disk by then): read its rest; it holds the watermark back no more.
+   */
+  idle(i: number): void {
+    const r = this.runners[i];
+    this.read(r);
+    r.idle = true;
+    this.emit();
+  }
+
   /** Every runner done: write the rest, bind the thresholds of metrics nobody emitted, judge them once. */
-  finish(): MergedRunners {
+  finish(o: MergeFinishOptions = {}): MergedRunners {
     if (!this.closed) {
       this.runners.forEach((r, i) => !r.done && this.runnerDone(i));
       this.flush();
@@ -80,8 +101,9 @@ export class LiveRunnerMerge {
       this.closed = true;
     }
     this.merged.bindRemaining();
-    const result = this.merged.thresholds.evaluate(this.elapsedMs, { final: true });
-    return { summary: this.merged.summary(this.elapsedMs), breached: result.breached, thresholdErrors: result.errors, runners: this.runners.map((r) => r.counts), durationMs: this.elapsedMs };
+    const durationMs = o.testRunDurationMs ?? this.elapsedMs;
+    const result = this.merged.thresholds.evaluate(durationMs, { final: true });
+    return { summary: this.merged.summary(durationMs, o), breached: result.breached, thresholdErrors: result.errors, runners: this.runners.map((r) => r.counts), durationMs: this.elapsedMs };
   }
 
   private read(r: Runner): void {
@@ -105,7 +127,7 @@ export class LiveRunnerMerge {
 
   private emit(): void {
     let limit = Number.POSITIVE_INFINITY;
-    for (const r of this.runners) if (!r.done) limit = Math.min(limit, r.watermark);
+    for (const r of this.runners) if (!r.done && !r.idle) limit = Math.min(limit, r.watermark);
     for (;;) {
       let pick: Runner | undefined;
       for (const r of this.runners) {
