@@ -94,6 +94,10 @@ Flags:
       --log-output stderr|stdout|none|file=PATH
       --execution-segment A:B        run only this share of the test (e.g. 0:1/2, 50%:100%)
       --execution-segment-sequence S  the segments all instances use (e.g. 0,1/2,1)
+      --no-setup / --no-teardown     do not run setup() / teardown()
+      --setup-from DIR / --lifecycle-for DIR  harness only, for \`harness run --runners N\`:
+                              setup's data from another instance / run only setup, teardown
+                              and the summary for the runners (docs/scaling.md)
 `;
 
 interface Loaded {
