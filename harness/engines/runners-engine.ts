@@ -88,6 +88,7 @@ export class RunnersEngine implements Engine {
             if (!runnersDone) stop.abort();
           })
       : undefined;
+    lifecycle?.catch(() => undefined); // awaited at the end; until then its failure must not be an unhandled rejection
     let runnersDone = false;
 
     let merge: LiveRunnerMerge | undefined;
@@ -138,6 +139,7 @@ export class RunnersEngine implements Engine {
       ),
     );
 
+    runners.catch(() => undefined); // awaited below, after the merge started
     // the runners judge nothing (--no-thresholds, so their Metric lines carry none): the thresholds
     // are the script's literal ones, else those the lifecycle instance consolidated, else `inspect`'s
     const ready = withLifecycle ? await waitForRunnersFile<ReadyMessage>(dir, RUNNERS_FILES.ready, { signal: lifecycleGone.signal }).catch(() => undefined) : undefined;
