@@ -102,6 +102,19 @@ describe('harness run --runners 2 (spawned, builtin engine, local target)', func
     assert.match(r.out, /FAILED/);
   });
 
+  it('the same verdict and counts with 1 runner as with 2: a passing and a crossed threshold', async () => {
+    for (const [threshold, code] of [['count<1000000', 0], ['count<30', 99]] as const) {
+      const seen: Array<{ code: number | null; iterations: number; requests: number }> = [];
+      for (const runners of [1, 2]) {
+        const r = await cli(['--env', 'ITERATIONS=40', '--env', `THRESHOLD=${threshold}`], undefined, { runners });
+        const ids = await listRunIds(runsRoot(cwd));
+        const summary = JSON.parse(readFileSync(join(runsRoot(cwd), ids.sort().at(-1)!, 'summary.json'), 'utf8'));
+        seen.push({ code: r.code, iterations: summary.metrics.iterations.count, requests: summary.metrics.http_reqs.count });
+      }
+      assert.deepEqual(seen, [1, 2].map(() => ({ code, iterations: 40, requests: 40 })), `${threshold}: ${JSON.stringify(seen)}`);
+    }
+  });
+
   it('setup(), teardown() and handleSummary() run once for all runners, handleSummary over the merged data, as with one runner', async () => {
     const shapes = [];
     for (const runners of [2, 1]) {
