@@ -144,7 +144,8 @@ export class RunnersEngine implements Engine {
     // are the script's literal ones, else those the lifecycle instance consolidated, else `inspect`'s
     const ready = withLifecycle ? await waitForRunnersFile<ReadyMessage>(dir, RUNNERS_FILES.ready, { signal: lifecycleGone.signal }).catch(() => undefined) : undefined;
     const thresholds = this.o.thresholds ?? (withLifecycle ? ready?.thresholds : await this.base.inspectThresholds?.(opts));
-    merge = new LiveRunnerMerge({ files: withLifecycle ? [...files, lifecycleFile] : files, outFile: outJson ?? join(dir, 'merged.ndjson'), thresholds });
+    const mergedFile = outJson ?? join(dir, 'merged.ndjson');
+    merge = new LiveRunnerMerge({ files: withLifecycle ? [...files, lifecycleFile] : files, outFile: mergedFile, thresholds });
     const m0 = merge;
     for (const i of doneBeforeMerge) m0.runnerDone(i);
     // until setup() returned, the lifecycle instance's stream holds the merge back (its samples come first)
@@ -188,7 +189,7 @@ export class RunnersEngine implements Engine {
     const m = m0.finish(finishOptions);
     if (lifecycle) {
       // handleSummary() runs there, over the merged data; the lifecycle instance exits after it
-      if (!lifecycleGone.signal.aborted) writeRunnersFile(dir, RUNNERS_FILES.summary, { metrics: m.summary.metrics, root_group: m.summary.root_group, percentiles: m0.metrics.thresholdPercentiles() } satisfies MergedSummaryMessage);
+      if (!lifecycleGone.signal.aborted) writeRunnersFile(dir, RUNNERS_FILES.summary, { metrics: m.summary.metrics, root_group: m.summary.root_group, percentiles: m0.metrics.thresholdPercentiles(), samplesFile: mergedFile } satisfies MergedSummaryMessage);
       lifecycleResult = await lifecycle;
     } else {
       if (summaryPath) writeFileSync(summaryPath, summaryExportJson(m.summary));

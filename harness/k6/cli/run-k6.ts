@@ -26,7 +26,7 @@ import { buildSummaryData, type SummaryData } from '../output/summary-data';
 import type { Output } from '../output/types';
 import { loadScript, releaseBundler } from '../runtime';
 import { createBuiltinRegistry } from '../modules/builtins';
-import { parseThresholdsConfig, validateThresholds, ThresholdsEvaluator, thresholdsCrossedMessage, unmatchedThresholdMessage } from '../../../vocabulary';
+import { parseThresholdsConfig, readSampleBatches, validateThresholds, ThresholdsEvaluator, thresholdsCrossedMessage, unmatchedThresholdMessage } from '../../../vocabulary';
 import type { RuntimeOptions, ScriptRuntime } from '../types';
 import { parseRunFlags, SUMMARY_MODES, type RunFlags, type SummaryMode } from './flags';
 import { createSecretStore, type SecretStoreImpl } from '../secrets';
@@ -337,6 +337,13 @@ async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
       outputs = [];
       writeRunnersFile(lifecycleDir, RUNNERS_FILES.teardownDone, { testRunDurationMs: result.durationMs } satisfies TeardownDoneMessage);
       merged = await waitForRunnersFile<MergedSummaryMessage>(lifecycleDir, RUNNERS_FILES.summary, { pollMs: 20 });
+      // full mode's per-group and per-scenario sections: from the merged stream, read once now
+      collector = undefined;
+      if (summaryMode === 'full' && merged.samplesFile) {
+        const m = merged.metrics;
+        collector = new SummaryCollector((name) => loaded.registry.get(name) ?? (m[name] && { type: m[name].type, contains: m[name].contains }));
+        for await (const batch of readSampleBatches(merged.samplesFile)) collector.write(batch.flatMap((r) => (r.type === 'Point' ? [r.sample] : [])));
+      }
     }
 
     let exitCode: number = result.exitCode;
@@ -425,8 +432,8 @@ interface SummaryRequest {
   /** k6's machine-readable summary for handleSummary and --summary-export (v1/v2 modes only, as in k6). */
   machineReadable?: boolean;
   /**
-   * The metrics and groups of every runner (`--lifecycle-for`), in place of this instance's own:
-   * no per-group/scenario collector then (the runners' are not merged), checks in the tree's order.
+   * The metrics and groups of every runner (`--lifecycle-for`), in place of this instance's own
+   * (the collector then comes from the merged stream; checks in the tree's order).
    */
   merged?: MergedSummaryMessage;
 }
@@ -454,7 +461,7 @@ async function writeSummary(l: Loaded, result: ExecutionResult, ctx: IoContext, 
       : buildSummaryReport({
           data,
           mode: textMode,
-          collector: merged ? undefined : req.collector,
+          collector: req.collector,
           checksInOrder: merged ? undefined : l.engine.groups.checksInOrder(),
           percentile: merged ? (metric, p) => merged.percentiles?.[metric]?.[String(p)] : percentileOf(l.engine),
         });

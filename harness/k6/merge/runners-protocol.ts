@@ -54,6 +54,8 @@ export interface MergedSummaryMessage {
   root_group: SummaryGroup;
   /** The percentiles the trend thresholds name (`p(99)<500`), by metric and fraction (`"0.99"`): the summary shows them beside the thresholds. */
   percentiles?: Record<string, Record<string, number>>;
+  /** The merged k6 JSON stream, complete (full summary mode reads its per-group and per-scenario data from it). */
+  samplesFile?: string;
 }
 
 export function writeRunnersFile(dir: string, name: string, body: unknown): void {
