@@ -24,6 +24,7 @@ export interface BuiltinEngineOptions {
 export class BuiltinEngine implements Engine {
   readonly key = 'builtin';
   readonly description = 'the built-in k6-compatible engine (node harness/bin/harness.mjs k6 run)';
+  readonly runnersLifecycle = true;
   readonly #node: string;
   readonly #bin: string;
 

@@ -16,6 +16,7 @@ import { pidAlive, throwawayProject } from '../testing';
  */
 const root = resolve('.');
 const SCRIPT = join(root, 'harness/engines/fixtures/runners-shared.js');
+const LIFECYCLE = join(root, 'harness/engines/fixtures/runners-lifecycle.js');
 
 describe('harness run --runners 2 (spawned, builtin engine, local target)', function () {
   this.timeout(120_000);
@@ -31,8 +32,8 @@ describe('harness run --runners 2 (spawned, builtin engine, local target)', func
     await rm(cwd, { recursive: true, force: true });
   });
 
-  function cli(args: string[], onStderr?: (err: string, child: ChildProcess) => void): Promise<{ code: number | null; out: string; err: string }> {
-    const child = spawn(process.execPath, [join(root, 'harness/bin/harness.mjs'), 'run', SCRIPT, '--runtime', 'external', '--target-url', target.url, '--engine', 'builtin', '--runners', '2', ...args], {
+  function cli(args: string[], onStderr?: (err: string, child: ChildProcess) => void, o: { script?: string; runners?: number } = {}): Promise<{ code: number | null; out: string; err: string }> {
+    const child = spawn(process.execPath, [join(root, 'harness/bin/harness.mjs'), 'run', o.script ?? SCRIPT, '--runtime', 'external', '--target-url', target.url, '--engine', 'builtin', '--runners', String(o.runners ?? 2), ...args], {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, K6_BIN: '' },
@@ -53,6 +54,21 @@ describe('harness run --runners 2 (spawned, builtin engine, local target)', func
     return join(runsRoot(cwd), ids[0]);
   }
 
+  /** The merged stream's points. */
+  function points(dir: string): Array<{ metric: string; data: { time: string; value: number; tags: Record<string, string> } }> {
+    const lines = gunzipSync(readFileSync(join(dir, 'samples.ndjson.gz'))).toString('utf8').split('\n').filter(Boolean);
+    return lines.map((l) => JSON.parse(l)).filter((l) => l.type === 'Point');
+  }
+
+  /** The shape of handleSummary's data: its keys, each metric's value names, the groups' and checks' names. */
+  function shape(data: { metrics: Record<string, { type: string; values: Record<string, number>; thresholds?: object }>; root_group: { checks: Array<{ name: string }> } }) {
+    return {
+      keys: Object.keys(data).sort(),
+      metrics: Object.fromEntries(Object.entries(data.metrics).map(([k, m]) => [k, { type: m.type, values: Object.keys(m.values).sort(), thresholds: Object.keys(m.thresholds ?? {}) }])),
+      checks: data.root_group.checks.map((c) => c.name),
+    };
+  }
+
   const runnerLines = (err: string) => [...err.matchAll(/runner (\d)\/2 \(segment (\S+), exit (\d+)\): (\d+) iterations, (\d+) requests/g)].map((m) => ({ segment: m[2], exit: Number(m[3]), iterations: Number(m[4]), requests: Number(m[5]) }));
 
   it('merged counts are the sum of the runners\' and exactly the configured shared iterations; one summary', async () => {
@@ -64,10 +80,10 @@ describe('harness run --runners 2 (spawned, builtin engine, local target)', func
     assert.deepEqual(runners.map((x) => x.iterations), [21, 20]);
     const dir = await runDir();
     const lines = gunzipSync(readFileSync(join(dir, 'samples.ndjson.gz'))).toString('utf8').split('\n').filter(Boolean);
-    const points = lines.map((l) => JSON.parse(l)).filter((l) => l.type === 'Point');
-    assert.equal(points.filter((p) => p.metric === 'iterations').length, 41);
-    assert.equal(points.filter((p) => p.metric === 'http_reqs').length, runners.reduce((a, x) => a + x.requests, 0));
-    const times = points.map((p) => Date.parse(p.data.time));
+    const pts = points(dir);
+    assert.equal(pts.filter((p) => p.metric === 'iterations').length, 41);
+    assert.equal(pts.filter((p) => p.metric === 'http_reqs').length, runners.reduce((a, x) => a + x.requests, 0));
+    const times = pts.map((p) => Date.parse(p.data.time));
     assert.ok(times.every((t, i) => i === 0 || t >= times[i - 1]), 'the merged stream is in time order');
     assert.equal(lines.filter((l) => l.includes('"type":"Metric"') && l.includes('"name":"http_reqs"')).length, 1, 'one Metric line per metric');
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
@@ -84,6 +100,62 @@ describe('harness run --runners 2 (spawned, builtin engine, local target)', func
     assert.ok(runners.every((x) => x.exit === 0), 'the runners judge nothing');
     assert.match(r.err, /thresholds on metrics 'http_reqs' have been crossed \(judged once over all 2 runners\)/);
     assert.match(r.out, /FAILED/);
+  });
+
+  it('the same verdict and counts with 1 runner as with 2: a passing and a crossed threshold', async () => {
+    for (const [threshold, code] of [['count<1000000', 0], ['count<30', 99]] as const) {
+      const seen: Array<{ code: number | null; iterations: number; requests: number }> = [];
+      for (const runners of [1, 2]) {
+        const r = await cli(['--env', 'ITERATIONS=40', '--env', `THRESHOLD=${threshold}`], undefined, { runners });
+        const ids = await listRunIds(runsRoot(cwd));
+        const summary = JSON.parse(readFileSync(join(runsRoot(cwd), ids.sort().at(-1)!, 'summary.json'), 'utf8'));
+        seen.push({ code: r.code, iterations: summary.metrics.iterations.count, requests: summary.metrics.http_reqs.count });
+      }
+      assert.deepEqual(seen, [1, 2].map(() => ({ code, iterations: 40, requests: 40 })), `${threshold}: ${JSON.stringify(seen)}`);
+    }
+  });
+
+  it('setup(), teardown() and handleSummary() run once for all runners, handleSummary over the merged data, as with one runner', async () => {
+    const shapes = [];
+    for (const runners of [2, 1]) {
+      const summaryFile = join(cwd, `handle-summary-${runners}.json`);
+      const r = await cli(['--env', 'ITERATIONS=41', '--env', `SUMMARY_FILE=${summaryFile}`], undefined, { script: LIFECYCLE, runners });
+      assert.equal(r.code, 0, r.err + r.out);
+      assert.equal((r.out.match(/handleSummary ran: 41 iterations/g) ?? []).length, 1, `handleSummary's stdout once, over all iterations (${runners} runners)`);
+      assert.doesNotMatch(r.out, /http_reqs\.+:/, "handleSummary replaces k6's text summary");
+      const ids = await listRunIds(runsRoot(cwd));
+      const dir = join(runsRoot(cwd), ids.sort().at(-1)!);
+      const reqs = points(dir).filter((p) => p.metric === 'http_reqs');
+      assert.equal(reqs.filter((p) => p.data.tags.group === '::setup').length, 1, `setup() ran once (${runners} runners)`);
+      assert.equal(reqs.filter((p) => p.data.tags.group === '::teardown').length, 1, `teardown() ran once (${runners} runners)`);
+      assert.equal(reqs.filter((p) => p.data.tags.group === '').length, 41);
+      const data = JSON.parse(readFileSync(summaryFile, 'utf8'));
+      assert.equal(data.metrics.iterations.values.count, 41);
+      assert.equal(data.metrics.http_reqs.values.count, 43, 'setup + 41 iterations + teardown');
+      assert.deepEqual(data.setup_data, { token: 'from-setup', n: 7 });
+      assert.deepEqual(data.root_group.checks.map((c: { name: string; passes: number; fails: number }) => [c.name, c.passes, c.fails]), [['setup data reached the runner', 41, 0]], "setup's data reached every runner's iterations");
+      assert.equal(data.metrics['http_req_duration{scenario:shared}'].thresholds['p(95)<60000'].ok, true, 'the threshold judged over the merged samples');
+      assert.ok(data.state.testRunDurationMs > 0);
+      shapes.push(shape(data));
+    }
+    assert.deepEqual(shapes[0], shapes[1], 'the same data shape with 2 runners as with 1');
+  });
+
+  it('exec.test.abort() in one runner stops every runner: exit 108, teardown and handleSummary once', async () => {
+    const summaryFile = join(cwd, 'hs.json');
+    const r = await cli(['--env', 'ITERATIONS=100000000', '--env', 'ABORT_AT=60', '--env', `SUMMARY_FILE=${summaryFile}`], undefined, { script: LIFECYCLE });
+    assert.equal(r.code, 108, r.err + r.out);
+    assert.match(r.err, /runner \d\/2 called test\.abort\(\): stopping every runner/);
+    const runners = runnerLines(r.err);
+    assert.equal(runners.length, 2);
+    assert.ok(runners.every((x) => x.iterations < 100000000 / 2), `both runners stopped early: ${JSON.stringify(runners)}`);
+    assert.deepEqual(runners.map((x) => x.exit).sort(), [105, 108]);
+    const pts = points(await runDir());
+    const reqs = pts.filter((p) => p.metric === 'http_reqs');
+    assert.equal(reqs.filter((p) => p.data.tags.group === '::teardown').length, 1, 'teardown() ran once, after the runners stopped');
+    assert.equal((r.out.match(/handleSummary ran: \d+ iterations/g) ?? []).length, 1);
+    // handleSummary saw every runner's completed iterations (the merged stream's)
+    assert.equal(JSON.parse(readFileSync(summaryFile, 'utf8')).metrics.iterations.values.count, pts.filter((p) => p.metric === 'iterations').length);
   });
 
   it('abortOnFail is judged over the merged samples while the test runs and stops every runner (exit 99)', async () => {
@@ -103,7 +175,7 @@ describe('harness run --runners 2 (spawned, builtin engine, local target)', func
       void (async () => {
         // both runners are in pids.json while they run
         const deadline = Date.now() + 30_000;
-        while (Date.now() < deadline && runnerPids.length < 2) {
+        while (Date.now() < deadline && runnerPids.length < 3) {
           const ids = await listRunIds(runsRoot(cwd)).catch(() => []);
           if (ids.length) runnerPids = ((await PidFile.read(join(runsRoot(cwd), ids[0], 'pids.json')))?.processes ?? []).filter((p) => p.component === 'k6').map((p) => p.pid);
           await new Promise((res) => setTimeout(res, 100));
@@ -115,7 +187,8 @@ describe('harness run --runners 2 (spawned, builtin engine, local target)', func
         }
       })();
     });
-    assert.equal(runnerPids.length, 2, `two runner processes recorded: ${runnerPids}`);
+    // two runners and the instance that runs setup, teardown and the summary for them
+    assert.equal(runnerPids.length, 3, `three engine processes recorded: ${runnerPids}`);
     assert.equal(r.code, 105, r.err + r.out);
     const deadline = Date.now() + 8000;
     while (Date.now() < deadline && runnerPids.some(pidAlive)) await new Promise((res) => setTimeout(res, 100));

@@ -135,4 +135,9 @@ export interface Engine {
    * version lacks): called before anything starts. Absent: every arg is taken.
    */
   checkArgs?(args: EngineRunArgs, env: EngineEnv): Promise<void>;
+  /**
+   * The engine takes the harness's `--lifecycle-for DIR` / `--setup-from DIR` (runners-protocol.ts):
+   * with `--runners N`, setup(), teardown() and handleSummary() then run once for all runners.
+   */
+  readonly runnersLifecycle?: boolean;
 }

@@ -40,13 +40,12 @@ export interface RunEngine {
 }
 
 /**
- * How many engine processes `run.runners` means for `engine`: `auto` is every core for the
- * built-in engine (one Node process uses one core) and 1 for real k6 (one k6 process already
- * uses every core); a number is taken as given.
+ * How many engine processes `run.runners` means for `engine`: `auto` (the default) is every core
+ * for the built-in engine (one Node process uses one core) and 1 for real k6 (one k6 process
+ * already uses every core); a number is taken as given.
  */
 export function resolveRunners(runners: number | 'auto' | undefined, engineKey: string): number {
-  if (runners === undefined) return 1;
-  if (runners === 'auto') return engineKey === 'builtin' ? availableParallelism() : 1;
+  if (runners === undefined || runners === 'auto') return engineKey === 'builtin' ? availableParallelism() : 1;
   return runners;
 }
 

@@ -65,7 +65,10 @@ export async function chaos(opts: ChaosOptions, ctx: CommandContext): Promise<nu
   const { resolveScenario } = await import('../../build');
   const scenarios = new Map<string, Awaited<ReturnType<typeof resolveScenario>>>();
   for (const def of selected) if (!scenarios.has(def.scenario)) scenarios.set(def.scenario, await resolveScenario(def.scenario, ctx.cwd));
-  const { engine, why } = await selectEngine(config.engine, ctx.env);
+  // the background load stays one engine process unless run.runners says otherwise: an
+  // experiment times recovery from the live stream, which the runners' merge holds back by up to
+  // a runner's flush (docs/scaling.md)
+  const { engine, why } = await selectEngine(config.engine, ctx.env, { runners: config.run.runners ?? 1 });
 
   const seed = config.run.seed ?? randomInt(1, 2 ** 31 - 1);
   out(messages.seed(seed));

@@ -77,7 +77,8 @@ export async function run(opts: RunOptions, ctx: CommandContext): Promise<number
       const { engine, why } = opts.engineOverride
         ? { engine: opts.engineOverride, why: opts.engineOverride.name }
         : await selectEngine(config.engine, ctx.env, { runners: config.run.runners, thresholds });
-      if (config.run.runners !== undefined) session.info.runners = resolveRunners(config.run.runners, engine.name);
+      const runners = resolveRunners(config.run.runners, engine.name);
+      if (config.run.runners !== undefined || runners > 1) session.info.runners = runners;
       say(messages.engine(why));
       // flags passed through to the engine: one the installed k6 lacks is a 104 before anything starts
       const passThrough = { summaryMode: opts.summaryMode, secretSources: opts.secretSource?.length ? opts.secretSource : undefined };

@@ -31,6 +31,14 @@ export interface RunFlags {
   summaryMode?: SummaryMode;
   /** `--new-machine-readable-summary[=bool]` (k6 v1.4.2+); undefined: K6_NEW_MACHINE_READABLE_SUMMARY decides. */
   newMachineReadableSummary?: boolean;
+  /**
+   * Harness-only (`harness run --runners N`, docs/scaling.md): `--lifecycle-for DIR` makes this
+   * instance run no scenario, only setup(), teardown() and the end-of-test summary for runners that
+   * run `--setup-from DIR` (no setup of their own: they wait for DIR/setup.json). Protocol in
+   * `runners-protocol.ts`.
+   */
+  lifecycleFor?: string;
+  setupFrom?: string;
   /** Harness-only: a threshold whose metric got no sample fails (99) instead of passing as in k6; undefined: HARNESS_K6_FAIL_ON_UNMATCHED_THRESHOLDS decides. */
   failOnUnmatchedThresholds?: boolean;
 }
@@ -57,6 +65,8 @@ const FLAGS: Record<string, { kind: Kind; short?: string }> = {
   'log-output': { kind: 'value' },
   'execution-segment': { kind: 'value' },
   'execution-segment-sequence': { kind: 'value' },
+  'lifecycle-for': { kind: 'value' },
+  'setup-from': { kind: 'value' },
   'log-format': { kind: 'ignoredValue' },
   address: { kind: 'ignoredValue', short: 'a' },
   'compatibility-mode': { kind: 'ignoredValue' },
@@ -203,6 +213,12 @@ export function parseRunFlags(argv: string[], problems: string[]): RunFlags {
         break;
       case 'execution-segment-sequence':
         f.options.executionSegmentSequence = value;
+        break;
+      case 'lifecycle-for':
+        f.lifecycleFor = value;
+        break;
+      case 'setup-from':
+        f.setupFrom = value;
         break;
     }
   }

@@ -20,11 +20,13 @@ import { summaryResult, writeSummaryResult } from '../output/handle-summary';
 import { buildMachineReadableSummary } from '../output/summary-machine-readable';
 import { buildSummaryReport, SummaryCollector } from '../output/summary-report';
 import { startOutputs, stopOutputs } from '../output/registry';
-import { buildSummaryData } from '../output/summary-data';
+import { isWithFlushed } from '../output/types';
+import { readRunnersFile, RUNNERS_FILES, waitForRunnersFile, writeRunnersFile, type MergedSummaryMessage, type ReadyMessage, type SetupMessage, type TeardownDoneMessage } from '../merge/runners-protocol';
+import { buildSummaryData, type SummaryData } from '../output/summary-data';
 import type { Output } from '../output/types';
 import { loadScript, releaseBundler } from '../runtime';
 import { createBuiltinRegistry } from '../modules/builtins';
-import { parseThresholdsConfig, validateThresholds, ThresholdsEvaluator, thresholdsCrossedMessage, unmatchedThresholdMessage } from '../../../vocabulary';
+import { parseThresholdsConfig, readSampleBatches, validateThresholds, ThresholdsEvaluator, thresholdsCrossedMessage, unmatchedThresholdMessage } from '../../../vocabulary';
 import type { RuntimeOptions, ScriptRuntime } from '../types';
 import { parseRunFlags, SUMMARY_MODES, type RunFlags, type SummaryMode } from './flags';
 import { createSecretStore, type SecretStoreImpl } from '../secrets';
@@ -92,6 +94,10 @@ Flags:
       --log-output stderr|stdout|none|file=PATH
       --execution-segment A:B        run only this share of the test (e.g. 0:1/2, 50%:100%)
       --execution-segment-sequence S  the segments all instances use (e.g. 0,1/2,1)
+      --no-setup / --no-teardown     do not run setup() / teardown()
+      --setup-from DIR / --lifecycle-for DIR  harness only, for \`harness run --runners N\`:
+                              setup's data from another instance / run only setup, teardown
+                              and the summary for the runners (docs/scaling.md)
 `;
 
 interface Loaded {
@@ -223,13 +229,18 @@ async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
     const { runtime, options, runtimeOptions, engine, thresholds } = loaded;
     const registry = builtinExecutors();
     const tuple = options.executionTuple;
-    // k6 leaves a scenario with no work in this segment out of the plan, with a warning
-    const executors = options.scenarios
-      .map((s) => registry.get(s.executor).create(s, tuple))
-      .filter((e) => {
-        if (!e.hasWork()) logger.warn(`Executor '${e.config.name}' is disabled for segment ${tuple.segment} due to lack of work!`);
-        return e.hasWork();
-      });
+    const lifecycleDir = flags.lifecycleFor && resolve(ctx.cwd, flags.lifecycleFor);
+    const setupDir = flags.setupFrom && resolve(ctx.cwd, flags.setupFrom);
+    // k6 leaves a scenario with no work in this segment out of the plan, with a warning;
+    // a lifecycle instance runs none: its runners do
+    const executors = lifecycleDir
+      ? []
+      : options.scenarios
+          .map((s) => registry.get(s.executor).create(s, tuple))
+          .filter((e) => {
+            if (!e.hasWork()) logger.warn(`Executor '${e.config.name}' is disabled for segment ${tuple.segment} due to lack of work!`);
+            return e.hasWork();
+          });
     const plan = planExecution(executors);
     try {
       outputs = flags.out.map((spec) => builtinOutputs().create(spec, { metrics: engine, cwd: ctx.cwd, stdout: ctx.stdout, env: runtimeOptions.env, logger }));
@@ -263,11 +274,54 @@ async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
         return r.shouldAbort ? r.breached : [];
       },
     };
+    if (lifecycleDir) {
+      writeRunnersFile(lifecycleDir, RUNNERS_FILES.ready, {
+        thresholds: options.thresholds,
+        summaryTrendStats: [...options.summaryTrendStats],
+        summaryTimeUnit: options.summaryTimeUnit,
+      } satisfies ReadyMessage);
+    }
+    // the lifecycle instance's samples are on disk before the runners (or the merge) hear of a phase's end
+    const flushOutputs = async () => {
+      engine.flushOutputs();
+      await Promise.all(outputs.filter(isWithFlushed).map((o) => o.flushed()));
+    };
+    const lifecycleHooks = lifecycleDir
+      ? {
+          gauges: false,
+          afterSetup: async (data: unknown) => {
+            await flushOutputs();
+            writeRunnersFile(lifecycleDir, RUNNERS_FILES.setup, { ok: true, data } satisfies SetupMessage);
+          },
+          alongsideScenarios: () => waitForRunnersFile<void>(lifecycleDir, RUNNERS_FILES.runnersDone, { pollMs: 50 }),
+        }
+      : {};
+    const runnerHooks = setupDir
+      ? {
+          setupData: async (signal: AbortSignal) => {
+            const m = await waitForRunnersFile<SetupMessage>(setupDir, RUNNERS_FILES.setup, { signal });
+            return m.ok ? { data: m.data } : undefined;
+          },
+        }
+      : {};
     let progress: ProgressReporter = new NullProgress();
-    const scheduler = new Scheduler({ runtime, runtimeOptions, options, executors, logger, signal: ctx.signal, thresholds: live, onStart: () => {
+    const scheduler = new Scheduler({
+      runtime,
+      runtimeOptions,
+      options,
+      executors,
+      logger,
+      signal: ctx.signal,
+      thresholds: live,
+      noSetup: flags.noSetup,
+      noTeardown: flags.noTeardown,
+      ...lifecycleHooks,
+      ...runnerHooks,
+      onStart: () => {
         stats.started();
         progress.start();
-      } });
+      },
+    });
     progress = flags.quiet
       ? new NullProgress()
       : new StreamProgress({ state: scheduler, executors: plan.executors, maxDuration: plan.maxDuration, maxVUs: plan.maxVUs, now: () => performance.timeOrigin + performance.now() }, ctx.stdout, ctx.isTTY);
@@ -275,6 +329,22 @@ async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
     stats.ran(scheduler);
     progress.stop();
     engine.flushOutputs();
+    let merged: MergedSummaryMessage | undefined;
+    if (lifecycleDir) {
+      // setup failed or was stopped: the runners waiting for it end without running anything
+      if (!readRunnersFile(lifecycleDir, RUNNERS_FILES.setup)) writeRunnersFile(lifecycleDir, RUNNERS_FILES.setup, { ok: false } satisfies SetupMessage);
+      await stopOutputs(outputs);
+      outputs = [];
+      writeRunnersFile(lifecycleDir, RUNNERS_FILES.teardownDone, { testRunDurationMs: result.durationMs } satisfies TeardownDoneMessage);
+      merged = await waitForRunnersFile<MergedSummaryMessage>(lifecycleDir, RUNNERS_FILES.summary, { pollMs: 20 });
+      // full mode's per-group and per-scenario sections: from the merged stream, read once now
+      collector = undefined;
+      if (summaryMode === 'full' && merged.samplesFile) {
+        const m = merged.metrics;
+        collector = new SummaryCollector((name) => loaded.registry.get(name) ?? (m[name] && { type: m[name].type, contains: m[name].contains }));
+        for await (const batch of readSampleBatches(merged.samplesFile)) collector.write(batch.flatMap((r) => (r.type === 'Point' ? [r.sample] : [])));
+      }
+    }
 
     let exitCode: number = result.exitCode;
     if (result.error) logError(result, logger);
@@ -294,12 +364,12 @@ async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
     }
     if (ran && !options.noSummary && summaryMode !== 'disabled') {
       try {
-        await writeSummary(loaded, result, ctx, logger, { mode: summaryMode, collector, machineReadable });
+        await writeSummary(loaded, result, ctx, logger, { mode: summaryMode, collector, machineReadable, merged });
       } catch (e) {
         logger.error((e as Error).message);
       }
     } else if (ran && flags.summaryExport) {
-      await writeSummary(loaded, result, ctx, logger, { exportOnly: true, mode: summaryMode, collector, machineReadable }).catch((e) => logger.error((e as Error).message));
+      await writeSummary(loaded, result, ctx, logger, { exportOnly: true, mode: summaryMode, collector, machineReadable, merged }).catch((e) => logger.error((e as Error).message));
     }
     if (!flags.quiet) progress.finish();
     if (breached.length) {
@@ -361,10 +431,16 @@ interface SummaryRequest {
   collector?: SummaryCollector;
   /** k6's machine-readable summary for handleSummary and --summary-export (v1/v2 modes only, as in k6). */
   machineReadable?: boolean;
+  /**
+   * The metrics and groups of every runner (`--lifecycle-for`), in place of this instance's own
+   * (the collector then comes from the merged stream; checks in the tree's order).
+   */
+  merged?: MergedSummaryMessage;
 }
 
+/** handleSummary(data) (or k6's default text) and `--summary-export`. */
 async function writeSummary(l: Loaded, result: ExecutionResult, ctx: IoContext, logger: RuntimeOptions['logger'], req: SummaryRequest): Promise<void> {
-  const data = buildSummaryData({
+  const own = buildSummaryData({
     engine: l.engine,
     thresholds: l.thresholds,
     testRunDurationMs: result.durationMs,
@@ -376,9 +452,19 @@ async function writeSummary(l: Loaded, result: ExecutionResult, ctx: IoContext, 
     isStdOutTTY: ctx.isTTY,
     isStdErrTTY: false,
   });
+  const data: SummaryData = req.merged ? { ...own, metrics: req.merged.metrics, root_group: req.merged.root_group } : own;
   const textMode = req.mode === 'full' ? 'full' : req.mode === 'legacy' ? 'legacy' : 'compact';
+  const merged = req.merged;
   const report =
-    textMode === 'legacy' ? undefined : buildSummaryReport({ data, mode: textMode, collector: req.collector, checksInOrder: l.engine.groups.checksInOrder(), percentile: percentileOf(l.engine) });
+    textMode === 'legacy'
+      ? undefined
+      : buildSummaryReport({
+          data,
+          mode: textMode,
+          collector: req.collector,
+          checksInOrder: merged ? undefined : l.engine.groups.checksInOrder(),
+          percentile: merged ? (metric, p) => merged.percentiles?.[metric]?.[String(p)] : percentileOf(l.engine),
+        });
   const machineReadable =
     report && req.machineReadable
       ? buildMachineReadableSummary(report, {

@@ -24,6 +24,23 @@ export interface SchedulerDeps {
   now?: () => number;
   /** Called when the test clock starts (after VU init, before setup): start the progress line here. */
   onStart?: () => void;
+  /** k6's `--no-setup` / `--no-teardown`. */
+  noSetup?: boolean;
+  noTeardown?: boolean;
+  /**
+   * Replaces setup(): the data another instance's setup() returned (`--setup-from`, runners of one
+   * test); undefined when setup failed there, and then this instance ends at once, running nothing.
+   */
+  setupData?: (signal: AbortSignal) => Promise<{ data: unknown } | undefined>;
+  /** After setup() returned, before the scenarios (`--lifecycle-for` hands the data to the runners). */
+  afterSetup?: (data: unknown) => Promise<void>;
+  /**
+   * Awaited beside the scenarios, and not cut short by a stop (`--lifecycle-for` waits for its
+   * runners here, so teardown() runs once they all ended, however they were stopped).
+   */
+  alongsideScenarios?: () => Promise<void>;
+  /** vus/vus_max samples every second (default true; an instance without VUs has none to report). */
+  gauges?: boolean;
 }
 
 /** Live counters the progress line and `k6/execution` read. */
@@ -127,16 +144,25 @@ export class Scheduler implements SchedulerState {
 
       this.startedAt = this.now();
       d.onStart?.();
-      timers.push(setInterval(() => this.emitGauges(), d.gaugeIntervalMs ?? 1000));
+      if (d.gauges !== false) timers.push(setInterval(() => this.emitGauges(), d.gaugeIntervalMs ?? 1000));
       if (d.thresholds) timers.push(setInterval(() => this.checkThresholds(), d.thresholdIntervalMs ?? 2000));
 
       // setup
       this.phase = 'setup';
-      const setup = await withTimeout(
-        (signal) => lifecycle!.runSetup(this.lifecycleContext(signal)),
-        d.options.setupTimeout,
-        this.testStop.signal,
-      );
+      if (d.setupData) {
+        const given = await d.setupData(this.testStop.signal).catch(() => 'stopped' as const);
+        if (given === 'stopped') return await this.finishAfterStop(lifecycle);
+        if (!given) return this.result(ExitCode.Ok);
+        this.setupData = given.data;
+        return await this.runScenarios(lifecycle);
+      }
+      const setup = d.noSetup
+        ? { kind: 'ok' as const, value: undefined }
+        : await withTimeout(
+            (signal) => lifecycle!.runSetup(this.lifecycleContext(signal)),
+            d.options.setupTimeout,
+            this.testStop.signal,
+          );
       if (setup.kind === 'timeout') {
         return this.result(
           ExitCode.SetupTimeout,
@@ -153,13 +179,8 @@ export class Scheduler implements SchedulerState {
         return this.result(code, setup.error);
       }
       this.setupData = setup.value;
-
-      // scenarios
-      this.phase = 'running';
-      const scenariosStart = this.now();
-      await Promise.all(this.plan.executors.map((ex) => this.runScenario(ex, scenariosStart)));
-
-      return await this.finishAfterStop(lifecycle);
+      await d.afterSetup?.(this.setupData);
+      return await this.runScenarios(lifecycle);
     } finally {
       for (const t of timers) clearInterval(t);
       d.signal?.removeEventListener('abort', onSignal);
@@ -168,9 +189,17 @@ export class Scheduler implements SchedulerState {
     }
   }
 
-  /** Teardown (always, as k6 also does after test.abort and Ctrl-C), then the result. */
+  private async runScenarios(lifecycle: LifecycleVU): Promise<ExecutionResult> {
+    this.phase = 'running';
+    const scenariosStart = this.now();
+    await Promise.all([...this.plan.executors.map((ex) => this.runScenario(ex, scenariosStart)), this.deps.alongsideScenarios?.()]);
+    return this.finishAfterStop(lifecycle);
+  }
+
+  /** Teardown (always, as k6 also does after test.abort and Ctrl-C; not with --no-teardown), then the result. */
   private async finishAfterStop(lifecycle: LifecycleVU): Promise<ExecutionResult> {
     this.phase = 'teardown';
+    if (this.deps.noTeardown) return this.result(this.stopCause ? this.exitCodeForStop() : ExitCode.Ok);
     // teardown runs even when the test was stopped, so it gets its own signal
     const td = await withTimeout((signal) => lifecycle.runTeardown({ ...this.lifecycleContext(signal), data: this.setupData }), this.deps.options.teardownTimeout);
     if (td.kind === 'timeout') {

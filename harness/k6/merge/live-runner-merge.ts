@@ -3,20 +3,26 @@ import { decodeLine, LineTail, type Sample } from '../../../vocabulary';
 import { MergedMetrics } from './merged-metrics';
 import type { MergedRunners, RunnerCounts } from './merge-runner-streams';
 
-interface Queued {
-  sample: Sample;
-  line: string;
-}
-
 interface Runner {
   tail: LineTail;
   counts: RunnerCounts;
-  /** Points read but not yet written, in the runner's order (time order within its flush jitter). */
-  queue: Queued[];
+  /** Points read but not yet written, in the runner's order (time order within its flush jitter); their lines alongside (parallel arrays: no object per point). */
+  samples: Sample[];
+  lines: string[];
   head: number;
   /** Latest sample time read from this runner: nothing earlier can come from it any more. */
   watermark: number;
   done: boolean;
+  /** Still read, but holds no one back: it writes nothing until everyone else is done (a lifecycle instance between setup and teardown). */
+  idle: boolean;
+}
+
+/** How the merged summary is built (the script's options, as the lifecycle instance reports them). */
+export interface MergeFinishOptions {
+  /** The test's duration as its clock measured it (counter rates divide by it); default: the samples' span. */
+  testRunDurationMs?: number;
+  summaryTrendStats?: readonly string[];
+  summaryTimeUnit?: string;
 }
 
 /**
@@ -43,7 +49,7 @@ export class LiveRunnerMerge {
 
   constructor(o: { files: readonly string[]; outFile: string; thresholds?: unknown }) {
     this.merged = new MergedMetrics(o.thresholds);
-    this.runners = o.files.map((file) => ({ tail: new LineTail(file), counts: { file, points: 0, requests: 0, iterations: 0 }, queue: [], head: 0, watermark: Number.NEGATIVE_INFINITY, done: false }));
+    this.runners = o.files.map((file) => ({ tail: new LineTail(file), counts: { file, points: 0, requests: 0, iterations: 0 }, samples: [], lines: [], head: 0, watermark: Number.NEGATIVE_INFINITY, done: false, idle: false }));
     this.fd = openSync(o.outFile, 'w');
   }
 
@@ -71,8 +77,19 @@ export class LiveRunnerMerge {
     this.emit();
   }
 
+  /**
+   * Stream `i` writes nothing more until the others are done (the lifecycle instance after
+   * setup, whose samples are on disk by then): read its rest; it holds the watermark back no more.
+   */
+  idle(i: number): void {
+    const r = this.runners[i];
+    this.read(r);
+    r.idle = true;
+    this.emit();
+  }
+
   /** Every runner done: write the rest, bind the thresholds of metrics nobody emitted, judge them once. */
-  finish(): MergedRunners {
+  finish(o: MergeFinishOptions = {}): MergedRunners {
     if (!this.closed) {
       this.runners.forEach((r, i) => !r.done && this.runnerDone(i));
       this.flush();
@@ -80,8 +97,9 @@ export class LiveRunnerMerge {
       this.closed = true;
     }
     this.merged.bindRemaining();
-    const result = this.merged.thresholds.evaluate(this.elapsedMs, { final: true });
-    return { summary: this.merged.summary(this.elapsedMs), breached: result.breached, thresholdErrors: result.errors, runners: this.runners.map((r) => r.counts), durationMs: this.elapsedMs };
+    const durationMs = o.testRunDurationMs ?? this.elapsedMs;
+    const result = this.merged.thresholds.evaluate(durationMs, { final: true });
+    return { summary: this.merged.summary(durationMs, o), breached: result.breached, thresholdErrors: result.errors, runners: this.runners.map((r) => r.counts), durationMs: this.elapsedMs };
   }
 
   private read(r: Runner): void {
@@ -97,7 +115,8 @@ export class LiveRunnerMerge {
           if (this.merged.onMetric(rec.metric)) this.write(`${line}\n`);
           continue;
         }
-        r.queue.push({ sample: rec.sample, line });
+        r.samples.push(rec.sample);
+        r.lines.push(line);
         if (rec.sample.time > r.watermark) r.watermark = rec.sample.time;
       }
     }
@@ -105,29 +124,38 @@ export class LiveRunnerMerge {
 
   private emit(): void {
     let limit = Number.POSITIVE_INFINITY;
-    for (const r of this.runners) if (!r.done) limit = Math.min(limit, r.watermark);
+    for (const r of this.runners) if (!r.done && !r.idle) limit = Math.min(limit, r.watermark);
     for (;;) {
       let pick: Runner | undefined;
+      let pickT = 0;
       for (const r of this.runners) {
-        if (r.head >= r.queue.length) continue;
-        const t = r.queue[r.head].sample.time;
-        if (t <= limit && (!pick || t < pick.queue[pick.head].sample.time)) pick = r;
+        if (r.head >= r.samples.length) continue;
+        const t = r.samples[r.head].time;
+        if (t <= limit && (!pick || t < pickT)) {
+          pick = r;
+          pickT = t;
+        }
       }
       if (!pick) break;
-      const q = pick.queue[pick.head++];
-      this.point(q, pick.counts);
+      // the picked runner's run of points up to the next runner's head goes at once
+      let next = limit;
+      for (const r of this.runners) if (r !== pick && r.head < r.samples.length && r.samples[r.head].time < next) next = r.samples[r.head].time;
+      do {
+        this.point(pick.samples[pick.head], pick.lines[pick.head], pick.counts);
+        pick.head++;
+      } while (pick.head < pick.samples.length && pick.samples[pick.head].time <= next);
     }
     for (const r of this.runners) {
-      if (r.head > 4096 && r.head * 2 > r.queue.length) {
-        r.queue.splice(0, r.head);
+      if (r.head > 4096 && r.head * 2 > r.samples.length) {
+        r.samples.splice(0, r.head);
+        r.lines.splice(0, r.head);
         r.head = 0;
       }
     }
     this.flush();
   }
 
-  private point(q: Queued, c: RunnerCounts): void {
-    const s = q.sample;
+  private point(s: Sample, line: string, c: RunnerCounts): void {
     this.merged.push(s);
     c.points++;
     if (s.metric === 'http_reqs') c.requests += s.value;
@@ -136,7 +164,9 @@ export class LiveRunnerMerge {
     c.last = Math.max(c.last ?? s.time, s.time);
     if (s.time < this.first) this.first = s.time;
     if (s.time > this.last) this.last = s.time;
-    this.write(`${q.line}\n`);
+    this.out += line;
+    this.out += '\n';
+    if (this.out.length >= 1 << 16) this.flush();
   }
 
   private write(line: string): void {

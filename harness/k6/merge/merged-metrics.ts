@@ -64,8 +64,22 @@ export class MergedMetrics {
     }
   }
 
-  summary(durationMs: number): SummaryData {
-    return buildSummaryData({ engine: this.engine, thresholds: this.thresholds, testRunDurationMs: durationMs });
+  summary(durationMs: number, o: { summaryTrendStats?: readonly string[]; summaryTimeUnit?: string } = {}): SummaryData {
+    return buildSummaryData({ engine: this.engine, thresholds: this.thresholds, testRunDurationMs: durationMs, summaryTrendStats: o.summaryTrendStats, summaryTimeUnit: o.summaryTimeUnit });
+  }
+
+  /** The percentiles the trend thresholds name, over the merged values (for the summary's thresholds section). */
+  thresholdPercentiles(): Record<string, Record<string, number>> {
+    const out: Record<string, Record<string, number>> = {};
+    for (const o of this.thresholds.outcomes()) {
+      const pm = /^p\((\d+(?:\.\d+)?)\)\s*[<>=]/.exec(o.source.trim());
+      if (!pm) continue;
+      const sink = this.engine.observedMetrics().find((m) => m.name === o.metric)?.sink;
+      if (!sink || sink.type !== 'trend' || sink.isEmpty()) continue;
+      const p = Number(pm[1]) / 100;
+      (out[o.metric] ??= {})[String(p)] = sink.p(p);
+    }
+    return out;
   }
 
   private bindFor(metric: string): void {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createGzip, type Gzip } from 'node:zlib';
 import { decodeLine, encodeLines, encodeSamples, type MetricInfo, type MetricInfoSource, type Sample } from '../../../vocabulary';
-import type { Output, OutputParams } from './types';
+import type { Output, OutputParams, WithFlushed } from './types';
 
 /**
  * `--out json[=FILE]` (k6 `output/json`): newline-delimited JSON, byte-compatible with k6 v0.48.
@@ -16,7 +16,7 @@ import type { Output, OutputParams } from './types';
  * FILE `-` or empty writes to stdout; a `.gz` suffix gzips. Writes are async through the stream's
  * buffer; `stop()` resolves once everything is on disk.
  */
-export class JsonOutput implements Output {
+export class JsonOutput implements Output, WithFlushed {
   private readonly seen = new Set<string>();
   private readonly filename: string;
   private stream: Writable | undefined;
@@ -88,6 +88,13 @@ export class JsonOutput implements Output {
     }
     this.len += this.buf.write(line, this.len, 'utf8');
   };
+
+  /** A plain file's writes complete in order, so an empty write's callback comes after all of them. */
+  flushed(): Promise<void> {
+    const file = this.file;
+    if (!file || this.gzip || this.stopped) return Promise.resolve();
+    return new Promise<void>((res) => file.write(Buffer.alloc(0), () => res()));
+  }
 
   stop(): Promise<void> {
     this.stopped ??= (async () => {

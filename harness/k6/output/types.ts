@@ -42,3 +42,13 @@ export interface WithAbort {
 export function isWithAbort(o: Output): o is Output & WithAbort {
   return typeof (o as Partial<WithAbort>).setAbort === 'function';
 }
+
+/** An output whose writes can be awaited onto disk without stopping it (`--lifecycle-for` hands its setup samples on). */
+export interface WithFlushed {
+  /** Resolves once every sample written so far is on disk. */
+  flushed(): Promise<void>;
+}
+
+export function isWithFlushed(o: Output): o is Output & WithFlushed {
+  return typeof (o as Partial<WithFlushed>).flushed === 'function';
+}
