@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { compareRuns, DEFAULT_TOLERANCES } from './compare-runs';
 import type { RunProfile, SeriesProfile } from './run-profile';
+import { renderGateTable } from './render-gate';
 
 /** Deterministic "noise": a fixed LCG, so every expected verdict is known. */
 function noise(seed: number): () => number {
@@ -31,6 +32,19 @@ const verdictOf = (r: ReturnType<typeof compareRuns>, statistic: string) => r.ro
 
 describe('compareRuns (synthetic runs, known answers)', () => {
   const base = [run('b1', { p95: 10, seed: 1 }), run('b2', { p95: 10, seed: 2 }), run('b3', { p95: 10, seed: 3 })];
+
+  it('warns when the run was made differently from the baseline (runners, engine, runtime, machine), not otherwise', () => {
+    const env = (e: Record<string, unknown>) => (p: RunProfile): RunProfile => ({ ...p, environment: e });
+    const same = { scenario: 'smoke', engine: 'builtin', runtime: 'local', runners: 1, machine: 'm1' };
+    const b = base.map(env(same));
+    assert.deepEqual(compareRuns(env(same)(run('c', { p95: 10, seed: 4 })), b).warnings, []);
+    // a baseline saved before `runners` was recorded counts as one runner
+    assert.deepEqual(compareRuns(env(same)(run('c', { p95: 10, seed: 4 })), base.map(env({ ...same, runners: undefined }))).warnings, []);
+    const w = compareRuns(env({ ...same, runners: 2, machine: 'm2' })(run('c', { p95: 10, seed: 4 })), b).warnings!;
+    assert.deepEqual(w, ['runners differs: this run 2, the baseline 1', 'machine differs: this run "m2", the baseline "m1"']);
+    const table = renderGateTable(compareRuns(env({ ...same, runners: 2 })(run('c', { p95: 10, seed: 4 })), b));
+    assert.match(table, /^warning: runners differs: this run 2, the baseline 1: the gate compares unlike with like/);
+  });
 
   it('an identical configuration is unchanged everywhere', () => {
     const r = compareRuns(run('c', { p95: 10, seed: 4 }), base);

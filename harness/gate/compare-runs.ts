@@ -34,6 +34,8 @@ export interface GateRow {
 
 export interface GateResult {
   rows: GateRow[];
+  /** How the candidate was run differently from the baseline (engine, runtime, runners, machine): the verdicts compare unlike with like. */
+  warnings?: string[];
   regressed: number;
   improved: number;
   missing: number;
@@ -95,6 +97,7 @@ export function compareRuns(candidate: RunProfile, baseline: readonly RunProfile
   }
   return {
     rows,
+    warnings: environmentWarnings(candidate, baseline),
     regressed: rows.filter((r) => r.verdict === 'regressed').length,
     improved: rows.filter((r) => r.verdict === 'improved').length,
     missing: rows.filter((r) => r.verdict === 'missing').length,
@@ -266,4 +269,23 @@ function wholePercentile(s: SeriesProfile, q: number): number {
   const v = h.getValueAtPercentile(q) / 1000;
   h.destroy();
   return Math.min(s.max, Math.max(s.min, v));
+}
+
+/**
+ * What makes latency incomparable: another engine, runtime, process count or machine. The gate
+ * still judges (a deliberate change of runner is a fair question to ask it), but says so above
+ * the table and in gate.md, so a "regression" that is the runner's is not chased
+ * in the code. Baselines saved before `runners` was recorded count as 1.
+ */
+export function environmentWarnings(candidate: RunProfile, baseline: readonly RunProfile[]): string[] {
+  const out: string[] = [];
+  for (const key of ['scenario', 'engine', 'runtime', 'runners', 'machine'] as const) {
+    const mine = candidate.environment[key] ?? (key === 'runners' ? 1 : undefined);
+    if (mine === undefined) continue;
+    const theirs = [...new Set(baseline.map((b) => b.environment[key] ?? (key === 'runners' ? 1 : undefined)).filter((v) => v !== undefined).map((v) => JSON.stringify(v)))];
+    if (theirs.length && !(theirs.length === 1 && theirs[0] === JSON.stringify(mine))) {
+      out.push(`${key} differs: this run ${JSON.stringify(mine)}, the baseline ${theirs.join(' / ')}`);
+    }
+  }
+  return out;
 }

@@ -34,14 +34,15 @@ const HEAD = ['verdict', 'statistic', 'baseline', 'candidate', 'change', 'tolera
 export function renderGateTable(g: GateResult): string {
   const rows = [HEAD, ...ordered(g).map(cells)];
   const width = HEAD.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return `${rows.map((r) => r.map((c, i) => c.padEnd(width[i]!)).join('  ').trimEnd()).join('\n')}\n${summaryLine(g)}\n`;
+  return `${warningLines(g).map((w) => `warning: ${w}\n`).join('')}${rows.map((r) => r.map((c, i) => c.padEnd(width[i]!)).join('  ').trimEnd()).join('\n')}\n${summaryLine(g)}\n`;
 }
 
 /** gate.md: for a pull-request comment or a CI step summary. */
 export function renderGateMarkdown(g: GateResult): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   const body = ordered(g).map((r) => `| ${cells(r).map(esc).join(' | ')} |`);
-  return `## Performance gate: ${g.regressed + g.missing ? 'FAILED' : 'passed'}\n\n${summaryLine(g)}\n\nrun \`${g.candidateRun}\` against ${g.baselineRuns.length} baseline run(s): ${g.baselineRuns.map((r) => `\`${r}\``).join(', ')}\n\n| ${HEAD.join(' | ')} |\n|${HEAD.map(() => '---').join('|')}|\n${body.join('\n')}\n\neffect: Cliff's delta of the per-second windows (latency, throughput) or the rate difference; confidence: 1 - p of the one-sided test (docs/gates.md).\n`;
+  const warn = warningLines(g).map((w) => `> **Warning:** ${esc(w)}\n`).join('');
+  return `## Performance gate: ${g.regressed + g.missing ? 'FAILED' : 'passed'}\n\n${summaryLine(g)}\n\n${warn ? `${warn}\n` : ''}run \`${g.candidateRun}\` against ${g.baselineRuns.length} baseline run(s): ${g.baselineRuns.map((r) => `\`${r}\``).join(', ')}\n\n| ${HEAD.join(' | ')} |\n|${HEAD.map(() => '---').join('|')}|\n${body.join('\n')}\n\neffect: Cliff's delta of the per-second windows (latency, throughput) or the rate difference; confidence: 1 - p of the one-sided test (docs/gates.md).\n`;
 }
 
 /** gate.junit.xml: one testcase per compared statistic, a failure per regression or missing series. */
@@ -61,6 +62,11 @@ export function compareRows(g: GateResult): CompareRow[] {
     const [, , baseline, candidate, change, tolerance, effect, confidence, note] = cells(r);
     return { verdict: r.verdict, statistic: r.statistic, tags: tagText(r), baseline: baseline!, candidate: candidate!, change: change!, tolerance: tolerance!, effect: effect!, confidence: confidence!, note: note! };
   });
+}
+
+/** The environment warnings, with what to do about them. */
+export function warningLines(g: GateResult): string[] {
+  return (g.warnings ?? []).map((w) => `${w}: the gate compares unlike with like (record the baseline the way this run was made, e.g. the same --runners)`);
 }
 
 export function summaryLine(g: GateResult): string {
