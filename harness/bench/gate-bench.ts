@@ -49,6 +49,10 @@ interface Trial {
   code: number | null;
   /** Rows the gate called regressed (`http_req_duration p95`, ...). */
   regressed: string[];
+  /** Rows the gate called inconclusive (a tail that rose on a busier machine). */
+  inconclusive: string[];
+  /** run.json cpuContention.waitPerCpu: how long the run's processes waited for a CPU per CPU-ms. */
+  contention: number;
   /** The whole-run p95's change against the baseline, from gate.json. */
   p95Change: number;
   load: number;
@@ -161,12 +165,14 @@ export const gateBench: BenchSuite = {
             injectedMs: arm.injectedMs,
             code: r.code,
             regressed: gate.rows.filter((x) => x.verdict === 'regressed').map((x) => `${x.statistic}${Object.keys(x.tags).length ? ' {endpoint}' : ''}`),
+            inconclusive: gate.rows.filter((x) => x.verdict === 'inconclusive').map((x) => `${x.statistic}${Object.keys(x.tags).length ? ' {endpoint}' : ''}`),
+            contention: await readFile(path.join(dir, 'run.json'), 'utf8').then((t) => Number((JSON.parse(t) as { cpuContention?: { waitPerCpu?: number } }).cpuContention?.waitPerCpu), () => Number.NaN),
             p95Change: p95Row?.change ?? Number.NaN,
             load,
             seconds: (Date.now() - t0) / 1000,
           };
           results.push(t);
-          log(`round ${round + 1} +${arm.injectedMs} ms: exit ${r.code}, p95 ${pct(t.p95Change, 1)}${t.regressed.length ? `, regressed: ${[...new Set(t.regressed)].join('; ')}` : ''} (load ${load.toFixed(1)}, ${t.seconds.toFixed(0)} s)`);
+          log(`round ${round + 1} +${arm.injectedMs} ms: exit ${r.code}, p95 ${pct(t.p95Change, 1)}${t.regressed.length ? `, regressed: ${[...new Set(t.regressed)].join('; ')}` : ''}${t.inconclusive.length ? `, inconclusive: ${[...new Set(t.inconclusive)].join('; ')}` : ''} (contention ${t.contention.toFixed(2)}, load ${load.toFixed(1)}, ${t.seconds.toFixed(0)} s)`);
           if (r.code !== 0 && r.code !== 112) log(`  unexpected exit ${r.code}: ${r.stderr.slice(-600)}`);
           if (rolling && arm.injectedMs === 0) {
             const save = await harness(cwd, ['baseline', 'save', 'latest', '--name', BASELINE, '--keep', String(baselineRuns)], {});
@@ -200,7 +206,10 @@ function summarise(o: {
     const valid = ts.filter((t) => t.code === 0 || t.code === 112);
     const caught = valid.filter((t) => t.code === 112).length;
     const p95Flagged = valid.filter((t) => t.regressed.includes('http_req_duration p95')).length;
-    return { arm, n: valid.length, errors: ts.length - valid.length, caught, p95Flagged, p95Change: med(valid.map((t) => t.p95Change)), rows: [...new Set(valid.flatMap((t) => t.regressed))] };
+    // what the gate would have said without gate.busyMachineFactor: an inconclusive row was a regressed one
+    const withoutBusyRule = valid.filter((t) => t.code === 112 || (t.code === 0 && t.inconclusive.length > 0)).length;
+    const excused = valid.filter((t) => t.inconclusive.length > 0).length;
+    return { arm, n: valid.length, errors: ts.length - valid.length, caught, p95Flagged, withoutBusyRule, excused, p95Change: med(valid.map((t) => t.p95Change)), rows: [...new Set(valid.flatMap((t) => t.regressed))] };
   });
   const identical = rows.find((r) => r.arm.injectedMs === 0)!;
   const goal = rows.find((r) => r.arm.size === GOAL_SIZE)!;
@@ -211,12 +220,12 @@ function summarise(o: {
   const cores = os.cpus().length;
   const [lMin, lMed, lMax] = [Math.min(...o.loads), med(o.loads), Math.max(...o.loads)];
   const table = [
-    '| injected per request | % of baseline p95 | trials | gate failed (exit 112) | 95% interval | p95 row regressed | median p95 change | rows that regressed |',
-    '|---:|---:|---:|---:|---|---:|---:|---|',
+    '| injected per request | % of baseline p95 | trials | gate failed (exit 112) | 95% interval | p95 row regressed | runs with inconclusive rows | failed without the busy-machine rule | median p95 change | rows that regressed |',
+    '|---:|---:|---:|---:|---|---:|---:|---:|---:|---|',
     ...rows.map((r) => {
       const [lo, hi] = wilson(r.caught, r.n);
       const label = r.arm.injectedMs === 0 ? 'none (identical)' : `${r.arm.injectedMs} ms`;
-      return `| ${label} | ${pct(r.arm.injectedMs / o.baseP95)} | ${r.n}${r.errors ? ` (+${r.errors} errors)` : ''} | ${r.caught}/${r.n} (${pct(r.n ? r.caught / r.n : 0)}) | ${pct(lo)}-${pct(hi)} | ${r.p95Flagged}/${r.n} | ${pct(r.p95Change, 1)} | ${r.rows.join('; ') || '-'} |`;
+      return `| ${label} | ${pct(r.arm.injectedMs / o.baseP95)} | ${r.n}${r.errors ? ` (+${r.errors} errors)` : ''} | ${r.caught}/${r.n} (${pct(r.n ? r.caught / r.n : 0)}) | ${pct(lo)}-${pct(hi)} | ${r.p95Flagged}/${r.n} | ${r.excused}/${r.n} | ${r.withoutBusyRule}/${r.n} | ${pct(r.p95Change, 1)} | ${r.rows.join('; ') || '-'} |`;
     }),
   ].join('\n');
   const markdown = `\`npm run bench -- gate\` (harness/bench/gate-bench.ts) spawns \`harness\` as CI would: local runtime, builtin engine, scenario \`steady\` (constant arrival rate 50/s) for ${o.seconds} s per run, against a gateway with a ${o.serviceMs} ms base service time (\`TARGET_INJECT_DELAY_MS\`, the stand-in for a real API's database call; docs/gates.md says why). ${o.baselineRuns} baseline runs are saved under one name (p95 ${o.base.map((b) => b.p95.toFixed(1)).join(', ')} ms: between-run spread ${pct(cv(o.base.map((b) => b.p95)), 1)}; p50 spread ${pct(cv(o.base.map((b) => b.p50)), 1)}), then ${o.trials} rounds interleave identical runs and runs with a delay added to every request, sized as a share of the baseline's median p95 (${o.baseP95.toFixed(1)} ms), each gated with \`--baseline\` at the default tolerances${o.rolling ? `; the baseline is **rolling** (\`BENCH_GATE_ROLLING=1\`): every identical run is saved into it after its gate with \`baseline save --keep ${o.baselineRuns}\`, as a CI that saves each main run keeps it, while injected runs never enter it` : ' against that fixed baseline'}. A catch is exit 112; on an identical run, exit 112 is a false alarm. ${o.minutes.toFixed(0)} minutes in all.

@@ -204,7 +204,7 @@ function validate(c: HarnessConfig, problems: string[], warnings: string[]): voi
     const obj = (c[a] as unknown as Record<string, Record<string, unknown>>)[b];
     for (const [k, v] of Object.entries(obj)) if (typeof v !== 'string') problems.push(`${section}.${k}: must be a string, got ${JSON.stringify(v)}`);
   }
-  for (const k of ['alpha', 'latencyTolerance', 'errorRateTolerance', 'throughputTolerance', 'checksTolerance', 'noiseFactor'] as const) {
+  for (const k of ['alpha', 'latencyTolerance', 'errorRateTolerance', 'throughputTolerance', 'checksTolerance', 'noiseFactor', 'busyMachineFactor'] as const) {
     const v = c.gate[k];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (k === 'alpha' && (v <= 0 || v >= 1))) problems.push(`gate.${k}: must be a number ${k === 'alpha' ? 'in (0, 1)' : '>= 0'}, got ${JSON.stringify(v)}`);
   }

@@ -99,6 +99,13 @@ export interface GateTolerances {
   /** With 2 baseline runs the tolerance widens by this many between-run spreads (default 2); 3 or more runs use the between-runs test. */
   noiseFactor: number;
   /**
+   * When the run's processes waited for a CPU more than this many times as much as in the
+   * baseline's busiest run (run.json `cpuContention`, Linux), latency rows from p50 up that rose
+   * are `inconclusive` instead of `regressed`: the machine's neighbours, not the change, move the
+   * tail then (default 1.5; 0 turns it off; docs/gates.md).
+   */
+  busyMachineFactor: number;
+  /**
    * Per metric or tag set, in k6's threshold key syntax (`http_req_duration{name:GET /health}`,
    * `checks{check:accepted 202}`): tolerances that differ from the ones above. The most specific
    * key matching a series wins. A key that matches no series of the baseline fails the gate (a
@@ -135,6 +142,7 @@ export const GATE_DEFAULTS: GateTolerances = {
   throughputTolerance: 0.1,
   checksTolerance: 0.01,
   noiseFactor: 2,
+  busyMachineFactor: 1.5,
   series: {},
 };
 

@@ -41,7 +41,10 @@ describe('compareRuns (synthetic runs, known answers)', () => {
     // a baseline saved before `runners` was recorded counts as one runner
     assert.deepEqual(compareRuns(env(same)(run('c', { p95: 10, seed: 4 })), base.map(env({ ...same, runners: undefined }))).warnings, []);
     const w = compareRuns(env({ ...same, runners: 2, machine: 'm2' })(run('c', { p95: 10, seed: 4 })), b).warnings!;
-    assert.deepEqual(w, ['runners differs: this run 2, the baseline 1', 'machine differs: this run "m2", the baseline "m1"']);
+    assert.deepEqual(
+      w.map((x) => x.replace(/: the gate compares unlike with like.*/, '')),
+      ['runners differs: this run 2, the baseline 1', 'machine differs: this run "m2", the baseline "m1"'],
+    );
     const table = renderGateTable(compareRuns(env({ ...same, runners: 2 })(run('c', { p95: 10, seed: 4 })), b));
     assert.match(table, /^warning: runners differs: this run 2, the baseline 1: the gate compares unlike with like/);
   });
@@ -63,6 +66,27 @@ describe('compareRuns (synthetic runs, known answers)', () => {
     assert.ok(row.effectSize > 0.9, `Cliff's delta ${row.effectSize}`);
     assert.ok(row.confidence > 0.99);
     assert.equal(verdictOf(compareRuns(run('c', { p95: 7, seed: 5 }), base), 'http_req_duration p95'), 'improved');
+  });
+
+  it('on a busier machine (processes waited > busyMachineFactor x the baseline\'s most for a CPU) a risen p50+ is inconclusive, p10 still judges', () => {
+    const withContention = (p: RunProfile, contention: number | undefined): RunProfile => ({ ...p, environment: contention === undefined ? {} : { contention } });
+    const b = base.map((r, i) => withContention(r, [0.4, 0.5, 0.6][i]));
+    const slower = run('c', { p95: 13, seed: 5 }); // every percentile +30% (the helper moves them together)
+    const busy = compareRuns(withContention(slower, 1.0), b);
+    assert.equal(verdictOf(busy, 'http_req_duration p95'), 'inconclusive');
+    assert.equal(verdictOf(busy, 'http_req_duration p10'), 'regressed');
+    assert.equal(busy.regressed, 1);
+    assert.equal(busy.inconclusive, 1);
+    assert.match(busy.rows.find((x) => x.statistic === 'http_req_duration p95')!.note!, /rose on a busier machine \(its processes waited 1\.00 ms for a CPU per ms they ran, the baseline runs 0\.40-0\.60/);
+    assert.match(busy.warnings!.at(-1)!, /^the machine was busier than for the baseline: .*1 percentile row\(s\) from p50 up that rose are inconclusive/);
+    assert.match(renderGateTable(busy), /1 regressed, 0 missing, 0 improved, 1 inconclusive, \d+ unchanged/);
+    // at most 1.5x the busiest baseline run, without the figure on either side, or with the factor 0: judged as usual
+    assert.equal(verdictOf(compareRuns(withContention(slower, 0.85), b), 'http_req_duration p95'), 'regressed');
+    assert.equal(verdictOf(compareRuns(withContention(slower, 1.0), base), 'http_req_duration p95'), 'regressed');
+    assert.equal(verdictOf(compareRuns(withContention(slower, undefined), b), 'http_req_duration p95'), 'regressed');
+    assert.equal(verdictOf(compareRuns(withContention(slower, 1.0), b, { ...DEFAULT_TOLERANCES, busyMachineFactor: 0 }), 'http_req_duration p95'), 'regressed');
+    // a quieter machine excuses nothing, and an improvement stays one
+    assert.equal(verdictOf(compareRuns(withContention(run('c', { p95: 7, seed: 5 }), 1.0), b), 'http_req_duration p95'), 'improved');
   });
 
   it('+5% is within the 10% tolerance; against a noisy baseline +20% is not significant', () => {

@@ -8,7 +8,7 @@ import { betweenRunsTest, mannWhitneyU, median, relativeSpread, twoProportionZ }
 /** The defaults (harness/config's `GATE_DEFAULTS`, the one home of the tolerance fields). */
 export const DEFAULT_TOLERANCES: GateTolerances = GATE_DEFAULTS;
 
-export type Verdict = 'improved' | 'unchanged' | 'regressed' | 'missing';
+export type Verdict = 'improved' | 'unchanged' | 'regressed' | 'missing' | 'inconclusive';
 
 /** One line of the gate: a statistic of one series, candidate against baseline. */
 export interface GateRow {
@@ -39,6 +39,8 @@ export interface GateResult {
   regressed: number;
   improved: number;
   missing: number;
+  /** Tail rows that rose while the machine was busier than for the baseline (`busyMachineFactor`). */
+  inconclusive: number;
   baselineRuns: string[];
   candidateRun: string;
 }
@@ -95,11 +97,25 @@ export function compareRuns(candidate: RunProfile, baseline: readonly RunProfile
       rows.push(c ? rateRow('checks failure rate', c, per, (s) => s.count - (s.hits ?? 0), tol.checksTolerance, tol) : missingRow('checks failure rate', ref));
     }
   }
+  const warnings = environmentWarnings(candidate, baseline);
+  const busy = busierMachine(candidate, baseline, base.busyMachineFactor);
+  if (busy) {
+    let excused = 0;
+    for (const r of rows) {
+      const q = /^\S+ p(\d+)$/.exec(r.statistic);
+      if (r.verdict !== 'regressed' || !q || Number(q[1]) < 50 || !base.latencyMetrics.includes(r.metric)) continue;
+      r.verdict = 'inconclusive';
+      r.note = `rose on a busier machine (${busy.text}): not judged`;
+      excused++;
+    }
+    warnings.push(`the machine was busier than for the baseline: ${busy.text}${excused ? `; ${excused} percentile row(s) from p50 up that rose are inconclusive, p10 (which load hardly moves) still judges` : ''}`);
+  }
   return {
     rows,
-    warnings: environmentWarnings(candidate, baseline),
+    warnings,
     regressed: rows.filter((r) => r.verdict === 'regressed').length,
     improved: rows.filter((r) => r.verdict === 'improved').length,
+    inconclusive: rows.filter((r) => r.verdict === 'inconclusive').length,
     missing: rows.filter((r) => r.verdict === 'missing').length,
     baselineRuns: baseline.map((b) => b.runId),
     candidateRun: candidate.runId,
@@ -284,8 +300,25 @@ export function environmentWarnings(candidate: RunProfile, baseline: readonly Ru
     if (mine === undefined) continue;
     const theirs = [...new Set(baseline.map((b) => b.environment[key] ?? (key === 'runners' ? 1 : undefined)).filter((v) => v !== undefined).map((v) => JSON.stringify(v)))];
     if (theirs.length && !(theirs.length === 1 && theirs[0] === JSON.stringify(mine))) {
-      out.push(`${key} differs: this run ${JSON.stringify(mine)}, the baseline ${theirs.join(' / ')}`);
+      out.push(`${key} differs: this run ${JSON.stringify(mine)}, the baseline ${theirs.join(' / ')}: the gate compares unlike with like (record the baseline the way this run was made, e.g. the same --runners)`);
     }
   }
   return out;
+}
+
+/**
+ * Whether the candidate's processes waited for a CPU (run.json `cpuContention.waitPerCpu`, from
+ * Linux's schedstat: harness/run/cpu-contention.ts) more than `factor` times as much as in the
+ * baseline run that waited most. On a shared machine that is what inflates the tail of identical
+ * code (measured: p95 +50..+340% between identical runs while p10 moved < 5%), so a rising
+ * p50/p95/p99 then says more about the neighbours than the change. Undefined when any side lacks
+ * the figure (macOS, older runs) or `factor` is 0.
+ */
+export function busierMachine(candidate: RunProfile, baseline: readonly RunProfile[], factor: number): { text: string } | undefined {
+  const c = Number(candidate.environment.contention);
+  const b = baseline.map((r) => Number(r.environment.contention));
+  if (!(factor > 0) || !Number.isFinite(c) || !b.length || b.some((x) => !Number.isFinite(x))) return undefined;
+  const most = Math.max(...b);
+  if (c <= factor * most) return undefined;
+  return { text: `its processes waited ${c.toFixed(2)} ms for a CPU per ms they ran, the baseline runs ${Math.min(...b).toFixed(2)}-${most.toFixed(2)} (gate.busyMachineFactor ${factor})` };
 }

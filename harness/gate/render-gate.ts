@@ -66,15 +66,16 @@ export function compareRows(g: GateResult): CompareRow[] {
 
 /** The environment warnings, with what to do about them. */
 export function warningLines(g: GateResult): string[] {
-  return (g.warnings ?? []).map((w) => `${w}: the gate compares unlike with like (record the baseline the way this run was made, e.g. the same --runners)`);
+  return g.warnings ?? [];
 }
 
 export function summaryLine(g: GateResult): string {
-  return `${g.rows.length} compared: ${g.regressed} regressed, ${g.missing} missing, ${g.improved} improved, ${g.rows.length - g.regressed - g.missing - g.improved} unchanged`;
+  const inc = g.inconclusive ?? 0;
+  return `${g.rows.length} compared: ${g.regressed} regressed, ${g.missing} missing, ${g.improved} improved, ${inc ? `${inc} inconclusive, ` : ''}${g.rows.length - g.regressed - g.missing - g.improved - inc} unchanged`;
 }
 
 function ordered(g: GateResult): GateRow[] {
-  const rank = { regressed: 0, missing: 1, improved: 2, unchanged: 3 } as const;
+  const rank = { regressed: 0, missing: 1, inconclusive: 2, improved: 3, unchanged: 4 } as const;
   return [...g.rows].sort((a, b) => rank[a.verdict] - rank[b.verdict]);
 }
 

@@ -137,6 +137,8 @@ export async function buildRunProfile(runDir: string): Promise<RunProfile> {
   for (const k of ['scenario', 'kind', 'engine', 'engineVersion', 'runtime', 'machine', 'gitCommit', 'seed', 'startedAt', 'exitCode']) if (info[k] !== undefined) environment[k] = info[k];
   // run.json records `runners` only when it is not 1
   environment.runners = info.runners ?? 1;
+  const contention = (info.cpuContention as { waitPerCpu?: number } | undefined)?.waitPerCpu;
+  if (typeof contention === 'number') environment.contention = contention;
   return { version: 1, runId: String(info.runId ?? runDir.split('/').at(-1)), environment, seconds: Math.max(1, Math.floor(last / 1000) - Math.floor(first / 1000) + 1), series };
 }
 

@@ -169,7 +169,7 @@ export interface CompareData {
 }
 
 export interface CompareRow {
-  verdict: 'improved' | 'unchanged' | 'regressed' | 'missing';
+  verdict: 'improved' | 'unchanged' | 'regressed' | 'missing' | 'inconclusive';
   /** `http_req_duration p95` */
   statistic: string;
   /** `{method=POST,name=POST /telemetry}`, '' for the whole metric. */

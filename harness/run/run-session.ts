@@ -1,3 +1,4 @@
+import { CpuContentionMeter } from './cpu-contention';
 import { randomInt } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
 import { copyFile, readFile, rm } from 'node:fs/promises';
@@ -382,6 +383,8 @@ export class EngineStep {
     const stack = this.started?.stack;
     const target = stack && { runtime: stack.runtime, gatewayUrl: stack.gatewayUrl, redisUrl: stack.redisUrl, feed: this.started?.targetFeed() };
     if (samples) for (const out of s.outputs) await out.onEngineStart?.(dir.samples, { ...s.outputContext(), target });
+    // the machine's load as the run's own processes felt it (the gate tells a busier machine from a slower tail by it)
+    const contention = new CpuContentionMeter().start();
     let outcome: EngineOutcome;
     try {
       const r = await this.engine.run({
@@ -403,8 +406,15 @@ export class EngineStep {
     } finally {
       live?.stop();
       for (const p of pids) await scope.pidFile.removeProcess(p);
+      const c = contention.stop();
+      if (c) {
+        s.info.cpuContention = { waitPerCpu: round3(c.waitPerCpu), cpuSeconds: round3(c.cpuSeconds), waitSeconds: round3(c.waitSeconds) };
+        await s.writeRunJson().catch(() => {});
+      }
     }
     if (samples && existsSync(dir.samples)) for (const out of s.outputs) await out.onSamplesFile?.(dir.samples, s.outputContext());
     return outcome;
   }
 }
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
