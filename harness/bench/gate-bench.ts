@@ -117,7 +117,7 @@ export const gateBench: BenchSuite = {
     const fixedMs = sizeSpecs.filter((x) => x.endsWith('ms')).map((x) => Number(x.slice(0, -2)));
     if (!sizes.includes(GOAL_SIZE)) sizes.push(GOAL_SIZE);
     const cwd = await throwawayProject('harness-gate-bench-', ROOT);
-    const common = ['--runtime', 'local', '--engine', 'builtin', '--toxiproxy', 'none', '--duration', `${seconds}s`];
+    const common = ['--runtime', 'local', '--engine', 'builtin', '--runners', '1', '--toxiproxy', 'none', '--duration', `${seconds}s`];
     const scenario = 'steady';
     const started = Date.now();
     const loads: number[] = [];
