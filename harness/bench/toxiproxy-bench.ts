@@ -15,7 +15,7 @@
  * a ratio within the noise (>= 0.85) counts as met.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
@@ -81,6 +81,24 @@ function cpuSeconds(side: Side): number {
   }
 }
 
+/**
+ * How many times the machine's CPUs entered an idle state (cpuidle, all CPUs) so far; NaN
+ * without cpuidle. On a quiet machine each entry on a round trip's path is a sleeping CPU the
+ * next hop has to wake, which costs more than the forwarding itself in a VM.
+ */
+function idleEntries(): number {
+  try {
+    let n = 0;
+    for (const cpu of readdirSync('/sys/devices/system/cpu').filter((d) => /^cpu\d+$/.test(d))) {
+      const dir = `/sys/devices/system/cpu/${cpu}/cpuidle`;
+      for (const state of readdirSync(dir)) n += Number(readFileSync(`${dir}/${state}/usage`, 'utf8'));
+    }
+    return n;
+  } catch {
+    return NaN;
+  }
+}
+
 async function stopSide(side: Side): Promise<void> {
   if (side.child.exitCode !== null) return;
   const gone = new Promise((r) => side.child.once('exit', r));
@@ -110,8 +128,44 @@ async function startUpstream(): Promise<{ port: number; close(): Promise<void> }
   };
 }
 
-/** Sequential keep-alive GETs; returns requests per second. */
-async function nodeClient(port: number, bytes: number, requests: number): Promise<number> {
+/**
+ * Sequential keep-alive GETs from a Node process of its own (as k6 and a chaos run's engine
+ * are), timed there; returns requests per second. Same code as `nodeClientInProcess`.
+ */
+const NODE_CLIENT_SOURCE = `
+const http = require('node:http');
+const [port, bytes, requests] = process.argv.slice(1).map(Number);
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const get = () => new Promise((resolve, reject) => {
+  http.get({ host: '127.0.0.1', port, path: '/' + bytes, agent }, (res) => {
+    let n = 0;
+    res.on('data', (c) => (n += c.length));
+    res.on('end', () => (n === bytes ? resolve() : reject(new Error('short body ' + n + '/' + bytes))));
+  }).on('error', reject);
+});
+(async () => {
+  await get(); // connect outside the clock
+  const t0 = performance.now();
+  for (let i = 0; i < requests; i++) await get();
+  process.stdout.write(String(requests / ((performance.now() - t0) / 1000)));
+  agent.destroy();
+})().catch((e) => { console.error(e); process.exit(1); });
+`;
+
+function nodeClientOwnProcess(port: number, bytes: number, requests: number): Promise<number> {
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, ['-e', NODE_CLIENT_SOURCE, String(port), String(bytes), String(requests)], { timeout: 120_000 }, (err, out) =>
+      err ? reject(err) : resolve(Number(out)),
+    ),
+  );
+}
+
+/**
+ * The same client inside the bench process, which also serves the upstream: one Node thread
+ * is both ends, so every round trip is a strict ping-pong between two processes (see
+ * docs/benchmarks.md for what that measures).
+ */
+async function nodeClientInProcess(port: number, bytes: number, requests: number): Promise<number> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const get = () =>
     new Promise<void>((resolve, reject) => {
@@ -191,26 +245,36 @@ export const toxiproxyBench: BenchSuite = {
     const loadBefore = loadavg()[0];
     let redis: ChildProcess | undefined;
     try {
-      const clients: Array<[string, (port: number, bytes: number, n: number) => Promise<number>]> = [['Node http', nodeClient]];
+      const clients: Array<[string, (port: number, bytes: number, n: number) => Promise<number>]> = [
+        ['Node http', nodeClientOwnProcess],
+        ['Node http, in the upstream’s process', nodeClientInProcess],
+      ];
       if (k6.found) clients.push([`k6 ${k6.tool.version}`, (p, b, n) => k6Client(k6.tool.path, dir, p, b, Math.ceil(n / 2))]);
       for (const [client, measure] of clients) {
         for (const size of SIZES) {
           const rates: Record<Side['name'], number[]> = { real: [], 'built-in': [] };
           const cpu: Record<Side['name'], number> = { real: 0, 'built-in': 0 };
+          const idle: Record<Side['name'], number> = { real: 0, 'built-in': 0 };
           for (let round = 0; round < ROUNDS; round++) {
             // Alternate which goes first so drift in the machine's load falls on both.
             for (const side of round % 2 ? [...sides].reverse() : sides) {
-              const c0 = cpuSeconds(side);
+              const [c0, i0] = [cpuSeconds(side), idleEntries()];
               rates[side.name].push(await measure(ports.get(side)!, size.bytes, size.requests));
               cpu[side.name] += cpuSeconds(side) - c0;
+              idle[side.name] += idleEntries() - i0;
             }
           }
           const [r, b] = [median(rates.real), median(rates['built-in'])];
           // µs of server CPU per request (the k6 client sends half as many, see below)
-          const perRequest = (s: Side['name']) => (cpu[s] * 1e6) / (ROUNDS * (client === 'Node http' ? size.requests : Math.ceil(size.requests / 2)));
+          const requests = ROUNDS * (client.startsWith('Node') ? size.requests : Math.ceil(size.requests / 2));
+          const perRequest = (s: Side['name']) => (cpu[s] * 1e6) / requests;
           ratios.push(b / r);
           cpuRatios.push(perRequest('built-in') / perRequest('real'));
-          log(`${client} ${size.label}: real ${fmt(r)} req/s, built-in ${fmt(b)} req/s (${(b / r).toFixed(2)}x); CPU/request real ${fmt(perRequest('real'))} µs, built-in ${fmt(perRequest('built-in'))} µs`);
+          const idlePer = (s: Side['name']) => (idle[s] / requests).toFixed(2);
+          log(
+            `${client} ${size.label}: real ${fmt(r)} req/s, built-in ${fmt(b)} req/s (${(b / r).toFixed(2)}x); CPU/request real ${fmt(perRequest('real'))} µs, built-in ${fmt(perRequest('built-in'))} µs; ` +
+              `CPU idle entries/request real ${idlePer('real')}, built-in ${idlePer('built-in')}`,
+          );
           rows.push(`| ${client} | HTTP ${size.label} | ${fmt(r)} req/s (${(1000 / r).toFixed(2)} ms) | ${fmt(b)} req/s (${(1000 / b).toFixed(2)} ms) | ${(b / r).toFixed(2)}× | ${fmt(perRequest('real'))} µs | ${fmt(perRequest('built-in'))} µs | ${(perRequest('built-in') / perRequest('real')).toFixed(2)}× |`);
         }
       }
