@@ -3,7 +3,10 @@
  * process of its own) side by side with real toxiproxy-server 2.4 (TOXIPROXY_BIN or PATH), both
  * with one proxy and no toxics in front of the same upstream on 127.0.0.1:
  *   - HTTP responses of 1 KB, 64 KB and 1 MB fetched one after another over a keep-alive
- *     connection by a Node client, and by real k6 (K6_BIN or PATH; 1 VU, fixed iterations);
+ *     connection by a Node client in a process of its own, by the same client inside the bench
+ *     process (which also serves the upstream: one thread is both ends, so a round trip is a
+ *     ping-pong between two processes, which on an idle VM pays a CPU wake-up per hop; see
+ *     docs/benchmarks.md), and by real k6 (K6_BIN or PATH; 1 VU, fixed iterations);
  *   - redis-benchmark (SET/GET/LPUSH, 50 clients) when redis-server and redis-benchmark exist.
  * Rounds alternate real / built-in within the run and the table gives the ratio of the built-in
  * server's throughput to real's (>= 1.0 = at least as fast). The machine is shared (±15%).
@@ -317,7 +320,7 @@ export const toxiproxyBench: BenchSuite = {
     return {
       markdown: [
         `Real: ${real.tool.path.split('/').pop()} ${real.tool.version}; built-in: \`harness toxiproxy-server\` (its own Node process). One proxy each, no toxics, same upstream (node:http on 127.0.0.1).`,
-        `HTTP rows: sequential keep-alive GETs (1 connection), median of ${ROUNDS} alternating rounds; ms = mean time per request. Ratio = built-in / real throughput (≥ 1.0 = at least as fast).`,
+        `HTTP rows: sequential keep-alive GETs (1 connection), median of ${ROUNDS} alternating rounds; ms = mean time per request. Ratio = built-in / real throughput (≥ 1.0 = at least as fast). "Node http" runs in a process of its own, like k6 and a chaos run's engine; "in the upstream’s process" is the same client in the bench process, which also serves the upstream.`,
         `CPU = the server process's user + system time per request over all rounds (redis: over SET, GET and LPUSH together); its ratio is built-in / real (≤ 1.0 = no more CPU than real).`,
         `The machine is shared with other jobs (${loads}): throughput ratios within ±15% are noise, and under heavy load they favour real Toxiproxy's several Go threads over our single Node thread; CPU per request is the figure that load barely moves. Worst throughput ratio this run: ${worst.toFixed(2)}×; worst CPU ratio: ${worstCpu.toFixed(2)}×.`,
         '',
