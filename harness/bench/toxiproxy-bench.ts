@@ -245,6 +245,7 @@ export const toxiproxyBench: BenchSuite = {
     const rows: string[] = [];
     const ratios: number[] = [];
     const cpuRatios: number[] = [];
+    let idleNote = '';
     const loadBefore = loadavg()[0];
     let redis: ChildProcess | undefined;
     try {
@@ -274,6 +275,9 @@ export const toxiproxyBench: BenchSuite = {
           ratios.push(b / r);
           cpuRatios.push(perRequest('built-in') / perRequest('real'));
           const idlePer = (s: Side['name']) => (idle[s] / requests).toFixed(2);
+          if (!idleNote && !Number.isNaN(idle.real)) {
+            idleNote = ` CPU idle entries per request (cpuidle, all CPUs) in the ${client} ${size.label} row: real ${idlePer('real')}, built-in ${idlePer('built-in')} (about 0: the CPUs never slept, a busy machine; 2–3.5: idle CPUs woken on every hop, see docs/toxiproxy-server.md).`;
+          }
           log(
             `${client} ${size.label}: real ${fmt(r)} req/s, built-in ${fmt(b)} req/s (${(b / r).toFixed(2)}x); CPU/request real ${fmt(perRequest('real'))} µs, built-in ${fmt(perRequest('built-in'))} µs; ` +
               `CPU idle entries/request real ${idlePer('real')}, built-in ${idlePer('built-in')}`,
@@ -322,7 +326,7 @@ export const toxiproxyBench: BenchSuite = {
         `Real: ${real.tool.path.split('/').pop()} ${real.tool.version}; built-in: \`harness toxiproxy-server\` (its own Node process). One proxy each, no toxics, same upstream (node:http on 127.0.0.1).`,
         `HTTP rows: sequential keep-alive GETs (1 connection), median of ${ROUNDS} alternating rounds; ms = mean time per request. Ratio = built-in / real throughput (≥ 1.0 = at least as fast). "Node http" runs in a process of its own, like k6 and a chaos run's engine; "in the upstream’s process" is the same client in the bench process, which also serves the upstream.`,
         `CPU = the server process's user + system time per request over all rounds (redis: over SET, GET and LPUSH together); its ratio is built-in / real (≤ 1.0 = no more CPU than real).`,
-        `The machine is shared with other jobs (${loads}): throughput ratios within ±15% are noise, and under heavy load they favour real Toxiproxy's several Go threads over our single Node thread; CPU per request is the figure that load barely moves. Worst throughput ratio this run: ${worst.toFixed(2)}×; worst CPU ratio: ${worstCpu.toFixed(2)}×.`,
+        `The machine is shared with other jobs (${loads}): throughput ratios within ±15% are noise, and under heavy load they favour real Toxiproxy's several Go threads over our single Node thread; CPU per request is the figure that load barely moves. Worst throughput ratio this run: ${worst.toFixed(2)}×; worst CPU ratio: ${worstCpu.toFixed(2)}×.${idleNote}`,
         '',
         '| client | load | real Toxiproxy 2.4 | built-in | ratio | CPU real | CPU built-in | CPU ratio |',
         '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
