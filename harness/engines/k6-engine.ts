@@ -70,7 +70,11 @@ export class K6Engine implements Engine {
     const p = await this.probe(opts.env);
     if (!p.ok) throw new InfraError(`k6 engine: ${p.reason}`, { hint: p.hint });
     await this.checkArgs(opts.args, opts.env);
-    const fitted = fitArgvToK6(p.cli, k6RunArgv(opts.scriptPath, opts.args));
+    const argv = k6RunArgv(opts.scriptPath, opts.args);
+    // k6's REST API is off unless asked for: the harness never uses it, and its fixed default port
+    // (6565) makes a second k6 on the machine warn "address already in use"
+    if (!argv.some((a) => a === '--address' || a.startsWith('--address=') || a === '-a')) argv.splice(1, 0, '--address', '');
+    const fitted = fitArgvToK6(p.cli, argv);
     if (fitted.dropped.length) opts.stderr?.write(`harness: k6 ${p.cli.version} has no ${fitted.dropped.filter((a) => a.startsWith('--')).join(', ')}; not passed\n`);
     const result = await runK6Process(this.key, p.path, [], opts, fitted.argv);
     const mapped = mapK6ExitCode(result.exitCode);
