@@ -115,5 +115,6 @@ describe('harness run: --summary-mode and --secret-source pass through to the en
     const at = (flag: string) => argv[argv.indexOf(flag) + 1];
     assert.equal(at('--summary-mode'), 'full');
     assert.equal(at('--secret-source'), 'file=secrets.txt');
+    assert.equal(at('--address'), '', "k6's REST API is off (--address ''): no clash on its fixed port 6565");
   });
 });
