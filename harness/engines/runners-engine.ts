@@ -2,6 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { equalSegments } from '../../vocabulary';
 import { ExitCode } from '../errors';
+import { ConcatRunnerMerge } from '../k6/merge/concat-runner-merge';
 import { LiveRunnerMerge, type MergeFinishOptions } from '../k6/merge/live-runner-merge';
 import { readRunnersFile, RUNNERS_FILES, waitForRunnersFile, writeRunnersFile, type MergedSummaryMessage, type ReadyMessage, type TeardownDoneMessage } from '../k6/merge/runners-protocol';
 import { summaryExportJson } from '../k6/output/summary-export';
@@ -64,6 +65,9 @@ export class RunnersEngine implements Engine {
     const files = seg.segments.map((_, i) => join(dir, `runner-${i + 1}.ndjson`));
     const withLifecycle = this.base.runnersLifecycle === true;
     const lifecycleFile = join(dir, 'lifecycle.ndjson');
+    // built-in instances (those with a lifecycle instance) also ship their aggregates: the merge
+    // then decodes no sample line (ConcatRunnerMerge); real k6's streams are decoded (LiveRunnerMerge)
+    const aggregateFiles = withLifecycle ? [...files, lifecycleFile].map((f) => f.replace(/\.ndjson$/, '.aggregates.ndjson')) : undefined;
     const stop = new AbortController();
     let thresholdAbort: string[] | undefined;
     let scriptAbort = false;
@@ -80,7 +84,7 @@ export class RunnersEngine implements Engine {
           .run({
             ...opts,
             onProgress: undefined,
-            args: { ...opts.args, outJsonPath: lifecycleFile, quiet: true, extraArgs: [...(opts.args.extraArgs ?? []), '--no-thresholds', '--lifecycle-for', dir] },
+            args: { ...opts.args, outJsonPath: lifecycleFile, quiet: true, extraArgs: [...(opts.args.extraArgs ?? []), '--no-thresholds', '--lifecycle-for', dir, '--aggregates-out', aggregateFiles![n]] },
           })
           .finally(() => {
             lifecycleGone.abort();
@@ -91,7 +95,7 @@ export class RunnersEngine implements Engine {
     lifecycle?.catch(() => undefined); // awaited at the end; until then its failure must not be an unhandled rejection
     let runnersDone = false;
 
-    let merge: LiveRunnerMerge | undefined;
+    let merge: LiveRunnerMerge | ConcatRunnerMerge | undefined;
     const doneBeforeMerge: number[] = [];
     const runnerExit = (i: number, r: EngineResult | undefined) => {
       if (merge) merge.runnerDone(i);
@@ -121,7 +125,7 @@ export class RunnersEngine implements Engine {
               extraArgs: [
                 ...(opts.args.extraArgs ?? []),
                 '--no-thresholds',
-                ...(withLifecycle ? ['--setup-from', dir, '--no-teardown'] : []),
+                ...(withLifecycle ? ['--setup-from', dir, '--no-teardown', '--aggregates-out', aggregateFiles![i]] : []),
                 '--execution-segment',
                 segment,
                 '--execution-segment-sequence',
@@ -145,7 +149,7 @@ export class RunnersEngine implements Engine {
     const ready = withLifecycle ? await waitForRunnersFile<ReadyMessage>(dir, RUNNERS_FILES.ready, { signal: lifecycleGone.signal }).catch(() => undefined) : undefined;
     const thresholds = this.o.thresholds ?? (withLifecycle ? ready?.thresholds : await this.base.inspectThresholds?.(opts));
     const mergedFile = outJson ?? join(dir, 'merged.ndjson');
-    merge = new LiveRunnerMerge({ files: withLifecycle ? [...files, lifecycleFile] : files, outFile: mergedFile, thresholds });
+    merge = aggregateFiles ? new ConcatRunnerMerge({ files: [...files, lifecycleFile], aggregates: aggregateFiles, outFile: mergedFile, thresholds }) : new LiveRunnerMerge({ files, outFile: mergedFile, thresholds });
     const m0 = merge;
     for (const i of doneBeforeMerge) m0.runnerDone(i);
     // until setup() returned, the lifecycle instance's stream holds the merge back (its samples come first)

@@ -8,3 +8,5 @@ export { CounterSink, GaugeSink, RateSink, TrendSink, newSink, trendStat, invali
 export type { Sink, AnySink } from './sinks';
 export { validateMetricKey, parseSubmetricSelector, sameTags, type ParsedMetricKey } from './metric-key';
 export { SampleMetrics } from './sample-metrics';
+export { takeSinkDelta, applySinkDelta, newSinkCursor } from './sink-delta';
+export type { SinkDelta, SinkCursor } from './sink-delta';

@@ -73,6 +73,8 @@ export class TrendSink implements Sink {
   private values = new Float64Array(64);
   private n = 0;
   private sorted = true;
+  /** The store was sorted in place: it no longer holds the values in arrival order. */
+  private reordered = false;
   private sum = 0;
   private minV = 0;
   private maxV = 0;
@@ -93,6 +95,39 @@ export class TrendSink implements Sink {
     if (this.sorted && this.n > 0 && v < this.values[this.n - 1]) this.sorted = false;
     this.values[this.n++] = v;
     this.sum += v;
+  }
+  /** Adds many values at once (a merged runner's), in their order. */
+  addAll(vs: Float64Array): void {
+    if (vs.length === 0) return;
+    let need = this.values.length;
+    while (need < this.n + vs.length) need *= 2;
+    if (need !== this.values.length) {
+      const next = new Float64Array(need);
+      next.set(this.values.subarray(0, this.n));
+      this.values = next;
+    }
+    let min = this.n === 0 ? vs[0] : this.minV;
+    let max = this.n === 0 ? vs[0] : this.maxV;
+    let sum = this.sum;
+    let sorted = this.sorted && (this.n === 0 || vs[0] >= this.values[this.n - 1]);
+    for (let i = 0; i < vs.length; i++) {
+      const v = vs[i];
+      if (v < min) min = v;
+      if (v > max) max = v;
+      if (sorted && i > 0 && v < vs[i - 1]) sorted = false;
+      sum += v;
+    }
+    this.values.set(vs, this.n);
+    this.n += vs.length;
+    this.minV = min;
+    this.maxV = max;
+    this.sum = sum;
+    this.sorted = sorted;
+  }
+  /** The values added after the first `from`, in arrival order (a view: copy it to keep it). */
+  valuesSince(from: number): Float64Array {
+    if (this.reordered) throw new Error('TrendSink.valuesSince after a percentile was read: the arrival order is gone');
+    return this.values.subarray(from, this.n);
   }
   isEmpty(): boolean {
     return this.n === 0;
@@ -122,6 +157,7 @@ export class TrendSink implements Sink {
     if (!this.sorted) {
       this.values.subarray(0, this.n).sort(); // typed-array sort is numeric
       this.sorted = true;
+      this.reordered = true;
     }
     const i = pct * (this.n - 1);
     const lo = Math.floor(i);

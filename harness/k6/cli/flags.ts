@@ -39,6 +39,8 @@ export interface RunFlags {
    */
   lifecycleFor?: string;
   setupFrom?: string;
+  /** Harness-only: append this instance's metric aggregates (deltas, one JSON line each) to FILE (runners-protocol.ts `AggregatesRecord`). */
+  aggregatesOut?: string;
   /** Harness-only: a threshold whose metric got no sample fails (99) instead of passing as in k6; undefined: HARNESS_K6_FAIL_ON_UNMATCHED_THRESHOLDS decides. */
   failOnUnmatchedThresholds?: boolean;
 }
@@ -67,6 +69,7 @@ const FLAGS: Record<string, { kind: Kind; short?: string }> = {
   'execution-segment-sequence': { kind: 'value' },
   'lifecycle-for': { kind: 'value' },
   'setup-from': { kind: 'value' },
+  'aggregates-out': { kind: 'value' },
   'log-format': { kind: 'ignoredValue' },
   address: { kind: 'ignoredValue', short: 'a' },
   'compatibility-mode': { kind: 'ignoredValue' },
@@ -219,6 +222,9 @@ export function parseRunFlags(argv: string[], problems: string[]): RunFlags {
         break;
       case 'setup-from':
         f.setupFrom = value;
+        break;
+      case 'aggregates-out':
+        f.aggregatesOut = value;
         break;
     }
   }

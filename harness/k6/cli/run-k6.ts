@@ -21,6 +21,7 @@ import { buildMachineReadableSummary } from '../output/summary-machine-readable'
 import { buildSummaryReport, SummaryCollector } from '../output/summary-report';
 import { startOutputs, stopOutputs } from '../output/registry';
 import { isWithFlushed } from '../output/types';
+import { RunnerAggregates } from '../merge/runner-aggregates';
 import { readRunnersFile, RUNNERS_FILES, waitForRunnersFile, writeRunnersFile, type MergedSummaryMessage, type ReadyMessage, type SetupMessage, type TeardownDoneMessage } from '../merge/runners-protocol';
 import { buildSummaryData, type SummaryData } from '../output/summary-data';
 import type { Output } from '../output/types';
@@ -200,6 +201,9 @@ async function loadWith(flags: RunFlags, ctx: IoContext, logger: RuntimeOptions[
   return { flags, runtime, options, runtimeOptions, engine, registry, thresholds, secrets, warnings };
 }
 
+/** How often a runner appends its aggregates (`--aggregates-out`): the harness judges abortOnFail every 2 s. */
+const AGGREGATES_INTERVAL_MS = 500;
+
 async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
   const problems: string[] = [];
   const flags = parseRunFlags(argv, problems);
@@ -217,6 +221,14 @@ async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
   const stats = statsRecorder(ctx.env.HARNESS_K6_STATS_FILE);
   let outputs: Output[] = [];
   let collector: SummaryCollector | undefined;
+  let aggregates: RunnerAggregates | undefined;
+  let aggregatesTimer: NodeJS.Timeout | undefined;
+  // the last aggregates are on disk before the harness hears this instance is done (its exit, teardown-done)
+  const closeAggregates = () => {
+    clearInterval(aggregatesTimer);
+    aggregates?.close();
+    aggregates = undefined;
+  };
   try {
     if (!flags.quiet) ctx.stdout.write(renderBanner());
     let loaded: Loaded;
@@ -227,6 +239,14 @@ async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
     }
     for (const w of loaded.warnings) logger.warn(w);
     const { runtime, options, runtimeOptions, engine, thresholds } = loaded;
+    if (flags.aggregatesOut) {
+      aggregates = new RunnerAggregates(engine, resolve(ctx.cwd, flags.aggregatesOut));
+      const keys = options.thresholds === undefined ? [] : parseThresholdsConfig(options.thresholds).config.entries.map((e) => e.key);
+      aggregates.bindSubmetrics(keys);
+      const a = aggregates;
+      aggregatesTimer = setInterval(() => a.write(), AGGREGATES_INTERVAL_MS);
+      aggregatesTimer.unref();
+    }
     const registry = builtinExecutors();
     const tuple = options.executionTuple;
     const lifecycleDir = flags.lifecycleFor && resolve(ctx.cwd, flags.lifecycleFor);
@@ -335,6 +355,7 @@ async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
       if (!readRunnersFile(lifecycleDir, RUNNERS_FILES.setup)) writeRunnersFile(lifecycleDir, RUNNERS_FILES.setup, { ok: false } satisfies SetupMessage);
       await stopOutputs(outputs);
       outputs = [];
+      closeAggregates();
       writeRunnersFile(lifecycleDir, RUNNERS_FILES.teardownDone, { testRunDurationMs: result.durationMs } satisfies TeardownDoneMessage);
       merged = await waitForRunnersFile<MergedSummaryMessage>(lifecycleDir, RUNNERS_FILES.summary, { pollMs: 20 });
       // full mode's per-group and per-scenario sections: from the merged stream, read once now
@@ -388,6 +409,7 @@ async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
     return exitCode;
   } finally {
     await stopOutputs(outputs).catch((e) => logger.error(`stopping outputs: ${(e as Error).message}`));
+    closeAggregates();
     await log.close();
     stats.write();
   }

@@ -1,4 +1,5 @@
-import { parseThresholdsConfig, ThresholdsEvaluator, type MetricInfo, type Sample } from '../../../vocabulary';
+import { applySinkDelta, parseThresholdsConfig, ThresholdsEvaluator, type MetricInfo, type Sample } from '../../../vocabulary';
+import type { AggregatesRecord } from './runners-protocol';
 import { createMetricRegistry } from '../metrics/metric-registry';
 import { MetricsEngine } from '../metrics/metrics-engine';
 import { buildSummaryData, type SummaryData } from '../output/summary-data';
@@ -49,6 +50,27 @@ export class MergedMetrics {
   push(s: Sample): void {
     if (!this.registry.get(s.metric)) this.registry.getOrCreate(s.metric, 'trend'); // a Point before its Metric line: k6 never writes that
     this.engine.push(s);
+  }
+
+  /**
+   * A runner's aggregates (`RunnerAggregates`): each metric's and submetric's sink gains what the
+   * runner's did, exactly (trend values themselves, so percentiles are computed over every value);
+   * checks and groups likewise. A metric is registered (and its thresholds bound) at its first record.
+   */
+  applyAggregates(rec: AggregatesRecord): void {
+    for (const m of rec.metrics) {
+      if (m.contains !== undefined) this.onMetric({ name: m.name, type: m.type, contains: m.contains, thresholds: [], submetrics: null });
+      const state = m.contains !== undefined ? this.engine.metric(m.name) : this.engine.ensureSubmetric(m.name);
+      if (!state) throw new Error(`aggregates for unregistered metric '${m.name}'`);
+      this.engine.markObserved(state);
+      applySinkDelta(state.sink, m.delta);
+    }
+    for (const g of rec.groups) this.engine.groups.group(g);
+    for (const c of rec.checks) {
+      const node = this.engine.groups.check(c.group, c.name);
+      node.passes += c.passes;
+      node.fails += c.fails;
+    }
   }
 
   /**

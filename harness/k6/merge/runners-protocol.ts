@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SinkDelta } from '../../../vocabulary';
 import type { SummaryGroup, SummaryMetric } from '../output/summary-data';
 
 /**
@@ -56,6 +57,25 @@ export interface MergedSummaryMessage {
   percentiles?: Record<string, Record<string, number>>;
   /** The merged k6 JSON stream, complete (full summary mode reads its per-group and per-scenario data from it). */
   samplesFile?: string;
+}
+
+/**
+ * One line of a runner's `--aggregates-out` file (`harness run --runners N` with the built-in
+ * engine): what its metrics engine aggregated since the previous line. The harness adds these up
+ * instead of decoding every raw line (docs/scaling.md, "How it scales"); the runner's raw k6 JSON
+ * lines are only concatenated into the run's samples file.
+ */
+export interface AggregatesRecord {
+  /** Samples pushed since the previous record; the first and last sample time so far (ms since the epoch). */
+  points: number;
+  first?: number;
+  last?: number;
+  /** Metrics first (`type`, `contains` set), then submetrics (`parent{tag:value}`), each with its sink's gain. */
+  metrics: Array<{ name: string; type: 'counter' | 'gauge' | 'rate' | 'trend'; contains?: 'default' | 'time' | 'data'; delta: SinkDelta }>;
+  /** Group paths first entered since the previous record, in order. */
+  groups: string[];
+  /** Checks' passes and fails gained, by group path and name (new checks in first-run order). */
+  checks: Array<{ group: string; name: string; passes: number; fails: number }>;
 }
 
 export function writeRunnersFile(dir: string, name: string, body: unknown): void {

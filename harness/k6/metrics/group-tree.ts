@@ -45,6 +45,11 @@ export class GroupTree {
     return g;
   }
 
+  /** Every group path, in the order first entered (the root `''` first). */
+  paths(): string[] {
+    return [...this.byPath.keys()];
+  }
+
   recordCheck(groupPath: string, name: string, passed: boolean): void {
     const c = this.check(groupPath, name);
     if (passed) c.passes++;

@@ -67,6 +67,10 @@ export class MetricsEngine implements SampleSink, MetricInfoSource {
   private readonly flushSamples: number;
   private lastGroup: string | undefined = undefined;
   private readonly checkNodes = new WeakMap<Tags, CheckNode>();
+  /** Samples pushed, and the first and last sample time (ms): a runner's aggregates report them. */
+  pushed = 0;
+  firstTime = Number.POSITIVE_INFINITY;
+  lastTime = Number.NEGATIVE_INFINITY;
 
   constructor(opts: MetricsEngineOptions) {
     this.registry = opts.registry;
@@ -141,6 +145,10 @@ export class MetricsEngine implements SampleSink, MetricInfoSource {
     }
     if (!state.observed) this.markObserved(state);
     state.sink.add(sample.value);
+    this.pushed++;
+    const t = sample.time;
+    if (t < this.firstTime) this.firstTime = t;
+    if (t > this.lastTime) this.lastTime = t;
     const subs = state.submetrics;
     if (subs.length > 0) {
       const tags = sample.tags;
