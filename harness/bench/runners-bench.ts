@@ -131,6 +131,9 @@ export const runnersBench: BenchSuite = {
       // per wall second is that overhead, taken off
       const mergeCpu = Math.max(0, runners.selfCpu - (single.selfCpu / single.wallS) * runners.wallS);
       const mergeShare = mergeCpu / runnerCpu;
+      // where the merge's per-line work moved (the runners aggregate): their CPU per request, beside one process's
+      const usPerReq = (cpuS: number, reqs: number) => (reqs > 0 ? ((cpuS / reqs) * 1e6).toFixed(0) : '-');
+      const singleCpu = single.cpu.reduce((a, c) => a + c, 0);
       const ratio = real ? runners.rps / real.rps : undefined;
       const goals = [
         { name: `--runners ${n} >= 1.5x real k6 req/s`, ok: ratio === undefined || ratio >= 1.5, value: ratio === undefined ? 'not judged (no real k6)' : `${ratio.toFixed(2)}x` },
@@ -146,7 +149,7 @@ export const runnersBench: BenchSuite = {
         row('built-in, one process', single),
         real ? row(`real k6 ${k6.found ? k6.tool.version : ''}`, real) : '| real k6 | skipped: no K6_BIN / k6 on PATH | | |',
         '',
-        `Merge (LiveRunnerMerge in the harness process, the /proc sampling overhead measured in the single run taken off): ${mergeCpu.toFixed(2)} CPU s against ${runnerCpu.toFixed(2)} CPU s of runners (${(mergeShare * 100).toFixed(1)}%; the setup/teardown/summary instance's ${lifecycleCpu.toFixed(2)} CPU s not counted as runners'). The merge reads, decodes, orders and re-writes every JSON line of every runner (~13 lines per request): see docs/scaling.md for what would bring it under 5%.`,
+        `Merge (LiveRunnerMerge in the harness process, the /proc sampling overhead measured in the single run taken off): ${mergeCpu.toFixed(2)} CPU s against ${runnerCpu.toFixed(2)} CPU s of runners (${(mergeShare * 100).toFixed(1)}%; the setup/teardown/summary instance's ${lifecycleCpu.toFixed(2)} CPU s not counted as runners'). CPU per request: runners ${usPerReq(runnerCpu, runners.reqs)} µs, merge ${usPerReq(mergeCpu, runners.reqs)} µs, one built-in process ${usPerReq(singleCpu, single.reqs)} µs. With the built-in engine the runners ship their aggregates and the merge only concatenates their raw lines as bytes (docs/scaling.md).`,
         '',
         '| goal | result | met |',
         '|---|---|---|',
