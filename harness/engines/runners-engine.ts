@@ -22,14 +22,16 @@ export interface RunnersEngineOptions {
 /**
  * One test as N engine processes on one machine (`harness run --runners N`): each process runs
  * segment i of `0,1/N,...,1` with `--no-thresholds --no-summary --quiet`, writing its own k6 JSON
- * file; LiveRunnerMerge merges them as they grow into the run's one stream (`outJsonPath`), and the
- * thresholds are judged here, over every runner's samples: abortOnFail every 2 s (a crossed one
- * SIGINTs every runner, exit 99), all of them once at the end. Then k6's end-of-test summary is
- * printed once and `summaryExportPath` written from the merged data.
+ * file (and, built-in, its aggregates); the merge concatenates the files as they grow into the
+ * run's one stream (`outJsonPath`) and adds the aggregates up (ConcatRunnerMerge; real k6's
+ * streams are decoded and ordered, LiveRunnerMerge), and the thresholds are judged here, over
+ * every runner's data: abortOnFail every 2 s (a crossed one SIGINTs every runner, exit 99), all
+ * of them once at the end. Then k6's end-of-test summary is printed once and `summaryExportPath`
+ * written from the merged data.
  *
- *   base.run(segment 1/N) ─▶ runners/runner-1.ndjson ─┐
- *   ...                                                ├─ LiveRunnerMerge ─▶ samples.ndjson, thresholds, summary
- *   base.run(segment N/N) ─▶ runners/runner-N.ndjson ─┘
+ *   base.run(segment 1/N) ─▶ runners/runner-1.ndjson (+ .aggregates.ndjson) ─┐
+ *   ...                                                                       ├─ merge ─▶ samples.ndjson, thresholds, summary
+ *   base.run(segment N/N) ─▶ runners/runner-N.ndjson (+ .aggregates.ndjson) ─┘
  *
  * Works over any Engine that takes k6's segment flags (the built-in engine, real k6).
  */
