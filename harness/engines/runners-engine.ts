@@ -70,6 +70,12 @@ export class RunnersEngine implements Engine {
     // built-in instances (those with a lifecycle instance) also ship their aggregates: the merge
     // then decodes no sample line (ConcatRunnerMerge); real k6's streams are decoded (LiveRunnerMerge)
     const aggregateFiles = withLifecycle ? [...files, lifecycleFile].map((f) => f.replace(/\.ndjson$/, '.aggregates.ndjson')) : undefined;
+    const mergedFile = outJson ?? join(dir, 'merged.ndjson');
+    // and append their raw lines to the run's one samples file themselves (O_APPEND, each Metric
+    // line once among them: `--json-shared`): the merge then touches no raw byte (docs/scaling.md)
+    const direct = withLifecycle && !mergedFile.endsWith('.gz');
+    if (direct) writeFileSync(mergedFile, '');
+    const sharedJson = direct ? ['--json-shared', dir] : [];
     const stop = new AbortController();
     let thresholdAbort: string[] | undefined;
     let scriptAbort = false;
@@ -86,7 +92,7 @@ export class RunnersEngine implements Engine {
           .run({
             ...opts,
             onProgress: undefined,
-            args: { ...opts.args, outJsonPath: lifecycleFile, quiet: true, extraArgs: [...(opts.args.extraArgs ?? []), '--no-thresholds', '--lifecycle-for', dir, '--aggregates-out', aggregateFiles![n]] },
+            args: { ...opts.args, outJsonPath: direct ? mergedFile : lifecycleFile, quiet: true, extraArgs: [...(opts.args.extraArgs ?? []), '--no-thresholds', '--lifecycle-for', dir, '--aggregates-out', aggregateFiles![n], ...sharedJson] },
           })
           .finally(() => {
             lifecycleGone.abort();
@@ -119,7 +125,7 @@ export class RunnersEngine implements Engine {
             onProgress: undefined,
             args: {
               ...opts.args,
-              outJsonPath: files[i],
+              outJsonPath: direct ? mergedFile : files[i],
               summaryExportPath: undefined,
               quiet: true,
               noSummary: true,
@@ -127,7 +133,7 @@ export class RunnersEngine implements Engine {
               extraArgs: [
                 ...(opts.args.extraArgs ?? []),
                 '--no-thresholds',
-                ...(withLifecycle ? ['--setup-from', dir, '--no-teardown', '--aggregates-out', aggregateFiles![i]] : []),
+                ...(withLifecycle ? ['--setup-from', dir, '--no-teardown', '--aggregates-out', aggregateFiles![i], ...sharedJson] : []),
                 '--execution-segment',
                 segment,
                 '--execution-segment-sequence',
@@ -150,8 +156,7 @@ export class RunnersEngine implements Engine {
     // are the script's literal ones, else those the lifecycle instance consolidated, else `inspect`'s
     const ready = withLifecycle ? await waitForRunnersFile<ReadyMessage>(dir, RUNNERS_FILES.ready, { signal: lifecycleGone.signal }).catch(() => undefined) : undefined;
     const thresholds = this.o.thresholds ?? (withLifecycle ? ready?.thresholds : await this.base.inspectThresholds?.(opts));
-    const mergedFile = outJson ?? join(dir, 'merged.ndjson');
-    merge = aggregateFiles ? new ConcatRunnerMerge({ files: [...files, lifecycleFile], aggregates: aggregateFiles, outFile: mergedFile, thresholds }) : new LiveRunnerMerge({ files, outFile: mergedFile, thresholds });
+    merge = aggregateFiles ? new ConcatRunnerMerge({ files: [...files, lifecycleFile], aggregates: aggregateFiles, outFile: direct ? undefined : mergedFile, thresholds }) : new LiveRunnerMerge({ files, outFile: mergedFile, thresholds });
     const m0 = merge;
     for (const i of doneBeforeMerge) m0.runnerDone(i);
     // until setup() returned, the lifecycle instance's stream holds the merge back (its samples come first)

@@ -41,6 +41,8 @@ export interface RunFlags {
   setupFrom?: string;
   /** Harness-only: append this instance's metric aggregates (deltas, one JSON line each) to FILE (runners-protocol.ts `AggregatesRecord`). */
   aggregatesOut?: string;
+  /** Harness-only: `--out json=FILE` appends to FILE shared with other instances, each Metric line once among them (claims in DIR). */
+  jsonShared?: string;
   /** Harness-only: a threshold whose metric got no sample fails (99) instead of passing as in k6; undefined: HARNESS_K6_FAIL_ON_UNMATCHED_THRESHOLDS decides. */
   failOnUnmatchedThresholds?: boolean;
 }
@@ -70,6 +72,7 @@ const FLAGS: Record<string, { kind: Kind; short?: string }> = {
   'lifecycle-for': { kind: 'value' },
   'setup-from': { kind: 'value' },
   'aggregates-out': { kind: 'value' },
+  'json-shared': { kind: 'value' },
   'log-format': { kind: 'ignoredValue' },
   address: { kind: 'ignoredValue', short: 'a' },
   'compatibility-mode': { kind: 'ignoredValue' },
@@ -225,6 +228,9 @@ export function parseRunFlags(argv: string[], problems: string[]): RunFlags {
         break;
       case 'aggregates-out':
         f.aggregatesOut = value;
+        break;
+      case 'json-shared':
+        f.jsonShared = value;
         break;
     }
   }

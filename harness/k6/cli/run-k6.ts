@@ -263,7 +263,7 @@ async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
           });
     const plan = planExecution(executors);
     try {
-      outputs = flags.out.map((spec) => builtinOutputs().create(spec, { metrics: engine, cwd: ctx.cwd, stdout: ctx.stdout, env: runtimeOptions.env, logger }));
+      outputs = flags.out.map((spec) => builtinOutputs().create(spec, { metrics: engine, cwd: ctx.cwd, stdout: ctx.stdout, env: runtimeOptions.env, logger, sharedJsonDir: flags.jsonShared && resolve(ctx.cwd, flags.jsonShared) }));
       // k6 v1+'s full summary has per-group and per-scenario metrics: an output of its own collects them
       if (summaryMode === 'full') {
         collector = new SummaryCollector((name) => loaded.registry.get(name));

@@ -6,7 +6,7 @@ import type { MergedRunners, RunnerCounts } from './merge-runner-streams';
 import type { AggregatesRecord } from './runners-protocol';
 
 interface Stream {
-  raw: LineTail;
+  raw: LineTail | undefined;
   aggregates: LineTail;
   counts: RunnerCounts;
   done: boolean;
@@ -34,17 +34,19 @@ const NL = 0x0a;
 export class ConcatRunnerMerge {
   private readonly streams: Stream[];
   private readonly merged: MergedMetrics;
-  private readonly fd: number;
+  private readonly fd: number | undefined;
   private readonly metricLines = new Set<string>();
   private first = Number.POSITIVE_INFINITY;
   private last = Number.NEGATIVE_INFINITY;
   private closed = false;
 
-  constructor(o: { files: readonly string[]; aggregates: readonly string[]; outFile: string; thresholds?: unknown }) {
+  /** Without `outFile` the instances append their raw lines to the samples file themselves (`--json-shared`): only the aggregates are read. */
+  constructor(o: { files: readonly string[]; aggregates: readonly string[]; outFile?: string; thresholds?: unknown }) {
     if (o.files.length !== o.aggregates.length) throw new Error('ConcatRunnerMerge: one aggregates file per stream');
     this.merged = new MergedMetrics(o.thresholds);
-    this.streams = o.files.map((file, i) => ({ raw: new LineTail(file), aggregates: new LineTail(o.aggregates[i]), counts: { file, points: 0, requests: 0, iterations: 0 }, done: false }));
-    this.fd = openSync(o.outFile, 'w');
+    const out = o.outFile;
+    this.streams = o.files.map((file, i) => ({ raw: out === undefined ? undefined : new LineTail(file), aggregates: new LineTail(o.aggregates[i]), counts: { file, points: 0, requests: 0, iterations: 0 }, done: false }));
+    this.fd = out === undefined ? undefined : openSync(out, 'w');
   }
 
   get metrics(): MergedMetrics {
@@ -65,7 +67,7 @@ export class ConcatRunnerMerge {
     if (s.done) return;
     this.read(s);
     s.done = true;
-    s.raw.close();
+    s.raw?.close();
     s.aggregates.close();
   }
 
@@ -77,7 +79,7 @@ export class ConcatRunnerMerge {
   finish(o: MergeFinishOptions = {}): MergedRunners {
     if (!this.closed) {
       this.streams.forEach((_, i) => this.runnerDone(i));
-      closeSync(this.fd);
+      if (this.fd !== undefined) closeSync(this.fd);
       this.closed = true;
     }
     this.merged.bindRemaining();
@@ -88,7 +90,7 @@ export class ConcatRunnerMerge {
 
   private read(s: Stream): void {
     if (s.done) return;
-    for (let chunk = s.raw.read(); chunk; chunk = s.raw.read()) this.copy(chunk);
+    if (s.raw) for (let chunk = s.raw.read(); chunk; chunk = s.raw.read()) this.copy(chunk);
     for (let chunk = s.aggregates.read(); chunk; chunk = s.aggregates.read()) {
       for (const line of chunk.toString('utf8').split('\n')) if (line) this.apply(s.counts, JSON.parse(line) as AggregatesRecord);
     }
@@ -96,6 +98,7 @@ export class ConcatRunnerMerge {
 
   /** Whole lines out as they came, minus Metric lines already written. */
   private copy(chunk: Buffer): void {
+    const fd = this.fd!;
     let from = 0;
     for (let at = chunk.indexOf(METRIC_PREFIX); at !== -1; at = chunk.indexOf(METRIC_PREFIX, at + 1)) {
       if (at > 0 && chunk[at - 1] !== NL) continue; // the prefix inside a line (a tag value)
@@ -106,10 +109,10 @@ export class ConcatRunnerMerge {
         this.metricLines.add(name);
         continue;
       }
-      if (at > from) writeSync(this.fd, chunk, from, at - from);
+      if (at > from) writeSync(fd, chunk, from, at - from);
       from = end;
     }
-    if (from < chunk.length) writeSync(this.fd, chunk, from, chunk.length - from);
+    if (from < chunk.length) writeSync(fd, chunk, from, chunk.length - from);
   }
 
   private apply(c: RunnerCounts, rec: AggregatesRecord): void {

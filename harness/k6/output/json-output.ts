@@ -1,8 +1,8 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { resolve } from 'node:path';
+import { closeSync, createWriteStream, existsSync, openSync, writeFileSync, writeSync, type WriteStream } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createGzip, type Gzip } from 'node:zlib';
-import { decodeLine, encodeLines, encodeSamples, type MetricInfo, type MetricInfoSource, type Sample } from '../../../vocabulary';
+import { decodeLine, encodeLines, encodeMetricLine, encodeSamples, type MetricInfo, type MetricInfoSource, type Sample } from '../../../vocabulary';
 import type { Output, OutputParams, WithFlushed } from './types';
 
 /**
@@ -25,8 +25,15 @@ export class JsonOutput implements Output, WithFlushed {
   private stopped: Promise<void> | undefined;
   private error: Error | undefined;
 
-  constructor(private readonly params: Pick<OutputParams, 'arg' | 'metrics' | 'cwd' | 'stdout'>) {
+  /** With `sharedJsonDir`: this instance's own fd on the file, for the Metric lines it declares. */
+  private sharedFd: number | undefined;
+
+  constructor(private readonly params: Pick<OutputParams, 'arg' | 'metrics' | 'cwd' | 'stdout' | 'sharedJsonDir'>) {
     this.filename = params.arg;
+  }
+
+  private get shared(): boolean {
+    return this.params.sharedJsonDir !== undefined && !this.toStdout && !this.filename.endsWith('.gz');
   }
 
   private get toStdout(): boolean {
@@ -42,7 +49,10 @@ export class JsonOutput implements Output, WithFlushed {
       this.stream = this.params.stdout;
       return;
     }
-    const file = createWriteStream(resolve(this.params.cwd, this.filename), { flags: 'w' });
+    const path = resolve(this.params.cwd, this.filename);
+    // shared: O_APPEND, so whole-batch writes of several processes never overwrite each other
+    const file = createWriteStream(path, { flags: this.shared ? 'a' : 'w' });
+    if (this.shared) this.sharedFd = openSync(path, 'a');
     await new Promise<void>((res, rej) => {
       file.once('open', () => res());
       file.once('error', rej);
@@ -60,6 +70,7 @@ export class JsonOutput implements Output, WithFlushed {
   write(samples: readonly Sample[]): void {
     if (!this.stream) throw new Error('JsonOutput.write before start()');
     if (samples.length === 0) return;
+    if (this.sharedFd !== undefined) this.declareShared(samples);
     if (this.file === undefined || this.gzip !== undefined) {
       this.stream.write(encodeSamples(samples, this.seen, this.params.metrics));
       return;
@@ -74,6 +85,43 @@ export class JsonOutput implements Output, WithFlushed {
     this.file.write(b.subarray(0, this.len), () => {
       if (this.buffers.length < 8) this.buffers.push(b);
     });
+  }
+
+  /**
+   * Shared file: the first instance to claim a metric (an exclusive create in the shared dir)
+   * appends its Metric line at once, synchronously, then marks it written; the others wait for
+   * that mark (microseconds) and write none. So the file has one Metric line per metric, before
+   * any instance's points of it (their batches are written after this returns).
+   */
+  private declareShared(samples: readonly Sample[]): void {
+    for (let i = 0; i < samples.length; i++) {
+      const name = samples[i].metric;
+      if (this.seen.has(name)) continue;
+      this.seen.add(name);
+      const claim = join(this.params.sharedJsonDir!, `metric-${name}`);
+      let won = false;
+      try {
+        closeSync(openSync(claim, 'wx'));
+        won = true;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+      if (won) {
+        writeSync(this.sharedFd!, encodeMetricLine(this.params.metrics.metricInfo(name)));
+        writeFileSync(`${claim}.written`, '');
+        continue;
+      }
+      const waitUntil = Date.now() + 2000;
+      const tick = new Int32Array(new SharedArrayBuffer(4));
+      while (!existsSync(`${claim}.written`)) {
+        // the claimer died between claiming and writing: write the line ourselves (a duplicate at worst)
+        if (Date.now() > waitUntil) {
+          writeSync(this.sharedFd!, encodeMetricLine(this.params.metrics.metricInfo(name)));
+          break;
+        }
+        Atomics.wait(tick, 0, 0, 1);
+      }
+    }
   }
 
   /** Buffers whose write completed, for reuse. */
@@ -106,6 +154,8 @@ export class JsonOutput implements Output, WithFlushed {
       });
       (this.gzip ?? file).end();
       await done;
+      if (this.sharedFd !== undefined) closeSync(this.sharedFd);
+      this.sharedFd = undefined;
       if (this.error) throw this.error;
     })();
     return this.stopped;

@@ -30,6 +30,11 @@ export interface OutputParams {
   stdout: Writable;
   env: Record<string, string>;
   logger?: Logger;
+  /**
+   * Harness-only (`harness run --runners N`, `--json-shared DIR`): several instances append to
+   * one JSON file, and each metric's Metric line is written once among them (claimed in DIR).
+   */
+  sharedJsonDir?: string;
 }
 
 export type OutputFactory = (params: OutputParams) => Output;
