@@ -151,7 +151,7 @@ export const runnersBench: BenchSuite = {
         row('built-in, one process', single),
         real ? row(`real k6 ${k6.found ? k6.tool.version : ''}`, real) : '| real k6 | skipped: no K6_BIN / k6 on PATH | | |',
         '',
-        `Merge (ConcatRunnerMerge in the harness process, the /proc sampling overhead measured in the single run taken off): ${mergeCpu.toFixed(2)} CPU s against ${runnerCpu.toFixed(2)} CPU s of runners (${(mergeShare * 100).toFixed(1)}%; the setup/teardown/summary instance's ${lifecycleCpu.toFixed(2)} CPU s not counted as runners'). CPU per request: runners ${usPerReq(runnerCpu, runners.reqs)} µs, merge ${usPerReq(mergeCpu, runners.reqs)} µs, one built-in process ${usPerReq(singleCpu, single.reqs)} µs. With the built-in engine the runners ship their aggregates and the merge only concatenates their raw lines as bytes (docs/scaling.md).`,
+        `Merge (ConcatRunnerMerge in the harness process, the /proc sampling overhead measured in the single run taken off): ${mergeCpu.toFixed(2)} CPU s against ${runnerCpu.toFixed(2)} CPU s of runners (${(mergeShare * 100).toFixed(1)}%; the setup/teardown/summary instance's ${lifecycleCpu.toFixed(2)} CPU s not counted as runners'). CPU per request: runners ${usPerReq(runnerCpu, runners.reqs)} µs, merge ${usPerReq(mergeCpu, runners.reqs)} µs, one built-in process ${usPerReq(singleCpu, single.reqs)} µs. With the built-in engine the runners append their raw lines to the run's samples file themselves and ship their metric aggregates: the merge reads only those (docs/scaling.md).`,
         '',
         '| goal | result | met |',
         '|---|---|---|',
