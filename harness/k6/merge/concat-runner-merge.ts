@@ -17,17 +17,16 @@ const NL = 0x0a;
 
 /**
  * The merge of built-in runners that ship aggregates (`harness run --runners N`, built-in engine):
- * no sample line is decoded here. Each `poll()`
- *   - appends every runner's new raw k6 JSON lines to `outFile` as bytes, in chunks of whole lines
- *     (so the run's samples file holds every sample; it is ordered per runner, each chunk after the
- *     one before it, not by time across runners), keeping each metric's first Metric line only
- *     (found by its prefix; they are a handful);
- *   - adds every runner's new `AggregatesRecord` lines (`RunnerAggregates`) into one MergedMetrics,
- *     so `abortOnFail` is judged over every runner's data while the test runs and all thresholds
- *     once at the end, with percentiles over every value.
+ * no sample line is decoded here. Each `poll()` adds every runner's new `AggregatesRecord` lines
+ * (`RunnerAggregates`) into one MergedMetrics, so `abortOnFail` is judged over every runner's data
+ * while the test runs and all thresholds once at the end, with percentiles over every value.
+ * The raw lines: normally the runners append them to the run's samples file themselves
+ * (`--json-shared`, no `outFile` here); given an `outFile`, each runner's new raw k6 JSON lines
+ * are appended to it as bytes, in chunks of whole lines (ordered per runner, not by time across
+ * runners), each metric's first Metric line kept (found by its prefix; they are a handful).
  *
- *   runner-i.ndjson ───── bytes, whole lines ─────▶ samples.ndjson
- *   runner-i.aggregates ─ one line per 500 ms ────▶ MergedMetrics ─▶ thresholds, summary
+ *   runner-i ──(--json-shared: O_APPEND)──────────────▶ samples.ndjson
+ *   runner-i.aggregates ─ one line per 500 ms ───────▶ MergedMetrics ─▶ thresholds, summary
  *
  * Same surface as LiveRunnerMerge (which real k6's runners, which send no aggregates, still use).
  */

@@ -129,3 +129,36 @@ describe('--out json', () => {
     await assert.rejects(out.start(), /ENOENT/);
   });
 });
+
+describe('--out json shared by several instances (harness run --runners N: --json-shared)', () => {
+  it('appends every instance\'s batches to one file, each Metric line once and before any point of its metric', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'k6-json-shared-'));
+    const file = join(dir, 'samples.ndjson');
+    const instances = [0, 1, 2].map(() => {
+      const engine = new MetricsEngine({ registry: createMetricRegistry() });
+      const out = builtinOutputs().create(`json=${file}`, { metrics: engine, cwd: dir, stdout: new PassThrough(), env: {}, sharedJsonDir: dir });
+      return { engine, out };
+    });
+    await startOutputs(instances.map((i) => i.out));
+    const written: string[] = [];
+    for (let round = 0; round < 5; round++) {
+      instances.forEach(({ out }, k) => {
+        const batch: Sample[] = [
+          { metric: 'http_reqs', time: t0 + round, value: 1, tags: { k: String(k) } },
+          { metric: round >= 2 ? 'iterations' : 'vus', time: t0 + round, value: round, tags: { k: String(k) } },
+        ];
+        written.push(...batch.map((s) => `${s.metric}|${s.tags.k}|${s.value}`));
+        out.write(batch);
+      });
+    }
+    await stopOutputs(instances.map((i) => i.out));
+    const { samples } = parseJsonStream(readFileSync(file, 'utf8'));
+    assert.deepEqual(samples.map((s) => `${s.metric}|${s.tags.k}|${s.value}`).sort(), written.sort());
+    const declared: string[] = [];
+    for (const l of readFileSync(file, 'utf8').split('\n').filter(Boolean).map((x) => JSON.parse(x))) {
+      if (l.type === 'Metric') declared.push(l.metric);
+      else assert.ok(declared.includes(l.metric), `${l.metric} point before its Metric line`);
+    }
+    assert.deepEqual(declared.sort(), ['http_reqs', 'iterations', 'vus']);
+  });
+});
