@@ -342,19 +342,39 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
             },
           )
           .command(
-            'merge <rendered> <files..>',
-            "Merge the runners' outputs (kubectl logs, k6 JSON) into one run: thresholds judged once over all samples, summary, report, gate",
+            'merge [rendered] [files..]',
+            "Merge the runners' outputs (kubectl logs, k6 JSON, or their points in InfluxDB) into one run: thresholds judged once over all samples, summary, report, gate",
             (c) =>
               c
-                .positional('rendered', { type: 'string', demandOption: true, describe: 'the folder `k8s render` wrote' })
-                .positional('files', { type: 'string', array: true, demandOption: true, describe: "each runner's output" })
+                .positional('rendered', { type: 'string', describe: 'the folder `k8s render` wrote (optional with --from-influxdb --run-id)' })
+                .positional('files', { type: 'string', array: true, describe: "each runner's output (not with --from-influxdb)" })
+                .option('from-influxdb', { requiresArg: true, type: 'string', describe: 'read the run back from InfluxDB 1.x or VictoriaMetrics: URL[/bucket], as --out influxdb=' })
+                .option('bucket', { requiresArg: true, type: 'string', describe: 'bucket (database on 1.x) with --from-influxdb (default: the URL path / INFLUX_BUCKET)' })
+                .option('org', { requiresArg: true, type: 'string', describe: 'org with --from-influxdb (default INFLUX_ORG)' })
+                .option('token', { requiresArg: true, type: 'string', describe: 'token with --from-influxdb (prefer INFLUX_TOKEN: a flag lands in shell history)' })
+                .option('run-id', { requiresArg: true, type: 'string', describe: "the runners' run_id tag (default: the rendered folder's)" })
                 .option('baseline', { requiresArg: true, type: 'string', describe: 'gate the merged run against reports/baselines/<name>' })
                 .option('out', { type: 'string', array: true, describe: 'json | influxdb[=URL], repeatable' })
                 .option('config', { requiresArg: true, type: 'string' })
-                .example('$0 k8s merge reports/k8s/<run-id> runners/*.log', 'after collecting the runner pods\' logs'),
+                .example('$0 k8s merge reports/k8s/<run-id> runners/*.log', 'after collecting the runner pods\' logs')
+                .example('$0 k8s merge --from-influxdb http://127.0.0.1:8086/k6 --run-id <run-id>', 'the runners wrote to InfluxDB (shape raw)'),
             async (a) => {
               const { k8sMerge } = await import('./commands/k8s/index');
-              code = await k8sMerge({ rendered: a.rendered, files: a.files as string[], baseline: a.baseline, out: a.out, config: a.config }, ctx);
+              code = await k8sMerge(
+                {
+                  rendered: a.rendered,
+                  files: (a.files as string[] | undefined) ?? [],
+                  fromInfluxdb: a['from-influxdb'],
+                  bucket: a.bucket,
+                  org: a.org,
+                  token: a.token,
+                  runId: a['run-id'],
+                  baseline: a.baseline,
+                  out: a.out,
+                  config: a.config,
+                },
+                ctx,
+              );
             },
           )
           .demandCommand(1, 'name a k8s command: render or merge'),

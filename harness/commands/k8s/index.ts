@@ -2,10 +2,12 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { loadConfig, readComposeImages } from '../../config';
+import { loadConfig, readComposeImages, type HarnessConfig } from '../../config';
 import { ExitCode, InvalidConfigError } from '../../errors';
 import { k6RunArgv, K6_REFERENCE_VERSION } from '../../engines';
 import { mergeRunnerStreams } from '../../k6/merge/merge-runner-streams';
+import { BUILTIN_METRICS } from '../../k6/metrics/builtin';
+import { describeSettings, influxSettings, readRunPoints } from '../../outputs/influxdb';
 import { summaryExportJson } from '../../k6/output/summary-export';
 import { defaultSummaryText } from '../../k6/output/handle-summary';
 import { IN_CLUSTER_BASE_URL, RENDER_RECORD, renderK8sFolder, writeK8sFolder, type RenderRecord } from '../../k8s';
@@ -125,36 +127,96 @@ export async function k8sRender(opts: K8sRenderOptions, ctx: CommandContext): Pr
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 export interface K8sMergeOptions {
-  /** The folder `harness k8s render` wrote (its harness-k8s.json names the run). */
-  rendered: string;
+  /** The folder `harness k8s render` wrote (its harness-k8s.json names the run); optional with `fromInfluxdb` and `runId`. */
+  rendered?: string;
   /** Each runner's output (`kubectl logs` of a runner pod, or a k6 JSON file, `.gz` too). */
   files: string[];
+  /** Read the runners' points back from this InfluxDB 1.x / VictoriaMetrics (`URL[/bucket]`, as `--out influxdb=`) instead of files. */
+  fromInfluxdb?: string;
+  /** Overrides of the resolved `influxdb` config (env INFLUX_BUCKET / INFLUX_ORG / INFLUX_TOKEN). */
+  bucket?: string;
+  org?: string;
+  token?: string;
+  /** The runners' `run_id` tag (default: the rendered record's). */
+  runId?: string;
   baseline?: string;
   out?: string[];
   config?: string;
 }
 
+/** What the merged run is named for and judged by, from the rendered record or the flags. */
+type MergeRecord = Pick<RenderRecord, 'runId' | 'scenario' | 'testRun' | 'namespace' | 'parallelism' | 'k6Image' | 'thresholds'>;
+
 /**
- * `harness k8s merge <rendered-dir> <runner outputs...>`: one run directory for a test that ran
- * as k6-operator runners: the streams merged in time order, thresholds judged once over every
- * sample, k6's summary, the report, threshold coverage and (with --baseline) the gate, through
- * the same run session as `harness run`. Exit 0 / 99 / 112 as a local run; 104 on bad input.
+ * `harness k8s merge <rendered-dir> <runner outputs...>` or `harness k8s merge [rendered-dir]
+ * --from-influxdb URL --run-id ID`: one run directory for a test that ran as k6-operator
+ * runners: the streams merged in time order (read back from the bucket first, before any run
+ * directory exists), thresholds judged once over every sample, k6's summary, the report,
+ * threshold coverage and (with --baseline) the gate, through the same run session as `harness
+ * run`. Exit 0 / 99 / 112 as a local run; 104 on bad input (an unknown run id); 110 when the
+ * server cannot be read.
  */
 export async function k8sMerge(opts: K8sMergeOptions, ctx: CommandContext): Promise<number> {
-  const recordFile = join(resolve(ctx.cwd, opts.rendered), RENDER_RECORD);
-  let record: RenderRecord;
-  try {
-    record = JSON.parse(await readFile(recordFile, 'utf8'));
-  } catch (e) {
-    throw new InvalidConfigError(`${opts.rendered}: no readable ${RENDER_RECORD} (${(e as Error).message})`, [], { hint: 'pass the folder `harness k8s render` wrote, then the runners\' outputs' });
-  }
-  const files = opts.files.map((f) => resolve(ctx.cwd, f));
-  const missing = files.filter((f) => !existsSync(f));
-  if (!files.length) throw new InvalidConfigError('no runner outputs given', [], { hint: 'harness k8s merge <rendered-dir> runners/*.log' });
-  if (missing.length) throw new InvalidConfigError('runner outputs not found', missing);
-  if (files.length !== record.parallelism) ctx.stderr.write(`warning: ${files.length} runner output(s) for a TestRun of parallelism ${record.parallelism}: the merged run covers only the segments given\n`);
-
+  const record = opts.rendered !== undefined ? await readRecord(ctx, opts.rendered) : undefined;
   const { config } = await loadConfig({ cwd: ctx.cwd, env: ctx.env, flags: { out: opts.out }, configFile: opts.config });
+  if (opts.fromInfluxdb === undefined) {
+    for (const [flag, v] of [['--bucket', opts.bucket], ['--org', opts.org], ['--token', opts.token], ['--run-id', opts.runId]] as const) {
+      if (v !== undefined) throw new InvalidConfigError(`${flag} needs --from-influxdb URL`, [], { hint: 'harness k8s merge --from-influxdb http://127.0.0.1:8086/k6 --run-id <id>' });
+    }
+    if (!record) throw new InvalidConfigError('name the rendered folder and the runner outputs, or --from-influxdb', [], { hint: 'harness k8s merge <rendered-dir> runners/*.log' });
+    const files = opts.files.map((f) => resolve(ctx.cwd, f));
+    const missing = files.filter((f) => !existsSync(f));
+    if (!files.length) throw new InvalidConfigError('no runner outputs given', [], { hint: 'harness k8s merge <rendered-dir> runners/*.log' });
+    if (missing.length) throw new InvalidConfigError('runner outputs not found', missing);
+    if (files.length !== record.parallelism) ctx.stderr.write(`warning: ${files.length} runner output(s) for a TestRun of parallelism ${record.parallelism}: the merged run covers only the segments given\n`);
+    return mergeInto(ctx, config, opts, record, files.length, files.length, files, `k6-operator (${record.k6Image})`);
+  }
+
+  if (opts.files.length) throw new InvalidConfigError('--from-influxdb reads the runners\' points from the server: pass no runner files', opts.files);
+  const runId = opts.runId ?? record?.runId;
+  if (!runId) throw new InvalidConfigError('--from-influxdb needs --run-id (the runners\' run_id tag) or the rendered folder', [], { hint: 'harness k8s merge --from-influxdb http://127.0.0.1:8086/k6 --run-id <id>' });
+  const base = { ...config.influxdb, ...(opts.bucket !== undefined ? { bucket: opts.bucket } : {}), ...(opts.org !== undefined ? { org: opts.org } : {}), ...(opts.token !== undefined ? { token: opts.token } : {}) };
+  // a path in the URL names the bucket, as `--out influxdb=URL/<bucket>`; --bucket wins
+  const { settings, problems } = influxSettings(base, opts.fromInfluxdb);
+  if (opts.bucket !== undefined) settings.bucket = opts.bucket;
+  const blocking = problems.filter((p) => !/^shape /.test(p));
+  if (blocking.length) throw new InvalidConfigError('invalid --from-influxdb settings; nothing was written', blocking, { hint: 'see docs/scaling.md (Merging from InfluxDB)' });
+  const tmp = await mkdtemp(join(tmpdir(), 'harness-k8s-merge-'));
+  try {
+    const stream = join(tmp, 'influxdb.ndjson');
+    const read = await readRunPoints({ url: settings.url, bucket: settings.bucket, token: settings.token, runId, outFile: stream, knownMetric: builtinMetric, signal: ctx.signal });
+    ctx.stderr.write(`  read ${read.points} samples of ${read.metrics} metrics of run ${runId} from ${describeSettings(settings).replace(/ shape=\S+/, '')} (${read.server})\n`);
+    if (read.untyped.length) ctx.stderr.write(`warning: no k6_metrics point for ${read.untyped.join(', ')}: read as trends (write with the harness's --out influxdb, shape raw, to keep their types)\n`);
+    const rec: MergeRecord = record && record.runId === runId ? record : { runId, scenario: record?.scenario ?? runId, testRun: record?.testRun ?? runId, namespace: record?.namespace, parallelism: record?.parallelism ?? 0, k6Image: record?.k6Image ?? 'k6', thresholds: record?.thresholds };
+    return await mergeInto(ctx, config, opts, rec, rec.parallelism, 0, [stream], `influxdb (${read.server}, ${publicUrlOf(settings.url)})`);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+async function readRecord(ctx: CommandContext, rendered: string): Promise<RenderRecord> {
+  const recordFile = join(resolve(ctx.cwd, rendered), RENDER_RECORD);
+  try {
+    return JSON.parse(await readFile(recordFile, 'utf8'));
+  } catch (e) {
+    throw new InvalidConfigError(`${rendered}: no readable ${RENDER_RECORD} (${(e as Error).message})`, [], { hint: 'pass the folder `harness k8s render` wrote, then the runners\' outputs' });
+  }
+}
+
+function builtinMetric(name: string) {
+  return BUILTIN_METRICS.find((m) => m.name === name);
+}
+
+function publicUrlOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+/** The merge and verdict of both sources: `files` are k6 JSON streams (one per runner, or the one read back from InfluxDB). */
+async function mergeInto(ctx: CommandContext, config: HarnessConfig, opts: K8sMergeOptions, record: MergeRecord, parallelism: number, runners: number, files: string[], source: string): Promise<number> {
   const outputs = checkOutputs(config.run.outputs, builtinRunOutputs(config)).filter((o) => o.wantsSamples !== false);
   outputs.push(thresholdCoverageOutput(config.gate.optionalThresholds));
   if (opts.baseline !== undefined) {
@@ -162,6 +224,7 @@ export async function k8sMerge(opts: K8sMergeOptions, ctx: CommandContext): Prom
     await loadBaseline(dir, opts.baseline);
     outputs.push(gateOutput({ name: opts.baseline, dir, tolerances: config.gate }));
   }
+  const fromDb = runners === 0;
   const finished = await RunSession.run(
     {
       ctx,
@@ -169,23 +232,24 @@ export async function k8sMerge(opts: K8sMergeOptions, ctx: CommandContext): Prom
       label: record.scenario,
       runId: record.runId,
       watchdog: false,
-      info: { scenario: record.scenario, runtime: 'kubernetes', k8s: { testRun: record.testRun, namespace: record.namespace, parallelism: record.parallelism, runners: files.length, k6Image: record.k6Image } },
+      info: { scenario: record.scenario, runtime: 'kubernetes', k8s: { testRun: record.testRun, namespace: record.namespace, parallelism, runners: fromDb ? undefined : runners, k6Image: record.k6Image, ...(fromDb ? { source: source } : {}) } },
       outputs,
       verdict: messages.verdict,
     },
     async (session) => {
-      session.say(`merging ${files.length} runner stream(s) of TestRun ${record.testRun} into run ${record.runId}`);
-      const merged = await session.importSamples(`k6-operator (${record.k6Image})`, async ({ samples, summary }) => {
+      session.say(fromDb ? `merging the runners' points of run ${record.runId} from ${source}` : `merging ${files.length} runner stream(s) of TestRun ${record.testRun} into run ${record.runId}`);
+      const merged = await session.importSamples(fromDb ? source : `k6-operator (${record.k6Image})`, async ({ samples, summary }) => {
         const m = await mergeRunnerStreams({ files, outFile: samples, thresholds: record.thresholds, signal: ctx.signal });
         await writeFile(summary, summaryExportJson(m.summary));
         return m;
       });
-      for (const r of merged.runners) session.say(`  ${relative(ctx.cwd, r.file) || r.file}: ${r.iterations} iterations, ${r.requests} requests, ${r.points} samples`);
+      for (const r of merged.runners) session.say(`  ${fromDb ? 'influxdb' : relative(ctx.cwd, r.file) || r.file}: ${r.iterations} iterations, ${r.requests} requests, ${r.points} samples`);
       if (!merged.runners.some((r) => r.points > 0)) throw new InvalidConfigError('the runner outputs hold no k6 samples', [], { hint: 'collect them with `kubectl logs` of each runner pod (see the rendered README.md)' });
       ctx.stdout.write(defaultSummaryText(merged.summary, 'compact', false) /* k6 v2's default layout */);
       for (const e of merged.thresholdErrors) session.say(`threshold error on ${e.metric}: ${e.message}`);
       if (merged.breached.length) {
-        session.say(`thresholds on metrics ${merged.breached.map((b) => `'${b}'`).join(', ')} have been crossed (judged once over all ${files.length} runner(s))`);
+        const over = fromDb ? 'all runners\' samples in the bucket' : `all ${files.length} runner(s)`;
+        session.say(`thresholds on metrics ${merged.breached.map((b) => `'${b}'`).join(', ')} have been crossed (judged once over ${over})`);
         return ExitCode.ThresholdsFailed;
       }
       return ExitCode.Ok;

@@ -7,3 +7,4 @@ export { RollupShape, type PointShape } from './rollup-shape';
 export { RawShape } from './raw-shape';
 export { encodeLine } from './line-protocol';
 export type { SampleSource, StreamRecord, StreamSample } from './sample-source';
+export { readRunPoints, type ReadRun, type ReadRunInput } from './read-run-points';

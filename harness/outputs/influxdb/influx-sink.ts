@@ -33,7 +33,9 @@ setLogger({ error: () => {}, warn: () => {} });
  */
 export class InfluxSink implements LineSink {
   readonly #transport: Transport;
-  readonly #path: string;
+  #path: string;
+  readonly #v1Path: string;
+  readonly #bucket: string;
   readonly #origin: string;
   readonly #agent: http.Agent;
   readonly #gzip: boolean;
@@ -53,6 +55,8 @@ export class InfluxSink implements LineSink {
     this.#agent = new (new URL(base).protocol === 'https:' ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: 1 });
     this.#transport = new InfluxDB({ url: base, token: s.token, timeout: this.#timeoutMs, transportOptions: { agent: this.#agent } }).transport;
     this.#path = `/api/v2/write?${new URLSearchParams({ org: s.org, bucket: s.bucket, precision: 'ns' })}`;
+    this.#v1Path = `/write?${new URLSearchParams({ db: s.bucket, precision: 'ns' })}`;
+    this.#bucket = s.bucket;
   }
 
   async write(lines: readonly string[] | string | Uint8Array): Promise<void> {
@@ -61,22 +65,45 @@ export class InfluxSink implements LineSink {
     const bytes = text === undefined ? (lines as Uint8Array) : Buffer.from(text);
     const gzipped = this.#gzip && bytes.length > 1024;
     const body = gzipped ? await gzipAsync(bytes, { level: 1 }) : bytes;
-    await this.#send(body, gzipped);
+    try {
+      await this.#send(this.#path, body, gzipped);
+    } catch (e) {
+      if ((e as SinkError).status !== 404) throw e;
+      // InfluxDB 1.0–1.7 has no /api/v2/write: its v1 `/write` takes the same lines (bucket = database),
+      // and, like k6's own output, the database is created when it is missing
+      if (this.#path !== this.#v1Path) {
+        this.#path = this.#v1Path;
+        return this.write(bytes);
+      }
+      if (!/database not found/.test((e as SinkError).body ?? '')) throw e;
+      await this.#send(`/query?${new URLSearchParams({ q: `CREATE DATABASE "${this.#bucket.replace(/["\\]/g, (c) => `\\${c}`)}"` })}`, new Uint8Array(), false);
+      await this.#send(this.#path, body, gzipped);
+    }
   }
 
-  #send(body: Uint8Array, gzipped: boolean): Promise<void> {
+  /** The write endpoint in use: `/api/v2/write`, or InfluxDB 1.x's `/write` after a 404. */
+  get path(): string {
+    return this.#path.replace(/\?.*/, '');
+  }
+
+  #send(path: string, body: Uint8Array, gzipped: boolean): Promise<void> {
     const abort = new AbortController();
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = { 'content-type': 'text/plain; charset=utf-8', ...(gzipped ? { 'content-encoding': 'gzip' } : {}) };
       // a string to the type; bytes at run time (see the class comment)
-      this.#transport.send(this.#path, body as unknown as string, { method: 'POST', headers, signal: abort.signal }, {
+      this.#transport.send(path, body as unknown as string, { method: 'POST', headers, signal: abort.signal }, {
         next: () => {},
         complete: () => resolve(),
         error: (e: Error) => {
           if (e instanceof RequestTimedOutError) {
             abort.abort(); // the client reports the timeout but leaves the request open: free the connection
             reject(new Error(`no answer from ${this.#origin} within ${this.#timeoutMs} ms`));
-          } else if (e instanceof HttpError) reject(new Error(`HTTP ${e.statusCode} from ${this.#origin}/api/v2/write${e.body ? `: ${e.body.trim().slice(0, 1000)}` : ''}`));
+          } else if (e instanceof HttpError) {
+            const err: SinkError = new Error(`HTTP ${e.statusCode} from ${this.#origin}${path.replace(/\?.*/, '')}${e.body ? `: ${e.body.trim().slice(0, 1000)}` : ''}`);
+            err.status = e.statusCode;
+            err.body = e.body;
+            reject(err);
+          }
           else reject(e);
         },
       });
@@ -88,6 +115,9 @@ export class InfluxSink implements LineSink {
     this.#agent.destroy();
   }
 }
+
+/** A rejected write: the server's status and body when it answered. */
+type SinkError = Error & { status?: number; body?: string };
 
 /** 127.0.0.0/8, ::1 or localhost. */
 export function isLoopback(url: string): boolean {

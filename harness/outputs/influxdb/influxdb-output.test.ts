@@ -82,9 +82,14 @@ describe('--out influxdb: a real run into a real VictoriaMetrics (/api/v2/write)
     assert.equal(req.metric.name, 'hit');
     // k6's tagsAsFields (vu, iter, url) are fields; VictoriaMetrics keeps numeric fields only
     assert.ok(r.points.some((p) => p.tags.url) && !r.mine.some((s) => 'url' in s.metric), 'url is a field in k6 schema, not a tag');
-    // plus one point for the fixture's threshold (http_req_failed rate<0.5, passed)
-    const n = r.points.length + 1;
-    assert.deepEqual({ ...r.runJson.influxdb, url: undefined }, { url: undefined, bucket: 'k6', shape: 'raw', produced: n, written: n, spooled: 0, replayed: 0, pending: 0, late: 0, targetPoints: 0, thresholdPoints: 1 });
+    // plus one point for the fixture's threshold (http_req_failed rate<0.5, passed) and one per metric (its Metric line)
+    const metrics = new Set(r.points.map((p) => p.metric));
+    const n = r.points.length + 1 + metrics.size;
+    assert.deepEqual({ ...r.runJson.influxdb, url: undefined }, { url: undefined, bucket: 'k6', shape: 'raw', produced: n, written: n, spooled: 0, replayed: 0, pending: 0, late: 0, targetPoints: 0, thresholdPoints: 1, metricPoints: metrics.size });
+    const types = Object.fromEntries(r.mine.filter((s) => s.metric.__name__ === 'k6_metrics_value').map((s) => [s.metric.metric, `${s.metric.type}/${s.metric.contains}`]));
+    assert.deepEqual(Object.keys(types).sort(), [...metrics].sort());
+    assert.equal(types.http_req_duration, 'trend/time');
+    assert.equal(types.http_reqs, 'counter/default');
     assert.match(r.ctx.err(), new RegExp(`influxdb: ${n} points \\(raw\\): ${n} written, 0 spooled, 0 replayed`));
     const th = r.mine.find((s) => s.metric.__name__ === 'k6_thresholds_ok');
     assert.deepEqual([th?.metric.metric, th?.metric.threshold, th?.values], ['http_req_failed', 'rate<0.5', [1]]);

@@ -50,6 +50,8 @@ export interface InfluxRunRecord extends WriteStats {
   targetPoints: number;
   /** Of `produced`: one `k6_thresholds` point per threshold of the run's summary. */
   thresholdPoints: number;
+  /** Of `produced` (raw shape): one `k6_metrics` point per metric (the stream's Metric lines). */
+  metricPoints: number;
 }
 
 /**
@@ -66,19 +68,20 @@ export interface InfluxRunRecord extends WriteStats {
 export function influxdbOutput(arg: string | undefined, base: InfluxSettings, deps: InfluxOutputDeps = {}) {
   const { settings, problems } = influxSettings(base, arg);
   const source = deps.source ?? followSamples;
-  const totals: InfluxRunRecord = { url: publicUrl(settings.url), bucket: settings.bucket, shape: settings.shape, produced: 0, written: 0, spooled: 0, replayed: 0, pending: 0, late: 0, targetPoints: 0, thresholdPoints: 0 };
+  const totals: InfluxRunRecord = { url: publicUrl(settings.url), bucket: settings.bucket, shape: settings.shape, produced: 0, written: 0, spooled: 0, replayed: 0, pending: 0, late: 0, targetPoints: 0, thresholdPoints: 0, metricPoints: 0 };
   /** One per run: where points go, the chaos journal, the subscription to the run's target sampler. */
   let pipe: { writer: PointWriter; sink: LineSink & { close?(): void }; phases: ChaosPhases; refresh: NodeJS.Timeout; unsubscribe?: () => void; sampled: () => number } | undefined;
   /** One per engine step: the followed sample stream. */
-  let stream: { abort: AbortController; done: Promise<void>; rollup?: RollupShape } | undefined;
+  let stream: { abort: AbortController; done: Promise<void>; rollup?: RollupShape; raw?: RawShape } | undefined;
 
-  async function consume(file: string, signal: AbortSignal, shape: PointShape, writer: PointWriter, rollup: RollupShape | undefined): Promise<void> {
+  async function consume(file: string, signal: AbortSignal, shape: PointShape, writer: PointWriter, rollup: RollupShape | undefined, raw: RawShape | undefined): Promise<void> {
     const emit = (line: string) => writer.add(line);
     for await (const batch of source(file, { follow: true, signal })) {
       for (let i = 0; i < batch.length; i++) {
         const r = batch[i];
         if (r.type === 'Point') shape.add(r.sample, emit);
-        else rollup?.metricType(r.metric.name, r.metric.type);
+        else if (rollup) rollup.metricType(r.metric.name, r.metric.type);
+        else raw?.metric(r.metric, emit);
       }
       // backpressure: a slow server slows this reading (the stream is on disk), never the engine
       if (writer.backlogged) await writer.room();
@@ -128,6 +131,7 @@ export function influxdbOutput(arg: string | undefined, base: InfluxSettings, de
     }
     pipe?.writer.sendUntil(Infinity); // events and target points after the load are sent as they come
     totals.late += s.rollup?.late ?? 0;
+    totals.metricPoints += s.raw?.metricPoints ?? 0;
   }
 
   async function closePipe(): Promise<void> {
@@ -155,10 +159,11 @@ export function influxdbOutput(arg: string | undefined, base: InfluxSettings, de
       const { writer, phases } = openPipe(ctx);
       const tags: RunTags = { runId: ctx.runId, testId: ctx.runId, dropTags: new Set(settings.dropTags), phases };
       const rollup = settings.shape === 'rollup' ? new RollupShape(tags, deps.graceMs) : undefined;
+      const raw = rollup ? undefined : new RawShape(tags);
       const abort = new AbortController();
-      const done = consume(file, abort.signal, rollup ?? new RawShape(tags), writer, rollup);
+      const done = consume(file, abort.signal, rollup ?? raw!, writer, rollup, raw);
       done.catch(() => {}); // awaited (and reported) in finishStream
-      stream = { abort, done, rollup };
+      stream = { abort, done, rollup, raw };
     },
     /** The engine is done: its last samples are read; the writer stays open for the run's last events. */
     async onSamplesFile(_file: string, ctx: InfluxOutputContext): Promise<void> {
