@@ -53,7 +53,12 @@ export async function readRunPoints(input: ReadRunInput): Promise<ReadRun> {
   let rollup = false;
   const onSeries = (measurement: string, field: string, tags: Record<string, string>, rows: Iterable<{ t: number; v: unknown; fields?: Record<string, unknown> }>) => {
     if (measurement === RawShape.METRICS) {
-      if (tags.metric && !types.has(tags.metric)) types.set(tags.metric, metricInfo(tags));
+      if (!tags.metric) return;
+      // one point per runner: a runner run with --no-thresholds wrote none, so their union counts
+      const m = metricInfo(tags);
+      const known = types.get(tags.metric);
+      if (!known) types.set(tags.metric, m);
+      else for (const t of m.thresholds) if (!known.thresholds.some((k) => JSON.stringify(k) === JSON.stringify(t))) known.thresholds.push(t);
       return;
     }
     if (NOT_SAMPLES.has(measurement) || tags.source === 'gateway' || tags.source === 'redis') return;
