@@ -13,7 +13,7 @@ setLogger({ error: () => {}, warn: () => {} });
 
 /**
  * `POST /api/v2/write` (InfluxDB 1.8+, 2.x, 3.x, and servers that speak it such as
- * VictoriaMetrics) through `@influxdata/influxdb-client`'s transport: the client owns the URL
+ * VictoriaMetrics; InfluxDB 1.0-1.7's v1 `/write` after a 404 there) through `@influxdata/influxdb-client`'s transport: the client owns the URL
  * and context path, `Authorization: Token …`, the request options (`transportOptions`: here a
  * kept-alive agent with one socket), timeouts and the error it rejects with (`HttpError`).
  * Org, bucket, nanosecond precision; one `write` is one request. Bodies are gzip'd (level 1)
