@@ -311,6 +311,7 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
                 .option('with-target', { type: 'boolean', describe: 'also render the target stack (gateway, worker, Redis, Toxiproxy); the load goes through Toxiproxy' })
                 .option('target-image', { requiresArg: true, type: 'string', describe: 'gateway/worker image the cluster can pull (with --with-target)' })
                 .option('target-url', { requiresArg: true, type: 'string', describe: 'the target the runners load, when it is not rendered' })
+                .option('influxdb', { requiresArg: true, type: 'string', describe: "runners write to this InfluxDB 1.x (http://host:8086/<database>, as the cluster reaches it) instead of their logs; merge with --from-influxdb" })
                 .option('separate', { type: 'boolean', describe: 'one runner per node (required pod anti-affinity)' })
                 .option('vus', { requiresArg: true, type: 'string', describe: 'peak VUs over all runners' })
                 .option('duration', { requiresArg: true, type: 'string', describe: 'total duration (k6 syntax)' })
@@ -330,6 +331,7 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
                   withTarget: a['with-target'],
                   targetImage: a['target-image'],
                   targetUrl: a['target-url'],
+                  influxdb: a.influxdb,
                   separate: a.separate,
                   vus: a.vus,
                   duration: a.duration,

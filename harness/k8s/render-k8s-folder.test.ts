@@ -95,6 +95,18 @@ describe('k8s: renderK8sFolder', () => {
     assert.deepEqual((byPath.get('kustomization.yaml')!.objects![0] as { resources: string[] }).resources, ['target.yaml', 'script.yaml', 'testrun.yaml']);
   });
 
+  it('InfluxDB mode: the runners write k6\'s --out influxdb instead of JSON, the record and README say how to merge', () => {
+    const files = renderK8sFolder({ ...input, influxdb: 'http://influxdb.monitoring:8086/k6' });
+    const byPath = new Map(files.map((f) => [f.path, f]));
+    const tr = byPath.get('testrun.yaml')!.objects![0] as { spec: { args: string[] } };
+    assert.ok(tr.spec.args.includes('influxdb=http://influxdb.monitoring:8086/k6'), tr.spec.args.join(' '));
+    assert.ok(!tr.spec.args.includes('json=-'));
+    assert.ok(tr.spec.args.includes('run_id=20260101T000000-smoke-ab12'), 'the run id tags every point');
+    assert.deepEqual(testRunProblems(tr), []);
+    assert.equal(JSON.parse(byPath.get('harness-k8s.json')!.text!).influxdb, 'http://influxdb.monitoring:8086/k6');
+    assert.match(byPath.get('README.md')!.text!, /harness k8s merge \. --from-influxdb http:\/\/127\.0\.0\.1:8086\/k6/);
+  });
+
   it('throws, listing the problems, when the TestRun would not match the CRD', () => {
     assert.throws(() => renderK8sFolder({ ...input, parallelism: 1.5 }), /does not match k6-operator v1\.6\.0's CRD[\s\S]*parallelism/);
   });

@@ -29,6 +29,11 @@ export interface K8sRenderInput {
   extraArgs?: string[];
   /** The script's `thresholds` option when it is a literal (judged by `harness k8s merge`). */
   thresholds?: unknown;
+  /**
+   * Runners write to this InfluxDB 1.x (`http://host:8086/<database>`, k6's own `--out influxdb`)
+   * instead of their logs; `harness k8s merge --from-influxdb` reads the run back.
+   */
+  influxdb?: string;
 }
 
 /** One file of the rendered folder: Kubernetes objects (a multi-document YAML) or text. */
@@ -52,6 +57,8 @@ export interface RenderRecord {
   env: Record<string, string>;
   /** The script's literal `thresholds` option; absent: merge takes those of the stream's Metric lines. */
   thresholds?: unknown;
+  /** The runners' InfluxDB (as the cluster reaches it), when they write there instead of their logs. */
+  influxdb?: string;
 }
 
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'telemetryhub-harness' } as const;
@@ -63,8 +70,8 @@ export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'telemetryhub-harnes
  * are judged once over the merged data by `harness k8s merge`, never per runner on a slice
  * (`--no-thresholds`; the thresholds still travel in the stream's Metric lines).
  */
-export function runnerArgs(input: Pick<K8sRenderInput, 'runId' | 'extraArgs'>): string[] {
-  return ['--no-thresholds', '--no-summary', '--out', 'json=-', '--tag', `run_id=${input.runId}`, '--tag', `testid=${input.runId}`, ...(input.extraArgs ?? [])];
+export function runnerArgs(input: Pick<K8sRenderInput, 'runId' | 'extraArgs' | 'influxdb'>): string[] {
+  return ['--no-thresholds', '--no-summary', '--out', input.influxdb ? `influxdb=${input.influxdb}` : 'json=-', '--tag', `run_id=${input.runId}`, '--tag', `testid=${input.runId}`, ...(input.extraArgs ?? [])];
 }
 
 /**
@@ -123,6 +130,7 @@ export function renderK8sFolder(input: K8sRenderInput): RenderedFile[] {
     renderedAt: new Date().toISOString(),
     env: input.env,
     thresholds: input.thresholds,
+    ...(input.influxdb ? { influxdb: input.influxdb } : {}),
   };
   files.unshift({ path: 'kustomization.yaml', objects: [kustomization] });
   files.push({ path: RENDER_RECORD, text: `${JSON.stringify(record, null, 2)}\n` });
@@ -149,14 +157,19 @@ ${input.target ? `The target stack (gateway, worker, Redis, Toxiproxy) is includ
 \`\`\`sh
 kubectl apply -k .${ns}
 kubectl get testrun ${input.name}${ns} -w            # until the stage is "finished"
-mkdir -p runners && for p in $(kubectl get pods${ns} -l ${sel} -o name); do
+${
+    input.influxdb
+      ? `# the runners wrote to ${input.influxdb}; make it reachable from here (e.g. kubectl port-forward), then:
+harness k8s merge . --from-influxdb http://127.0.0.1:8086/${new URL(input.influxdb).pathname.replace(/^\/+/, '')}   # one run directory: verdict, report, gate`
+      : `mkdir -p runners && for p in $(kubectl get pods${ns} -l ${sel} -o name); do
   kubectl logs${ns} "$p" > "runners/\${p#pod/}.log"
 done
-harness k8s merge . runners/*.log                     # one run directory: verdict, report, gate
+harness k8s merge . runners/*.log                     # one run directory: verdict, report, gate`
+  }
 kubectl delete -k .${ns}
 \`\`\`
 
-The runners write k6's JSON samples to stdout and judge no thresholds: \`harness k8s merge\`
+The runners write k6's ${input.influxdb ? 'samples to InfluxDB (k6\'s own schema, tagged with the run id)' : 'JSON samples to stdout'} and judge no thresholds: \`harness k8s merge\`
 evaluates the scenario's thresholds once, over every runner's samples (exact percentiles), and
 exits like \`harness run\` (0 passed, 99 thresholds crossed).
 `;

@@ -33,6 +33,8 @@ export interface K8sRenderOptions {
   targetImage?: string;
   /** The load's target when the stack is not rendered. */
   targetUrl?: string;
+  /** Runners write to this InfluxDB 1.x (`http://host:8086/<database>`, as the cluster reaches it) instead of their logs. */
+  influxdb?: string;
   separate?: boolean;
   vus?: number | string;
   duration?: string;
@@ -53,6 +55,7 @@ export async function k8sRender(opts: K8sRenderOptions, ctx: CommandContext): Pr
   if (!opts.withTarget && !opts.targetUrl) problems.push('the runners need a target: pass --with-target (render the target stack) or --target-url URL (a target the cluster reaches)');
   if (opts.withTarget && opts.targetUrl) problems.push('--with-target and --target-url exclude each other');
   if (opts.namespace !== undefined && !DNS_LABEL.test(opts.namespace)) problems.push(`--namespace ${opts.namespace}: must be a DNS-1123 label (lowercase letters, digits, '-')`);
+  if (opts.influxdb !== undefined && !/^https?:\/\/[^/]+\/[^/]+\/?$/.test(opts.influxdb)) problems.push(`--influxdb ${opts.influxdb}: must be http(s)://host:port/<database> (k6's --out influxdb=)`);
   if (problems.length) throw new InvalidConfigError('invalid k8s render options; nothing was written', problems);
   const { config, warnings } = await loadConfig({ cwd: ctx.cwd, env: ctx.env, flags: { vus: opts.vus, duration: opts.duration, env: opts.env, tag: opts.tag }, configFile: opts.config });
   for (const w of warnings) ctx.stderr.write(`warning: ${w}\n`);
@@ -108,6 +111,7 @@ export async function k8sRender(opts: K8sRenderOptions, ctx: CommandContext): Pr
     separate: opts.separate,
     extraArgs: argv,
     thresholds: literals.length === 1 ? literals[0] : undefined,
+    influxdb: opts.influxdb?.replace(/\/+$/, ''),
     target: opts.withTarget
       ? { redis: images.redis ?? 'redis:7.2-alpine', toxiproxy: images.toxiproxy ?? 'ghcr.io/shopify/toxiproxy:2.4.0', gateway: targetImage, worker: targetImage }
       : undefined,

@@ -10,7 +10,10 @@ import { HARNESS_BIN } from '../../engines';
 import { influxdbOutput, readRunPoints, type InfluxOutputContext } from '../../outputs/influxdb';
 import { useInfluxDB1 } from '../../outputs/influxdb/testing/influxdb-1';
 import { useVictoriaMetrics } from '../../outputs/influxdb/testing/victoria-metrics';
+import { parse } from 'yaml';
+import { operatorRunnerCommand, type TestRun } from '../../k8s';
 import { freePort, throwawayProject } from '../../testing';
+import { findRealK6, requireRealTool } from '../../testing/real-tools';
 
 /**
  * `harness k8s merge --from-influxdb`: two runners' real k6 JSON streams pushed through the real
@@ -23,6 +26,7 @@ describe('harness k8s merge --from-influxdb (spawned; real InfluxDB 1.x and Vict
   const vm = useVictoriaMetrics();
   let project: string;
   let server: Server;
+  let base: string;
   let runId: string;
   let byFiles: { status: number | null; summary: Summary; stderr: string };
   const streams: Record<'fast' | 'slow', { metrics: MetricInfo[]; samples: Sample[] }> = { fast: { metrics: [], samples: [] }, slow: { metrics: [], samples: [] } };
@@ -90,7 +94,7 @@ export default function () {
       setTimeout(() => res.end('ok'), d);
     });
     await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-    const base = `http://127.0.0.1:${port}`;
+    base = `http://127.0.0.1:${port}`;
     const render = await harness(['k8s', 'render', 'merge-test.js', '--parallelism', '2', '--target-url', base, '--out', 'rendered']);
     assert.equal(render.status, 0, render.stderr);
     runId = (JSON.parse(await readFile(join(project, 'rendered', 'harness-k8s.json'), 'utf8')) as { runId: string }).runId;
@@ -195,6 +199,45 @@ export default function () {
     assert.deepEqual(s.metrics.http_req_duration.thresholds, { 'p(90)<100': true });
     assert.equal(s.metrics.http_reqs.count, 50);
     assert.equal(s.metrics['http_reqs{delay:slow}'], undefined);
+  });
+
+  it('real k6 runners rendered with --influxdb (k6\'s own output, no k6_metrics): built-in types, the same counts and verdict as their JSON', async function () {
+    const k6 = findRealK6();
+    requireRealTool(this, k6);
+    assert.ok(k6.found);
+    await writeFile(join(project, 'real-test.js'), `import http from 'k6/http';
+export const options = { scenarios: { s: { executor: 'shared-iterations', vus: 2, iterations: 30 } }, thresholds: { http_req_duration: ['p(90)<100'], checks: ['rate>=0'] } };
+export default function () { http.get(\`\${__ENV.BASE_URL}/?d=\${__ITER % 3 === 0 ? 150 : 1}\`); }
+`);
+    const render = await harness(['k8s', 'render', 'real-test.js', '--parallelism', '2', '--target-url', base, '--influxdb', `${influx1.url}/k6real`, '--out', 'rendered-real']);
+    assert.equal(render.status, 0, render.stderr);
+    const real = JSON.parse(await readFile(join(project, 'rendered-real', 'harness-k8s.json'), 'utf8')) as { runId: string };
+    const tr = parse(await readFile(join(project, 'rendered-real', 'testrun.yaml'), 'utf8')) as TestRun;
+    const cm = parse(await readFile(join(project, 'rendered-real', 'script.yaml'), 'utf8')) as { data: Record<string, string> };
+    await writeFile(join(project, 'mounted.js'), cm.data[tr.spec.script.configMap.file!]);
+    for (let i = 1; i <= 2; i++) {
+      const [, ...argv] = operatorRunnerCommand(tr, i, 'mounted.js', { address: `127.0.0.1:${await freePort()}` });
+      // the runner as rendered (--out influxdb=…), plus its JSON for the file merge to compare with
+      const r = await new Promise<{ status: number | null; stderr: string }>((done) => {
+        const child = execFile(k6.tool.path, [...argv, '--out', `json=real-${i}.json`], { cwd: project, timeout: 120_000 }, (_e, _o, stderr) => done({ status: child.exitCode, stderr }));
+      });
+      assert.equal(r.status, 0, r.stderr);
+    }
+    const files = await harness(['k8s', 'merge', 'rendered-real', 'real-1.json', 'real-2.json']);
+    const dir = join(project, 'reports', 'runs', real.runId);
+    const want = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as Summary;
+    await rm(dir, { recursive: true, force: true });
+    const db = await harness(['k8s', 'merge', 'rendered-real', '--from-influxdb', `${influx1.url}/k6real`]);
+    assert.equal(db.status, files.status, db.stderr);
+    assert.equal(db.status, 99, 'a third of the requests take 150 ms');
+    assert.doesNotMatch(db.stderr, /read as trends/, 'every metric of this script is a k6 built-in');
+    const got = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as Summary;
+    await rm(dir, { recursive: true, force: true });
+    for (const m of ['http_reqs', 'iterations', 'checks', 'http_req_failed']) assert.equal(got.metrics[m]?.count ?? got.metrics[m]?.values, want.metrics[m]?.count ?? want.metrics[m]?.values, m);
+    assert.equal(got.metrics.http_reqs.count, 30);
+    const { rate: _r, ...dur } = got.metrics.http_req_duration;
+    const { rate: _w, ...wantDur } = want.metrics.http_req_duration;
+    assert.deepEqual(dur, wantDur, 'trend stats from the same values (µs timestamps, exact values)');
   });
 
   it('an unknown run id is invalid input (104, a hint); an unreachable server is infra (110, a hint); neither leaves a run', async () => {
