@@ -112,6 +112,8 @@ export default function () {
     const merged = await harness(['k8s', 'merge', 'rendered', 'fast.json', 'slow.json']);
     byFiles = { status: merged.status, summary: await summaryOf(), stderr: merged.stderr };
     assert.equal(byFiles.status, 99, `the file-based merge: 10 of 50 requests take 150 ms, p90 >= 100\n${merged.stderr}`);
+    const saved = await harness(['baseline', 'save', runId, '--name', 'files']);
+    assert.equal(saved.status, 0, saved.stderr);
     await rm(runDir(), { recursive: true, force: true });
     for (const k of ['fast', 'slow'] as const) {
       await push(influx1.url, join(project, `${k}.json`));
@@ -166,8 +168,8 @@ export default function () {
       }
     });
 
-    it(`${server}: the spawned merge gives the file-based merge's counts, verdict (99), report and junit`, async () => {
-      const r = await harness(['k8s', 'merge', 'rendered', '--from-influxdb', `${url()}/k6`]);
+    it(`${server}: the spawned merge gives the file-based merge's counts, verdict (99), report, junit and --baseline gate`, async () => {
+      const r = await harness(['k8s', 'merge', 'rendered', '--from-influxdb', `${url()}/k6`, '--baseline', 'files']);
       assert.equal(r.status, byFiles.status, r.stderr);
       assert.match(r.stderr, new RegExp(`read \\d+ samples of \\d+ metrics of run ${runId} from .* \\(${server}\\)`));
       assert.match(r.stderr, /influxdb: 50 iterations, 50 requests/);
@@ -185,7 +187,10 @@ export default function () {
       assert.deepEqual(s.metrics.http_req_duration.thresholds, { 'p(90)<100': true }, 'failed, judged once over both runners');
       assert.deepEqual(s.metrics.my_rate.thresholds, { 'rate>0.5': false }, '40 of 50 true: passed');
       assert.equal((await readFile(join(runDir(), 'exit-code'), 'utf8')).trim(), '99');
-      for (const f of ['report.html', 'junit.xml', 'summary.md', 'samples.ndjson.gz']) assert.ok(existsSync(join(runDir(), f)), f);
+      for (const f of ['report.html', 'junit.xml', 'summary.md', 'samples.ndjson.gz', 'gate.md']) assert.ok(existsSync(join(runDir(), f)), f);
+      // gated against the file merge of the same streams (saved as baseline `files`): no regression
+      assert.doesNotMatch(await readFile(join(runDir(), 'gate.md'), 'utf8'), /REGRESSED/);
+      assert.match(await readFile(join(runDir(), 'gate.md'), 'utf8'), /^## Performance gate: /);
       const run = JSON.parse(await readFile(join(runDir(), 'run.json'), 'utf8')) as { runtime: string; engine: string };
       assert.equal(run.runtime, 'kubernetes');
       assert.match(run.engine, new RegExp(`influxdb \\(${server}`));
