@@ -55,7 +55,7 @@ export interface RenderRecord {
   k6Image: string;
   renderedAt: string;
   env: Record<string, string>;
-  /** The script's literal `thresholds` option; absent: merge takes those of the stream's Metric lines. */
+  /** The script's `thresholds` option (a literal, or as the built-in engine evaluated it); absent: the script has none. */
   thresholds?: unknown;
   /** The runners' InfluxDB (as the cluster reaches it), when they write there instead of their logs. */
   influxdb?: string;
@@ -68,7 +68,8 @@ export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'telemetryhub-harnes
  * --tag instance_id=N --tag testrun_name=NAME`. Each runner streams k6's JSON to stdout (`json=-`;
  * its logs go to stderr), so `kubectl logs` collects the samples without a volume. Thresholds
  * are judged once over the merged data by `harness k8s merge`, never per runner on a slice
- * (`--no-thresholds`; the thresholds still travel in the stream's Metric lines).
+ * (`--no-thresholds`: the runners' streams carry no thresholds, so `harness k8s render` records
+ * the script's in harness-k8s.json, evaluated by the built-in engine when they are computed).
  */
 export function runnerArgs(input: Pick<K8sRenderInput, 'runId' | 'extraArgs' | 'influxdb'>): string[] {
   return ['--no-thresholds', '--no-summary', '--out', input.influxdb ? `influxdb=${input.influxdb}` : 'json=-', '--tag', `run_id=${input.runId}`, '--tag', `testid=${input.runId}`, ...(input.extraArgs ?? [])];

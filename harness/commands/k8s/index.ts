@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { loadConfig, readComposeImages, type HarnessConfig } from '../../config';
 import { ExitCode, InvalidConfigError } from '../../errors';
-import { k6RunArgv, K6_REFERENCE_VERSION } from '../../engines';
+import { BuiltinEngine, k6RunArgv, K6_REFERENCE_VERSION } from '../../engines';
 import { mergeRunnerStreams } from '../../k6/merge/merge-runner-streams';
 import { BUILTIN_METRICS } from '../../k6/metrics/builtin';
 import { describeSettings, influxSettings, readRunPoints } from '../../outputs/influxdb';
@@ -67,15 +67,23 @@ export async function k8sRender(opts: K8sRenderOptions, ctx: CommandContext): Pr
   const tmp = await mkdtemp(join(tmpdir(), 'harness-k8s-'));
   let script: string;
   let readsOverrides: boolean;
+  let thresholds: unknown;
   try {
     const compiled = await compileScenario(scenario.path, { outDir: tmp, cwd: ctx.cwd });
     // the inline source map names this machine's paths and would double the ConfigMap
     script = (await readFile(compiled.bundlePath, 'utf8')).replace(/\n\/\/# sourceMappingURL=data:[^\n]*\n?$/, '\n');
     readsOverrides = compiled.readsHarnessOverrides;
+    const { literals } = precheckThresholds(script, scenario.name);
+    // The runners judge no thresholds (--no-thresholds), so their streams carry none: `merge`
+    // judges what is recorded here. Thresholds computed at init time are not literals: the
+    // built-in engine evaluates the script's options once (`k6 inspect`, no load) to get them.
+    thresholds =
+      literals.length === 1
+        ? literals[0]
+        : await new BuiltinEngine().inspectThresholds({ scriptPath: compiled.bundlePath, cwd: ctx.cwd, env: ctx.env, args: { env: { ...config.run.env, HARNESS_SEED: String(config.run.seed ?? 1) } } });
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
-  const { literals } = precheckThresholds(script, scenario.name);
   if (Buffer.byteLength(script) > CONFIGMAP_LIMIT) {
     throw new InvalidConfigError(`${scenario.name}: the compiled script is ${(Buffer.byteLength(script) / 1024).toFixed(0)} KiB; a ConfigMap holds at most 1 MiB`, [], {
       hint: 'move large data out of the script (open() a file from a volume) or use a PersistentVolumeClaim script source',
@@ -110,7 +118,7 @@ export async function k8sRender(opts: K8sRenderOptions, ctx: CommandContext): Pr
     env: {},
     separate: opts.separate,
     extraArgs: argv,
-    thresholds: literals.length === 1 ? literals[0] : undefined,
+    thresholds,
     influxdb: opts.influxdb?.replace(/\/+$/, ''),
     target: opts.withTarget
       ? { redis: images.redis ?? 'redis:7.2-alpine', toxiproxy: images.toxiproxy ?? 'ghcr.io/shopify/toxiproxy:2.4.0', gateway: targetImage, worker: targetImage }

@@ -52,6 +52,21 @@ export default function () {
     if (project) await rm(project, { recursive: true, force: true });
   });
 
+  it('thresholds computed at init time (not literals) are evaluated at render and judged by merge, though the runners carry none', async () => {
+    // the runners run --no-thresholds, so their streams' Metric lines have no thresholds: render must record them
+    await writeFile(join(project, 'computed.js'), SCRIPT.replace("thresholds: { http_req_duration: ['p(90)<100'], 'http_reqs{delay:slow}': ['count>=0'] },", "thresholds: Object.fromEntries([['http_req_' + 'duration', ['p(90)<' + 50 * 2]]]),"));
+    const render = await harness(['k8s', 'render', 'computed.js', '--parallelism', '2', '--target-url', base, '--out', 'rendered-computed']);
+    assert.equal(render.status, 0, render.stderr);
+    const record = JSON.parse(await readFile(join(project, 'rendered-computed', 'harness-k8s.json'), 'utf8')) as { thresholds?: unknown };
+    assert.deepEqual(record.thresholds, { http_req_duration: ['p(90)<100'] });
+    for (const [name, delay, iter] of [['c-fast', 1, 40], ['c-slow', 150, 10]] as const) {
+      const r = await harness(['k6', 'run', '--quiet', '--no-thresholds', '--out', `json=${name}.json`, '-e', `BASE_URL=${base}`, '-e', `DELAY=${delay}`, '-e', `ITER=${iter}`, 'computed.js']);
+      assert.equal(r.status, 0, r.stderr);
+    }
+    const merge = await harness(['k8s', 'merge', 'rendered-computed', 'c-fast.json', 'c-slow.json']);
+    assert.equal(merge.status, 99, `merged p90 >= 100 ms crosses the computed threshold\n${merge.stderr}`);
+  });
+
   it('judges thresholds once over every runner: a p90 one runner passes alone fails merged (99); counts add up', async () => {
     const render = await harness(['k8s', 'render', 'merge-test.js', '--parallelism', '2', '--target-url', base, '--out', 'rendered']);
     assert.equal(render.status, 0, render.stderr);
