@@ -21,7 +21,9 @@ export interface StartedInfluxdb1 extends AsyncDisposable {
 export function influxd1Bin(): { bin?: string; why?: string } {
   const bin = process.env.INFLUXD_BIN ?? 'influxd';
   const r = spawnSync(bin, ['version'], { encoding: 'utf8', timeout: 10_000 });
-  return r.error ? { why: `${bin} not found (apt-get install -y influxdb, or \`harness setup --for test\`)` } : { bin };
+  if (r.error) return { why: `${bin} not found (apt-get install -y influxdb, or \`harness setup --for test\`)` };
+  if (!/InfluxDB v?1\./.test(r.stdout)) return { why: `${bin} is not InfluxDB 1.x (${r.stdout.trim()})` };
+  return { bin };
 }
 
 export async function startInfluxdb1(bin = influxd1Bin().bin ?? 'influxd'): Promise<StartedInfluxdb1> {
@@ -53,7 +55,13 @@ export async function startInfluxdb1(bin = influxd1Bin().bin ?? 'influxd'): Prom
   child.stderr?.on('data', (d) => (err = (err + d).slice(-2000)));
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`influxd exited (code ${code}): ${err}`))));
   exited.catch(() => {});
-  await Promise.race([waitForPort(host, http, 20_000), exited]);
+  try {
+    await Promise.race([waitForPort(host, http, 20_000), exited]);
+  } catch (e) {
+    child.kill('SIGKILL'); // never leave a half-started server behind
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   const url = `http://${host}:${http}`;
   const dbs = new Set<string>();
   const query = async (db: string, q: string) => {
@@ -65,7 +73,7 @@ export async function startInfluxdb1(bin = influxd1Bin().bin ?? 'influxd'): Prom
   const stop = async () => {
     if (child.exitCode === null) {
       await new Promise<void>((resolve) => {
-        const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+        const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
         child.once('exit', () => {
           clearTimeout(t);
           resolve();

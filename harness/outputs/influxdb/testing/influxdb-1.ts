@@ -6,11 +6,9 @@
  *   const idb = useInfluxDB1();            // in a describe: started before, removed after (skips, saying why, without the binary)
  *   await idb.query('SHOW DATABASES');
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, waitForPort } from '../../../testing';
+import { influxd1Bin, startInfluxdb1 } from '../../../../grafana/testing/influxdb1';
+
+export { influxd1Bin };
 
 export interface StartedInfluxDB1 {
   readonly url: string;
@@ -19,71 +17,16 @@ export interface StartedInfluxDB1 {
   dispose(): Promise<void>;
 }
 
-/** The binary (INFLUXD_BIN or `influxd` on PATH) when it is InfluxDB 1.x, or why not. */
-export function influxd1Bin(): { bin?: string; why?: string } {
-  const bin = process.env.INFLUXD_BIN ?? 'influxd';
-  const r = spawnSync(bin, ['version'], { encoding: 'utf8', timeout: 10_000 });
-  if (r.error) return { why: `${bin} not found (apt-get install -y influxdb: InfluxDB 1.x)` };
-  if (!/InfluxDB v?1\./.test(r.stdout)) return { why: `${bin} is not InfluxDB 1.x (${r.stdout.trim()})` };
-  return { bin };
-}
-
+/** The one InfluxDB 1.x starter (grafana/testing/influxdb1.ts), with a raw-JSON query. */
 export async function startInfluxDB1(bin = influxd1Bin().bin ?? 'influxd'): Promise<StartedInfluxDB1> {
-  const host = '127.0.0.1';
-  const [port, rpc] = [await freePort(host), await freePort(host)];
-  const dir = mkdtempSync(join(tmpdir(), 'influxdb1-'));
-  const conf = join(dir, 'influxdb.conf');
-  writeFileSync(
-    conf,
-    [
-      'reporting-disabled = true',
-      `bind-address = "${host}:${rpc}"`,
-      '[meta]',
-      `  dir = "${join(dir, 'meta')}"`,
-      '[data]',
-      `  dir = "${join(dir, 'data')}"`,
-      `  wal-dir = "${join(dir, 'wal')}"`,
-      '  query-log-enabled = false',
-      '[http]',
-      `  bind-address = "${host}:${port}"`,
-      '  log-enabled = false',
-      '[monitor]',
-      '  store-enabled = false',
-      '',
-    ].join('\n'),
-  );
-  const child: ChildProcess = spawn(bin, ['-config', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  child.stderr?.on('data', (d) => (err = (err + d).slice(-2000)));
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`influxd exited (code ${code}): ${err}`))));
-  exited.catch(() => {});
-  const url = `http://${host}:${port}`;
-  const dispose = async () => {
-    if (child.exitCode === null) {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        child.once('exit', () => {
-          clearTimeout(t);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      });
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await Promise.race([waitForPort(host, port, 20_000), exited]);
-  } catch (e) {
-    await dispose();
-    throw e;
-  }
+  const s = await startInfluxdb1(bin);
   return {
-    url,
+    url: s.url,
     async query(q, db) {
-      const res = await fetch(`${url}/query?${new URLSearchParams({ q, ...(db ? { db } : {}) })}`, { method: 'POST' });
+      const res = await fetch(`${s.url}/query?${new URLSearchParams({ q, ...(db ? { db } : {}) })}`, { method: 'POST' });
       return res.json();
     },
-    dispose,
+    dispose: () => s.stop(),
   };
 }
 
