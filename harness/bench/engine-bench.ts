@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchResult, BenchSuite } from './types';
-import { startTrivialTarget } from './trivial-target';
+import { startTrivialTarget, trivialPostScript } from './trivial-target';
 
 const HARNESS_BIN = fileURLToPath(new URL('../bin/harness.mjs', import.meta.url));
 const SECONDS = Number(process.env.ENGINE_BENCH_SECONDS ?? 10);
@@ -80,9 +80,7 @@ export const engineBench: BenchSuite = {
       await writeFile(join(dir, 'post.lua'), `wrk.method = "POST"\nwrk.body = '{"device_id":"dev-1","temp":21.5}'\nwrk.headers["Content-Type"] = "application/json"\n`);
       await writeFile(
         join(dir, 'post.js'),
-        `import http from 'k6/http';\nimport { check } from 'k6';\nexport const options = { vus: 50, duration: '${SECONDS}s' };\n` +
-          `const body = JSON.stringify({ device_id: 'dev-1', temp: 21.5 });\nconst params = { headers: { 'Content-Type': 'application/json' } };\n` +
-          `export default function () { const r = http.post(\`\${__ENV.BASE_URL}/telemetry\`, body, params); check(r, { 'is 202': (x) => x.status === 202 }); }\n`,
+        trivialPostScript(SECONDS),
       );
       const sleeper = (vus: number) => `import { sleep } from 'k6';\nexport const options = { vus: ${vus}, duration: '5s' };\nexport default function () { sleep(1); }\n`;
       await writeFile(join(dir, 'sleep200.js'), sleeper(200));

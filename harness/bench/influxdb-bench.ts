@@ -24,7 +24,7 @@ import { influxdbOutput, InfluxSink, type InfluxOutputContext } from '../outputs
 import { startVictoriaMetrics, victoriaMetricsBin } from '../outputs/influxdb/testing/victoria-metrics';
 import { findRealK6 } from '../testing/real-tools';
 import type { BenchResult, BenchSuite } from './types';
-import { spawnTrivialTarget } from './trivial-target';
+import { spawnTrivialTarget, trivialPostScript } from './trivial-target';
 
 const HARNESS_BIN = fileURLToPath(new URL('../bin/harness.mjs', import.meta.url));
 const SECONDS = Number(process.env.INFLUX_BENCH_SECONDS ?? 10);
@@ -113,9 +113,7 @@ export const influxdbBench: BenchSuite = {
       const script = join(dir, 'post.js');
       await writeFile(
         script,
-        `import http from 'k6/http';\nimport { check } from 'k6';\nexport const options = { vus: 50, duration: '${SECONDS}s' };\n` +
-          `const body = JSON.stringify({ device_id: 'dev-1', temp: 21.5 });\nconst params = { headers: { 'Content-Type': 'application/json' } };\n` +
-          `export default function () { const r = http.post(\`\${__ENV.BASE_URL}/telemetry\`, body, params); check(r, { 'is 202': (x) => x.status === 202 }); }\n`,
+        trivialPostScript(SECONDS),
       );
 
       // --- the observer effect: rounds of (alone, live rollup, live raw), order rotated per round

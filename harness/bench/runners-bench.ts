@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { BuiltinEngine, K6Engine, RunnersEngine, type Engine } from '../engines';
 import { findRealK6 } from '../testing/real-tools';
 import type { BenchResult, BenchSuite } from './types';
+import { trivialPostScript } from './trivial-target';
 
 const SECONDS = Number(process.env.RUNNERS_BENCH_SECONDS ?? 10);
 const TICK_S = 100; // USER_HZ on Linux
@@ -108,9 +109,7 @@ export const runnersBench: BenchSuite = {
       const script = join(dir, 'post.js');
       await writeFile(
         script,
-        `import http from 'k6/http';\nimport { check } from 'k6';\nexport const options = { vus: 50, duration: '${SECONDS}s' };\n` +
-          `const body = JSON.stringify({ device_id: 'dev-1', temp: 21.5 });\nconst params = { headers: { 'Content-Type': 'application/json' } };\n` +
-          `export default function () { const r = http.post(\`\${__ENV.BASE_URL}/telemetry\`, body, params); check(r, { 'is 202': (x) => x.status === 202 }); }\n`,
+        trivialPostScript(SECONDS),
       );
       const env = { PATH: process.env.PATH, HOME: process.env.HOME, K6_NO_USAGE_REPORT: 'true' };
       log(`builtin, --runners ${n}, 50 VUs, ${SECONDS} s ...`);

@@ -51,3 +51,15 @@ if (process.argv[1] === SELF) {
   const t = await startTrivialTarget();
   process.stdout.write(`${t.url}\n`);
 }
+
+/**
+ * The k6 script the throughput benchmarks (engine, runners, InfluxDB) run against the trivial
+ * target: 50 VUs POST one sample to /telemetry and check the 202, for `seconds`.
+ */
+export function trivialPostScript(seconds: number): string {
+  return (
+    `import http from 'k6/http';\nimport { check } from 'k6';\nexport const options = { vus: 50, duration: '${seconds}s' };\n` +
+    `const body = JSON.stringify({ device_id: 'dev-1', temp: 21.5 });\nconst params = { headers: { 'Content-Type': 'application/json' } };\n` +
+    `export default function () { const r = http.post(\`\${__ENV.BASE_URL}/telemetry\`, body, params); check(r, { 'is 202': (x) => x.status === 202 }); }\n`
+  );
+}
