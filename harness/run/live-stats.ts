@@ -39,6 +39,9 @@ export interface LiveSnapshot {
  * Prints every `reportMs` while the stream grows, and once more on `stop()`. Timers are unref'd; `stop()` is idempotent
  * and closes the file, so a forgotten tailer never keeps the process alive.
  */
+/** The metrics the line counts: the decoder skips every other line before parsing its time and tags. */
+const COUNTED: ReadonlySet<string> = new Set(['http_reqs', 'http_req_failed', 'iterations', 'vus']);
+
 export class LiveStats implements Disposable {
   readonly #o: Required<Omit<LiveStatsOptions, 'bufferBytes'>>;
   readonly #tail: LineTail;
@@ -102,7 +105,7 @@ export class LiveStats implements Disposable {
   #scan(view: Buffer): void {
     const records = this.#records;
     records.length = 0;
-    decodeLines(view.toString('utf8'), records);
+    decodeLines(view.toString('utf8'), records, COUNTED);
     for (const r of records) {
       if (r.type !== 'Point') continue;
       const s = r.sample;

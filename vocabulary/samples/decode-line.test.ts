@@ -74,6 +74,21 @@ describe('vocabulary/samples decodeLine: the fast path and JSON.parse agree', ()
     assert.deepStrictEqual(out, k6Lines.map((l) => decodeLineSlow(l)).filter(Boolean));
   });
 
+  it('decodeLines with `only`: exactly the Point records of those metrics, on real lines and on mutated ones', () => {
+    const only = new Set(['http_reqs', 'http_req_failed', 'iterations', 'vus']);
+    const keep = (rs: Array<StreamRecord | undefined>) => rs.filter((x): x is StreamRecord => x !== undefined && x.type === 'Point' && only.has(x.sample.metric));
+    const out: StreamRecord[] = [];
+    decodeLines(`${k6Lines.join('\n')}\n`, out, only);
+    const want = keep(k6Lines.map((l) => decodeLineSlow(l)));
+    assert.ok(want.length > 50, `${want.length} counted points in the fixture`);
+    assert.deepStrictEqual(out, want);
+    const r = rng(7);
+    const mutated = Array.from({ length: 5000 }, () => mutate(k6Lines[Math.floor(r() * k6Lines.length)]!, r));
+    const got: StreamRecord[] = [];
+    decodeLines(mutated.join('\n'), got, only);
+    assert.deepStrictEqual(got, keep(mutated.flatMap((l) => l.split('\n')).map((l) => decodeLineSlow(l))));
+  });
+
   it('on 30,000 mutations of real lines (deletions, insertions, cut lines, changed digits, odd values and times, whitespace)', () => {
     const seed = 20261130;
     const r = rng(seed);

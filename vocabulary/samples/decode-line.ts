@@ -17,15 +17,24 @@ export function decodeLine(line: string): StreamRecord | undefined {
   return fastPoint(line, 0, line.length) ?? slowLine(line);
 }
 
-/** Every line of `text` (separated by `\n`; the part after the last `\n` is a line too), decoded, appended to `out`. */
-export function decodeLines(text: string, out: StreamRecord[]): void {
+/**
+ * Every line of `text` (separated by `\n`; the part after the last `\n` is a line too), decoded,
+ * appended to `out`. With `only`, just the Point records of those metrics: a fast-path line of
+ * another metric is dropped once its name is read, before its time and tags are parsed (what a
+ * reader that counts a few metrics, such as the live stats line, would otherwise pay for every
+ * line of the stream).
+ */
+export function decodeLines(text: string, out: StreamRecord[], only?: ReadonlySet<string>): void {
   let start = 0;
   for (;;) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     if (end > start) {
-      const r = fastPoint(text, start, end) ?? slowLine(text.slice(start, end));
-      if (r !== undefined) out.push(r);
+      const fast = fastPoint(text, start, end, only);
+      if (fast !== SKIPPED) {
+        const r = fast ?? slowLine(text.slice(start, end));
+        if (r !== undefined && (only === undefined || (r.type === 'Point' && only.has(r.sample.metric)))) out.push(r);
+      }
     }
     if (end >= text.length) return;
     start = end + 1;
@@ -107,10 +116,16 @@ const BRACE_CLOSE = 0x7d; // }
 /** From the time's closing quote: the value (JSON's number grammar) up to the tags' `{`. */
 const VALUE_AND_TAGS = /","value":-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?,"tags":\{/y;
 
-function fastPoint(text: string, start: number, end: number): StreamRecord | undefined {
+/** fastPoint's answer for a well-formed Point line of a metric outside `only`. */
+const SKIPPED: unique symbol = Symbol('skipped');
+
+function fastPoint(text: string, start: number, end: number): StreamRecord | undefined;
+function fastPoint(text: string, start: number, end: number, only: ReadonlySet<string> | undefined): StreamRecord | typeof SKIPPED | undefined;
+function fastPoint(text: string, start: number, end: number, only?: ReadonlySet<string>): StreamRecord | typeof SKIPPED | undefined {
   if (text.charCodeAt(end - 1) !== BRACE_CLOSE || text.charCodeAt(end - 2) !== BRACE_CLOSE) return undefined;
   const name = pointHead(text, start, end);
   if (name === undefined) return undefined;
+  if (only !== undefined && !only.has(name.name)) return SKIPPED;
   const timeStart = start + name.head.length;
   const timeEnd = text.indexOf('"', timeStart);
   if (timeEnd < 0 || timeEnd >= end) return undefined;
