@@ -295,12 +295,17 @@ function wholePercentile(s: SeriesProfile, q: number): number {
  */
 export function environmentWarnings(candidate: RunProfile, baseline: readonly RunProfile[]): string[] {
   const out: string[] = [];
-  for (const key of ['scenario', 'engine', 'runtime', 'runners', 'machine'] as const) {
-    const mine = candidate.environment[key] ?? (key === 'runners' ? 1 : undefined);
+  // JSON text, so 2 and "2" differ and values compare by content
+  const value = (p: RunProfile, key: string) => {
+    const v = p.environment[key] ?? (key === 'runners' ? 1 : undefined);
+    return v === undefined ? undefined : JSON.stringify(v);
+  };
+  for (const key of ['scenario', 'engine', 'runtime', 'runners', 'machine']) {
+    const mine = value(candidate, key);
     if (mine === undefined) continue;
-    const theirs = [...new Set(baseline.map((b) => b.environment[key] ?? (key === 'runners' ? 1 : undefined)).filter((v) => v !== undefined).map((v) => JSON.stringify(v)))];
-    if (theirs.length && !(theirs.length === 1 && theirs[0] === JSON.stringify(mine))) {
-      out.push(`${key} differs: this run ${JSON.stringify(mine)}, the baseline ${theirs.join(' / ')}: the gate compares unlike with like (record the baseline the way this run was made, e.g. the same --runners)`);
+    const theirs = [...new Set(baseline.map((b) => value(b, key)).filter((v) => v !== undefined))];
+    if (theirs.length && !(theirs.length === 1 && theirs[0] === mine)) {
+      out.push(`${key} differs: this run ${mine}, the baseline ${theirs.join(' / ')}: the gate compares unlike with like (record the baseline the way this run was made, e.g. the same --runners)`);
     }
   }
   return out;
