@@ -66,13 +66,8 @@ export class CpuContentionMeter {
 
   private sample(first: boolean): void {
     for (const pid of descendants(this.#root)) {
-      let tids: string[];
-      try {
-        tids = readdirSync(`/proc/${pid}/task`);
-      } catch {
-        continue; // exited since the walk
-      }
-      for (const tid of tids) {
+      // a process that exited since the walk lists no threads
+      for (const tid of readdirSafe(`/proc/${pid}/task`)) {
         const s = readSchedstat(`/proc/${pid}/task/${tid}/schedstat`);
         if (!s) continue;
         const key = `${pid}/${tid}`;
@@ -92,10 +87,38 @@ function readSchedstat(path: string): ThreadStat | undefined {
   }
 }
 
-/** `root` and every process below it, from each process's parent in /proc/<pid>/stat. */
+/**
+ * `root` and every process below it. Linux lists each thread's children in
+ * /proc/<pid>/task/<tid>/children (CONFIG_PROC_CHILDREN): reading those walks only the run's own
+ * tree; without them, every process's parent is read from /proc/<pid>/stat.
+ */
 function descendants(root: number): number[] {
+  return readdirSafe(`/proc/${root}/task/${root}`).includes('children') ? treeByChildrenFiles(root) : treeByParents(root);
+}
+
+/** Exported for the test that both walks agree. */
+export function treeByChildrenFiles(root: number): number[] {
+  const out: number[] = [];
+  const todo = [root];
+  while (todo.length) {
+    const pid = todo.pop()!;
+    out.push(pid);
+    for (const tid of readdirSafe(`/proc/${pid}/task`)) {
+      let text: string;
+      try {
+        text = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8');
+      } catch {
+        continue; // exited since the listing
+      }
+      for (const child of text.split(' ')) if (child) todo.push(Number(child));
+    }
+  }
+  return out;
+}
+
+export function treeByParents(root: number): number[] {
   const children = new Map<number, number[]>();
-  for (const name of readdirSync('/proc')) {
+  for (const name of readdirSafe('/proc')) {
     const pid = Number(name);
     if (!Number.isInteger(pid)) continue;
     let stat: string;
@@ -118,4 +141,12 @@ function descendants(root: number): number[] {
     todo.push(...(children.get(pid) ?? []));
   }
   return out;
+}
+
+function readdirSafe(path: string): string[] {
+  try {
+    return readdirSync(path);
+  } catch {
+    return [];
+  }
 }
