@@ -74,6 +74,7 @@ export const MIN_BASELINE_RUNS_FOR_SPREAD = 3;
  */
 export function compareRuns(candidate: RunProfile, baseline: readonly RunProfile[], base: GateTolerances = DEFAULT_TOLERANCES): GateResult {
   const rows: GateRow[] = [];
+  const busy = busierMachine(candidate, baseline, base.busyMachineFactor);
   const bySeries = new SeriesTolerances(base);
   const cand = indexSeries(candidate);
   const keys = new Map<string, SeriesProfile>();
@@ -87,7 +88,13 @@ export function compareRuns(candidate: RunProfile, baseline: readonly RunProfile
       // one family per series: each percentile at alpha / n keeps the series' false alarms <= alpha
       const familyAlpha = { ...tol, alpha: tol.alpha / Math.max(1, qs.length) };
       for (const q of qs) {
-        rows.push(c ? latencyRow(c, per, q as Percentile, familyAlpha) : missingRow(`${ref.metric} p${q}`, ref));
+        const row = c ? latencyRow(c, per, q as Percentile, familyAlpha) : missingRow(`${ref.metric} p${q}`, ref);
+        // on a busier machine a rise from p50 up says more about the neighbours than the change
+        if (busy && q >= 50 && row.verdict === 'regressed') {
+          row.verdict = 'inconclusive';
+          row.note = `rose on a busier machine (${busy.text}): not judged`;
+        }
+        rows.push(row);
       }
     } else if (ref.metric === 'http_reqs' && ref.kind === 'counter') {
       rows.push(c ? throughputRow(c, per, candidate, baseline, tol) : missingRow('http_reqs per second', ref));
@@ -98,16 +105,8 @@ export function compareRuns(candidate: RunProfile, baseline: readonly RunProfile
     }
   }
   const warnings = environmentWarnings(candidate, baseline);
-  const busy = busierMachine(candidate, baseline, base.busyMachineFactor);
+  const excused = rows.filter((r) => r.verdict === 'inconclusive').length;
   if (busy) {
-    let excused = 0;
-    for (const r of rows) {
-      const q = /^\S+ p(\d+)$/.exec(r.statistic);
-      if (r.verdict !== 'regressed' || !q || Number(q[1]) < 50 || !base.latencyMetrics.includes(r.metric)) continue;
-      r.verdict = 'inconclusive';
-      r.note = `rose on a busier machine (${busy.text}): not judged`;
-      excused++;
-    }
     warnings.push(`the machine was busier than for the baseline: ${busy.text}${excused ? `; ${excused} percentile row(s) from p50 up that rose are inconclusive, p10 (which load hardly moves) still judges` : ''}`);
   }
   return {
@@ -115,7 +114,7 @@ export function compareRuns(candidate: RunProfile, baseline: readonly RunProfile
     warnings,
     regressed: rows.filter((r) => r.verdict === 'regressed').length,
     improved: rows.filter((r) => r.verdict === 'improved').length,
-    inconclusive: rows.filter((r) => r.verdict === 'inconclusive').length,
+    inconclusive: excused,
     missing: rows.filter((r) => r.verdict === 'missing').length,
     baselineRuns: baseline.map((b) => b.runId),
     candidateRun: candidate.runId,
