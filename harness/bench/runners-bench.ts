@@ -21,7 +21,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BuiltinEngine, K6Engine, RunnersEngine, type Engine } from '../engines';
 import { findRealK6 } from '../testing/real-tools';
-import type { BenchResult, BenchSuite } from './types';
+import { goalsSection, type BenchResult, type BenchSuite } from './types';
 import { trivialPostScript } from './trivial-target';
 
 const SECONDS = Number(process.env.RUNNERS_BENCH_SECONDS ?? 10);
@@ -141,6 +141,7 @@ export const runnersBench: BenchSuite = {
         { name: 'merge adds <= 5% CPU', ok: mergeShare <= 0.05, value: `${(mergeShare * 100).toFixed(1)}%` },
       ];
       const row = (what: string, m: Measured) => `| ${what} | ${m.rps.toFixed(0)} | ${m.reqs} | ${cores(m)} |`;
+      const goalTable = goalsSection(goals);
       const markdown = [
         `Machine: ${n} cores, load average at start ${load} (shared with other agents: absolute figures are noisy, compare the ratios). Target: node:http on 127.0.0.1, POST /telemetry -> 202; 50 VUs constant-vus (POST + check), ${SECONDS} s, \`--out json\` on every engine.`,
         '',
@@ -152,11 +153,9 @@ export const runnersBench: BenchSuite = {
         '',
         `Merge (ConcatRunnerMerge in the harness process, the /proc sampling overhead measured in the single run taken off): ${mergeCpu.toFixed(2)} CPU s against ${runnerCpu.toFixed(2)} CPU s of runners (${(mergeShare * 100).toFixed(1)}%; the setup/teardown/summary instance's ${lifecycleCpu.toFixed(2)} CPU s not counted as runners'). CPU per request: runners ${usPerReq(runnerCpu, runners.reqs)} µs, merge ${usPerReq(mergeCpu, runners.reqs)} µs, one built-in process ${usPerReq(singleCpu, single.reqs)} µs. With the built-in engine the runners append their raw lines to the run's samples file themselves and ship their metric aggregates: the merge reads only those (docs/scaling.md).`,
         '',
-        '| goal | result | met |',
-        '|---|---|---|',
-        ...goals.map((g) => `| ${g.name} | ${g.value} | ${g.ok ? 'yes' : '**no**'} |`),
+        ...goalTable.lines,
       ].join('\n');
-      return { markdown, goalsMet: goals.every((g) => g.ok) };
+      return { markdown, goalsMet: goalTable.met };
     } finally {
       await target.close();
       await rm(dir, { recursive: true, force: true });

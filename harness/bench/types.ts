@@ -16,3 +16,18 @@ export interface BenchResult {
   /** Whether the suite's stated goals were met (printed, never fails `npm run bench`). */
   goalsMet: boolean;
 }
+
+/** One stated goal of a suite and what the run measured against it. */
+export interface BenchGoal {
+  name: string;
+  ok: boolean;
+  value: string;
+}
+
+/** The goals as the markdown table every suite ends with, and whether all were met. */
+export function goalsSection(goals: readonly BenchGoal[]): { lines: string[]; met: boolean } {
+  return {
+    lines: ['| goal | result | met |', '|---|---|---|', ...goals.map((g) => `| ${g.name} | ${g.value} | ${g.ok ? 'yes' : '**no**'} |`)],
+    met: goals.every((g) => g.ok),
+  };
+}

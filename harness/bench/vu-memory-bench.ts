@@ -18,7 +18,7 @@ import { findRealK6 } from '../testing/real-tools';
 import { BUILTIN_ENGINE_NODE_ARGS } from '../engines';
 import { PeakTreeRss } from './process-tree-rss';
 import { startTrivialTarget } from './trivial-target';
-import type { BenchResult, BenchSuite } from './types';
+import { goalsSection, type BenchResult, type BenchSuite } from './types';
 
 const HARNESS_BIN = fileURLToPath(new URL('../bin/harness.mjs', import.meta.url));
 const ROUNDS = Number(process.env.VU_MEMORY_BENCH_ROUNDS ?? 3);
@@ -110,6 +110,7 @@ export const vuMemoryBench: BenchSuite = {
         { name: `${BIG_VUS} VUs start and run (built-in)`, ok: bigBuiltin.requests > 0, value: `${bigBuiltin.requests} requests, ${mib(bigBuiltin.peakMiB)}` },
         { name: 'no failed checks (both engines, every run)', ok: failed === 0, value: String(failed) },
       ];
+      const goalTable = goalsSection(goals);
       const markdown = [
         `Script: \`http.post\` + \`check\` + \`sleep(1)\` (harness/bench/vu-memory-bench.ts), ${SECONDS} s per run, against node:http on 127.0.0.1. Real: ${k6.tool.name} ${k6.tool.version}; built-in: \`${['node', ...BUILTIN_ENGINE_NODE_ARGS, 'harness/bin/harness.mjs k6 run'].join(' ')}\` (as \`harness run\` starts it). Peak RSS of each engine's process tree (the built-in engine's esbuild service included), sampled every 100 ms. Rounds alternate which engine runs first. The last column is the work each engine did in the same test time (a busy machine slows the built-in engine's one thread more than k6's goroutines, and fewer requests in flight can mean less memory). Load average (1/5/15 min) ${loadBefore} before, ${loadAfter} after (2 cores shared with other work).`,
         '',
@@ -120,11 +121,9 @@ export const vuMemoryBench: BenchSuite = {
         '',
         `With ${BIG_VUS.toLocaleString('en-US')} VUs real k6 ran ${(bigReal.requests / BIG_VUS).toFixed(1)} iterations per VU in the test time, the built-in engine ${(bigBuiltin.requests / BIG_VUS).toFixed(1)}: its one thread is saturated by that many first iterations on a loaded machine (before VUs shared a realm it was slower still, and peaked at 1.2 GiB), so read that row's memory with its work.`,
         '',
-        '| goal | result | met |',
-        '|---|---|---|',
-        ...goals.map((g) => `| ${g.name} | ${g.value} | ${g.ok ? 'yes' : '**no**'} |`),
+        ...goalTable.lines,
       ].join('\n');
-      return { markdown, goalsMet: goals.every((g) => g.ok) };
+      return { markdown, goalsMet: goalTable.met };
     } finally {
       await target.close();
       await rm(dir, { recursive: true, force: true });
