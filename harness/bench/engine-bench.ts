@@ -47,7 +47,7 @@ async function engine(script: string, dir: string, url: string, extraArgs: strin
   const summary = join(dir, `summary-${Date.now()}.json`);
   const t0 = performance.now();
   const code = await new Promise<number>((resolve, reject) => {
-    const child = spawn(process.execPath, [HARNESS_BIN, 'k6', 'run', '--quiet', '--no-summary', '--summary-export', summary, '-e', `BASE_URL=${url}`, ...extraArgs, script], {
+    const child = spawn(process.execPath, [HARNESS_BIN, 'k6', 'run', '--quiet', '--summary-export', summary, '-e', `BASE_URL=${url}`, ...extraArgs, script], {
       cwd: dir,
       env: { ...process.env, HARNESS_K6_STATS_FILE: statsFile },
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -46,7 +46,7 @@ async function engine(script: string, dir: string, url: string, outArgs: string[
   const [cmd, pre] = bin ? [bin, []] : [process.execPath, [HARNESS_BIN, 'k6']];
   let slowFlushes = 0;
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(cmd, [...pre, 'run', '--quiet', ...(bin ? [] : ['--no-summary']), '--summary-export', summary, ...outArgs, '-e', `BASE_URL=${url}`, script], {
+    const child = spawn(cmd, [...pre, 'run', '--quiet', '--summary-export', summary, ...outArgs, '-e', `BASE_URL=${url}`, script], {
       cwd: dir,
       env: { ...process.env, HARNESS_K6_STATS_FILE: statsFile },
       stdio: ['ignore', 'ignore', 'pipe'],

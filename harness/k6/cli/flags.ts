@@ -6,6 +6,17 @@ import type { OptionLayer } from '../options/types';
 export const SUMMARY_MODES = ['compact', 'full', 'disabled', 'legacy'] as const;
 export type SummaryMode = (typeof SUMMARY_MODES)[number];
 
+/**
+ * Whether k6's end-of-test summary step runs at all: its text, handleSummary() and the
+ * `--summary-export` document are produced together, so `--no-summary` (k6 v0.48 - v1.x) and
+ * `--summary-mode=disabled` (k6 v1.3+, v2) skip all three; thresholds are judged regardless.
+ * k6 v0.48.0 cmd/run.go (`if !testRunState.RuntimeOptions.NoSummary.Bool`); k6 v1.3.0 - v2.2.0
+ * internal/cmd/run.go (`getSummaryMode` -> `summaryEnabled`). `mode` undefined: compact.
+ */
+export function summaryEnabled(noSummary: boolean | undefined, mode: string | undefined): boolean {
+  return !noSummary && mode !== 'disabled';
+}
+
 /** `k6 run` flags as parsed (only what the user gave; defaults are applied by consolidation). */
 export interface RunFlags {
   script?: string;

@@ -1,3 +1,3 @@
 export { runK6, K6_COMPAT_VERSION } from './run-k6';
-export { parseRunFlags, type RunFlags } from './flags';
+export { parseRunFlags, summaryEnabled, type RunFlags } from './flags';
 export { createK6Logger } from './logger';

@@ -35,7 +35,7 @@ describe('harness k6 run with 5,000 VUs @slow', function () {
         sleep(1);
       }`,
     );
-    const child = spawn(process.execPath, [HARNESS_BIN, 'k6', 'run', '--quiet', '--no-summary', '--summary-export', 'summary.json', '-e', `BASE_URL=${server.url}`, 'many.js'], {
+    const child = spawn(process.execPath, [HARNESS_BIN, 'k6', 'run', '--quiet', '--summary-export', 'summary.json', '-e', `BASE_URL=${server.url}`, 'many.js'], {
       cwd: dir,
       stdio: ['ignore', 'ignore', 'pipe'],
     });

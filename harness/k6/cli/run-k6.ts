@@ -29,7 +29,7 @@ import { loadScript, releaseBundler } from '../runtime';
 import { createBuiltinRegistry } from '../modules/builtins';
 import { parseThresholdsConfig, readSampleBatches, validateThresholds, ThresholdsEvaluator, thresholdsCrossedMessage, unmatchedThresholdMessage } from '../../../vocabulary';
 import type { RuntimeOptions, ScriptRuntime } from '../types';
-import { parseRunFlags, SUMMARY_MODES, type RunFlags, type SummaryMode } from './flags';
+import { parseRunFlags, SUMMARY_MODES, summaryEnabled, type RunFlags, type SummaryMode } from './flags';
 import { createSecretStore, type SecretStoreImpl } from '../secrets';
 import { k6ConfigErrorText } from './k6-config-error';
 import { createK6Logger } from './logger';
@@ -383,14 +383,13 @@ async function runCommand(argv: string[], ctx: IoContext): Promise<number> {
       // k6 passes a threshold over an empty sink; asked, the harness does not (docs/gates.md)
       if (failOnUnmatched(flags, ctx.env) && ran) unmatched = r.noSamples;
     }
-    if (ran && !options.noSummary && summaryMode !== 'disabled') {
+    // disabled: no text, no handleSummary() and no --summary-export file, as k6 (flags.ts summaryEnabled)
+    if (ran && summaryEnabled(options.noSummary, summaryMode)) {
       try {
         await writeSummary(loaded, result, ctx, logger, { mode: summaryMode, collector, machineReadable, merged });
       } catch (e) {
         logger.error((e as Error).message);
       }
-    } else if (ran && flags.summaryExport) {
-      await writeSummary(loaded, result, ctx, logger, { exportOnly: true, mode: summaryMode, collector, machineReadable, merged }).catch((e) => logger.error((e as Error).message));
     }
     if (!flags.quiet) progress.finish();
     if (breached.length) {
@@ -449,7 +448,6 @@ function failOnUnmatched(flags: RunFlags, env: IoContext['env']): boolean {
 
 interface SummaryRequest {
   mode: SummaryMode;
-  exportOnly?: boolean;
   collector?: SummaryCollector;
   /** k6's machine-readable summary for handleSummary and --summary-export (v1/v2 modes only, as in k6). */
   machineReadable?: boolean;
@@ -497,7 +495,7 @@ async function writeSummary(l: Loaded, result: ExecutionResult, ctx: IoContext, 
         })
       : undefined;
   let custom: Record<string, string> | undefined;
-  if (!req.exportOnly && l.runtime.exports.functions.includes('handleSummary')) {
+  if (l.runtime.exports.functions.includes('handleSummary')) {
     const vu = await l.runtime.newLifecycleVU(l.runtimeOptions);
     try {
       custom = await vu.runHandleSummary(machineReadable ?? data);
@@ -507,8 +505,7 @@ async function writeSummary(l: Loaded, result: ExecutionResult, ctx: IoContext, 
       await vu.dispose();
     }
   }
-  let res = summaryResult({ data, handleSummaryResult: custom, summaryExportPath: l.flags.summaryExport, enableColors: ctx.isTTY && !l.flags.noColor, mode: textMode, report, machineReadable });
-  if (req.exportOnly) res = l.flags.summaryExport ? { [l.flags.summaryExport]: res[l.flags.summaryExport] } : {};
+  const res = summaryResult({ data, handleSummaryResult: custom, summaryExportPath: l.flags.summaryExport, enableColors: ctx.isTTY && !l.flags.noColor, mode: textMode, report, machineReadable });
   // handleSummary's own texts, setup_data and the script source included
   for (const [k, v] of Object.entries(res)) if (typeof v === 'string') res[k] = l.secrets.redact(v);
   await writeSummaryResult(res, ctx);
