@@ -7,6 +7,7 @@ export { K6_SUPPORTED_RANGE, mapK6ExitCode, parseK6RunHelp, parseK6Version, k6Cl
 export { BuiltinEngine, BUILTIN_ENGINE_NODE_ARGS, HARNESS_BIN, type BuiltinEngineOptions } from './builtin-engine';
 export { RunnersEngine, type RunnersEngineOptions } from './runners-engine';
 export { k6RunArgv } from './k6-run-argv';
+export { engineSummaryEnabled } from './engine-summary-enabled';
 export { ProgressParser } from './progress-parser';
 export { findExecutable } from './find-executable';
 export { DEFAULT_KILL_TIMEOUT_MS } from './k6-process';

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { equalSegments } from '../../vocabulary';
 import { ExitCode } from '../errors';
@@ -7,6 +7,7 @@ import { LiveRunnerMerge, type MergeFinishOptions } from '../k6/merge/live-runne
 import { readRunnersFile, RUNNERS_FILES, waitForRunnersFile, writeRunnersFile, type MergedSummaryMessage, type ReadyMessage, type TeardownDoneMessage } from '../k6/merge/runners-protocol';
 import { summaryExportJson } from '../k6/output/summary-export';
 import { defaultSummaryText, type SummaryTextMode } from '../k6/output/handle-summary';
+import { engineSummaryEnabled } from './engine-summary-enabled';
 import type { Engine, EngineAvailability, EngineEnv, EngineResult, EngineRunArgs, EngineRunOptions } from './types';
 
 export interface RunnersEngineOptions {
@@ -27,7 +28,8 @@ export interface RunnersEngineOptions {
  * streams are decoded and ordered, LiveRunnerMerge), and the thresholds are judged here, over
  * every runner's data: abortOnFail every 2 s (a crossed one SIGINTs every runner, exit 99), all
  * of them once at the end. Then k6's end-of-test summary is printed once and `summaryExportPath`
- * written from the merged data.
+ * written from the merged data, unless the summary is disabled (`--no-summary`, `--summary-mode
+ * disabled`): then neither, as one k6 process would (thresholds are judged all the same).
  *
  *   base.run(segment 1/N) ─▶ runners/runner-1.ndjson (+ .aggregates.ndjson) ─┐
  *   ...                                                                       ├─ merge ─▶ samples.ndjson, thresholds, summary
@@ -203,10 +205,12 @@ export class RunnersEngine implements Engine {
       if (!lifecycleGone.signal.aborted) writeRunnersFile(dir, RUNNERS_FILES.summary, { metrics: m.summary.metrics, root_group: m.summary.root_group, percentiles: m0.metrics.thresholdPercentiles(), samplesFile: mergedFile } satisfies MergedSummaryMessage);
       lifecycleResult = await lifecycle;
     } else {
-      if (summaryPath) writeFileSync(summaryPath, summaryExportJson(m.summary));
       // the merged summary in the asked layout (default k6 v2's compact; full has no per-group/scenario data here)
-      const mode = (opts.args.summaryMode ?? 'compact') as SummaryTextMode | 'disabled';
-      if (!opts.args.noSummary && mode !== 'disabled') opts.stdout?.write(defaultSummaryText(m.summary, mode, false));
+      if (engineSummaryEnabled(opts.args, opts.env)) {
+        if (summaryPath) writeFileSync(summaryPath, summaryExportJson(m.summary));
+        const mode = (opts.args.summaryMode || opts.env.K6_SUMMARY_MODE || 'compact') as SummaryTextMode;
+        opts.stdout?.write(defaultSummaryText(m.summary, mode, false));
+      }
     }
     m.runners.forEach((r, i) => {
       if (i < n) say(`  runner ${i + 1}/${n} (segment ${seg.segments[i]}, exit ${results[i].exitCode}): ${r.iterations} iterations, ${r.requests} requests, ${r.points} samples`);
@@ -234,7 +238,7 @@ export class RunnersEngine implements Engine {
       killedBy: all.find((r) => r.killedBy)?.killedBy,
       durationMs: Date.now() - started,
       outJsonPath: outJson,
-      summaryExportPath: summaryPath,
+      summaryExportPath: summaryPath && existsSync(summaryPath) ? summaryPath : undefined,
       pid: results[0]?.pid,
     };
   }

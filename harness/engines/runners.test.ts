@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -146,6 +146,33 @@ describe('harness run --runners 2 (spawned, builtin engine, local target)', func
       shapes.push(shape(data));
     }
     assert.deepEqual(shapes[0], shapes[1], 'the same data shape with 2 runners as with 1');
+  });
+
+  it('--summary-mode disabled: no handleSummary and no engine export, thresholds still judged; the run\'s summary.json computed from its stream, and said so', async () => {
+    for (const runners of [2, 1]) {
+      const summaryFile = join(cwd, `hs-disabled-${runners}.json`);
+      const r = await cli(['--summary-mode', 'disabled', '--env', 'ITERATIONS=41', '--env', `SUMMARY_FILE=${summaryFile}`], undefined, { script: LIFECYCLE, runners });
+      assert.equal(r.code, 0, r.err + r.out);
+      assert.doesNotMatch(r.out, /handleSummary ran|http_reqs\.+:/, `no summary text (${runners} runners)`);
+      assert.ok(!existsSync(summaryFile), `handleSummary() not called (${runners} runners)`);
+      assert.match(r.err, /summary: the engine exported no summary \(its end-of-test summary was disabled\); summary\.json computed by the harness from samples\.ndjson/);
+      const ids = await listRunIds(runsRoot(cwd));
+      const dir = join(runsRoot(cwd), ids.sort().at(-1)!);
+      const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+      assert.equal(summary.metrics.iterations.count, 41);
+      assert.equal(summary.metrics.http_reqs.count, 43, 'setup + 41 iterations + teardown');
+      // a submetric threshold (not on any Metric line): from the script's literal thresholds (thresholds.json)
+      assert.deepEqual(summary.metrics['http_req_duration{scenario:shared}'].thresholds, { 'p(95)<60000': false });
+      assert.match(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).summaryNote, /computed by the harness/);
+      assert.match(readFileSync(join(dir, 'summary.md'), 'utf8'), /Summary: the engine exported no summary/);
+    }
+    for (const runners of [2, 1]) {
+      const r = await cli(['--summary-mode', 'disabled', '--env', 'ITERATIONS=40', '--env', 'THRESHOLD=count<30'], undefined, { runners });
+      assert.equal(r.code, 99, `a crossed threshold is 99 with the summary disabled (${runners} runners)\n${r.err}`);
+      const ids = await listRunIds(runsRoot(cwd));
+      const summary = JSON.parse(readFileSync(join(runsRoot(cwd), ids.sort().at(-1)!, 'summary.json'), 'utf8'));
+      assert.deepEqual(summary.metrics.http_reqs.thresholds, { 'count<30': true });
+    }
   });
 
   it('exec.test.abort() in one runner stops every runner: exit 108, teardown and handleSummary once', async () => {

@@ -113,6 +113,7 @@ export function reportMeta(f: RunDirFacts): ReportMeta {
     exitCode,
     verdict: str(i.verdict) ?? (exitCode === undefined ? undefined : VERDICTS[exitCode] ?? `exit ${exitCode}`),
     command: reproduce(kind, i, run),
+    summaryNote: str(i.summaryNote),
   };
 }
 

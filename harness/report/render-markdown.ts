@@ -11,6 +11,7 @@ export function renderMarkdown(d: ReportData, o: { reportLink?: string } = {}): 
   const lines = [`## ${ok ? '✅' : '❌'} ${cell(name)}: ${m.verdict ?? (ok ? 'passed' : 'failed')}${m.exitCode === undefined ? '' : ` (exit ${m.exitCode})`}`, ''];
   const facts = [`run \`${m.runId}\``, m.seed === undefined ? '' : `seed ${m.seed}`, m.engine ? `engine ${m.engine}${m.engineVersion ? ` ${m.engineVersion}` : ''}` : '', m.runtime ? `runtime ${m.runtime}` : '', m.durationMs === undefined ? '' : `${(m.durationMs / 1000).toFixed(1)} s`, m.gitCommit ? `commit \`${m.gitCommit.slice(0, 12)}\`` : ''].filter(Boolean);
   lines.push(facts.join(' · '), '');
+  if (m.summaryNote) lines.push(`Summary: ${cell(m.summaryNote)}.`, '');
   if (d.thresholds.length) {
     const failed = d.thresholds.filter((t) => !t.ok).length;
     lines.push(`### Thresholds: ${d.thresholds.length - failed}/${d.thresholds.length} passed`, '', '| | metric | expression | observed | abortOnFail |', '|---|---|---|---:|---|');

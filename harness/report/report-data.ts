@@ -45,6 +45,11 @@ export interface ReportMeta {
   verdict?: string;
   /** The command that reproduces the run (same scenario, seed, engine, runtime, duration). */
   command: string;
+  /**
+   * Set when the engine exported no summary (its summary disabled): where summary.json came from
+   * instead, or that there is none (run.json `summaryNote`).
+   */
+  summaryNote?: string;
 }
 
 /** Per-point arrays, all the length of `t`; null = no value in that point. */

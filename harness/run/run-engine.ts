@@ -37,6 +37,8 @@ export interface RunEngine {
   run(req: EngineRunRequest): Promise<number | EngineOutcome>;
   /** Throws an InvalidConfigError (104) for args this engine cannot take; called before the stack starts. */
   checkArgs?(args: EngineRunArgs, env: Record<string, string | undefined>): Promise<void>;
+  /** The script's consolidated `thresholds` option as the engine sees it (`k6 inspect`); undefined when it cannot say. */
+  inspectThresholds?(req: Pick<EngineRunRequest, 'scriptPath' | 'cwd' | 'args' | 'env'>): Promise<unknown>;
 }
 
 /**
@@ -76,6 +78,8 @@ export async function selectEngine(
       async checkArgs(args, env) {
         await engine.checkArgs?.(args, env);
       },
+      // the base engine's: RunnersEngine judges what the script declares, which inspect tells alike
+      inspectThresholds: resolved.engine.inspectThresholds && ((req) => resolved.engine.inspectThresholds!(req)),
     },
   };
 }

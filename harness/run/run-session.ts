@@ -6,7 +6,7 @@ import { relative } from 'node:path';
 import type { Writable } from 'node:stream';
 import { parseThresholdsConfig } from '../../vocabulary';
 import { redactConfig, type HarnessConfig } from '../config';
-import type { EngineProgress, EngineRunArgs } from '../engines';
+import { engineSummaryEnabled, type EngineProgress, type EngineRunArgs } from '../engines';
 import { AbortedError, ExitCode, exitCodeOf, formatError, isHarnessError } from '../errors';
 import type { IoContext } from '../io';
 import type { RuntimeRegistry, StartedTargetStack } from '../runtimes';
@@ -18,6 +18,7 @@ import { reportOutput } from './report-output';
 import type { EngineOutcome, RunEngine } from './run-engine';
 import { RunScope } from './run-scope';
 import { startStack } from './start-stack';
+import { summaryWithoutExport } from './summary-without-export';
 import { readUpStates, upStateFile, writeUpStates, type UpState } from './up-state';
 
 export interface RunSessionOptions {
@@ -410,6 +411,21 @@ export class EngineStep {
       if (c) {
         s.info.cpuContention = { waitPerCpu: round3(c.waitPerCpu), cpuSeconds: round3(c.cpuSeconds), waitSeconds: round3(c.waitSeconds) };
         await s.writeRunJson().catch(() => {});
+      }
+    }
+    if (!engineSummaryEnabled(req.args, ctx.env)) {
+      try {
+        const inspect = this.engine.inspectThresholds;
+        const inspectThresholds = inspect && (() => inspect.call(this.engine, { scriptPath: dir.script, cwd: ctx.cwd, env: ctx.env, args: req.args }));
+        const note = await summaryWithoutExport({ samples: dir.samples, summary: dir.summary, thresholds: dir.thresholdsJson }, { inspectThresholds });
+        if (note) {
+          s.info.summaryNote = note;
+          s.say(`  summary: ${note}`);
+          await s.writeRunJson().catch(() => {});
+        }
+      } catch (e) {
+        s.info.summaryNote = `the engine exported no summary (its end-of-test summary was disabled), and the harness could not compute one: ${(e as Error).message}`;
+        s.say(`  summary: ${s.info.summaryNote}`);
       }
     }
     if (samples && existsSync(dir.samples)) for (const out of s.outputs) await out.onSamplesFile?.(dir.samples, s.outputContext());

@@ -54,6 +54,7 @@ function header(d: ReportData): Node {
     ['started', m.startedAt],
     ['duration', m.durationMs === undefined ? undefined : fmtMs(m.durationMs)],
     ['exit code', m.exitCode?.toString()],
+    ['summary', m.summaryNote],
   ];
   const t = d.totals;
   const kpis = [
