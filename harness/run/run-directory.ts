@@ -17,7 +17,8 @@ import { TARGET_FILE } from '../../vocabulary';
  *                   samples.ndjson.gz when it is over (vocabulary readSamples reads either)
  *   target.ndjson   the target's side, one scrape a second (harness/target-sampling); gzip-compressed
  *                   into target.ndjson.gz when it is over (vocabulary readTargetRecords reads either)
- *   summary.json    the `--summary-export` / handleSummary data
+ *   summary.json    the `--summary-export` / handleSummary data; computed from the stream by the
+ *                   run when the engine's summary was disabled (run.json `summaryNote`)
  *   exit-code       the exit code, one line
  *   pids.json       processes started for the run (read by `harness reap`)
  *   logs/<component>.log
