@@ -86,7 +86,8 @@ Flags:
                               name=N and default as in k6); values read are redacted from logs
       --tag K=V               test-wide tag (repeatable)
   -q, --quiet                 no banner and no progress
-      --no-summary            no end-of-test summary
+      --no-summary            no end-of-test summary: no text, no handleSummary(), no
+                              --summary-export (as --summary-mode disabled; env K6_NO_SUMMARY)
       --no-thresholds         do not evaluate thresholds
       --fail-on-unmatched-thresholds  a threshold whose metric or submetric got no sample
                               fails (exit 99) instead of passing as in k6 (harness only;
