@@ -91,10 +91,19 @@ describe('real k6 from v0.48 to v2.x: the adapter reads `k6 version` and `k6 run
     assert.deepEqual(fitArgvToK6(v22, ['run', '--summary-mode=full', '/tmp/s.js']).argv, ['run', '--summary-mode=full', '/tmp/s.js']);
   });
 
+  it('--summary-mode disabled reaches a release without that mode as --no-summary', async () => {
+    for (const [v, want] of Object.entries({ 'v0.48.0': ['--no-summary'], 'v1.0.0': ['--no-summary'], 'v2.2.0': ['--summary-mode', 'disabled'] })) {
+      const cli = await cliOf(v);
+      assert.deepEqual(fitArgvToK6(cli, ['run', '--summary-mode', 'disabled', '--quiet', '/tmp/s.js']), { argv: ['run', ...want, '--quiet', '/tmp/s.js'], dropped: [] }, v);
+    }
+    const r = fitArgvToK6(await cliOf('v0.48.0'), ['run', '--summary-mode=disabled', '/tmp/s.js']);
+    assert.deepEqual(r, { argv: ['run', '--no-summary', '/tmp/s.js'], dropped: [] });
+  });
+
   it('--summary-mode / --secret-source from harness run: what each release cannot take, naming it', async () => {
     const want: Record<string, Record<string, string[]>> = {
-      'v0.48.0': { full: ['k6 v0.48.0 has no --summary-mode (k6 v1.0+ has it)'], secrets: ['k6 v0.48.0 has no --secret-source (k6 v1.0+ has it)'] },
-      'v1.0.0': { full: [], legacy: [], disabled: ['k6 v1.0.0 has no summary mode "disabled"; its modes: compact, full, legacy'], secrets: [] },
+      'v0.48.0': { full: ['k6 v0.48.0 has no --summary-mode (k6 v1.0+ has it)'], disabled: [], secrets: ['k6 v0.48.0 has no --secret-source (k6 v1.0+ has it)'] },
+      'v1.0.0': { full: [], legacy: [], disabled: [], secrets: [] }, // disabled: as --no-summary
       'v1.8.1': { full: [], legacy: ['k6 v1.8.1 has no summary mode "legacy"; its modes: compact, full, disabled'], disabled: [], secrets: [] },
       'v2.2.0': { full: [], legacy: ['k6 v2.2.0 has no summary mode "legacy"; its modes: compact, full, disabled'], secrets: [] },
     };

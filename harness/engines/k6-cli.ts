@@ -82,10 +82,14 @@ export function k6Support(cli: K6Cli): { ok: true } | { ok: false; reason: strin
  * What this k6 cannot do of the harness's v1/v2 pass-through flags, each naming the version:
  * `--summary-mode` needs the flag (k6 v1.0+) and the mode among those its help lists (v1.0-v1.2:
  * compact, full, legacy; v1.3+: compact, full, disabled); `--secret-source` needs the flag (v1.0+).
+ * `disabled` is what `--no-summary` was before v1.3 (k6's own getSummaryMode maps one onto the
+ * other), so a release with either way takes it (`fitArgvToK6` translates).
  */
 export function k6ArgsProblems(cli: K6Cli, args: { summaryMode?: string; secretSources?: string[] }): string[] {
   const problems: string[] = [];
-  if (args.summaryMode !== undefined) {
+  if (args.summaryMode === 'disabled' && noSummaryArgs(cli).length) {
+    // taken, as --no-summary where the release has no "disabled" mode
+  } else if (args.summaryMode !== undefined) {
     if (!cli.flags.has('summary-mode')) problems.push(`k6 ${cli.version} has no --summary-mode (k6 v1.0+ has it)`);
     else if (!cli.summaryModes.includes(args.summaryMode)) problems.push(`k6 ${cli.version} has no summary mode "${args.summaryMode}"; its modes: ${cli.summaryModes.join(', ')}`);
   }
@@ -105,7 +109,7 @@ export function noSummaryArgs(cli: K6Cli): string[] {
 
 /**
  * Keeps only the flags of `argv` (harness-built, flags before the script path) that `cli` lists,
- * translating the one that moved (`--no-summary`). Returns the argv and what was dropped, for a
+ * translating the one that moved (`--no-summary` / `--summary-mode disabled`, either way round). Returns the argv and what was dropped, for a
  * warning: a flag silently lost would change a run without anyone knowing.
  */
 export function fitArgvToK6(cli: K6Cli, argv: string[]): { argv: string[]; dropped: string[] } {
@@ -114,6 +118,13 @@ export function fitArgvToK6(cli: K6Cli, argv: string[]): { argv: string[]; dropp
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const m = /^--([a-z0-9-]+)(=.*)?$/.exec(a);
+    if (m?.[1] === 'summary-mode' && (m[2] === '=disabled' || (m[2] === undefined && argv[i + 1] === 'disabled')) && !cli.summaryModes.includes('disabled')) {
+      const instead = noSummaryArgs(cli);
+      out.push(...instead);
+      if (m[2] === undefined) i++;
+      if (!instead.length) dropped.push(a, ...(m[2] === undefined ? ['disabled'] : []));
+      continue;
+    }
     if (!m || cli.flags.has(m[1])) {
       out.push(a);
       continue;
