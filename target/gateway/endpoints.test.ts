@@ -41,6 +41,15 @@ describe('gateway endpoints (real redis-server)', function () {
     assert.equal(await client.sismember(keys.acceptedIds, r.body.id), 1);
   });
 
+  it('POST /telemetry: the 202 body is exactly { id, request_id, status } as JSON', async () => {
+    const res = await fetch(`${gw.url}/telemetry`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'r-1' }, body: JSON.stringify(sample(9)) });
+    assert.equal(res.status, 202);
+    assert.equal(res.headers.get('content-type'), 'application/json; charset=utf-8');
+    const text = await res.text();
+    const body = JSON.parse(text) as { id: string };
+    assert.equal(text, JSON.stringify({ id: body.id, request_id: 'r-1', status: 202 }));
+  });
+
   it('generates a request id when absent or unusable', async () => {
     const r = await request(`${gw.url}/telemetry`, { body: sample(2), headers: { 'x-request-id': 'bad id with spaces' } });
     assert.equal(r.status, 202);

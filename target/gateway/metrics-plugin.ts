@@ -16,7 +16,7 @@ export const metricsPlugin = rootPlugin<GatewayPluginOptions>('telemetryhub-metr
     const status = reply.statusCode;
     const ms = reply.elapsedTime;
     state.noteStatus(status);
-    metrics.httpDuration.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status }, ms / 1000);
+    metrics.httpDuration.observe(req.method, req.routeOptions.url ?? 'unmatched', status, ms / 1000);
     if (status >= 500) req.log.warn({ method: req.method, url: req.url, status, ms }, 'request failed');
     else if (debug) req.log.debug({ method: req.method, url: req.url, status, ms }, 'request');
     done();

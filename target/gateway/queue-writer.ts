@@ -76,7 +76,7 @@ export class QueueWriter {
   #attempt(args: (string | number)[]): Promise<[number, number]> {
     return new Promise((resolve, reject) => {
       this.#group.push({ args, resolve, reject });
-      this.#groupArgs += args.length + 1;
+      this.#groupArgs += args.length;
       if (this.#group.length >= MAX_GROUP_REQUESTS || this.#groupArgs >= MAX_GROUP_ARGS) this.#flush();
       else if (!this.#flushScheduled) {
         this.#flushScheduled = true;
@@ -92,11 +92,9 @@ export class QueueWriter {
     if (!group.length) return;
     this.#group = [];
     this.#groupArgs = 0;
-    const flat: (string | number)[] = [group.length];
-    for (const p of group) {
-      flat.push(p.args.length);
-      for (const a of p.args) flat.push(a);
-    }
+    // Capacity and rate limit are this process's settings: sent once per call, not per request.
+    const flat: (string | number)[] = [group.length, this.opts.capacity, this.opts.rateLimitPerDevice];
+    for (const p of group) for (const a of p.args) flat.push(a);
     this.#scripts.accept([this.keys.queue, this.keys.counters, this.keys.acceptedIds], flat).then(
       (res) => {
         for (let i = 0; i < group.length; i++) group[i].resolve([Number(res[2 * i]), Number(res[2 * i + 1])]);
@@ -109,17 +107,15 @@ export class QueueWriter {
   }
 
   async write(records: QueuedRecord[]): Promise<WriteOutcome> {
-    const args: (string | number)[] = [this.opts.capacity, records.length];
+    // This request's part of the accept script's ARGV (see ACCEPT in shared/scripts.ts).
+    const args: (string | number)[] = [records.length];
     for (const r of records) args.push(r.id, r.raw);
-    args.push(this.opts.rateLimitPerDevice);
     if (this.opts.rateLimitPerDevice > 0) {
       const second = Math.floor(Date.now() / 1000);
       const perDevice = new Map<string, number>();
       for (const r of records) perDevice.set(r.device_id, (perDevice.get(r.device_id) ?? 0) + 1);
       args.push(perDevice.size);
       for (const [d, n] of perDevice) args.push(this.keys.rate(d, second), n);
-    } else {
-      args.push(0);
     }
 
     const deadline = Date.now() + this.opts.retryDeadlineMs;

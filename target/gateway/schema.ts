@@ -40,8 +40,3 @@ export const sampleSchema = {
 export function batchSchema(max: number) {
   return { type: 'array', minItems: 1, maxItems: max, items: sampleSchema } as const;
 }
-
-export const acceptedSchema = {
-  type: 'object',
-  properties: { id: { type: 'string' }, request_id: { type: 'string' }, status: { type: 'integer' } },
-} as const;

@@ -32,6 +32,7 @@ import { errorsPlugin } from './errors-plugin';
 import { createGatewayContext, type GatewayContextDeps } from './gateway-context';
 import { healthPlugin } from './health-plugin';
 import { ingestPlugin } from './ingest-plugin';
+import { LazyChildLogger } from './lazy-child-logger';
 import { metricsPlugin } from './metrics-plugin';
 
 export interface StartedGateway extends AsyncDisposable {
@@ -61,6 +62,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const app = Fastify({
     loggerInstance: log,
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: (logger, bindings, opts) => new LazyChildLogger(logger, bindings, opts),
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: false,
     genReqId: (req) => {

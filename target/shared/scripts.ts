@@ -10,46 +10,50 @@ import type { Redis } from 'ioredis';
  * reach Redis in the same event-loop turn). Each request is its own all-or-nothing unit,
  * decided in order exactly as if it had its own script call.
  * KEYS: queue, counters, accepted-ids
- * ARGV: k, then per request: c (number of its arguments), then its c arguments:
- *       capacity, n, id1, rec1, ..., idn, recn, rateLimit, m, rateKey1, count1, ..., rateKeym, countm
+ * ARGV: k, capacity, rateLimit (0 = off; both are the gateway process's settings, the same for
+ *       every request of a call), then per request:
+ *       n, id1, rec1, ..., idn, recn, and only when rateLimit > 0: m, rateKey1, count1, ..., rateKeym, countm
+ * (3 arguments for one sample without a rate limit: every argument costs Lua a string and the
+ * client an encoding, per request.)
  * Returns a flat array {status1, queueLength1, ..., statusk, queueLengthk}: status 1 accepted,
  * 0 queue full, -2 rate limited.
  * Ids already accepted are not pushed again, so a retry after an ambiguous failure is safe.
  */
 const ACCEPT = `
 local k = tonumber(ARGV[1])
+local cap = tonumber(ARGV[2])
+local limit = tonumber(ARGV[3])
 local len = redis.call('LLEN', KEYS[1])
 local out = {}
 local total = 0
-local pos = 2
+local pos = 4
 for r = 1, k do
+  local n = tonumber(ARGV[pos])
   local b = pos + 1
-  local cap = tonumber(ARGV[b])
-  local n = tonumber(ARGV[b + 1])
+  local rb = b + 2 * n
+  local m = 0
+  if limit > 0 then m = tonumber(ARGV[rb]) end
   local status = 1
   if len + n > cap then
     status = 0
   else
-    local base = b + 2 + 2 * n
-    local limit = tonumber(ARGV[base])
     if limit > 0 then
-      local m = tonumber(ARGV[base + 1])
       for i = 0, m - 1 do
-        local cur = tonumber(redis.call('GET', ARGV[base + 2 + 2 * i]) or '0')
-        if cur + tonumber(ARGV[base + 3 + 2 * i]) > limit then status = -2 break end
+        local cur = tonumber(redis.call('GET', ARGV[rb + 1 + 2 * i]) or '0')
+        if cur + tonumber(ARGV[rb + 2 + 2 * i]) > limit then status = -2 break end
       end
       if status == 1 then
         for i = 0, m - 1 do
-          local key = ARGV[base + 2 + 2 * i]
-          redis.call('INCRBY', key, ARGV[base + 3 + 2 * i])
+          local key = ARGV[rb + 1 + 2 * i]
+          redis.call('INCRBY', key, ARGV[rb + 2 + 2 * i])
           redis.call('EXPIRE', key, 2)
         end
       end
     end
     if status == 1 then
       for i = 0, n - 1 do
-        if redis.call('SADD', KEYS[3], ARGV[b + 2 + 2 * i]) == 1 then
-          redis.call('LPUSH', KEYS[1], ARGV[b + 3 + 2 * i])
+        if redis.call('SADD', KEYS[3], ARGV[b + 2 * i]) == 1 then
+          redis.call('LPUSH', KEYS[1], ARGV[b + 1 + 2 * i])
           len = len + 1
           total = total + 1
         end
@@ -58,7 +62,8 @@ for r = 1, k do
   end
   out[2 * r - 1] = status
   out[2 * r] = len
-  pos = b + tonumber(ARGV[pos])
+  pos = rb
+  if limit > 0 then pos = rb + 1 + 2 * m end
 end
 if total > 0 then redis.call('HINCRBY', KEYS[2], 'accepted', total) end
 return out
@@ -126,7 +131,7 @@ return n
 `;
 
 export interface TargetScripts {
-  /** args: see ACCEPT (k, then per request its argument count and arguments). */
+  /** args: see ACCEPT (k, capacity, rate limit, then each request's arguments). */
   accept(keys: [string, string, string], args: (string | number)[]): Promise<number[]>;
   complete(keys: [string, string, string, string], args: (string | number)[]): Promise<number>;
   recover(keys: [string, string]): Promise<number>;
