@@ -1,13 +1,13 @@
 /**
  * Benchmark suite `gateway`: autocannon POSTs one sample to /telemetry at 200 connections
- * against (a) the TelemetryHub gateway (WORKERS processes, default one per core) with a real
+ * against (a) the TelemetryHub gateway (its default WORKERS: cores minus one) with a real
  * redis-server and the worker draining the queue, and (b) a single-process trivial node:http
  * server answering 202. Runs alternate (trivial, gateway, trivial, gateway, ...) so both see
  * the same machine load; the figure that matters is each round's ratio and their median.
  * Goal (issue 15): at 200 connections the gateway keeps >= 0.5x the trivial throughput, with
  * zero errors and p99 < 20 ms. Afterwards the queue drains and the accounting must balance.
  * Env: BENCH_GATEWAY_SECONDS (default 10 per run), BENCH_GATEWAY_ROUNDS (default 3),
- * BENCH_GATEWAY_WORKERS (gateway processes, default cores).
+ * BENCH_GATEWAY_WORKERS (gateway processes; default the gateway's own WORKERS default).
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -101,7 +101,9 @@ export const gatewayBench: BenchSuite = {
   async run(log): Promise<BenchResult> {
     const seconds = Number(process.env.BENCH_GATEWAY_SECONDS ?? 10);
     const rounds = Number(process.env.BENCH_GATEWAY_ROUNDS ?? 3);
-    const procs = Number(process.env.BENCH_GATEWAY_WORKERS ?? Math.max(1, os.availableParallelism?.() ?? os.cpus().length));
+    // Unset: the gateway's own default (WORKERS, see target/gateway/config.ts), read from its ready line.
+    const workersEnv = process.env.BENCH_GATEWAY_WORKERS;
+    let procs = Number(workersEnv ?? 0);
     const dir = await mkdtemp(path.join(os.tmpdir(), 'gateway-bench-'));
     await writeFile(path.join(dir, 'trivial.mjs'), TRIVIAL);
     const cleanup: Array<() => Promise<unknown>> = [];
@@ -111,7 +113,11 @@ export const gatewayBench: BenchSuite = {
       const worker = await launchTarget('worker', { env: { REDIS_URL: redis.url, LOG_LEVEL: 'warn', WORKER_BATCH_SIZE: '500' } });
       cleanup.push(() => worker.stop());
       const gw = await launchTarget('gateway', {
-        env: { PORT: String(await freePort()), REDIS_URL: redis.url, WORKERS: String(procs), LOG_LEVEL: 'warn', QUEUE_CAPACITY: '50000000', QUEUE_HIGH_WATER: '50000000' },
+        env: { PORT: String(await freePort()), REDIS_URL: redis.url, WORKERS: workersEnv, LOG_LEVEL: 'warn', QUEUE_CAPACITY: '50000000', QUEUE_HIGH_WATER: '50000000' },
+        onLine: (line) => {
+          const m = /"msg":"gateway listening"/.test(line) && /"workers":(\d+)/.exec(line);
+          if (m) procs = Number(m[1]);
+        },
       });
       cleanup.push(() => gw.stop());
       const trivialPort = await freePort();
@@ -160,7 +166,7 @@ export const gatewayBench: BenchSuite = {
         '|---:|---|---:|---:|---:|---:|---:|---:|---:|',
         ...rows.map(({ round, server, r }) => `| ${round} | ${server} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.max} | ${r.errors} | ${r.cpuUs!.toFixed(0)} | ${server === 'gateway' ? `${ratios[round - 1].toFixed(2)}x` : ''} |`),
       ].join('\n');
-      const markdown = `autocannon (${CONNECTIONS} connections, ${seconds} s per run after a 3 s warm-up, its own process) POSTs one sample to \`/telemetry\`; ${rounds} rounds alternate the two servers so each round's ratio compares like with like. The gateway (${procs} process(es), Node cluster) answers 202 only after Redis acknowledged the write (one Lua script call per event-loop turn and process for all requests of that turn, each decided alone: capacity check, idempotent LPUSH, counters); the worker drains the queue meanwhile. The trivial server is one \`node:http\` process answering 202 without Redis. Everything shares the same ${os.cpus().length} cores with autocannon, redis-server and the worker. Load average (1 min) was ${loadBefore.toFixed(1)} before the measured runs and ${loadAfter.toFixed(1)} after${loadBefore > os.cpus().length ? ': other work was running on the machine, so absolute figures and p99 are depressed; the per-round ratios and the CPU per request are the comparable figures' : " (the benchmark's own load: nothing else ran on the machine)"}.
+      const markdown = `autocannon (${CONNECTIONS} connections, ${seconds} s per run after a 3 s warm-up, its own process) POSTs one sample to \`/telemetry\`; ${rounds} rounds alternate the two servers so each round's ratio compares like with like. The gateway (${procs} process(es)${procs > 1 ? ', Node cluster' : ''}${workersEnv ? ', `BENCH_GATEWAY_WORKERS`' : ", its default on this machine: cores minus one"}) answers 202 only after Redis acknowledged the write (one Lua script call per event-loop turn and process for all requests of that turn, each decided alone: capacity check, idempotent LPUSH, counters); the worker drains the queue meanwhile. The trivial server is one \`node:http\` process answering 202 without Redis. Everything shares the same ${os.cpus().length} cores with autocannon, redis-server and the worker. Load average (1 min) was ${loadBefore.toFixed(1)} before the measured runs and ${loadAfter.toFixed(1)} after${loadBefore > os.cpus().length ? ': other work was running on the machine, so absolute figures and p99 are depressed; the per-round ratios and the CPU per request are the comparable figures' : " (the benchmark's own load: nothing else ran on the machine)"}.
 
 ${table}
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { InvalidConfigError } from '../shared/errors';
 import { loadWorkerConfig } from '../worker/config';
-import { loadGatewayConfig } from './config';
+import { defaultWorkers, loadGatewayConfig } from './config';
 
 describe('target configuration from the environment', () => {
   it('defaults: PORT 8080, HOST 127.0.0.1, REDIS_URL redis://127.0.0.1:6379, no injected delay', () => {
@@ -14,6 +14,12 @@ describe('target configuration from the environment', () => {
     assert.equal(c.queueHighWater, Math.floor(c.queueCapacity * 0.8));
     assert.equal(c.apiKey, undefined);
     assert.equal(c.rateLimitPerDevice, 0);
+  });
+
+  it('WORKERS defaults to the cores minus one (Redis and the worker share the machine), at least 1', () => {
+    assert.deepEqual([1, 2, 3, 4, 16].map((cores) => defaultWorkers(cores)), [1, 1, 2, 3, 15]);
+    assert.equal(loadGatewayConfig({}).workers, defaultWorkers());
+    assert.equal(loadGatewayConfig({ WORKERS: '2' }).workers, 2);
   });
 
   it('reports every problem at once, each naming its variable', () => {

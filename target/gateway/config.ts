@@ -35,6 +35,20 @@ export interface GatewayConfig {
   debugEndpoints: boolean;
 }
 
+/**
+ * Default gateway processes: the cores minus one, at least 1. The gateway never runs alone:
+ * redis-server (one thread, ~11 µs per sample, nearly all in the accept and complete scripts)
+ * and the worker (~5 µs) need a good share of what the gateway needs (~40 µs), and a load
+ * generator usually shares the machine too. On 2 cores a second gateway process only competes
+ * with them for the same cores and costs CPU of its own (a second event loop, the cluster
+ * primary, half-size groups per Redis call): measured 52 vs 41 µs per request for the gateway
+ * and 13 vs 11 µs for Redis with 2 processes vs 1 (docs/target.md, Performance). From 3 cores
+ * on, the gateway gets all but one of them.
+ */
+export function defaultWorkers(cores = os.availableParallelism?.() ?? os.cpus().length): number {
+  return Math.max(1, cores - 1);
+}
+
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function loadGatewayConfig(env: Env): GatewayConfig {
@@ -45,7 +59,7 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
     host: r.string('HOST', '127.0.0.1'),
     redisUrl: r.redisUrl('REDIS_URL', 'redis://127.0.0.1:6379'),
     keyPrefix: r.string('REDIS_KEY_PREFIX', DEFAULT_KEY_PREFIX),
-    workers: r.int('WORKERS', Math.max(1, os.availableParallelism?.() ?? os.cpus().length), 1, 64),
+    workers: r.int('WORKERS', defaultWorkers(), 1, 64),
     logLevel: r.oneOf('LOG_LEVEL', 'info', LEVELS),
     injectDelayMs: r.int('TARGET_INJECT_DELAY_MS', 0, 0, 60_000),
     bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 1_048_576, 64, 64 * 1_048_576),
