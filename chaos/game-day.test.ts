@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalRuntime } from '../harness/runtimes/local';
-import { portOpen } from '../harness/testing';
+import { portOpen, runHarness } from '../harness/testing';
 import { catalog } from './catalog';
 import { nonNegativeDurationMs as parseDuration } from '../vocabulary';
 import { randomSeed } from './random';
@@ -12,34 +11,6 @@ import { randomSeed } from './random';
 const cwd = process.cwd();
 /** The whole game-day takes 6-8 minutes here (eight experiments of 30-40 s, each on a fresh stack). */
 const GAME_DAY_TIMEOUT_MS = 20 * 60_000;
-
-interface RunOutcome {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  output: string;
-}
-
-/** Runs the harness binary as a user does; SIGINT at the deadline (rollback, teardown), SIGKILL a minute later. */
-function runHarness(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<RunOutcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['harness/bin/harness.mjs', ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    let kill: NodeJS.Timeout | undefined;
-    const deadline = setTimeout(() => {
-      output += `\n[game-day test] no exit after ${timeoutMs} ms: SIGINT\n`;
-      child.kill('SIGINT');
-      kill = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(deadline);
-      clearTimeout(kill);
-      resolve({ code, signal, output });
-    });
-  });
-}
 
 /** Processes whose command line mentions `path` (the run directories live under it). */
 function processesMentioning(path: string): string[] {
@@ -80,7 +51,8 @@ describe('game-day: harness chaos --all --runtime local with a random seed @slow
     console.log(`    game-day seed ${seed} (replay: harness chaos --all --runtime local --seed ${seed}, or GAME_DAY_SEED=${seed} for this test)`);
     reports = mkdtempSync(join(tmpdir(), 'game-day-'));
     const started = performance.now();
-    const run = await runHarness(['chaos', '--all', '--runtime', 'local', '--seed', String(seed)], { ...process.env, HARNESS_REPORTS_DIR: reports }, GAME_DAY_TIMEOUT_MS);
+    // past the deadline: SIGINT (rollback, teardown), SIGKILL a minute later, and the test fails with the output
+    const run = await runHarness(['chaos', '--all', '--runtime', 'local', '--seed', String(seed)], { cwd, env: { HARNESS_REPORTS_DIR: reports }, timeoutMs: GAME_DAY_TIMEOUT_MS, killGraceMs: 60_000 });
     const tail = run.output.split('\n').slice(-60).join('\n');
     console.log(`    game-day took ${Math.round((performance.now() - started) / 1000)} s`);
 

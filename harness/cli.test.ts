@@ -1,13 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { main } from './cli';
-import { captureContext } from './testing';
-
-const BIN = resolve('harness/bin/harness.mjs');
+import { captureContext, runHarness } from './testing';
 
 /** What a usage error must look like: one line naming the command and the problem, a blank line, the usage. */
 function assertUsageError(err: string, line: RegExp, usageFirstLine: string): void {
@@ -103,21 +100,13 @@ describe('harness CLI (main, in-process)', () => {
 });
 
 describe('harness CLI (the bin, spawned)', () => {
-  function spawnHarness(argv: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((done) => {
-      const child = execFile(process.execPath, [BIN, ...argv], { timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } }, (_e, stdout, stderr) =>
-        done({ code: child.exitCode, stdout, stderr }),
-      );
-    });
-  }
-
   it('exit codes as a user sees them: help 0, usage errors 104 (one line + usage, no stack trace)', async () => {
     const [bare, help, noScenario, bogus, unknownCommand] = await Promise.all([
-      spawnHarness([]),
-      spawnHarness(['--help']),
-      spawnHarness(['run']),
-      spawnHarness(['run', 'smoke', '--bogus']),
-      spawnHarness(['bogus']),
+      runHarness([]),
+      runHarness(['--help']),
+      runHarness(['run']),
+      runHarness(['run', 'smoke', '--bogus']),
+      runHarness(['bogus']),
     ]);
     assert.equal(bare.code, 0, bare.stderr);
     assert.match(bare.stdout, /^harness <command> \[options\]/);

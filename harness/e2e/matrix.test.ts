@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type { PidFileContent } from '../run-record';
 import { resolveConfig } from '../config/resolve-config';
 import { which } from '../setup';
-import { groupMembers, portOpen, waitGroupGone } from '../testing';
+import { groupMembers, portOpen, startHarness, waitGroupGone, type HarnessResult } from '../testing';
 import { dockerClient, imageExists, pingDocker } from '../runtimes/docker';
 import { mustRunInCi } from '../runtimes/docker/testing';
 
@@ -33,7 +32,6 @@ interface Combo {
 }
 
 const ROOT = resolve('.');
-const BIN = join(ROOT, 'harness/bin/harness.mjs');
 const FAILING = 'harness/e2e/fixtures/threshold-always-fails.js';
 const API_KEY_CONFIG = 'harness/e2e/fixtures/gateway-requires-api-key.config.mjs';
 const CASE_TIMEOUT_MS = 240_000;
@@ -46,11 +44,7 @@ interface Seen {
   proxies: Map<string, Set<string>>;
 }
 
-interface Outcome {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
+interface Outcome extends HarnessResult {
   pid: number;
   runIds: string[];
   seen: Seen;
@@ -63,15 +57,11 @@ interface SpawnOptions {
   interruptWhen?: (runDir: string) => Promise<boolean>;
 }
 
-/** Runs the bin as a user does, in its own process group, watching each run's pids.json. */
-function spawnHarness(args: string[], o: SpawnOptions): Promise<Outcome> {
+/** Runs the bin as a user does (in its own process group), watching each run's pids.json. */
+async function spawnHarness(args: string[], o: SpawnOptions): Promise<Outcome> {
   const seen: Seen = { processes: new Map(), ports: new Set(), containers: new Set(), networks: new Set(), proxies: new Map() };
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...o.env, HARNESS_REPORTS_DIR: o.reportsDir }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const runIds = () => [...`${stderr}`.matchAll(/: run (\d{8}T\d{6}-[a-z0-9-]+-[0-9a-f]{4})$/gm)].map((m) => m[1]!);
+  const h = startHarness(args, { cwd: ROOT, env: { ...o.env, HARNESS_REPORTS_DIR: o.reportsDir }, timeoutMs: CASE_TIMEOUT_MS - 30_000 });
+  const runIds = () => [...h.stderr.matchAll(/: run (\d{8}T\d{6}-[a-z0-9-]+-[0-9a-f]{4})$/gm)].map((m) => m[1]!);
   let interrupted = false;
   const sample = async () => {
     for (const id of runIds()) {
@@ -86,24 +76,14 @@ function spawnHarness(args: string[], o: SpawnOptions): Promise<Outcome> {
       }
       if (o.interruptWhen && !interrupted && (await o.interruptWhen(dir))) {
         interrupted = true;
-        try {
-          process.kill(-child.pid!, 'SIGINT');
-        } catch {
-          /* already gone */
-        }
+        h.killGroup('SIGINT');
       }
     }
   };
   const timer = setInterval(() => void sample(), 100);
-  const kill = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), CASE_TIMEOUT_MS - 20_000);
-  return new Promise((done) => {
-    child.on('close', async (code, signal) => {
-      clearInterval(timer);
-      clearTimeout(kill);
-      await sample();
-      done({ code, signal, stdout, stderr, pid: child.pid!, runIds: runIds(), seen });
-    });
-  });
+  const r = await h.done.finally(() => clearInterval(timer));
+  await sample();
+  return { ...r, pid: h.pid, runIds: runIds(), seen };
 }
 
 function readPids(file: string): PidFileContent | undefined {

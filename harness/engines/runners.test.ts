@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { startTrivialTarget } from '../bench/trivial-target';
 import { listRunIds, PidFile, reap, runsRoot } from '../run';
-import { pidAlive, throwawayProject } from '../testing';
+import { pidAlive, runHarness, startHarness, throwawayProject, type SpawnHarnessOptions } from '../testing';
 
 /**
  * `harness run --runners 2` through the spawned binary against a local node:http target
@@ -32,21 +31,10 @@ describe('harness run --runners 2 (spawned, builtin engine, local target)', func
     await rm(cwd, { recursive: true, force: true });
   });
 
-  function cli(args: string[], onStderr?: (err: string, child: ChildProcess) => void, o: { script?: string; runners?: number } = {}): Promise<{ code: number | null; out: string; err: string }> {
-    const child = spawn(process.execPath, [join(root, 'harness/bin/harness.mjs'), 'run', o.script ?? SCRIPT, '--runtime', 'external', '--target-url', target.url, '--engine', 'builtin', '--runners', String(o.runners ?? 2), ...args], {
-      cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, K6_BIN: '' },
-    });
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d) => (out += d));
-    child.stderr!.on('data', (d) => {
-      err += d;
-      onStderr?.(err, child);
-    });
-    return new Promise((res) => child.once('exit', (code) => res({ code, out, err })));
-  }
+  /** `harness run <script> --runners N` on the built-in engine (whatever K6_BIN says) against the local target. */
+  const runArgs = (args: string[], o: { script?: string; runners?: number } = {}) => ['run', o.script ?? SCRIPT, '--runtime', 'external', '--target-url', target.url, '--engine', 'builtin', '--runners', String(o.runners ?? 2), ...args];
+  const options = (): SpawnHarnessOptions => ({ cwd, env: { K6_BIN: '' }, timeoutMs: 100_000 });
+  const cli = (args: string[], o: { script?: string; runners?: number } = {}) => runHarness(runArgs(args, o), options());
 
   async function runDir(): Promise<string> {
     const ids = await listRunIds(runsRoot(cwd));
@@ -73,8 +61,8 @@ describe('harness run --runners 2 (spawned, builtin engine, local target)', func
 
   it('merged counts are the sum of the runners\' and exactly the configured shared iterations; one summary', async () => {
     const r = await cli(['--env', 'ITERATIONS=41']);
-    assert.equal(r.code, 0, r.err + r.out);
-    const runners = runnerLines(r.err);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const runners = runnerLines(r.stderr);
     assert.deepEqual(runners.map((x) => x.segment), ['0:1/2', '1/2:1']);
     // k6's split of 41 shared iterations by 4 VUs (2 + 2): 21 and 20
     assert.deepEqual(runners.map((x) => x.iterations), [21, 20]);
@@ -95,25 +83,25 @@ describe('harness run --runners 2 (spawned, builtin engine, local target)', func
     assert.equal(summary.metrics.iterations.count, 41);
     // the summary comes from the runners' aggregates: it counts exactly the points in the file
     assert.equal(summary.metrics.http_reqs.count, pts.filter((p) => p.metric === 'http_reqs').length);
-    assert.equal((r.out.match(/http_reqs\.+:/g) ?? []).length, 1, 'k6\'s summary printed once');
+    assert.equal((r.stdout.match(/http_reqs\.+:/g) ?? []).length, 1, 'k6\'s summary printed once');
     assert.equal(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).runners, 2);
   });
 
   it('a threshold each runner alone passes but the merged samples cross fails the run (exit 99)', async () => {
     const r = await cli(['--env', 'ITERATIONS=40', '--env', 'THRESHOLD=count<30']);
-    assert.equal(r.code, 99, r.err + r.out);
-    const runners = runnerLines(r.err);
+    assert.equal(r.code, 99, r.stderr + r.stdout);
+    const runners = runnerLines(r.stderr);
     assert.deepEqual(runners.map((x) => x.requests), [20, 20], 'each runner alone stays under 30');
     assert.ok(runners.every((x) => x.exit === 0), 'the runners judge nothing');
-    assert.match(r.err, /thresholds on metrics 'http_reqs' have been crossed \(judged once over all 2 runners\)/);
-    assert.match(r.out, /FAILED/);
+    assert.match(r.stderr, /thresholds on metrics 'http_reqs' have been crossed \(judged once over all 2 runners\)/);
+    assert.match(r.stdout, /FAILED/);
   });
 
   it('the same verdict and counts with 1 runner as with 2: a passing and a crossed threshold', async () => {
     for (const [threshold, code] of [['count<1000000', 0], ['count<30', 99]] as const) {
       const seen: Array<{ code: number | null; iterations: number; requests: number }> = [];
       for (const runners of [1, 2]) {
-        const r = await cli(['--env', 'ITERATIONS=40', '--env', `THRESHOLD=${threshold}`], undefined, { runners });
+        const r = await cli(['--env', 'ITERATIONS=40', '--env', `THRESHOLD=${threshold}`], { runners });
         const ids = await listRunIds(runsRoot(cwd));
         const summary = JSON.parse(readFileSync(join(runsRoot(cwd), ids.sort().at(-1)!, 'summary.json'), 'utf8'));
         seen.push({ code: r.code, iterations: summary.metrics.iterations.count, requests: summary.metrics.http_reqs.count });
@@ -126,10 +114,10 @@ describe('harness run --runners 2 (spawned, builtin engine, local target)', func
     const shapes = [];
     for (const runners of [2, 1]) {
       const summaryFile = join(cwd, `handle-summary-${runners}.json`);
-      const r = await cli(['--env', 'ITERATIONS=41', '--env', `SUMMARY_FILE=${summaryFile}`], undefined, { script: LIFECYCLE, runners });
-      assert.equal(r.code, 0, r.err + r.out);
-      assert.equal((r.out.match(/handleSummary ran: 41 iterations/g) ?? []).length, 1, `handleSummary's stdout once, over all iterations (${runners} runners)`);
-      assert.doesNotMatch(r.out, /http_reqs\.+:/, "handleSummary replaces k6's text summary");
+      const r = await cli(['--env', 'ITERATIONS=41', '--env', `SUMMARY_FILE=${summaryFile}`], { script: LIFECYCLE, runners });
+      assert.equal(r.code, 0, r.stderr + r.stdout);
+      assert.equal((r.stdout.match(/handleSummary ran: 41 iterations/g) ?? []).length, 1, `handleSummary's stdout once, over all iterations (${runners} runners)`);
+      assert.doesNotMatch(r.stdout, /http_reqs\.+:/, "handleSummary replaces k6's text summary");
       const ids = await listRunIds(runsRoot(cwd));
       const dir = join(runsRoot(cwd), ids.sort().at(-1)!);
       const reqs = points(dir).filter((p) => p.metric === 'http_reqs');
@@ -151,11 +139,11 @@ describe('harness run --runners 2 (spawned, builtin engine, local target)', func
   it('--summary-mode disabled: no handleSummary and no engine export, thresholds still judged; the run\'s summary.json computed from its stream, and said so', async () => {
     for (const runners of [2, 1]) {
       const summaryFile = join(cwd, `hs-disabled-${runners}.json`);
-      const r = await cli(['--summary-mode', 'disabled', '--env', 'ITERATIONS=41', '--env', `SUMMARY_FILE=${summaryFile}`], undefined, { script: LIFECYCLE, runners });
-      assert.equal(r.code, 0, r.err + r.out);
-      assert.doesNotMatch(r.out, /handleSummary ran|http_reqs\.+:/, `no summary text (${runners} runners)`);
+      const r = await cli(['--summary-mode', 'disabled', '--env', 'ITERATIONS=41', '--env', `SUMMARY_FILE=${summaryFile}`], { script: LIFECYCLE, runners });
+      assert.equal(r.code, 0, r.stderr + r.stdout);
+      assert.doesNotMatch(r.stdout, /handleSummary ran|http_reqs\.+:/, `no summary text (${runners} runners)`);
       assert.ok(!existsSync(summaryFile), `handleSummary() not called (${runners} runners)`);
-      assert.match(r.err, /summary: the engine exported no summary \(its end-of-test summary was disabled\); summary\.json computed by the harness from samples\.ndjson/);
+      assert.match(r.stderr, /summary: the engine exported no summary \(its end-of-test summary was disabled\); summary\.json computed by the harness from samples\.ndjson/);
       const ids = await listRunIds(runsRoot(cwd));
       const dir = join(runsRoot(cwd), ids.sort().at(-1)!);
       const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
@@ -167,8 +155,8 @@ describe('harness run --runners 2 (spawned, builtin engine, local target)', func
       assert.match(readFileSync(join(dir, 'summary.md'), 'utf8'), /Summary: the engine exported no summary/);
     }
     for (const runners of [2, 1]) {
-      const r = await cli(['--summary-mode', 'disabled', '--env', 'ITERATIONS=40', '--env', 'THRESHOLD=count<30'], undefined, { runners });
-      assert.equal(r.code, 99, `a crossed threshold is 99 with the summary disabled (${runners} runners)\n${r.err}`);
+      const r = await cli(['--summary-mode', 'disabled', '--env', 'ITERATIONS=40', '--env', 'THRESHOLD=count<30'], { runners });
+      assert.equal(r.code, 99, `a crossed threshold is 99 with the summary disabled (${runners} runners)\n${r.stderr}`);
       const ids = await listRunIds(runsRoot(cwd));
       const summary = JSON.parse(readFileSync(join(runsRoot(cwd), ids.sort().at(-1)!, 'summary.json'), 'utf8'));
       assert.deepEqual(summary.metrics.http_reqs.thresholds, { 'count<30': true });
@@ -177,53 +165,47 @@ describe('harness run --runners 2 (spawned, builtin engine, local target)', func
 
   it('exec.test.abort() in one runner stops every runner: exit 108, teardown and handleSummary once', async () => {
     const summaryFile = join(cwd, 'hs.json');
-    const r = await cli(['--env', 'ITERATIONS=100000000', '--env', 'ABORT_AT=60', '--env', `SUMMARY_FILE=${summaryFile}`], undefined, { script: LIFECYCLE });
-    assert.equal(r.code, 108, r.err + r.out);
-    assert.match(r.err, /runner \d\/2 called test\.abort\(\): stopping every runner/);
-    const runners = runnerLines(r.err);
+    const r = await cli(['--env', 'ITERATIONS=100000000', '--env', 'ABORT_AT=60', '--env', `SUMMARY_FILE=${summaryFile}`], { script: LIFECYCLE });
+    assert.equal(r.code, 108, r.stderr + r.stdout);
+    assert.match(r.stderr, /runner \d\/2 called test\.abort\(\): stopping every runner/);
+    const runners = runnerLines(r.stderr);
     assert.equal(runners.length, 2);
     assert.ok(runners.every((x) => x.iterations < 100000000 / 2), `both runners stopped early: ${JSON.stringify(runners)}`);
     assert.deepEqual(runners.map((x) => x.exit).sort(), [105, 108]);
     const pts = points(await runDir());
     const reqs = pts.filter((p) => p.metric === 'http_reqs');
     assert.equal(reqs.filter((p) => p.data.tags.group === '::teardown').length, 1, 'teardown() ran once, after the runners stopped');
-    assert.equal((r.out.match(/handleSummary ran: \d+ iterations/g) ?? []).length, 1);
+    assert.equal((r.stdout.match(/handleSummary ran: \d+ iterations/g) ?? []).length, 1);
     // handleSummary saw every runner's completed iterations (the merged stream's)
     assert.equal(JSON.parse(readFileSync(summaryFile, 'utf8')).metrics.iterations.values.count, pts.filter((p) => p.metric === 'iterations').length);
   });
 
   it('abortOnFail is judged over the merged samples while the test runs and stops every runner (exit 99)', async () => {
     const r = await cli(['--env', 'ITERATIONS=100000000', '--env', 'ABORT_ABOVE=200']);
-    assert.equal(r.code, 99, r.err + r.out);
-    assert.match(r.err, /thresholds on metrics 'http_reqs' were crossed \(judged over all 2 runners\); at least one has abortOnFail enabled, stopping every runner/);
-    const runners = runnerLines(r.err);
+    assert.equal(r.code, 99, r.stderr + r.stdout);
+    assert.match(r.stderr, /thresholds on metrics 'http_reqs' were crossed \(judged over all 2 runners\); at least one has abortOnFail enabled, stopping every runner/);
+    const runners = runnerLines(r.stderr);
     assert.equal(runners.length, 2);
     assert.ok(runners.every((x) => x.exit === 105 && x.iterations < 100000000 / 2), `both runners stopped early: ${JSON.stringify(runners)}`);
   });
 
   it('Ctrl-C (SIGINT) stops every runner: exit 105, no runner process left', async () => {
+    await using h = startHarness(runArgs(['--env', 'ITERATIONS=100000000']), options());
+    await h.waitFor(/target: /, { stream: 'stderr' });
+    // both runners are in pids.json while they run
     let runnerPids: number[] = [];
-    let sent = false;
-    const r = await cli(['--env', 'ITERATIONS=100000000'], (err, child) => {
-      if (sent || !/target: /.test(err)) return;
-      void (async () => {
-        // both runners are in pids.json while they run
-        const deadline = Date.now() + 30_000;
-        while (Date.now() < deadline && runnerPids.length < 3) {
-          const ids = await listRunIds(runsRoot(cwd)).catch(() => []);
-          if (ids.length) runnerPids = ((await PidFile.read(join(runsRoot(cwd), ids[0], 'pids.json')))?.processes ?? []).filter((p) => p.component === 'k6').map((p) => p.pid);
-          await new Promise((res) => setTimeout(res, 100));
-        }
-        if (!sent) {
-          sent = true;
-          await new Promise((res) => setTimeout(res, 500));
-          child.kill('SIGINT');
-        }
-      })();
-    });
+    const recorded = Date.now() + 30_000;
+    while (Date.now() < recorded && runnerPids.length < 3) {
+      const ids = await listRunIds(runsRoot(cwd)).catch(() => []);
+      if (ids.length) runnerPids = ((await PidFile.read(join(runsRoot(cwd), ids[0], 'pids.json')))?.processes ?? []).filter((p) => p.component === 'k6').map((p) => p.pid);
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    await new Promise((res) => setTimeout(res, 500));
+    h.kill('SIGINT');
+    const r = await h.done;
     // two runners and the instance that runs setup, teardown and the summary for them
     assert.equal(runnerPids.length, 3, `three engine processes recorded: ${runnerPids}`);
-    assert.equal(r.code, 105, r.err + r.out);
+    assert.equal(r.code, 105, r.stderr + r.stdout);
     const deadline = Date.now() + 8000;
     while (Date.now() < deadline && runnerPids.some(pidAlive)) await new Promise((res) => setTimeout(res, 100));
     for (const pid of runnerPids) assert.equal(pidAlive(pid), false, `runner ${pid} is gone`);

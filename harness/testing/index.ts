@@ -5,3 +5,4 @@ export { startRedisServer, waitForPort, type RedisServerOptions, type StartedRed
 export { pidAlive, portOpen, groupMembers, groupAlive, waitGroupGone } from './processes';
 export { captureContext, throwawayProject, type CapturedContext } from './command-context';
 export { withLoopTimeline, type LoopTimeline } from './loop-timeline';
+export { runHarness, startHarness, type HarnessResult, type RunningHarness, type SpawnHarnessOptions } from './spawn-harness';

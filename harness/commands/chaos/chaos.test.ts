@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -10,7 +9,7 @@ import { isSameProcessAlive, isZombie, type PidFileContent } from '../../run';
 import { RuntimeRegistry } from '../../runtimes';
 import type { StartedTargetStack } from '../../runtimes/types';
 import { chaos } from './index';
-import { captureContext } from '../../testing';
+import { captureContext, startHarness } from '../../testing';
 
 const cwd = process.cwd();
 
@@ -235,70 +234,59 @@ describe('harness chaos through the command function (local runtime, builtin eng
   it('HARNESS_TOXIPROXY_TOKEN: the built-in server requires it and the spawned harness passes it (proxies, faults, rollback, teardown): exit 0', async () => {
     const reports = newReports();
     const token = 'chaos-test-token';
-    const harness = spawn(process.execPath, ['harness/bin/harness.mjs', 'chaos', 'redis-latency', '--runtime', 'local', '--engine', 'builtin', '--duration', '4s', '--seed', '7', '--env', 'HARNESS_RATE=10'], {
+    await using harness = startHarness(['chaos', 'redis-latency', '--runtime', 'local', '--engine', 'builtin', '--duration', '4s', '--seed', '7', '--env', 'HARNESS_RATE=10'], {
       cwd,
-      env: { ...process.env, HARNESS_REPORTS_DIR: reports, HARNESS_TOXIPROXY: 'builtin', HARNESS_TOXIPROXY_TOKEN: token },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { HARNESS_REPORTS_DIR: reports, HARNESS_TOXIPROXY: 'builtin', HARNESS_TOXIPROXY_TOKEN: token },
+      timeoutMs: 150_000,
     });
-    let output = '';
-    harness.stdout!.on('data', (d) => (output += d));
-    harness.stderr!.on('data', (d) => (output += d));
-    const exited = new Promise<number | null>((r) => harness.once('exit', (code) => r(code)));
-    try {
-      const runsDir = join(cwd, reports, 'runs');
-      const runDir = () => (existsSync(runsDir) ? readdirSync(runsDir).map((d) => join(runsDir, d))[0] : undefined);
-      await waitFor('the latency toxic', 90_000, journalHas(runDir, 'inject'));
-      const pids = JSON.parse(readFileSync(join(runDir()!, 'pids.json'), 'utf8')) as PidFileContent;
-      const toxics = `${pids.toxiproxy[0].apiUrl}/proxies/${pids.runId}-redis/toxics`;
-      // The server refuses a caller without the token...
-      assert.equal((await fetch(toxics)).status, 401);
-      // ...while the harness created the proxies and injected the toxic with it.
-      const res = await fetch(toxics, { headers: { authorization: `Bearer ${token}` } });
-      assert.equal(res.status, 200);
-      assert.equal(((await res.json()) as unknown[]).length, 1);
-      assert.equal(await exited, ExitCode.Ok, output);
-      const events = journal(runDir()!).map((e) => e.event);
-      assert.ok(events.includes('restored') && events.includes('rollback'), events.join(' '));
-      assert.match(readFileSync(join(runDir()!, 'logs', 'toxiproxy.log'), 'utf8'), /\(API token required\)/);
-      assert.doesNotMatch(readFileSync(join(runDir()!, 'run.json'), 'utf8'), new RegExp(token));
-    } finally {
-      if (harness.exitCode === null && harness.signalCode === null) harness.kill('SIGKILL');
-    }
+    const runsDir = join(cwd, reports, 'runs');
+    const runDir = () => (existsSync(runsDir) ? readdirSync(runsDir).map((d) => join(runsDir, d))[0] : undefined);
+    await waitFor('the latency toxic', 90_000, journalHas(runDir, 'inject'));
+    const pids = JSON.parse(readFileSync(join(runDir()!, 'pids.json'), 'utf8')) as PidFileContent;
+    const toxics = `${pids.toxiproxy[0].apiUrl}/proxies/${pids.runId}-redis/toxics`;
+    // The server refuses a caller without the token...
+    assert.equal((await fetch(toxics)).status, 401);
+    // ...while the harness created the proxies and injected the toxic with it.
+    const res = await fetch(toxics, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(res.status, 200);
+    assert.equal(((await res.json()) as unknown[]).length, 1);
+    assert.equal((await harness.done).code, ExitCode.Ok, harness.output);
+    const events = journal(runDir()!).map((e) => e.event);
+    assert.ok(events.includes('restored') && events.includes('rollback'), events.join(' '));
+    assert.match(readFileSync(join(runDir()!, 'logs', 'toxiproxy.log'), 'utf8'), /\(API token required\)/);
+    assert.doesNotMatch(readFileSync(join(runDir()!, 'run.json'), 'utf8'), new RegExp(token));
   });
 
   it('SIGKILL of the harness mid-experiment: `harness reap` leaves no process and no toxic behind', async () => {
     const reports = newReports();
-    const harness = spawn(process.execPath, ['harness/bin/harness.mjs', 'chaos', 'redis-latency', '--runtime', 'local', '--duration', '4s', '--seed', '7'], {
+    await using harness = startHarness(['chaos', 'redis-latency', '--runtime', 'local', '--duration', '4s', '--seed', '7'], {
       cwd,
-      env: { ...process.env, HARNESS_REPORTS_DIR: reports, HARNESS_TOXIPROXY: 'builtin' },
-      stdio: 'ignore',
+      env: { HARNESS_REPORTS_DIR: reports, HARNESS_TOXIPROXY: 'builtin' },
+      timeoutMs: 150_000,
     });
-    try {
-      const runsDir = join(cwd, reports, 'runs');
-      const runDir = () => (existsSync(runsDir) ? readdirSync(runsDir).map((d) => join(runsDir, d))[0] : undefined);
-      await waitFor('the latency toxic', 60_000, journalHas(runDir, 'inject'));
-      const pids = JSON.parse(readFileSync(join(runDir()!, 'pids.json'), 'utf8')) as PidFileContent;
-      const toxiproxy = pids.toxiproxy[0];
-      assert.ok(toxiproxy, 'the proxies are recorded in pids.json');
-      const toxics = (await (await fetch(`${toxiproxy.apiUrl}/proxies/${pids.runId}-redis/toxics`)).json()) as unknown[];
-      assert.equal(toxics.length, 1, 'the toxic is active when the harness dies');
-      assert.ok(pids.processes.some((p) => p.component === 'k6'), 'the engine process is recorded');
-      harness.kill('SIGKILL');
-      await new Promise((r) => harness.once('exit', r));
+    const runsDir = join(cwd, reports, 'runs');
+    const runDir = () => (existsSync(runsDir) ? readdirSync(runsDir).map((d) => join(runsDir, d))[0] : undefined);
+    await waitFor('the latency toxic', 60_000, journalHas(runDir, 'inject'));
+    const pids = JSON.parse(readFileSync(join(runDir()!, 'pids.json'), 'utf8')) as PidFileContent;
+    const toxiproxy = pids.toxiproxy[0];
+    assert.ok(toxiproxy, 'the proxies are recorded in pids.json');
+    const toxics = (await (await fetch(`${toxiproxy.apiUrl}/proxies/${pids.runId}-redis/toxics`)).json()) as unknown[];
+    assert.equal(toxics.length, 1, 'the toxic is active when the harness dies');
+    assert.ok(pids.processes.some((p) => p.component === 'k6'), 'the engine process is recorded');
+    // the harness process alone, as `kill -9 <pid>`: what it started is left for reap
+    harness.kill('SIGKILL');
+    await harness.done;
 
-      const { reap } = await import('../reap/index');
-      const { ctx, out } = context(reports, new AbortController().signal);
-      assert.equal(await reap({ runId: pids.runId, toxiproxyUrl: toxiproxy.apiUrl }, ctx), ExitCode.Ok);
-      // (a zombie is gone: its parent, the killed harness, is not there to wait for it)
-      for (const p of pids.processes) assert.equal(isSameProcessAlive(p.pid, p.startTicks) && !isZombie(p.pid), false, `${p.component} (pid ${p.pid}) still running; ${out()}`);
-      // Either the run's Toxiproxy went down with it, or its proxies (and their toxics) were deleted.
-      const left = await fetch(`${toxiproxy.apiUrl}/proxies`).then(
-        async (r) => Object.keys((await r.json()) as object).filter((n) => n.startsWith(pids.runId)),
-        () => [],
-      );
-      assert.deepEqual(left, []);
-    } finally {
-      if (harness.exitCode === null && harness.signalCode === null) harness.kill('SIGKILL');
-    }
+    const { reap } = await import('../reap/index');
+    const { ctx, out } = context(reports, new AbortController().signal);
+    assert.equal(await reap({ runId: pids.runId, toxiproxyUrl: toxiproxy.apiUrl }, ctx), ExitCode.Ok);
+    // (a zombie is gone: its parent, the killed harness, is not there to wait for it)
+    for (const p of pids.processes) assert.equal(isSameProcessAlive(p.pid, p.startTicks) && !isZombie(p.pid), false, `${p.component} (pid ${p.pid}) still running; ${out()}`);
+    // Either the run's Toxiproxy went down with it, or its proxies (and their toxics) were deleted.
+    const left = await fetch(`${toxiproxy.apiUrl}/proxies`).then(
+      async (r) => Object.keys((await r.json()) as object).filter((n) => n.startsWith(pids.runId)),
+      () => [],
+    );
+    assert.deepEqual(left, []);
   });
 });

@@ -1,25 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listRunIds, reap, runsRoot } from '../../run';
-import { throwawayProject } from '../../testing';
-
-const BIN = fileURLToPath(new URL('../../bin/harness.mjs', import.meta.url));
-
-/** The binary, asynchronously (a run takes seconds; the event loop stays free). */
-function harness(cwd: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runHarness, throwawayProject } from '../../testing';
 
 describe('the gate demonstration: TARGET_INJECT_DELAY_MS fails `harness run smoke --baseline main` (local runtime, real target) @slow', function () {
   this.timeout(240_000);
@@ -34,12 +19,12 @@ describe('the gate demonstration: TARGET_INJECT_DELAY_MS fails `harness run smok
 
   it('a baseline run, saved; the same scenario with an injected delay exits 112 naming the regressed latency', async () => {
     const common = ['--runtime', 'local', '--engine', 'builtin', '--toxiproxy', 'none', '--duration', '8s'];
-    const base = await harness(cwd, ['run', 'smoke', ...common]);
+    const base = await runHarness(['run', 'smoke', ...common], { cwd, timeoutMs: 120_000 });
     assert.equal(base.code, 0, base.stderr);
-    const save = await harness(cwd, ['baseline', 'save', 'latest', '--name', 'main']);
+    const save = await runHarness(['baseline', 'save', 'latest', '--name', 'main'], { cwd, timeoutMs: 120_000 });
     assert.equal(save.code, 0, save.stderr);
     // 5 ms is the documented one-liner; the test injects more so a loaded CI machine cannot hide it
-    const slow = await harness(cwd, ['run', 'smoke', ...common, '--baseline', 'main'], { TARGET_INJECT_DELAY_MS: '25' });
+    const slow = await runHarness(['run', 'smoke', ...common, '--baseline', 'main'], { cwd, env: { TARGET_INJECT_DELAY_MS: '25' }, timeoutMs: 120_000 });
     assert.equal(slow.code, 112, slow.stderr);
     assert.match(slow.stderr, /REGRESSED\s+http_req_duration p\d\d/);
     assert.match(slow.stdout, /FAILED: performance regression against the baseline \(gate\.md, compare\.html\)\s+\(exit 112\)/);
@@ -57,7 +42,7 @@ describe('the gate demonstration: TARGET_INJECT_DELAY_MS fails `harness run smok
 
   it('no silent passes: `harness run` fails (99) a threshold that matched no samples, naming it', async () => {
     const fixture = fileURLToPath(new URL('./fixtures/typo-threshold.ts', import.meta.url));
-    const r = await harness(cwd, ['run', fixture, '--runtime', 'local', '--engine', 'builtin', '--toxiproxy', 'none']);
+    const r = await runHarness(['run', fixture, '--runtime', 'local', '--engine', 'builtin', '--toxiproxy', 'none'], { cwd, timeoutMs: 120_000 });
     assert.equal(r.code, 99, r.stderr);
     assert.match(r.stderr, /threshold "p\(95\)<200" on http_req_duration\{name:GET \/healht\} matched no samples/);
     assert.match(r.stdout, /FAILED: thresholds crossed\s+\(exit 99\)/);

@@ -3,10 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runHarness } from '../../testing';
 import { findRealK6, requireRealTool } from '../../testing/real-tools';
-
-const BIN = fileURLToPath(new URL('../../bin/harness.mjs', import.meta.url));
 
 /** No network: a custom counter, and a threshold on a submetric no sample selects (a typo). */
 const SCRIPT = `import { Counter } from 'k6/metrics';
@@ -24,25 +22,22 @@ describe('harness k6 run --fail-on-unmatched-thresholds (the binary)', function 
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  const k6 = (args: string[], env: Record<string, string | undefined> = {}) => {
-    const e: Record<string, string> = {};
-    for (const [k, v] of Object.entries({ ...process.env, HARNESS_K6_FAIL_ON_UNMATCHED_THRESHOLDS: undefined, ...env })) if (v !== undefined) e[k] = v;
-    return spawnSync(process.execPath, [BIN, 'k6', 'run', '-q', '--no-summary', ...args, 'script.js'], { cwd: dir, encoding: 'utf8', timeout: 50_000, env: e });
-  };
+  const k6 = (args: string[], env: Record<string, string | undefined> = {}) =>
+    runHarness(['k6', 'run', '-q', '--no-summary', ...args, 'script.js'], { cwd: dir, env: { HARNESS_K6_FAIL_ON_UNMATCHED_THRESHOLDS: undefined, ...env }, timeoutMs: 50_000 });
 
-  it("keeps k6's behaviour by default: a threshold that matched no samples passes (exit 0)", () => {
-    const r = k6([]);
-    assert.equal(r.status, 0, r.stderr);
+  it("keeps k6's behaviour by default: a threshold that matched no samples passes (exit 0)", async () => {
+    const r = await k6([]);
+    assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /matched no samples/);
   });
 
-  it('asked by flag or by HARNESS_K6_FAIL_ON_UNMATCHED_THRESHOLDS, fails it with 99, naming the key and its expressions', () => {
-    for (const r of [k6(['--fail-on-unmatched-thresholds']), k6([], { HARNESS_K6_FAIL_ON_UNMATCHED_THRESHOLDS: 'true' })]) {
-      assert.equal(r.status, 99, r.stderr);
+  it('asked by flag or by HARNESS_K6_FAIL_ON_UNMATCHED_THRESHOLDS, fails it with 99, naming the key and its expressions', async () => {
+    for (const r of [await k6(['--fail-on-unmatched-thresholds']), await k6([], { HARNESS_K6_FAIL_ON_UNMATCHED_THRESHOLDS: 'true' })]) {
+      assert.equal(r.code, 99, r.stderr);
       assert.match(r.stderr, /level=error msg="threshold \\"count<10\\" on work\{kind:typo\} matched no samples: a typo in the metric or tag\?/);
       assert.doesNotMatch(r.stderr, /on work matched/, 'the metric with samples is not named');
     }
-    assert.equal(k6(['--fail-on-unmatched-thresholds=false'], { HARNESS_K6_FAIL_ON_UNMATCHED_THRESHOLDS: 'true' }).status, 0, 'the flag wins over the environment');
+    assert.equal((await k6(['--fail-on-unmatched-thresholds=false'], { HARNESS_K6_FAIL_ON_UNMATCHED_THRESHOLDS: 'true' })).code, 0, 'the flag wins over the environment');
   });
 
   it('real k6 passes the same script (the default mirrors it)', function () {

@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { useVictoriaMetrics } from '../../outputs/influxdb/testing/victoria-metrics';
 import type { RunEngine } from '../../run';
-import { captureContext, throwawayProject } from '../../testing';
+import { captureContext, runHarness, throwawayProject } from '../../testing';
 import { run } from '../run';
 
-const root = resolve('.');
-const harness = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [join(root, 'harness/bin/harness.mjs'), ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, INFLUX_URL: '' } });
+const harness = (cwd: string, ...args: string[]) => runHarness(args, { cwd, env: { INFLUX_URL: '' } });
 
 describe('harness push: a run spooled while InfluxDB was down, pushed later', function () {
   this.timeout(120_000);
@@ -38,16 +36,16 @@ describe('harness push: a run spooled while InfluxDB was down, pushed later', fu
     const runDir = join('reports', 'runs', 'push-run');
     assert.match(ctx.err(), /influxdb: 500 points \(raw\): 0 written, 500 spooled, 0 replayed; 500 waiting in .*influxdb-spool: harness push reports\/runs\/push-run/);
 
-    const down = harness(cwd, 'push', runDir, '--url', `${vm.url}/k6`);
-    assert.equal(down.status, 110, down.stderr);
+    const down = await harness(cwd, 'push', runDir, '--url', `${vm.url}/k6`);
+    assert.equal(down.code, 110, down.stderr);
     assert.match(down.stderr, /pushed 0 of 500 points/);
 
     await vm.start();
-    const up = harness(cwd, 'push', runDir, '--url', `${vm.url}/k6`);
-    assert.equal(up.status, 0, up.stderr);
+    const up = await harness(cwd, 'push', runDir, '--url', `${vm.url}/k6`);
+    assert.equal(up.code, 0, up.stderr);
     assert.match(up.stdout, /pushed 500 points from reports\/runs\/push-run/);
-    const again = harness(cwd, 'push', runDir, '--url', `${vm.url}/k6`);
-    assert.equal(again.status, 0, again.stderr);
+    const again = await harness(cwd, 'push', runDir, '--url', `${vm.url}/k6`);
+    assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /nothing to push/);
 
     const values = (await vm.export()).filter((s) => s.metric.run_id === 'push-run').flatMap((s) => s.values);
@@ -56,12 +54,12 @@ describe('harness push: a run spooled while InfluxDB was down, pushed later', fu
     assert.deepEqual([rec.written, rec.spooled, rec.replayed, rec.pending], [0, 500, 500, 0]);
   });
 
-  it('usage errors exit 104: not a run directory, a bad URL', () => {
-    const r = harness(cwd, 'push', 'nowhere');
-    assert.equal(r.status, 104, r.stderr);
+  it('usage errors exit 104: not a run directory, a bad URL', async () => {
+    const r = await harness(cwd, 'push', 'nowhere');
+    assert.equal(r.code, 104, r.stderr);
     assert.match(r.stderr, /not a run directory/);
-    const u = harness(cwd, 'push', 'nowhere', '--url', 'not a url');
-    assert.equal(u.status, 104, u.stderr);
+    const u = await harness(cwd, 'push', 'nowhere', '--url', 'not a url');
+    assert.equal(u.code, 104, u.stderr);
     assert.match(u.stderr, /not a URL/);
   });
 });

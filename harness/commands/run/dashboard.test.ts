@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { artifactDir, findChromium, launchChromium, openWatchedPage, pageFacts, waitForFacts } from '../../report/testing/browser';
 import { reap, runsRoot } from '../../run';
-import { freePort, throwawayProject } from '../../testing';
-
-const root = fileURLToPath(new URL('../../..', import.meta.url));
+import { freePort, startHarness, throwawayProject } from '../../testing';
 
 describe('harness run --dashboard: the report live in a real headless Chromium @slow', function () {
   this.timeout(180_000);
@@ -34,23 +30,12 @@ describe('harness run --dashboard: the report live in a real headless Chromium @
 
   it('serves the page on 127.0.0.1 while the run goes on, pushes updates every second, and the run ends without waiting for the browser', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [join(root, 'harness/bin/harness.mjs'), 'run', 'smoke', '--runtime', 'local', '--engine', 'builtin', '--toxiproxy', 'none', '--duration', '10s', '--vus', '2', '--dashboard'], {
+    await using h = startHarness(['run', 'smoke', '--runtime', 'local', '--engine', 'builtin', '--toxiproxy', 'none', '--duration', '10s', '--vus', '2', '--dashboard'], {
       cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, K6_BIN: '', HARNESS_DASHBOARD_PORT: String(port) },
+      env: { K6_BIN: '', HARNESS_DASHBOARD_PORT: String(port) },
+      timeoutMs: 150_000,
     });
-    let err = '';
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stderr!.on('data', (d) => {
-        err += d;
-        const m = /dashboard: (http:\/\/127\.0\.0\.1:(\d+)\/)/.exec(err);
-        if (m) resolve(m[1]);
-      });
-      child.once('exit', (code) => reject(new Error(`exited ${code} before the dashboard: ${err}`)));
-    });
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const [, url] = await h.waitFor(/dashboard: (http:\/\/127\.0\.0\.1:(\d+)\/)/, { stream: 'stderr' });
     assert.equal(url, `http://127.0.0.1:${port}/`);
 
     const { page, problems, requests } = await openWatchedPage(browser!);
@@ -68,8 +53,8 @@ describe('harness run --dashboard: the report live in a real headless Chromium @
     assert.equal(during.targetNote, '');
 
     // the page stays open: the run must end on its own, and the last update is the final report
-    const code = await exited;
-    assert.equal(code, 0, err + out);
+    const r = await h.done;
+    assert.equal(r.code, 0, r.stderr + r.stdout);
     const final = await waitForFacts(page, (f) => f.badge !== 'RUNNING', 10_000);
     await page.close();
     assert.equal(final.badge, 'PASSED');

@@ -1,19 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ReportData } from '../../report';
 import { listRunIds, reap, runsRoot } from '../../run';
-import { captureContext, throwawayProject } from '../../testing';
+import { captureContext, runHarness, throwawayProject } from '../../testing';
 import { findRealK6 } from '../../testing/real-tools';
 import { readSamples, readTargetRecords, type TargetRecord } from '../../../vocabulary';
 import { run } from '.';
-
-const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** The data report.html embeds (what its page draws). */
 function reportDataOf(runDir: string): ReportData {
@@ -34,14 +30,8 @@ describe('harness run: the target sampled into the run directory, drawn by the r
   });
 
   it('`harness run smoke --runtime local` leaves target.ndjson.gz with a scrape per second of load; report.html and `harness report` draw it', async () => {
-    const bin = join(root, 'harness/bin/harness.mjs');
-    const r = spawnSync(process.execPath, [bin, 'run', 'smoke', '--runtime', 'local', '--engine', 'builtin', '--toxiproxy', 'none', '--duration', '3s', '--vus', '2'], {
-      cwd,
-      encoding: 'utf8',
-      timeout: 150_000,
-      env: { ...process.env, K6_BIN: '' },
-    });
-    assert.equal(r.status, 0, r.stderr + r.stdout);
+    const r = await runHarness(['run', 'smoke', '--runtime', 'local', '--engine', 'builtin', '--toxiproxy', 'none', '--duration', '3s', '--vus', '2'], { cwd, env: { K6_BIN: '' }, timeoutMs: 150_000 });
+    assert.equal(r.code, 0, r.stderr + r.stdout);
     const [id] = await readdir(runsRoot(cwd));
     const dir = join(runsRoot(cwd), id);
     assert.ok(existsSync(join(dir, 'target.ndjson.gz')) && !existsSync(join(dir, 'target.ndjson')), 'compressed once the run is over');
@@ -68,8 +58,8 @@ describe('harness run: the target sampled into the run directory, drawn by the r
     assert.ok(data.target.accepted.some((v) => v !== null && v > 0));
 
     rmSync(join(dir, 'report.html'));
-    const again = spawnSync(process.execPath, [bin, 'report', dir], { cwd, encoding: 'utf8', timeout: 60_000 });
-    assert.equal(again.status, 0, again.stderr);
+    const again = await runHarness(['report', dir], { cwd });
+    assert.equal(again.code, 0, again.stderr);
     assert.deepEqual(reportDataOf(dir).target, data.target, '`harness report` rebuilds the same target charts');
   });
 });

@@ -5,18 +5,15 @@
  * each release's recorded `version` / `run --help` (harness/engines/testing/stand-in-k6.ts).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { reap, runsRoot } from '../../run';
-import { throwawayProject } from '../../testing';
+import { runHarness, throwawayProject } from '../../testing';
 import { writeStandInK6 } from '../../engines/testing/stand-in-k6';
-
-const root = resolve('.');
 
 const SCRIPT = `
 import http from 'k6/http';
@@ -51,22 +48,15 @@ describe('harness run: --summary-mode and --secret-source pass through to the en
     await rm(cwd, { recursive: true, force: true });
   });
 
-  function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
-    const child = spawn(process.execPath, [join(root, 'harness/bin/harness.mjs'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, K6_BIN: '', ...env } });
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d) => (out += d));
-    child.stderr!.on('data', (d) => (err += d));
-    return new Promise((res) => child.once('exit', (code) => res({ code, out, err })));
-  }
+  const cli = (args: string[], env: Record<string, string> = {}) => runHarness(args, { cwd, env: { K6_BIN: '', ...env } });
   const base = () => ['run', 'secret-test.js', '--runtime', 'external', '--target-url', url, '--toxiproxy', 'none'];
 
   it('built-in engine: the full summary (a GROUP section) and the secret read from the file source, redacted in the log', async () => {
     const r = await cli([...base(), '--engine', 'builtin', '--summary-mode', 'full', '--secret-source', 'file=secrets.txt']);
-    assert.equal(r.code, 0, r.err + r.out);
-    assert.match(r.out, /█ GROUP: api \n/);
-    assert.match(r.err + r.out, /token is \*\*\*SECRET_REDACTED\*\*\*/);
-    assert.doesNotMatch(r.err + r.out, /s3cr3t-v4lue-42/);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /█ GROUP: api \n/);
+    assert.match(r.stderr + r.stdout, /token is \*\*\*SECRET_REDACTED\*\*\*/);
+    assert.doesNotMatch(r.stderr + r.stdout, /s3cr3t-v4lue-42/);
     // nothing the run left (samples, summary, report, logs) holds the value; the samples hold its redaction
     const files: string[] = [];
     const walk = (d: string) => readdirSync(d).forEach((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : files.push(join(d, f))));
@@ -80,26 +70,26 @@ describe('harness run: --summary-mode and --secret-source pass through to the en
     }
     assert.match(samples, /"url":"http:\/\/127\.0\.0\.1:\d+\/ok\?t=\*\*\*SECRET_REDACTED\*\*\*"/);
     const legacy = await cli([...base(), '--engine', 'builtin', '--summary-mode', 'legacy', '--secret-source', 'file=secrets.txt']);
-    assert.equal(legacy.code, 0, legacy.err + legacy.out);
-    assert.match(legacy.out, /█ api\n/, "k6 v0.48's group block");
-    assert.doesNotMatch(legacy.out, /TOTAL RESULTS/);
+    assert.equal(legacy.code, 0, legacy.stderr + legacy.stdout);
+    assert.match(legacy.stdout, /█ api\n/, "k6 v0.48's group block");
+    assert.doesNotMatch(legacy.stdout, /TOTAL RESULTS/);
   });
 
   it('a mode that is no mode: exit 104, one line naming the choices', async () => {
     const r = await cli([...base(), '--engine', 'builtin', '--summary-mode', 'short']);
-    assert.equal(r.code, 104, r.err);
-    assert.match(r.err, /summary-mode/);
+    assert.equal(r.code, 104, r.stderr);
+    assert.match(r.stderr, /summary-mode/);
   });
 
   it('real k6 v0.48 (stand-in): --summary-mode and --secret-source are a 104 naming the version; nothing runs', async () => {
     const argvFile = join(cwd, 'k6.argv');
     const bin = await writeStandInK6(join(cwd, 'k6-048'), 'v0.48.0', { argvFile, runExit: 0 });
     const r = await cli([...base(), '--engine', 'k6', '--summary-mode', 'full'], { K6_BIN: bin });
-    assert.equal(r.code, 104, r.err);
-    assert.match(r.err, /k6 v0\.48\.0 has no --summary-mode \(k6 v1\.0\+ has it\)/);
+    assert.equal(r.code, 104, r.stderr);
+    assert.match(r.stderr, /k6 v0\.48\.0 has no --summary-mode \(k6 v1\.0\+ has it\)/);
     const s = await cli([...base(), '--engine', 'k6', '--secret-source', 'file=secrets.txt'], { K6_BIN: bin });
-    assert.equal(s.code, 104, s.err);
-    assert.match(s.err, /k6 v0\.48\.0 has no --secret-source/);
+    assert.equal(s.code, 104, s.stderr);
+    assert.match(s.stderr, /k6 v0\.48\.0 has no --secret-source/);
     assert.ok(!existsSync(argvFile), 'the stand-in k6 was never asked to run');
   });
 
@@ -107,8 +97,8 @@ describe('harness run: --summary-mode and --secret-source pass through to the en
     const argvFile = join(cwd, 'k6.argv');
     const bin = await writeStandInK6(join(cwd, 'k6-22'), 'v2.2.0', { argvFile, runExit: 0 });
     const bad = await cli([...base(), '--engine', 'k6', '--summary-mode', 'legacy'], { K6_BIN: bin });
-    assert.equal(bad.code, 104, bad.err);
-    assert.match(bad.err, /k6 v2\.2\.0 has no summary mode "legacy"; its modes: compact, full, disabled/);
+    assert.equal(bad.code, 104, bad.stderr);
+    assert.match(bad.stderr, /k6 v2\.2\.0 has no summary mode "legacy"; its modes: compact, full, disabled/);
     assert.ok(!existsSync(argvFile));
     await cli([...base(), '--engine', 'k6', '--summary-mode', 'full', '--secret-source', 'file=secrets.txt'], { K6_BIN: bin });
     const argv = readFileSync(argvFile, 'utf8').trimEnd().split('\n');

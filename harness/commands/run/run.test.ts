@@ -7,7 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { PidFile, listRunIds, reap, runsRoot, type PidFileContent } from '../../run';
 import type { RunEngine } from './engine-adapter';
 import { run } from './index';
-import { captureContext, pidAlive, portOpen, throwawayProject } from '../../testing';
+import { captureContext, pidAlive, portOpen, runHarness, startHarness, throwawayProject, type SpawnHarnessOptions } from '../../testing';
 
 const root = resolve('.');
 
@@ -121,23 +121,14 @@ describe('harness run end to end through the CLI binary, builtin engine @slow', 
     await rm(cwd, { recursive: true, force: true });
   });
 
-  function cli(args: string[], onStderr?: (s: string, child: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; out: string; err: string }> {
-    const child = spawn(process.execPath, [join(root, 'harness/bin/harness.mjs'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, K6_BIN: '' } });
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d) => (out += d));
-    child.stderr!.on('data', (d) => {
-      err += d;
-      onStderr?.(err, child);
-    });
-    return new Promise((res) => child.once('exit', (code) => res({ code, out, err })));
-  }
+  /** The built-in engine whatever K6_BIN says. */
+  const options = (): SpawnHarnessOptions => ({ cwd, env: { K6_BIN: '' }, timeoutMs: 150_000 });
 
   it('`harness run smoke --runtime local --duration 5s` exits 0 and writes the run directory', async () => {
-    const r = await cli(['run', 'smoke', '--runtime', 'local', '--engine', 'builtin', '--duration', '5s', '--vus', '2']);
-    assert.equal(r.code, 0, r.err + r.out);
-    assert.match(r.out, /PASSED/);
-    assert.match(r.err, /^ {2}live: [1-9][\d,]* requests {2}[\d,]+ req\/s \(avg [\d,]+\) {2}errors \d+ \([\d.]+%\) {2}iterations [\d,]+ {2}VUs \S+ {2}elapsed \d+m\d\ds$/m, 'the harness live stats line');
+    const r = await runHarness(['run', 'smoke', '--runtime', 'local', '--engine', 'builtin', '--duration', '5s', '--vus', '2'], options());
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /PASSED/);
+    assert.match(r.stderr, /^ {2}live: [1-9][\d,]* requests {2}[\d,]+ req\/s \(avg [\d,]+\) {2}errors \d+ \([\d.]+%\) {2}iterations [\d,]+ {2}VUs \S+ {2}elapsed \d+m\d\ds$/m, 'the harness live stats line');
     const { dir, pids } = await onlyRun(cwd);
     for (const f of ['run.json', 'config.json', 'seed', 'script.js', 'samples.ndjson.gz', 'summary.json', 'report.html', 'junit.xml', 'summary.md', 'exit-code', 'logs/gateway.log', 'logs/worker.log', 'logs/redis.log']) {
       assert.ok(existsSync(join(dir, f)), `${f} in the run directory`);
@@ -148,25 +139,20 @@ describe('harness run end to end through the CLI binary, builtin engine @slow', 
   });
 
   it('a scenario with an impossible threshold exits 99', async () => {
-    const r = await cli(['run', join(root, 'harness/commands/run/fixtures/impossible-threshold.ts'), '--runtime', 'local', '--engine', 'builtin', '--toxiproxy', 'none']);
-    assert.equal(r.code, 99, r.err + r.out);
-    assert.match(r.out, /FAILED: thresholds crossed/);
+    const r = await runHarness(['run', join(root, 'harness/commands/run/fixtures/impossible-threshold.ts'), '--runtime', 'local', '--engine', 'builtin', '--toxiproxy', 'none'], options());
+    assert.equal(r.code, 99, r.stderr + r.stdout);
+    assert.match(r.stdout, /FAILED: thresholds crossed/);
   });
 
   it('a reader that goes away mid-run (stdout and stderr pipes closed) neither hangs nor spins: the run finishes with its verdict and tears down', async () => {
     // What a killed parent or `harness run ... | head` does: every later write gets EPIPE. It once
     // turned into an endless "internal error: write EPIPE" loop at full CPU that never tore down.
-    const child = spawn(process.execPath, [join(root, 'harness/bin/harness.mjs'), 'run', 'smoke', '--runtime', 'local', '--engine', 'builtin', '--duration', '4s', '--vus', '2'], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, K6_BIN: '' } });
-    let err = '';
-    child.stderr!.on('data', (d) => {
-      err += d;
-      if (/target: http/.test(err)) {
-        child.stdout!.destroy();
-        child.stderr!.destroy();
-      }
-    });
-    const code = await new Promise<number | null>((res) => child.once('exit', res));
-    assert.equal(code, 0, `exit code (stderr until the pipes closed:\n${err})`);
+    await using h = startHarness(['run', 'smoke', '--runtime', 'local', '--engine', 'builtin', '--duration', '4s', '--vus', '2'], options());
+    await h.waitFor(/target: http/, { stream: 'stderr' });
+    h.child.stdout!.destroy();
+    h.child.stderr!.destroy();
+    const { code } = await h.done;
+    assert.equal(code, 0, `exit code (stderr until the pipes closed:\n${h.stderr})`);
     const { dir, pids } = await onlyRun(cwd);
     assert.equal(readFileSync(join(dir, 'exit-code'), 'utf8').trim(), '0');
     assert.ok(existsSync(join(dir, 'report.html')), 'report.html written');
@@ -175,14 +161,12 @@ describe('harness run end to end through the CLI binary, builtin engine @slow', 
   });
 
   it('SIGINT to the CLI mid-run exits 105 and leaves no process or port behind', async () => {
-    let sent = false;
-    const r = await cli(['run', 'smoke', '--runtime', 'local', '--engine', 'builtin', '--duration', '60s', '--vus', '2'], (err, child) => {
-      if (!sent && /target: http/.test(err)) {
-        sent = true;
-        setTimeout(() => child.kill('SIGINT'), 2000);
-      }
-    });
-    assert.equal(r.code, 105, r.err + r.out);
+    await using h = startHarness(['run', 'smoke', '--runtime', 'local', '--engine', 'builtin', '--duration', '60s', '--vus', '2'], options());
+    await h.waitFor(/target: http/, { stream: 'stderr' });
+    await new Promise((res) => setTimeout(res, 2000));
+    h.kill('SIGINT');
+    const r = await h.done;
+    assert.equal(r.code, 105, r.stderr + r.stdout);
     const { pids } = await onlyRun(cwd);
     assert.deepEqual(pids.processes, []);
     await assertNothingLeft({ pids: [], ports: Object.values(pids.ports) });

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
@@ -8,25 +7,13 @@ import { join, resolve } from 'node:path';
 import { readComposeImages } from '../../config';
 import { reap, runsRoot, readUpStates, upStateFile } from '../../run';
 import { dockerClient, imageExists, pingDocker } from '../../runtimes/docker';
-import { freePort, throwawayProject } from '../../testing';
+import { freePort, startHarness, throwawayProject, type RunningHarness } from '../../testing';
 
-const BIN = resolve('harness/bin/harness.mjs');
 const docker = dockerClient(process.env);
 
-interface Spawned {
-  child: ChildProcess;
-  done: Promise<{ code: number | null; stdout: string; stderr: string; ms: number }>;
-}
-
-function harness(cwd: string, args: string[], env: Record<string, string> = {}): Spawned {
-  const t0 = Date.now();
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', INFLUX_URL: '', INFLUX_TOKEN: '', HARNESS_INFLUXDB_TOKEN: '', ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string; ms: number }>((r) => child.on('close', (code) => r({ code, stdout, stderr, ms: Date.now() - t0 })));
-  return { child, done };
+/** The bin, with no InfluxDB settings from this machine's environment. */
+function harness(cwd: string, args: string[], env: Record<string, string> = {}): RunningHarness {
+  return startHarness(args, { cwd, env: { INFLUX_URL: '', INFLUX_TOKEN: '', HARNESS_INFLUXDB_TOKEN: '', ...env }, timeoutMs: 150_000 });
 }
 
 /** Docker objects a harness process (by pid) or a run (by id) created. */
@@ -69,8 +56,10 @@ describe('harness up --observability (the bin, real dockerd)', function () {
     const realCompose = readFileSync('compose.yml', 'utf8');
 
     async function expectNoRegistryFailure(cwd: string, env: Record<string, string>, reason: RegExp) {
-      const { child, done } = harness(cwd, ['up', '--observability', '--runtime', 'external', '--target-url', 'http://127.0.0.1:9'], env);
-      const r = await done;
+      const t0 = Date.now();
+      const h = harness(cwd, ['up', '--observability', '--runtime', 'external', '--target-url', 'http://127.0.0.1:9'], env);
+      const r = await h.done;
+      const ms = Date.now() - t0;
       assert.equal(r.code, 110, `exit code (infra)\n${r.stderr}`);
       const lines = r.stderr.trim().split('\n');
       assert.equal(lines.length, 1, `one line:\n${r.stderr}`);
@@ -78,8 +67,8 @@ describe('harness up --observability (the bin, real dockerd)', function () {
       assert.match(lines[0], /docker load -i <file>/, 'says what to do');
       assert.match(lines[0], /registry-mirrors/, 'or how to use a mirror');
       assert.equal(r.stdout, '');
-      assert.ok(r.ms < 30_000, `failed in ${r.ms} ms, not "within seconds"`);
-      assert.deepEqual(await leftovers({ ownerPid: child.pid }), { containers: [], networks: [] });
+      assert.ok(ms < 30_000, `failed in ${ms} ms, not "within seconds"`);
+      assert.deepEqual(await leftovers({ ownerPid: h.pid }), { containers: [], networks: [] });
       assert.equal(existsSync(join(cwd, 'reports', 'runs')) ? (await readdir(join(cwd, 'reports', 'runs'))).length : 0, 0, 'not even a run directory');
       assert.deepEqual(await readUpStates(upStateFile(cwd)), []);
     }
@@ -118,10 +107,10 @@ describe('harness up --observability (the bin, real dockerd)', function () {
       }
       const cwd = await project(realCompose, await freePorts());
       cwds.push(cwd);
-      const { child, done } = harness(cwd, ['up', '--observability', '--runtime', 'external', '--target-url', 'http://127.0.0.1:9']);
+      const h = harness(cwd, ['up', '--observability', '--runtime', 'external', '--target-url', 'http://127.0.0.1:9']);
       // where a registry answers, the pull takes minutes: not this test's subject
-      const pulling = setTimeout(() => child.kill('SIGINT'), 60_000);
-      const r = await done;
+      const pulling = setTimeout(() => h.kill('SIGINT'), 60_000);
+      const r = await h.done;
       clearTimeout(pulling);
       if (r.code === 0 || r.code === 105) {
         if (r.code === 0) await harness(cwd, ['down']).done;
@@ -282,34 +271,34 @@ services:
     it('SIGINT while InfluxDB is starting: exit 105, its container and the network are removed', async () => {
       const cwd = await project(standInCompose('\n      STANDIN_NEVER_READY: "1"'), await freePorts());
       cwds.push(cwd);
-      const { child, done } = harness(cwd, upArgs);
+      await using h = harness(cwd, upArgs);
       const deadline = Date.now() + 60_000;
-      while (Date.now() < deadline && (await leftovers({ ownerPid: child.pid })).containers.length === 0) await new Promise((r) => setTimeout(r, 200));
-      assert.equal((await leftovers({ ownerPid: child.pid })).containers.length, 1, 'influxdb container created');
+      while (Date.now() < deadline && (await leftovers({ ownerPid: h.pid })).containers.length === 0) await new Promise((r) => setTimeout(r, 200));
+      assert.equal((await leftovers({ ownerPid: h.pid })).containers.length, 1, 'influxdb container created');
       const t0 = Date.now();
-      child.kill('SIGINT');
-      const r = await done;
+      h.kill('SIGINT');
+      const r = await h.done;
       assert.equal(r.code, 105, r.stderr);
       // not a timing target: a SIGINT that waits for the 120 s readiness deadline is the bug this catches
       assert.ok(Date.now() - t0 < 60_000, `exited ${Date.now() - t0} ms after SIGINT`);
-      assert.deepEqual(await leftovers({ ownerPid: child.pid }), { containers: [], networks: [] });
+      assert.deepEqual(await leftovers({ ownerPid: h.pid }), { containers: [], networks: [] });
       assert.deepEqual(await readUpStates(upStateFile(cwd)), []);
     });
 
     it('a harness killed while starting leaves labelled containers that `harness reap` removes', async () => {
       const cwd = await project(standInCompose('\n      STANDIN_NEVER_READY: "1"'), await freePorts());
       cwds.push(cwd);
-      const { child, done } = harness(cwd, upArgs);
+      await using h = harness(cwd, upArgs);
       const deadline = Date.now() + 60_000;
-      while (Date.now() < deadline && (await leftovers({ ownerPid: child.pid })).containers.length === 0) await new Promise((r) => setTimeout(r, 200));
-      child.kill('SIGKILL');
-      await done;
-      const left = await leftovers({ ownerPid: child.pid });
+      while (Date.now() < deadline && (await leftovers({ ownerPid: h.pid })).containers.length === 0) await new Promise((r) => setTimeout(r, 200));
+      h.kill('SIGKILL');
+      await h.done;
+      const left = await leftovers({ ownerPid: h.pid });
       assert.equal(left.containers.length, 1, 'the crash left the influxdb container');
       assert.equal(left.networks.length, 1);
       const r = await harness(cwd, ['reap']).done;
       assert.equal(r.code, 0, r.stderr);
-      assert.deepEqual(await leftovers({ ownerPid: child.pid }), { containers: [], networks: [] });
+      assert.deepEqual(await leftovers({ ownerPid: h.pid }), { containers: [], networks: [] });
     });
   });
 

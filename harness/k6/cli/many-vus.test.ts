@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runHarness } from '../../testing';
 import { startConformanceServer, type ConformanceServer } from '../conformance/server';
 
-const HARNESS_BIN = fileURLToPath(new URL('../../bin/harness.mjs', import.meta.url));
 const VUS = 5000;
 
 /** Issue 16: 5,000 VUs start and run (not timed: the machine's speed decides only how long it takes). */
@@ -35,14 +33,8 @@ describe('harness k6 run with 5,000 VUs @slow', function () {
         sleep(1);
       }`,
     );
-    const child = spawn(process.execPath, [HARNESS_BIN, 'k6', 'run', '--quiet', '--summary-export', 'summary.json', '-e', `BASE_URL=${server.url}`, 'many.js'], {
-      cwd: dir,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (c) => (stderr = (stderr + c).slice(-4000)));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    assert.equal(code, 0, stderr);
+    const r = await runHarness(['k6', 'run', '--quiet', '--summary-export', 'summary.json', '-e', `BASE_URL=${server.url}`, 'many.js'], { cwd: dir, timeoutMs: 570_000 });
+    assert.equal(r.code, 0, r.stderr.slice(-4000));
     const m = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')).metrics;
     assert.equal(m.vus_max.max ?? m.vus_max.value, VUS);
     assert.equal(m.iterations.count, VUS);

@@ -4,14 +4,13 @@
  * of `--out json`, the summary, its export or handleSummary's data. Spawns the `harness` binary.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { runHarness } from '../../testing';
 
-const HARNESS_BIN = resolve('harness/bin/harness.mjs');
 const SECRET = 'tok-5ecret-77a1';
 
 const SCRIPT = `
@@ -56,22 +55,14 @@ describe('harness k6 run: secrets redacted from outputs, not only logs (spawned)
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const k6 = (args: string[]) =>
-    new Promise<{ code: number | null; out: string; err: string }>((res) => {
-      const child = spawn(process.execPath, [HARNESS_BIN, 'k6', 'run', '-q', '--secret-source', 'file=secrets.txt', '-e', `BASE_URL=${url}`, ...args, 's.js'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d) => (out += d));
-      child.stderr.on('data', (d) => (err += d));
-      child.once('exit', (code) => res({ code, out, err }));
-    });
+  const k6 = (args: string[]) => runHarness(['k6', 'run', '-q', '--secret-source', 'file=secrets.txt', '-e', `BASE_URL=${url}`, ...args, 's.js'], { cwd: dir });
 
   it('the target gets the real value; --out json, the export and handleSummary data show ***SECRET_REDACTED***', async () => {
     const r = await k6(['--out', 'json=out.ndjson', '--summary-export', 'export.json']);
-    assert.equal(r.code, 0, r.err);
+    assert.equal(r.code, 0, r.stderr);
     assert.ok(seenOnWire.includes(`token=${SECRET}`), 'the request itself carries the secret');
     const files = ['out.ndjson', 'export.json', 'data.json'].map((f) => readFileSync(join(dir, f), 'utf8'));
-    for (const text of [r.out, r.err, ...files]) assert.ok(!text.includes(SECRET), `no secret in:\n${text.slice(0, 400)}`);
+    for (const text of [r.stdout, r.stderr, ...files]) assert.ok(!text.includes(SECRET), `no secret in:\n${text.slice(0, 400)}`);
     const points = files[0]!.split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((l) => l.type === 'Point');
     const req = points.find((p) => p.metric === 'http_reqs');
     assert.equal(req.data.tags.url, `${url}/data?token=***SECRET_REDACTED***`);
@@ -87,9 +78,9 @@ describe('harness k6 run: secrets redacted from outputs, not only logs (spawned)
   it('the default (compact) and full summary texts show the redacted check and group names', async () => {
     writeFileSync(join(dir, 's.js'), SCRIPT.replace(/export function handleSummary[^]*$/, ''));
     const r = await k6(['--summary-mode', 'full']);
-    assert.equal(r.code, 0, r.err);
-    assert.ok(!(r.out + r.err).includes(SECRET));
-    assert.match(r.out, /█ GROUP: as \*\*\*SECRET_REDACTED\*\*\* \n/);
-    assert.match(r.out, /✓ sent \*\*\*SECRET_REDACTED\*\*\*\n/);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(!(r.stdout + r.stderr).includes(SECRET));
+    assert.match(r.stdout, /█ GROUP: as \*\*\*SECRET_REDACTED\*\*\* \n/);
+    assert.match(r.stdout, /✓ sent \*\*\*SECRET_REDACTED\*\*\*\n/);
   });
 });

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
@@ -7,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { runHarness } from '../../testing';
 import { runScript } from '../conformance/run-script';
 import { consoleLines } from './ws-test-server';
 
@@ -188,13 +188,9 @@ describe('k6 modules: k6/net/grpc loadProtoset and TLS params (real grpc-js TLS 
         client.close();
       }`);
     // a process of its own: Node prints the warning once per process, and to the process's stderr
-    const bin = fileURLToPath(new URL('../../bin/harness.mjs', import.meta.url));
     // (not spawnSync: the gRPC server runs in this process)
-    const child = spawn(process.execPath, [bin, 'k6', 'run', '-q', '--iterations', '1', '--env', `GPORT=${port}`, 'g3.js'], { cwd: dir, timeout: 60_000 });
-    const r = { stderr: '', status: null as number | null };
-    child.stderr.on('data', (c) => (r.stderr += c));
-    r.status = await new Promise((resolve) => child.on('close', resolve));
-    assert.equal(r.status, 0, r.stderr);
+    const r = await runHarness(['k6', 'run', '-q', '--iterations', '1', '--env', `GPORT=${port}`, 'g3.js'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /msg="tls 0"/);
     assert.doesNotMatch(r.stderr, /Warning|DEP0123/, r.stderr);
   });
