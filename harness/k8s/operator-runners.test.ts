@@ -4,8 +4,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { HARNESS_BIN } from '../engines';
-import { freePort, throwawayProject } from '../testing';
+import { freePort, runHarness, throwawayProject } from '../testing';
 import { findRealK6, requireRealTool } from '../testing/real-tools';
 import { operatorRunnerCommand, type TestRun } from './index';
 
@@ -57,8 +56,8 @@ export default function () {
   it('3 segmented runners merge to the counts of one k6 run, thresholds judged once (exit 0)', async () => {
     const k6 = findRealK6();
     assert.ok(k6.found);
-    const render = await exec(process.execPath, [HARNESS_BIN, 'k8s', 'render', 'operator-test.js', '--parallelism', '3', '--target-url', base, '--out', 'rendered'], project);
-    assert.equal(render.status, 0, render.stderr);
+    const render = await runHarness(['k8s', 'render', 'operator-test.js', '--parallelism', '3', '--target-url', base, '--out', 'rendered'], { cwd: project, timeoutMs: 120_000 });
+    assert.equal(render.code, 0, render.stderr);
     const run = parse(await readFile(join(project, 'rendered', 'testrun.yaml'), 'utf8')) as TestRun;
     const cm = parse(await readFile(join(project, 'rendered', 'script.yaml'), 'utf8')) as { data: Record<string, string> };
     await writeFile(join(project, 'mounted.js'), cm.data[run.spec.script.configMap.file!]);
@@ -74,8 +73,8 @@ export default function () {
     assert.equal(whole.status, 0, whole.stderr);
     const wholeSummary = JSON.parse(await readFile(join(project, 'whole.json'), 'utf8')) as { metrics: Record<string, { count: number }> };
 
-    const merge = await exec(process.execPath, [HARNESS_BIN, 'k8s', 'merge', 'rendered', ...logs], project);
-    assert.equal(merge.status, 0, merge.stderr);
+    const merge = await runHarness(['k8s', 'merge', 'rendered', ...logs], { cwd: project, timeoutMs: 120_000 });
+    assert.equal(merge.code, 0, merge.stderr);
     const perRunner = [...merge.stderr.matchAll(/runner-\d\.log: (\d+) iterations/g)].map((m) => Number(m[1]));
     assert.equal(perRunner.length, 3);
     assert.ok(perRunner.every((n) => n > 0), `every segment ran iterations: ${perRunner.join(', ')}`);

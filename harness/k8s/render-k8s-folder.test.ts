@@ -1,16 +1,15 @@
 import { strict as assert } from 'node:assert';
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { ConfigMap, Service } from 'kubernetes-models/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { parseAllDocuments } from 'yaml';
-import { findExecutable, HARNESS_BIN } from '../engines';
+import { findExecutable } from '../engines';
+import { runHarness } from '../testing';
 import { renderK8sFolder, testRunProblems } from './index';
 
-const run = promisify(execFile);
 const FIXTURES = new URL('./fixtures/', import.meta.url);
 
 async function docs(file: string): Promise<Array<Record<string, unknown>>> {
@@ -124,7 +123,8 @@ describe('k8s: harness k8s render (spawned)', function () {
 
   it('renders smoke with the target stack: every object valid, kustomize builds it', async () => {
     const out = join(dir, 'smoke');
-    const { stdout, stderr } = await run(process.execPath, [HARNESS_BIN, 'k8s', 'render', 'smoke', '--parallelism', '3', '--with-target', '--target-image', 'reg.example/telemetryhub:1', '--vus', '6', '--out', out]);
+    const { code, stdout, stderr } = await runHarness(['k8s', 'render', 'smoke', '--parallelism', '3', '--with-target', '--target-image', 'reg.example/telemetryhub:1', '--vus', '6', '--out', out]);
+    assert.equal(code, 0, stderr);
     assert.match(stderr, /3 runner\(s\) of grafana\/k6:0\.48\.0, with the target stack/);
     assert.equal(stdout.trim().split('\n').length, 6);
     let objects = 0;
@@ -154,8 +154,8 @@ describe('k8s: harness k8s render (spawned)', function () {
 
   it('a missing target is a one-line usage error (104) and writes nothing', async () => {
     const out = join(dir, 'none');
-    const r = spawnSync(process.execPath, [HARNESS_BIN, 'k8s', 'render', 'smoke', '--out', out], { encoding: 'utf8' });
-    assert.equal(r.status, 104, r.stderr);
+    const r = await runHarness(['k8s', 'render', 'smoke', '--out', out]);
+    assert.equal(r.code, 104, r.stderr);
     assert.match(r.stderr, /--with-target .* or --target-url/);
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
     await assert.rejects(readdir(out));

@@ -6,13 +6,12 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeLines, type MetricInfo, type Sample, type StreamRecord } from '../../../vocabulary/samples';
-import { HARNESS_BIN } from '../../engines';
 import { influxdbOutput, readRunPoints, type InfluxOutputContext } from '../../outputs/influxdb';
 import { useInfluxDB1 } from '../../outputs/influxdb/testing/influxdb-1';
 import { useVictoriaMetrics } from '../../outputs/influxdb/testing/victoria-metrics';
 import { parse } from 'yaml';
 import { operatorRunnerCommand, type TestRun } from '../../k8s';
-import { freePort, throwawayProject } from '../../testing';
+import { freePort, runHarness, throwawayProject } from '../../testing';
 import { findRealK6, requireRealTool } from '../../testing/real-tools';
 
 /**
@@ -28,7 +27,7 @@ describe('harness k8s merge --from-influxdb (spawned; real InfluxDB 1.x and Vict
   let server: Server;
   let base: string;
   let runId: string;
-  let byFiles: { status: number | null; summary: Summary; stderr: string };
+  let byFiles: { code: number | null; summary: Summary; stderr: string };
   const streams: Record<'fast' | 'slow', { metrics: MetricInfo[]; samples: Sample[] }> = { fast: { metrics: [], samples: [] }, slow: { metrics: [], samples: [] } };
 
   const records = (text: string): StreamRecord[] => {
@@ -55,12 +54,7 @@ export default function () {
 }
 `;
 
-  const harness = (args: string[], env: Record<string, string> = {}) =>
-    new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
-      const child = execFile(process.execPath, [HARNESS_BIN, ...args], { cwd: project, env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 120_000 }, (_e, stdout, stderr) =>
-        done({ status: child.exitCode, stdout, stderr }),
-      );
-    });
+  const harness = (args: string[]) => runHarness(args, { cwd: project, timeoutMs: 120_000 });
 
   const round = (o: object) => JSON.parse(JSON.stringify(o, (_k, v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(9)) : v)));
   const runDir = () => join(project, 'reports', 'runs', runId);
@@ -96,13 +90,13 @@ export default function () {
     await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
     base = `http://127.0.0.1:${port}`;
     const render = await harness(['k8s', 'render', 'merge-test.js', '--parallelism', '2', '--target-url', base, '--out', 'rendered']);
-    assert.equal(render.status, 0, render.stderr);
+    assert.equal(render.code, 0, render.stderr);
     runId = (JSON.parse(await readFile(join(project, 'rendered', 'harness-k8s.json'), 'utf8')) as { runId: string }).runId;
     // the fast runner keeps its thresholds (in its Metric lines, so in k6_metrics); it passes them alone
     const fast = await harness(['k6', 'run', '--quiet', '--out', 'json=fast.json', '-e', `BASE_URL=${base}`, '-e', 'DELAY=1', '-e', 'ITER=40', 'merge-test.js']);
-    assert.equal(fast.status, 0, `the fast runner passes alone\n${fast.stderr}`);
+    assert.equal(fast.code, 0, `the fast runner passes alone\n${fast.stderr}`);
     const slow = await harness(['k6', 'run', '--quiet', '--no-thresholds', '--out', 'json=slow.json', '-e', `BASE_URL=${base}`, '-e', 'DELAY=150', '-e', 'ITER=10', 'merge-test.js']);
-    assert.equal(slow.status, 0, slow.stderr);
+    assert.equal(slow.code, 0, slow.stderr);
     for (const k of ['fast', 'slow'] as const) {
       for (const r of records(await readFile(join(project, `${k}.json`), 'utf8'))) {
         if (r.type === 'Metric') streams[k].metrics.push(r.metric);
@@ -110,10 +104,10 @@ export default function () {
       }
     }
     const merged = await harness(['k8s', 'merge', 'rendered', 'fast.json', 'slow.json']);
-    byFiles = { status: merged.status, summary: await summaryOf(), stderr: merged.stderr };
-    assert.equal(byFiles.status, 99, `the file-based merge: 10 of 50 requests take 150 ms, p90 >= 100\n${merged.stderr}`);
+    byFiles = { code: merged.code, summary: await summaryOf(), stderr: merged.stderr };
+    assert.equal(byFiles.code, 99, `the file-based merge: 10 of 50 requests take 150 ms, p90 >= 100\n${merged.stderr}`);
     const saved = await harness(['baseline', 'save', runId, '--name', 'files']);
-    assert.equal(saved.status, 0, saved.stderr);
+    assert.equal(saved.code, 0, saved.stderr);
     await rm(runDir(), { recursive: true, force: true });
     for (const k of ['fast', 'slow'] as const) {
       await push(influx1.url, join(project, `${k}.json`));
@@ -170,7 +164,7 @@ export default function () {
 
     it(`${server}: the spawned merge gives the file-based merge's counts, verdict (99), report, junit and --baseline gate`, async () => {
       const r = await harness(['k8s', 'merge', 'rendered', '--from-influxdb', `${url()}/k6`, '--baseline', 'files']);
-      assert.equal(r.status, byFiles.status, r.stderr);
+      assert.equal(r.code, byFiles.code, r.stderr);
       assert.match(r.stderr, new RegExp(`read \\d+ samples of \\d+ metrics of run ${runId} from .* \\(${server}\\)`));
       assert.match(r.stderr, /influxdb: 50 iterations, 50 requests/);
       assert.match(r.stdout, /http_reqs[.\s]+: 50\b/);
@@ -199,7 +193,7 @@ export default function () {
 
   it('without the rendered folder: --run-id, thresholds from the k6_metrics points (the metrics\' own; submetric ones live in the folder)', async () => {
     const r = await harness(['k8s', 'merge', '--from-influxdb', influx1.url, '--bucket', 'k6', '--run-id', runId]);
-    assert.equal(r.status, 99, r.stderr);
+    assert.equal(r.code, 99, r.stderr);
     const s = await summaryOf();
     assert.deepEqual(s.metrics.http_req_duration.thresholds, { 'p(90)<100': true });
     assert.equal(s.metrics.http_reqs.count, 50);
@@ -215,7 +209,7 @@ export const options = { scenarios: { s: { executor: 'shared-iterations', vus: 2
 export default function () { http.get(\`\${__ENV.BASE_URL}/?d=\${__ITER % 3 === 0 ? 150 : 1}\`); }
 `);
     const render = await harness(['k8s', 'render', 'real-test.js', '--parallelism', '2', '--target-url', base, '--influxdb', `${influx1.url}/k6real`, '--out', 'rendered-real']);
-    assert.equal(render.status, 0, render.stderr);
+    assert.equal(render.code, 0, render.stderr);
     const real = JSON.parse(await readFile(join(project, 'rendered-real', 'harness-k8s.json'), 'utf8')) as { runId: string };
     const tr = parse(await readFile(join(project, 'rendered-real', 'testrun.yaml'), 'utf8')) as TestRun;
     const cm = parse(await readFile(join(project, 'rendered-real', 'script.yaml'), 'utf8')) as { data: Record<string, string> };
@@ -233,8 +227,8 @@ export default function () { http.get(\`\${__ENV.BASE_URL}/?d=\${__ITER % 3 === 
     const want = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as Summary;
     await rm(dir, { recursive: true, force: true });
     const db = await harness(['k8s', 'merge', 'rendered-real', '--from-influxdb', `${influx1.url}/k6real`]);
-    assert.equal(db.status, files.status, db.stderr);
-    assert.equal(db.status, 99, 'a third of the requests take 150 ms');
+    assert.equal(db.code, files.code, db.stderr);
+    assert.equal(db.code, 99, 'a third of the requests take 150 ms');
     assert.doesNotMatch(db.stderr, /read as trends/, 'every metric of this script is a k6 built-in');
     const got = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as Summary;
     await rm(dir, { recursive: true, force: true });
@@ -247,19 +241,19 @@ export default function () { http.get(\`\${__ENV.BASE_URL}/?d=\${__ITER % 3 === 
 
   it('an unknown run id is invalid input (104, a hint); an unreachable server is infra (110, a hint); neither leaves a run', async () => {
     const unknown = await harness(['k8s', 'merge', '--from-influxdb', `${vm.url}/k6`, '--run-id', 'no-such-run']);
-    assert.equal(unknown.status, 104, unknown.stderr);
+    assert.equal(unknown.code, 104, unknown.stderr);
     assert.match(unknown.stderr, /no samples of run id "no-such-run"/);
     assert.match(unknown.stderr, /--run-id/);
     const port = await freePort();
     const down = await harness(['k8s', 'merge', '--from-influxdb', `http://127.0.0.1:${port}/k6`, '--run-id', runId]);
-    assert.equal(down.status, 110, down.stderr);
+    assert.equal(down.code, 110, down.stderr);
     assert.match(down.stderr, /cannot reach http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED/);
     assert.match(down.stderr, /--from-influxdb/);
     const noDb = await harness(['k8s', 'merge', '--from-influxdb', `${influx1.url}/nodb`, '--run-id', runId]);
-    assert.equal(noDb.status, 104, noDb.stderr);
+    assert.equal(noDb.code, 104, noDb.stderr);
     assert.match(noDb.stderr, /database not found/);
     const files = await harness(['k8s', 'merge', 'rendered', 'fast.json', '--from-influxdb', influx1.url]);
-    assert.equal(files.status, 104, files.stderr);
+    assert.equal(files.code, 104, files.stderr);
     assert.ok(!existsSync(runDir()), 'no run directory');
     for (const x of [unknown, down, noDb, files]) assert.doesNotMatch(x.stderr, /\n\s+at /);
   });
