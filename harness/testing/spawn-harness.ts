@@ -123,7 +123,7 @@ export function startHarness(args: string[], opts: SpawnHarnessOptions = {}): Ru
     group('SIGINT');
     killer = setTimeout(() => group('SIGKILL'), killGraceMs);
   }, timeoutMs);
-  live.add(child);
+  track(child);
 
   const done = new Promise<HarnessResult>((resolve, reject) => {
     child.once('error', (e) => {
@@ -205,14 +205,37 @@ export function startHarness(args: string[], opts: SpawnHarnessOptions = {}): Ru
   };
 }
 
-/** Harnesses still running when the test process exits (a failed test's) die with it. */
+/** Harnesses still running: they die with the test process (see `track`). */
 const live = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const c of live) {
-    try {
-      process.kill(-c.pid!, 'SIGKILL');
-    } catch {
-      // gone
+let tracking = false;
+
+/**
+ * Each harness leads a process group of its own, out of reach of the terminal's Ctrl-C, so the
+ * test process forwards its own SIGINT/SIGTERM to them (they tear down, as a user's would) and
+ * SIGKILLs whatever is left when it exits. The forwarding listener re-raises the signal when it
+ * is the only one, so the test process still dies of it (as mocha's own listeners do).
+ */
+function track(child: ChildProcess): void {
+  live.add(child);
+  if (tracking) return;
+  tracking = true;
+  const signalAll = (signal: NodeJS.Signals) => {
+    for (const c of live) {
+      try {
+        process.kill(-c.pid!, signal);
+      } catch {
+        // gone
+      }
     }
+  };
+  process.once('exit', () => signalAll('SIGKILL'));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, function forward() {
+      signalAll(signal);
+      if (process.listenerCount(signal) === 1) {
+        process.removeListener(signal, forward);
+        process.kill(process.pid, signal);
+      }
+    });
   }
-});
+}
