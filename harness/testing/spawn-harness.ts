@@ -92,7 +92,7 @@ export function startHarness(args: string[], opts: SpawnHarnessOptions = {}): Ru
   const child = spawn(process.execPath, [BIN, ...args], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const text: Record<Stream, string> = { stdout: '', stderr: '', output: '' };
   const waiters = new Set<{ pattern: RegExp; stream: Stream; resolve: (m: RegExpExecArray) => void; reject: (e: Error) => void }>();
-  const onData = (stream: 'stdout' | 'stderr') => (d: Buffer) => {
+  const onData = (stream: 'stdout' | 'stderr') => (d: string) => {
     text[stream] += d;
     text.output += d;
     for (const w of waiters) {
@@ -101,8 +101,9 @@ export function startHarness(args: string[], opts: SpawnHarnessOptions = {}): Ru
       if (m) (waiters.delete(w), w.resolve(m));
     }
   };
-  child.stdout!.on('data', onData('stdout'));
-  child.stderr!.on('data', onData('stderr'));
+  // decoded per stream, so a character split across two chunks (k6's █ and ✓) stays whole
+  child.stdout!.setEncoding('utf8').on('data', onData('stdout'));
+  child.stderr!.setEncoding('utf8').on('data', onData('stderr'));
 
   const shown = () =>
     `  cwd: ${cwd}\n--- stdout (last ${SHOWN_CHARS} chars) ---\n${text.stdout.slice(-SHOWN_CHARS)}\n--- stderr (last ${SHOWN_CHARS} chars) ---\n${text.stderr.slice(-SHOWN_CHARS)}`;
@@ -136,6 +137,7 @@ export function startHarness(args: string[], opts: SpawnHarnessOptions = {}): Ru
       clearTimeout(timer);
       clearTimeout(killer);
       live.delete(child);
+      if (hung) group('SIGKILL'); // what it left in its group after the timeout's SIGINT
       const drained = new Promise<void>((r) => {
         if (child.stdout!.readableEnded && child.stderr!.readableEnded) return r();
         const t = setTimeout(r, DRAIN_MS);
