@@ -3,10 +3,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runHarness } from '../../testing';
 import { findRealK6, requireRealTool } from '../../testing/real-tools';
-
-const BIN = fileURLToPath(new URL('../../bin/harness.mjs', import.meta.url));
 
 /** No network: a failing threshold, a passing one, and a handleSummary() that leaves three traces (log, stdout, file). */
 const SCRIPT = `import { Counter } from 'k6/metrics';
@@ -40,9 +38,14 @@ describe('harness k6 run with the end-of-test summary disabled (the binary)', fu
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const run = (cmd: string, argv: string[], env: Record<string, string | undefined> = {}): Promise<Run> => {
+  /** No summary setting from this machine's environment. */
+  const unset = { K6_SUMMARY_MODE: undefined, K6_NO_SUMMARY: undefined };
+  const harness = (flags: string[], env: Record<string, string | undefined> = {}) =>
+    runHarness(['k6', 'run', '-q', '--summary-export', 'x.json', ...flags, 'script.js'], { cwd: dir, env: { ...unset, ...env }, timeoutMs: 50_000 });
+  /** Real k6, not the harness bin: spawned as it is. */
+  const realK6 = (cmd: string, argv: string[]): Promise<Run> => {
     const e: Record<string, string> = {};
-    for (const [k, v] of Object.entries({ ...process.env, K6_SUMMARY_MODE: undefined, K6_NO_SUMMARY: undefined, ...env })) if (v !== undefined) e[k] = v;
+    for (const [k, v] of Object.entries({ ...process.env, ...unset })) if (v !== undefined) e[k] = v;
     return new Promise((resolve, reject) => {
       const child = spawn(cmd, argv, { cwd: dir, env: e, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
@@ -57,7 +60,6 @@ describe('harness k6 run with the end-of-test summary disabled (the binary)', fu
       });
     });
   };
-  const harness = (flags: string[], env: Record<string, string | undefined> = {}) => run(process.execPath, [BIN, 'k6', 'run', '-q', '--summary-export', 'x.json', ...flags, 'script.js'], env);
 
   const assertDisabled = (r: Run, how: string) => {
     assert.equal(r.code, 99, `${how}: the failed threshold still exits 99\n${r.stderr}`);
@@ -97,7 +99,7 @@ describe('harness k6 run with the end-of-test summary disabled (the binary)', fu
 
   it('real k6 v0.48 does the same with --no-summary (live)', async function () {
     const tool = requireRealTool(this, findRealK6());
-    const r = await run(tool.path, ['run', '-q', '--no-usage-report', '--address', '', '--summary-export', 'x.json', '--no-summary', 'script.js']);
+    const r = await realK6(tool.path, ['run', '-q', '--no-usage-report', '--address', '', '--summary-export', 'x.json', '--no-summary', 'script.js']);
     assertDisabled(r, `${tool.path} --no-summary`);
   });
 });
