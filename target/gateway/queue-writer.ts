@@ -61,7 +61,7 @@ export class QueueWriter {
   #flushScheduled = false;
 
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly keys: RedisKeys,
     private readonly breaker: CircuitBreaker,
     private readonly opts: QueueWriterOptions,

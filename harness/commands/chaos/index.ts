@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { CommandContext } from '../context';
-import { loadConfig, redactConfig, type ConfigFlags } from '../../config';
+import { loadConfig, type ConfigFlags } from '../../config';
 import { ExitCode, InvalidConfigError } from '../../errors';
 import type { RuntimeRegistry } from '../../runtimes';
 import { builtinRunOutputs, checkOutputs, redisAccounting, RunSession, selectEngine } from '../../run';

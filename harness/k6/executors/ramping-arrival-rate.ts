@@ -1,6 +1,6 @@
 import { ExecutionTuple, formatDuration, stripedIndices } from '../../../vocabulary';
 import { ArrivalRateLoop } from './arrival-rate-loop';
-import { maxVUsRange, readArrivalVUs } from './constant-arrival-rate';
+import { readArrivalVUs } from './constant-arrival-rate';
 import { BASE_FIELDS, baseInfo, FieldReader, padFloat2, padInt, progressDuration, sumStages } from './helpers';
 import type { BaseScenarioConfig, Executor, ExecutorDefinition, ExecutorProgress, ScenarioRunContext, Stage } from './types';
 

@@ -2,7 +2,7 @@ import { closeSync, createWriteStream, existsSync, openSync, writeFileSync, writ
 import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createGzip, type Gzip } from 'node:zlib';
-import { decodeLine, encodeLines, encodeMetricLine, encodeSamples, type MetricInfo, type MetricInfoSource, type Sample } from '../../../vocabulary';
+import { decodeLine, encodeLines, encodeMetricLine, encodeSamples, type MetricInfo, type Sample } from '../../../vocabulary';
 import type { Output, OutputParams, WithFlushed } from './types';
 
 /**

@@ -154,7 +154,6 @@ async function detect(input: ReadRunInput): Promise<ReadRun['server']> {
 
 /** InfluxQL string literal. */
 const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-const ident = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
 async function readInfluxQL(input: ReadRunInput, onSeries: OnSeries): Promise<void> {
   const origin = publicUrl(input.url);
