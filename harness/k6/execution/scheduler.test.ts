@@ -56,26 +56,54 @@ describe('k6 scheduler with executors (fake VUs)', function () {
     assert.deepEqual(sink.of('iterations')[0].tags, { test: 't', flow: 'f', scenario: 'p', group: '' });
   });
 
-  it('constant-vus: loops for the duration and emits vus/vus_max gauges', async () => {
-    const { sink, result } = await runFake({ vus: 2, duration: '1s' }, { iterationMs: () => 100 });
+  it('constant-vus: each VU loops back to back from the start to the end of the duration; vus/vus_max gauges', async () => {
+    const { value, loop } = await withLoopTimeline(() => runFake({ vus: 2, duration: '1s' }, { iterationMs: () => 100 }));
+    const { sink, result, runtime } = value;
     const n = sink.of('iterations').length;
-    assert.ok(n >= 12 && n <= 22, `iterations ${n}`);
     assert.equal(result.iterationsInterrupted, 0);
+    assert.equal(result.iterationsCompleted, n);
+    assert.equal(runtime.calls.length, n, 'every iteration begun completed (30 s gracefulStop)');
+    // How many iterations fit in 1 s depends on the machine; what the executor promises does not:
+    // each VU starts at the scenario's start, begins its next iteration as soon as one ends (late
+    // by at most what the event loop was late then), never begins one after the end, and is still
+    // busy at the end. Each iteration lasts its 100 ms, so at most 10 (11 with a timer that fires
+    // 1 ms early) fit per VU.
+    for (const vu of [1, 2]) {
+      const its = runtime.calls.filter((c) => c.vu === vu).sort((a, b) => a.start - b.start);
+      assert.ok(its.length >= 1 && its.length <= 11, `VU ${vu}: ${its.length} iterations`);
+      const end = its[0].scenarioStart + 1000;
+      const first = its[0].start - its[0].scenarioStart;
+      assert.ok(first <= loop.lateAt(its[0].start), `VU ${vu} began ${first.toFixed(1)} ms after the scenario (the event loop ran at most ${loop.lateAt(its[0].start).toFixed(1)} ms late then)`);
+      for (let i = 1; i < its.length; i++) {
+        const gap = its[i].start - its[i - 1].end!;
+        assert.ok(gap <= loop.lateAt(its[i].start), `VU ${vu}: iteration ${i} began ${gap.toFixed(1)} ms after the previous ended (the event loop ran at most ${loop.lateAt(its[i].start).toFixed(1)} ms late then)`);
+      }
+      assert.ok(its.every((c) => c.start < end), `VU ${vu} began an iteration after the end of the duration`);
+      const last = its.at(-1)!.end! - end;
+      assert.ok(last >= -1, `VU ${vu} stopped looping ${(-last).toFixed(1)} ms before the end of the duration`);
+    }
     assert.ok(sink.of('vus_max').length >= 3);
     assert.ok(sink.of('vus_max').every((s) => s.value === 2));
     assert.ok(sink.of('vus').some((s) => s.value === 2));
   });
 
-  it('gracefulStop: an iteration still running after duration + gracefulStop is interrupted', async () => {
-    const { sink, result } = await runFake(
-      { scenarios: { s: { executor: 'constant-vus', vus: 1, duration: '1s', gracefulStop: '200ms' } } },
-      { iterationMs: () => 1500 },
+  it('gracefulStop: an iteration still running after duration + gracefulStop is interrupted, at that moment', async () => {
+    const { value, loop } = await withLoopTimeline(() =>
+      runFake({ scenarios: { s: { executor: 'constant-vus', vus: 1, duration: '1s', gracefulStop: '200ms' } } }, { iterationMs: () => 1500 }),
     );
+    const { sink, result, runtime } = value;
     assert.equal(result.iterationsInterrupted, 1);
     assert.equal(result.iterationsCompleted, 0);
     assert.equal(sink.of('iterations').length, 0);
     assert.equal(sink.of('data_sent').length, 1, 'interrupted iterations still report their bytes');
-    assert.ok(result.durationMs < 1450, `stopped at ${result.durationMs}`);
+    // interrupted at the end of the duration + gracefulStop (1200 ms after the scenario started),
+    // never before (a timer may fire 1 ms early) and at most as late as the event loop ran then:
+    // the window is a deadline on the clock, so a late end-of-duration timer does not stretch it
+    assert.equal(runtime.calls.length, 1);
+    const [c] = runtime.calls;
+    const at = c.end! - c.scenarioStart;
+    assert.ok(at >= 1199, `interrupted ${at.toFixed(1)} ms after the start, before duration + gracefulStop (1200 ms)`);
+    assert.ok(at <= 1200 + loop.lateAt(c.end!), `interrupted ${at.toFixed(1)} ms after the start; due at 1200 ms, and the event loop ran at most ${loop.lateAt(c.end!).toFixed(1)} ms late then`);
   });
 
   it('constant-arrival-rate: rate*duration iterations, started on an absolute schedule', async () => {
@@ -154,18 +182,29 @@ describe('k6 scheduler with executors (fake VUs)', function () {
   });
 
   it('test.abort(): stops everything, runs teardown, exit 108', async () => {
-    const { result } = await runFake({ vus: 2, duration: '5s' }, { iterationMs: () => 20, action: (ctx) => (ctx.iteration === 2 ? 'abort' : undefined) });
+    const { result, runtime } = await runFake({ vus: 2, duration: '5s' }, { iterationMs: () => 20, action: (ctx) => (ctx.iteration === 2 ? 'abort' : undefined) });
     assert.equal(result.exitCode, 108);
-    assert.ok(result.durationMs < 2000);
+    assert.equal(result.stopCause?.kind, 'script');
+    // stopped at once, not at the end of the 5 s: no iteration began after the aborting one ended
+    const abortedAt = Math.min(...runtime.calls.filter((c) => c.iter === 2).map((c) => c.end!));
+    const after = runtime.calls.filter((c) => c.start > abortedAt);
+    assert.equal(after.length, 0, `${after.length} iterations began after test.abort()`);
     assert.match(result.error!.message, /test aborted: enough/);
   });
 
   it('SIGINT through the signal: graceful stop, exit 105', async () => {
     const ctrl = new AbortController();
-    setTimeout(() => ctrl.abort(), 300);
-    const { result } = await runFake({ vus: 2, duration: '5s' }, { iterationMs: () => 50 }, { signal: ctrl.signal });
+    let signalledAt = Infinity;
+    setTimeout(() => {
+      signalledAt = performance.timeOrigin + performance.now();
+      ctrl.abort();
+    }, 300);
+    const { result, runtime } = await runFake({ vus: 2, duration: '5s' }, { iterationMs: () => 50 }, { signal: ctrl.signal });
     assert.equal(result.exitCode, 105);
-    assert.ok(result.durationMs < 2000);
+    assert.equal(result.stopCause?.kind, 'signal');
+    // stopped on the signal, not at the end of the 5 s: no iteration began after it
+    const after = runtime.calls.filter((c) => c.start > signalledAt);
+    assert.equal(after.length, 0, `${after.length} iterations began after the signal`);
   });
 
   it('abortOnFail thresholds stop the test with exit 99', async () => {

@@ -48,7 +48,8 @@ function wait(ms: number, signal: AbortSignal): Promise<boolean> {
 
 export class FakeRuntime implements ScriptRuntime {
   readonly exports = { options: {}, functions: ['default', 'setup', 'teardown'] };
-  readonly calls: { vu: number; exec: string; iter: number; scenario: string; start: number; scenarioStart: number; tags: Record<string, string>; env: Record<string, string>; data: unknown }[] = [];
+  /** One entry per iteration begun; `end` (epoch ms) is set when it returns, completed or interrupted. */
+  readonly calls: { vu: number; exec: string; iter: number; scenario: string; start: number; end?: number; scenarioStart: number; tags: Record<string, string>; env: Record<string, string>; data: unknown }[] = [];
   vusCreated = 0;
   constructor(private readonly b: FakeBehaviour = {}) {}
 
@@ -61,9 +62,11 @@ export class FakeRuntime implements ScriptRuntime {
       id,
       async runIteration(ctx): Promise<IterationOutcome> {
         const start = performance.timeOrigin + performance.now();
-        calls.push({ vu: id, exec: ctx.exec, iter: ctx.iteration, scenario: ctx.scenario.name, start, scenarioStart: ctx.scenario.startTime, tags: ctx.tags, env: ctx.env, data: ctx.data });
+        const call: FakeRuntime['calls'][number] = { vu: id, exec: ctx.exec, iter: ctx.iteration, scenario: ctx.scenario.name, start, scenarioStart: ctx.scenario.startTime, tags: ctx.tags, env: ctx.env, data: ctx.data };
+        calls.push(call);
         const ok = await wait(b.iterationMs?.(ctx, id) ?? 10, ctx.signal);
-        const durationMs = performance.timeOrigin + performance.now() - start;
+        call.end = performance.timeOrigin + performance.now();
+        const durationMs = call.end - start;
         const base = { durationMs, bytesSent: 10, bytesReceived: 20 };
         if (!ok) return { status: 'interrupted', ...base };
         const act = b.action?.(ctx, id);

@@ -66,7 +66,7 @@ export class ArrivalRateLoop {
       }
       // like k6, the regular duration ends on the clock, not at the last start
       await sleepUntil(startedAt + durationMs, () => ctx.now(), stop.hard.signal);
-      stop.beginGrace(gracefulStopMs);
+      stop.beginGrace(gracefulStopMs, ctx.now() - (startedAt + durationMs));
       while (inflight.size) await Promise.allSettled([...inflight]);
     } finally {
       stop.dispose();

@@ -43,7 +43,7 @@ export class ConstantVUs implements Executor {
     this.startedAt = ctx.now();
     const end = this.startedAt + c.duration;
     const stop = new StopControl(ctx.testStop);
-    stop.endAt(end, this.startedAt, c.gracefulStop);
+    stop.endAt(end, () => ctx.now(), c.gracefulStop);
     try {
       await runLoopingVUs(ctx, this.vus, async (vu) => {
         // the clock check matters: a script without I/O never lets the end timer fire

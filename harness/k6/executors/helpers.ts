@@ -127,12 +127,13 @@ export function sumStages(stages: readonly Stage[]): number {
 
 /**
  * The end of a scenario's regular duration and its graceful stop: `hard` aborts when the test
- * stops or `gracefulStop` after `beginGrace()`. Dispose clears the timer and the link.
+ * stops or when the graceful stop window ends. Dispose clears the timers and the link.
  */
 export class StopControl {
   readonly hard = new AbortController();
   regularDone = false;
   private timer: NodeJS.Timeout | undefined;
+  private endTimer: NodeJS.Timeout | undefined;
   private readonly onTestStop = () => this.hard.abort();
 
   constructor(private readonly testStop: AbortSignal) {
@@ -142,20 +143,23 @@ export class StopControl {
     else testStop.addEventListener('abort', this.onTestStop, { once: true });
   }
 
-  /** The regular duration ended: no new iterations; hard stop after `graceMs`. */
-  beginGrace(graceMs: number): void {
+  /**
+   * The regular duration ended: no new iterations; hard stop `graceMs` after the end. `lateMs`
+   * is how long ago the end was due: like k6's deadline contexts (start + duration + gracefulStop),
+   * the window counts from the end on the clock, so a late timer does not push the hard stop later.
+   */
+  beginGrace(graceMs: number, lateMs = 0): void {
     if (this.regularDone) return;
     this.regularDone = true;
-    if (graceMs <= 0) this.hard.abort();
-    else this.timer = setTimeout(() => this.hard.abort(), graceMs);
+    const left = graceMs - Math.max(0, lateMs);
+    if (graceMs <= 0 || left <= 0) this.hard.abort();
+    else this.timer = setTimeout(() => this.hard.abort(), left);
   }
 
-  /** Schedules `beginGrace` at an absolute time. */
-  endAt(atMs: number, now: number, graceMs: number): void {
-    const t = setTimeout(() => this.beginGrace(graceMs), Math.max(0, atMs - now));
-    this.endTimer = t;
+  /** Schedules `beginGrace` at an absolute time `atMs` on the `now()` clock. */
+  endAt(atMs: number, now: () => number, graceMs: number): void {
+    this.endTimer = setTimeout(() => this.beginGrace(graceMs, now() - atMs), Math.max(0, atMs - now()));
   }
-  private endTimer: NodeJS.Timeout | undefined;
 
   get stopped(): boolean {
     return this.regularDone || this.hard.signal.aborted;

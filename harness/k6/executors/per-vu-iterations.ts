@@ -49,7 +49,7 @@ export class PerVUIterations implements Executor {
     const c = this.config;
     this.startedAt = ctx.now();
     const stop = new StopControl(ctx.testStop);
-    stop.endAt(this.startedAt + c.maxDuration, this.startedAt, c.gracefulStop);
+    stop.endAt(this.startedAt + c.maxDuration, () => ctx.now(), c.gracefulStop);
     try {
       await runLoopingVUs(ctx, this.vus, async (vu) => {
         for (let i = 0; i < c.iterations && !stop.stopped && ctx.now() - this.startedAt < c.maxDuration; i++) {

@@ -126,7 +126,7 @@ export class RampingVUs implements Executor {
         await new Promise((r) => setTimeout(r, Math.min(50, Math.max(1, end - ctx.now()))));
         if (ctx.now() < end) tick();
       }
-      stop.beginGrace(c.gracefulStop);
+      stop.beginGrace(c.gracefulStop, ctx.now() - end);
       while (loops.size) await Promise.all([...loops]);
     } finally {
       stop.hard.signal.removeEventListener('abort', onHard);

@@ -58,7 +58,7 @@ export class SharedIterations implements Executor {
     const c = this.config;
     this.startedAt = ctx.now();
     const stop = new StopControl(ctx.testStop);
-    stop.endAt(this.startedAt + c.maxDuration, this.startedAt, c.gracefulStop);
+    stop.endAt(this.startedAt + c.maxDuration, () => ctx.now(), c.gracefulStop);
     let next = 0;
     try {
       await runLoopingVUs(ctx, Math.min(this.vus, this.iterations), async (vu) => {
