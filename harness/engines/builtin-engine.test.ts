@@ -111,11 +111,15 @@ describe('builtin engine end to end', () => {
     const summary = JSON.parse(await readFile(result.summaryExportPath!, 'utf8'));
     assert.equal(summary.metrics.vus_max.value, 2, 'HARNESS_VUS=2 replaced the 10 VUs');
     assert.equal(summary.metrics.checks.fails, 0);
-    assert.ok(hits['POST /telemetry'] >= 4, JSON.stringify(hits));
-    assert.ok(hits['POST /telemetry/batch'] >= 1, JSON.stringify(hits));
-    assert.ok(hits['GET /health'] >= 1, JSON.stringify(hits));
-    // 2 VUs * 2 s / ~0.2 s per iteration: about 20 iterations, far below the unscaled 30 s run
-    assert.ok(summary.metrics.iterations.count < 60, `iterations ${summary.metrics.iterations.count}`);
+    // How many iterations fit in 2 s depends on the machine; the script's own accounting does
+    // not: one POST per iteration (a batch at __ITER 4, 9, ...), a health check at __ITER 0, 10, ...
+    const n = summary.metrics.iterations.count;
+    assert.equal((hits['POST /telemetry'] ?? 0) + (hits['POST /telemetry/batch'] ?? 0), n, JSON.stringify(hits));
+    assert.ok(hits['GET /health'] >= 2, `each VU's first iteration checks health: ${JSON.stringify(hits)}`);
+    // 9 iterations over 2 VUs: one of them reached __ITER 4
+    if (n >= 9) assert.ok(hits['POST /telemetry/batch'] >= 1, JSON.stringify(hits));
+    // 2 VUs * 2 s / at least 0.2 s per iteration: at most about 22, far below the unscaled 30 s run
+    assert.ok(n < 60, `iterations ${n}`);
     assert.ok(progress.length >= 1, `progress lines parsed from:\n${out.text()}`);
     assert.equal(progress.at(-1)!.maxVus, 2);
     assert.ok(progress.at(-1)!.scenarios.smoke > 0);
