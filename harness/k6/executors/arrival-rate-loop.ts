@@ -16,7 +16,7 @@ export class ArrivalRateLoop {
   ) {}
 
   async run(ctx: ScenarioRunContext, startedAt: number, durationMs: number, gracefulStopMs: number, offsets: Iterable<number>): Promise<void> {
-    const stop = new StopControl(ctx.testStop);
+    const stop = new StopControl(ctx.testStop, () => ctx.now());
     const idle: ScenarioVU[] = [];
     const owned: ScenarioVU[] = [];
     const inflight = new Set<Promise<unknown>>();
@@ -66,7 +66,7 @@ export class ArrivalRateLoop {
       }
       // like k6, the regular duration ends on the clock, not at the last start
       await sleepUntil(startedAt + durationMs, () => ctx.now(), stop.hard.signal);
-      stop.beginGrace(gracefulStopMs, ctx.now() - (startedAt + durationMs));
+      stop.beginGrace(gracefulStopMs, startedAt + durationMs);
       while (inflight.size) await Promise.allSettled([...inflight]);
     } finally {
       stop.dispose();

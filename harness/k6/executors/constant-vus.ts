@@ -42,8 +42,8 @@ export class ConstantVUs implements Executor {
     const c = this.config;
     this.startedAt = ctx.now();
     const end = this.startedAt + c.duration;
-    const stop = new StopControl(ctx.testStop);
-    stop.endAt(end, () => ctx.now(), c.gracefulStop);
+    const stop = new StopControl(ctx.testStop, () => ctx.now());
+    stop.endAt(end, c.gracefulStop);
     try {
       await runLoopingVUs(ctx, this.vus, async (vu) => {
         // the clock check matters: a script without I/O never lets the end timer fire

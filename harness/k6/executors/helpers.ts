@@ -127,7 +127,9 @@ export function sumStages(stages: readonly Stage[]): number {
 
 /**
  * The end of a scenario's regular duration and its graceful stop: `hard` aborts when the test
- * stops or when the graceful stop window ends. Dispose clears the timers and the link.
+ * stops or when the graceful stop window ends. Both moments are deadlines on the `now()` clock,
+ * like k6's contexts (start + duration, + gracefulStop): a late timer does not push the hard stop
+ * later, and a timer Node fires early (see sleepUntil) is re-armed. Dispose clears the timers.
  */
 export class StopControl {
   readonly hard = new AbortController();
@@ -136,29 +138,37 @@ export class StopControl {
   private endTimer: NodeJS.Timeout | undefined;
   private readonly onTestStop = () => this.hard.abort();
 
-  constructor(private readonly testStop: AbortSignal) {
+  constructor(
+    private readonly testStop: AbortSignal,
+    private readonly now: () => number,
+  ) {
     // every VU of the scenario (runtime and HTTP client) keeps one listener on it
     setMaxListeners(0, this.hard.signal);
     if (testStop.aborted) this.hard.abort();
     else testStop.addEventListener('abort', this.onTestStop, { once: true });
   }
 
-  /**
-   * The regular duration ended: no new iterations; hard stop `graceMs` after the end. `lateMs`
-   * is how long ago the end was due: like k6's deadline contexts (start + duration + gracefulStop),
-   * the window counts from the end on the clock, so a late timer does not push the hard stop later.
-   */
-  beginGrace(graceMs: number, lateMs = 0): void {
+  /** The regular duration ended (at `endedAt`, default now): no new iterations; hard stop `graceMs` after that end. */
+  beginGrace(graceMs: number, endedAt = this.now()): void {
     if (this.regularDone) return;
     this.regularDone = true;
-    const left = graceMs - Math.max(0, lateMs);
-    if (graceMs <= 0 || left <= 0) this.hard.abort();
-    else this.timer = setTimeout(() => this.hard.abort(), left);
+    if (graceMs <= 0) this.hard.abort();
+    else this.timer = this.at(endedAt + graceMs, () => this.hard.abort(), (t) => (this.timer = t));
   }
 
-  /** Schedules `beginGrace` at an absolute time `atMs` on the `now()` clock. */
-  endAt(atMs: number, now: () => number, graceMs: number): void {
-    this.endTimer = setTimeout(() => this.beginGrace(graceMs, now() - atMs), Math.max(0, atMs - now()));
+  /** Schedules `beginGrace` at the absolute time `atMs`. */
+  endAt(atMs: number, graceMs: number): void {
+    this.endTimer = this.at(atMs, () => this.beginGrace(graceMs, atMs), (t) => (this.endTimer = t));
+  }
+
+  /** Runs `fn` at `atMs` on the clock, never before it. */
+  private at(atMs: number, fn: () => void, rearmed: (t: NodeJS.Timeout) => void): NodeJS.Timeout {
+    const check = () => {
+      const left = atMs - this.now();
+      if (left > 0) rearmed(setTimeout(check, left));
+      else fn();
+    };
+    return setTimeout(check, Math.max(0, atMs - this.now()));
   }
 
   get stopped(): boolean {

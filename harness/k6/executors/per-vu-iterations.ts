@@ -48,8 +48,8 @@ export class PerVUIterations implements Executor {
   async run(ctx: ScenarioRunContext): Promise<void> {
     const c = this.config;
     this.startedAt = ctx.now();
-    const stop = new StopControl(ctx.testStop);
-    stop.endAt(this.startedAt + c.maxDuration, () => ctx.now(), c.gracefulStop);
+    const stop = new StopControl(ctx.testStop, () => ctx.now());
+    stop.endAt(this.startedAt + c.maxDuration, c.gracefulStop);
     try {
       await runLoopingVUs(ctx, this.vus, async (vu) => {
         for (let i = 0; i < c.iterations && !stop.stopped && ctx.now() - this.startedAt < c.maxDuration; i++) {

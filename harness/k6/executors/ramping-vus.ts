@@ -80,7 +80,7 @@ export class RampingVUs implements Executor {
     this.startedAt = ctx.now();
     const total = sumStages(c.stages);
     const end = this.startedAt + total;
-    const stop = new StopControl(ctx.testStop);
+    const stop = new StopControl(ctx.testStop, () => ctx.now());
     const loops = new Set<Promise<void>>();
     const slots: Slot[] = Array.from({ length: this.maxVUs }, () => ({ vu: null, running: false, stopping: false, ctrl: new AbortController() }));
     const onHard = () => slots.forEach((s) => s.ctrl.abort());
@@ -126,7 +126,7 @@ export class RampingVUs implements Executor {
         await new Promise((r) => setTimeout(r, Math.min(50, Math.max(1, end - ctx.now()))));
         if (ctx.now() < end) tick();
       }
-      stop.beginGrace(c.gracefulStop, ctx.now() - end);
+      stop.beginGrace(c.gracefulStop, end);
       while (loops.size) await Promise.all([...loops]);
     } finally {
       stop.hard.signal.removeEventListener('abort', onHard);

@@ -57,8 +57,8 @@ export class SharedIterations implements Executor {
   async run(ctx: ScenarioRunContext): Promise<void> {
     const c = this.config;
     this.startedAt = ctx.now();
-    const stop = new StopControl(ctx.testStop);
-    stop.endAt(this.startedAt + c.maxDuration, () => ctx.now(), c.gracefulStop);
+    const stop = new StopControl(ctx.testStop, () => ctx.now());
+    stop.endAt(this.startedAt + c.maxDuration, c.gracefulStop);
     let next = 0;
     try {
       await runLoopingVUs(ctx, Math.min(this.vus, this.iterations), async (vu) => {
