@@ -80,6 +80,8 @@ describe('k6 scheduler with executors (fake VUs)', function () {
         assert.ok(gap <= loop.lateAt(its[i].start), `VU ${vu}: iteration ${i} began ${gap.toFixed(1)} ms after the previous ended (the event loop ran at most ${loop.lateAt(its[i].start).toFixed(1)} ms late then)`);
       }
       assert.ok(its.every((c) => c.start < end), `VU ${vu} began an iteration after the end of the duration`);
+      // (the run itself lasted past the end, so the timeline covers it)
+      assert.ok(result.startedAt + result.durationMs >= end - 1, `the run ended ${(end - result.startedAt - result.durationMs).toFixed(1)} ms before the end of the duration`);
       const last = its.at(-1)!.end! - end;
       assert.ok(last >= -loop.lateAt(end), `VU ${vu} stopped looping ${(-last).toFixed(1)} ms before the end of the duration (the event loop ran at most ${loop.lateAt(end).toFixed(1)} ms late then)`);
     }
