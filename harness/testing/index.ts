@@ -4,5 +4,5 @@ export { freePort } from '../../target/testing/free-port';
 export { startRedisServer, waitForPort, type RedisServerOptions, type StartedRedisServer } from '../../target/testing/redis-server';
 export { pidAlive, portOpen, groupMembers, groupAlive, waitGroupGone } from './processes';
 export { captureContext, throwawayProject, type CapturedContext } from './command-context';
-export { withLoopTimeline, type LoopTimeline } from './loop-timeline';
+export { HANDOFF_MS, withLoopTimeline, type LoopTimeline } from './loop-timeline';
 export { runHarness, startHarness, type HarnessResult, type RunningHarness, type SpawnHarnessOptions } from './spawn-harness';
