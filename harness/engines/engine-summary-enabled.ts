@@ -1,4 +1,5 @@
 import { summaryEnabled } from '../k6/cli/flags';
+import { optionsFromEnv } from '../k6/options';
 import type { EngineEnv, EngineRunArgs } from './types';
 
 /**
@@ -7,6 +8,7 @@ import type { EngineEnv, EngineRunArgs } from './types';
  * K6_NO_SUMMARY=true or K6_SUMMARY_MODE=disabled (a flag wins over its variable, as in k6).
  */
 export function engineSummaryEnabled(args: Pick<EngineRunArgs, 'noSummary' | 'summaryMode'>, env: EngineEnv): boolean {
-  const noSummary = args.noSummary === true || /^(true|1)$/i.test(env.K6_NO_SUMMARY ?? '');
+  // K6_NO_SUMMARY read by the k6 env tier, as the engine reads it (a malformed value: the engine says so)
+  const noSummary = args.noSummary === true || optionsFromEnv(env, []).noSummary === true;
   return summaryEnabled(noSummary, args.summaryMode ?? (env.K6_SUMMARY_MODE || undefined));
 }

@@ -81,10 +81,7 @@ export class ConcatRunnerMerge {
       if (this.fd !== undefined) closeSync(this.fd);
       this.closed = true;
     }
-    this.merged.bindRemaining();
-    const durationMs = o.testRunDurationMs ?? this.elapsedMs;
-    const result = this.merged.thresholds.evaluate(durationMs, { final: true });
-    return { summary: this.merged.summary(durationMs, o), breached: result.breached, thresholdErrors: result.errors, runners: this.streams.map((s) => s.counts), durationMs: this.elapsedMs };
+    return { ...this.merged.finish(o.testRunDurationMs ?? this.elapsedMs, o), runners: this.streams.map((s) => s.counts), durationMs: this.elapsedMs };
   }
 
   private read(s: Stream): void {

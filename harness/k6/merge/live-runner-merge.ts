@@ -96,10 +96,7 @@ export class LiveRunnerMerge {
       closeSync(this.fd);
       this.closed = true;
     }
-    this.merged.bindRemaining();
-    const durationMs = o.testRunDurationMs ?? this.elapsedMs;
-    const result = this.merged.thresholds.evaluate(durationMs, { final: true });
-    return { summary: this.merged.summary(durationMs, o), breached: result.breached, thresholdErrors: result.errors, runners: this.runners.map((r) => r.counts), durationMs: this.elapsedMs };
+    return { ...this.merged.finish(o.testRunDurationMs ?? this.elapsedMs, o), runners: this.runners.map((r) => r.counts), durationMs: this.elapsedMs };
   }
 
   private read(r: Runner): void {

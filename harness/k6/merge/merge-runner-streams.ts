@@ -110,8 +110,5 @@ export async function mergeRunnerStreams(input: RunnerStreamsInput): Promise<Mer
   await once(out, 'finish');
 
   const durationMs = Number.isFinite(first) ? last - first : 0;
-  merged.bindRemaining();
-  const result = merged.thresholds.evaluate(durationMs, { final: true });
-  const summary = merged.summary(durationMs);
-  return { summary, breached: result.breached, thresholdErrors: result.errors, runners, durationMs };
+  return { ...merged.finish(durationMs), runners, durationMs };
 }

@@ -78,12 +78,22 @@ export class MergedMetrics {
    * type their aggregation implies: judged on nothing, as k6 judges them (and the run's threshold
    * coverage names them). Call once, before the final evaluation.
    */
-  bindRemaining(): void {
+  private bindRemaining(): void {
     for (const e of [...this.pending]) {
       const name = metricOf(e.key);
       if (!this.registry.get(name)) this.registry.getOrCreate(name, impliedType(e.thresholds.map((d) => d.source)));
       this.bindFor(name);
     }
+  }
+
+  /**
+   * The end of the test: thresholds still waiting for a Metric line bound, all of them judged
+   * once (final) over `durationMs`, and handleSummary's data after that verdict.
+   */
+  finish(durationMs: number, o: { summaryTrendStats?: readonly string[]; summaryTimeUnit?: string } = {}): { summary: SummaryData; breached: string[]; thresholdErrors: Array<{ metric: string; message: string }> } {
+    this.bindRemaining();
+    const result = this.thresholds.evaluate(durationMs, { final: true });
+    return { summary: this.summary(durationMs, o), breached: result.breached, thresholdErrors: result.errors };
   }
 
   summary(durationMs: number, o: { summaryTrendStats?: readonly string[]; summaryTimeUnit?: string } = {}): SummaryData {

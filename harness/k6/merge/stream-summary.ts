@@ -36,8 +36,7 @@ export async function streamSummary(file: string, o: { thresholds?: unknown; sig
       if (r.sample.time > last) last = r.sample.time;
     }
   }
-  merged.bindRemaining();
   const durationMs = points ? last - first : 0;
-  const result = merged.thresholds.evaluate(durationMs, { final: true });
-  return { summary: merged.summary(durationMs), breached: result.breached, points, durationMs };
+  const { summary, breached } = merged.finish(durationMs);
+  return { summary, breached, points, durationMs };
 }
