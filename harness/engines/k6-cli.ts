@@ -87,9 +87,9 @@ export function k6Support(cli: K6Cli): { ok: true } | { ok: false; reason: strin
  */
 export function k6ArgsProblems(cli: K6Cli, args: { summaryMode?: string; secretSources?: string[] }): string[] {
   const problems: string[] = [];
-  if (args.summaryMode === 'disabled' && noSummaryArgs(cli).length) {
-    // taken, as --no-summary where the release has no "disabled" mode
-  } else if (args.summaryMode !== undefined) {
+  // disabled is taken as --no-summary where the release has no "disabled" mode
+  const asNoSummary = args.summaryMode === 'disabled' && noSummaryArgs(cli).length > 0;
+  if (args.summaryMode !== undefined && !asNoSummary) {
     if (!cli.flags.has('summary-mode')) problems.push(`k6 ${cli.version} has no --summary-mode (k6 v1.0+ has it)`);
     else if (!cli.summaryModes.includes(args.summaryMode)) problems.push(`k6 ${cli.version} has no summary mode "${args.summaryMode}"; its modes: ${cli.summaryModes.join(', ')}`);
   }

@@ -134,8 +134,8 @@ export function sumStages(stages: readonly Stage[]): number {
 export class StopControl {
   readonly hard = new AbortController();
   regularDone = false;
-  private timer: NodeJS.Timeout | undefined;
-  private endTimer: NodeJS.Timeout | undefined;
+  /** Cancels the pending deadlines (sleepUntil's timers) on dispose. */
+  private readonly disposed = new AbortController();
   private readonly onTestStop = () => this.hard.abort();
 
   constructor(
@@ -153,22 +153,12 @@ export class StopControl {
     if (this.regularDone) return;
     this.regularDone = true;
     if (graceMs <= 0) this.hard.abort();
-    else this.timer = this.at(endedAt + graceMs, () => this.hard.abort(), (t) => (this.timer = t));
+    else void sleepUntil(endedAt + graceMs, this.now, this.disposed.signal).then((due) => due && this.hard.abort());
   }
 
   /** Schedules `beginGrace` at the absolute time `atMs`. */
   endAt(atMs: number, graceMs: number): void {
-    this.endTimer = this.at(atMs, () => this.beginGrace(graceMs, atMs), (t) => (this.endTimer = t));
-  }
-
-  /** Runs `fn` at `atMs` on the clock, never before it. */
-  private at(atMs: number, fn: () => void, rearmed: (t: NodeJS.Timeout) => void): NodeJS.Timeout {
-    const check = () => {
-      const left = atMs - this.now();
-      if (left > 0) rearmed(setTimeout(check, left));
-      else fn();
-    };
-    return setTimeout(check, Math.max(0, atMs - this.now()));
+    void sleepUntil(atMs, this.now, this.disposed.signal).then((due) => due && this.beginGrace(graceMs, atMs));
   }
 
   get stopped(): boolean {
@@ -176,8 +166,7 @@ export class StopControl {
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
-    clearTimeout(this.endTimer);
+    this.disposed.abort();
     this.testStop.removeEventListener('abort', this.onTestStop);
   }
 }
