@@ -6,3 +6,4 @@ export { pidAlive, portOpen, groupMembers, groupAlive, waitGroupGone } from './p
 export { captureContext, throwawayProject, type CapturedContext } from './command-context';
 export { HANDOFF_MS, withLoopTimeline, type LoopTimeline } from './loop-timeline';
 export { runHarness, startHarness, type HarnessResult, type RunningHarness, type SpawnHarnessOptions } from './spawn-harness';
+export { startDelayServer, type DelayServer } from './delay-server';

@@ -2,7 +2,6 @@ import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeLines, type MetricInfo, type Sample, type StreamRecord } from '../../../vocabulary/samples';
@@ -11,7 +10,7 @@ import { useInfluxDB1 } from '../../outputs/influxdb/testing/influxdb-1';
 import { useVictoriaMetrics } from '../../outputs/influxdb/testing/victoria-metrics';
 import { parse } from 'yaml';
 import { operatorRunnerCommand, type TestRun } from '../../k8s';
-import { freePort, runHarness, throwawayProject } from '../../testing';
+import { freePort, runHarness, startDelayServer, throwawayProject, type DelayServer } from '../../testing';
 import { findRealK6, requireRealTool } from '../../testing/real-tools';
 
 /**
@@ -24,7 +23,7 @@ describe('harness k8s merge --from-influxdb (spawned; real InfluxDB 1.x and Vict
   const influx1 = useInfluxDB1();
   const vm = useVictoriaMetrics();
   let project: string;
-  let server: Server;
+  let server: DelayServer;
   let base: string;
   let runId: string;
   let byFiles: { code: number | null; summary: Summary; stderr: string };
@@ -82,13 +81,8 @@ export default function () {
   before(async function () {
     project = await throwawayProject('k8s-merge-influx-');
     await writeFile(join(project, 'merge-test.js'), SCRIPT);
-    const port = await freePort();
-    server = createServer((req, res) => {
-      const d = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('d') ?? 0);
-      setTimeout(() => res.end('ok'), d);
-    });
-    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-    base = `http://127.0.0.1:${port}`;
+    server = await startDelayServer();
+    base = server.url;
     const render = await harness(['k8s', 'render', 'merge-test.js', '--parallelism', '2', '--target-url', base, '--out', 'rendered']);
     assert.equal(render.code, 0, render.stderr);
     runId = (JSON.parse(await readFile(join(project, 'rendered', 'harness-k8s.json'), 'utf8')) as { runId: string }).runId;

@@ -1,9 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { freePort, runHarness, throwawayProject } from '../../testing';
+import { runHarness, startDelayServer, throwawayProject, type DelayServer } from '../../testing';
 
 /**
  * `harness k8s merge` as a user runs it after a k6-operator test: two runners' outputs (one as
@@ -12,7 +11,7 @@ import { freePort, runHarness, throwawayProject } from '../../testing';
 describe('harness k8s merge (spawned)', function () {
   this.timeout(180_000);
   let project: string;
-  let server: Server;
+  let server: DelayServer;
   let base: string;
 
   const SCRIPT = `import http from 'k6/http';
@@ -32,13 +31,8 @@ export default function () {
   before(async () => {
     project = await throwawayProject('k8s-merge-');
     await writeFile(join(project, 'merge-test.js'), SCRIPT);
-    const port = await freePort();
-    server = createServer((req, res) => {
-      const d = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('d') ?? 0);
-      setTimeout(() => res.end('ok'), d);
-    });
-    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-    base = `http://127.0.0.1:${port}`;
+    server = await startDelayServer();
+    base = server.url;
   });
   after(async () => {
     server?.close();
