@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { killGroup } from '../runtimes/local';
 
 /**
  * The `harness` bin spawned as a user runs it, for the tests of exit codes, output and teardown:
@@ -107,13 +108,7 @@ export function startHarness(args: string[], opts: SpawnHarnessOptions = {}): Ru
 
   const shown = () =>
     `  cwd: ${cwd}\n--- stdout (last ${SHOWN_CHARS} chars) ---\n${text.stdout.slice(-SHOWN_CHARS)}\n--- stderr (last ${SHOWN_CHARS} chars) ---\n${text.stderr.slice(-SHOWN_CHARS)}`;
-  const group = (signal: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, signal);
-    } catch {
-      // the group is empty
-    }
-  };
+  const group = (signal: NodeJS.Signals) => void killGroup(child.pid!, signal); // false: the group is empty
   let exited = false;
   let hung: string | undefined;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -222,13 +217,7 @@ function track(child: ChildProcess): void {
   if (tracking) return;
   tracking = true;
   const signalAll = (signal: NodeJS.Signals) => {
-    for (const c of live) {
-      try {
-        process.kill(-c.pid!, signal);
-      } catch {
-        // gone
-      }
-    }
+    for (const c of live) killGroup(c.pid!, signal);
   };
   process.once('exit', () => signalAll('SIGKILL'));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
